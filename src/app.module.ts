@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import type { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DemoModule } from './demo/demo.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdentifiersModule } from './identifiers/identifiers.module.js';
+import { KeysModule } from './keys/keys.module.js';
+import { httpLoggingOptions } from './logging/logging.js';
+import { RegistryModule } from './registry/registry.module.js';
+
+/** The whole service. The CLI builds a smaller context from the same modules (src/cli/cli.module.ts). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(logger) }),
+        DatabaseModule.forRoot({ role: 'service', migrate: true }),
+        KeysModule,
+        HealthModule,
+        IdentifiersModule,
+        RegistryModule,
+        ...(config.demo ? [DemoModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { isEmbedded, type AppConfig } from '../config/config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { RegistryModule } from '../registry/registry.module.js';
+
+/**
+ * The CLI's application context: the service's modules without HTTP. Without `database`, only
+ * the key store is loaded (key commands must work before any database exists).
+ */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig, options: { database: boolean }): DynamicModule {
+    const imports = [ConfigModule.forRoot(config), KeysModule];
+    if (options.database) {
+      // On PGlite the CLI is the only user of its database, so it brings the schema up to date
+      // itself; on a shared PostgreSQL server that stays an explicit `tongban db migrate`.
+      imports.push(DatabaseModule.forRoot({ role: `cli (${process.argv.slice(2, 4).join(' ')})`, migrate: isEmbedded(config) }), RegistryModule);
+    }
+    return { module: CliModule, imports };
+  }
+}

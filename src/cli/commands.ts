@@ -1,0 +1,178 @@
+import { createReadStream, statSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { AppConfig } from '../config/config.js';
+import { checkCitizenId } from '../identifiers/citizen-id.js';
+import { checkUscc } from '../identifiers/uscc.js';
+import type { CitizenIdParsed, IdentifierResult, UsccParsed } from '../identifiers/identifier-result.js';
+import { KEY_PURPOSES, type KeyRecord } from '../keys/key-types.js';
+import type { RotationResult } from '../keys/keystore.service.js';
+import { formatFromFileName } from '../registry/record-reader.js';
+import type { ImportSummary } from '../registry/registry-import.js';
+import { OperationError } from './operations.js';
+import { Output, table } from './output.js';
+import { runOperation } from './run-operation.js';
+
+/** Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected some rows / identifier invalid. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
+
+export interface CliContext {
+  exitCode: number;
+  config(): AppConfig;
+}
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('tongban')
+    .description('tongban: unified identity and electronic-certificate authority — operator and holder CLI')
+    .option('--json', 'print results as JSON')
+    .showHelpAfterError()
+    .exitOverride();
+  const out = (cmd: Command) => new Output(Boolean(cmd.optsWithGlobals().json));
+
+  program
+    .command('serve')
+    .description('start the service (the same as npm start)')
+    .action(async () => {
+      const { startService } = await import('../server.js');
+      await startService(context.config());
+      context.exitCode = -1; // keep running
+    });
+
+  const db = program.command('db').description('database schema');
+  db.command('migrate')
+    .description('apply pending migrations')
+    .action(async (_opts, cmd: Command) => {
+      const result = (await runOperation(context.config(), 'db.migrate', {})) as { kind: string; applied: string[] };
+      out(cmd).result(result, () => [result.applied.length ? `applied: ${result.applied.join(', ')}` : `the ${result.kind} schema is up to date`]);
+    });
+  db.command('status')
+    .description('show pending migrations')
+    .action(async (_opts, cmd: Command) => {
+      const result = (await runOperation(context.config(), 'db.status', {})) as { kind: string; pending: string[] };
+      out(cmd).result(result, () => [result.pending.length ? `pending: ${result.pending.join(', ')}` : `the ${result.kind} schema is up to date`]);
+    });
+
+  const keys = program.command('keys').description('the key store (KEYS_DIR)');
+  keys.command('init')
+    .description('create a current key for every purpose that has none')
+    .action(async (_opts, cmd: Command) => {
+      const result = (await runOperation(context.config(), 'keys.init', {})) as { created: KeyRecord[]; existing: KeyRecord[] };
+      out(cmd).result(result, () => [
+        result.created.length ? `created ${result.created.length} key(s):` : 'every purpose already has a current key',
+        ...keyTable(result.created),
+      ]);
+    });
+  keys.command('list')
+    .description('list keys: kid, purpose, algorithm, state (never private material)')
+    .action(async (_opts, cmd: Command) => {
+      const result = (await runOperation(context.config(), 'keys.list', {})) as { keys: KeyRecord[] };
+      out(cmd).result(result, () => (result.keys.length ? keyTable(result.keys) : ['no keys: run `tongban keys init`']));
+    });
+  keys.command('rotate')
+    .description('add a next key, promote it to current and retire the old one (retired keys still verify/decrypt)')
+    .addOption(new Option('--purpose <purpose>', 'key purpose').choices([...KEY_PURPOSES]).makeOptionMandatory())
+    .option('--prepare', 'only add (publish) the next key; a later rotate promotes it')
+    .action(async (opts: { purpose: string; prepare?: boolean }, cmd: Command) => {
+      const result = (await runOperation(context.config(), 'keys.rotate', { purpose: opts.purpose, prepare: Boolean(opts.prepare) })) as RotationResult & {
+        reencrypted?: Record<string, number>;
+      };
+      out(cmd).result(result, () => [
+        ...result.created.map((k) => `added next   ${k.kid}`),
+        ...result.promoted.map((k) => `promoted     ${k.kid}`),
+        ...result.retired.map((k) => `retired      ${k.kid}`),
+        ...Object.entries(result.reencrypted ?? {}).map(([name, rows]) => `re-encrypted ${rows} ${name} row(s)`),
+      ]);
+    });
+
+  const registry = program.command('registry').description('population and enterprise register mirrors');
+  registry
+    .command('import')
+    .description('import a CSV (header row) or JSON-lines file; idempotent; per-row errors with line numbers')
+    .option('--citizens <file>', 'citizens: id_number, name, status')
+    .option('--enterprises <file>', 'enterprises: uscc, name, type, legal_representative_id_number, address, established, status')
+    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']))
+    .option('--max-errors <n>', 'list at most this many rejected rows', (v) => Number.parseInt(v, 10), 1000)
+    .action(async (opts: { citizens?: string; enterprises?: string; format?: 'csv' | 'jsonl'; maxErrors: number }, cmd: Command) => {
+      const output = out(cmd);
+      if (Boolean(opts.citizens) === Boolean(opts.enterprises)) throw new UsageError('give exactly one of --citizens FILE or --enterprises FILE');
+      const file = (opts.citizens ?? opts.enterprises)!;
+      const format = opts.format ?? formatFromFileName(file);
+      if (!format) throw new UsageError(`cannot tell the format of ${file} from its name: add --format csv or --format jsonl`);
+      try {
+        if (!statSync(file).isFile()) throw new Error();
+      } catch {
+        throw new OperationError('NO_FILE', `cannot read ${file}`);
+      }
+      const errors: Array<{ line: number; problems: Array<{ field: string; code: string; message: string }> }> = [];
+      let unlisted = 0;
+      const summary = (await runOperation(
+        context.config(),
+        'registry.import',
+        { register: opts.citizens ? 'citizens' : 'enterprises', format },
+        {
+          input: () => createReadStream(file),
+          onPlace: (place, pid) => place === 'service' && output.note(`(the service, pid ${pid}, holds the embedded database: importing through it)`),
+          onEvent: (event) => {
+            if (event.type === 'warning') output.note(`warning: ${event.message as string}`);
+            if (event.type !== 'row') return;
+            const row = event as unknown as (typeof errors)[number];
+            if (errors.length >= opts.maxErrors) return void unlisted++;
+            errors.push(row);
+            output.note(`line ${row.line}: ${row.problems.map((p) => `${p.field ? p.field + ' ' : ''}${p.code}: ${p.message}`).join('; ')}`);
+          },
+        },
+      )) as ImportSummary;
+      output.result({ summary, errors, unlistedErrors: unlisted }, () => [
+        `${summary.kind}: read ${summary.read}, inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected} (${(summary.durationMs / 1000).toFixed(1)} s)`,
+        ...(unlisted ? [`(${unlisted} more rejected rows not listed; raise --max-errors)`] : []),
+      ]);
+      if (summary.rejected) context.exitCode = EXIT.partial;
+    });
+
+  const id = program.command('id').description('identifiers');
+  id.command('check')
+    .description('validate a citizen ID number or a USCC')
+    .argument('<value>')
+    .addOption(new Option('--type <type>', 'what the value is (default: guessed)').choices(['citizen-id', 'uscc']))
+    .action((value: string, opts: { type?: 'citizen-id' | 'uscc' }, cmd: Command) => {
+      const { type, result } = checkIdentifier(value, opts.type);
+      out(cmd).result({ type, ...result }, () => describeIdentifier(type, result));
+      if (!result.valid) context.exitCode = EXIT.partial;
+    });
+
+  return program;
+}
+
+export class UsageError extends Error {}
+
+function keyTable(keys: KeyRecord[]): string[] {
+  return table([
+    ['KID', 'PURPOSE', 'ALG', 'STATE', 'CREATED'],
+    ...keys.map((k) => [k.kid, k.purpose, k.alg, k.state, k.createdAt.slice(0, 19).replace('T', ' ')]),
+  ]);
+}
+
+type IdentifierCheck =
+  | { type: 'citizen-id'; result: IdentifierResult<CitizenIdParsed> }
+  | { type: 'uscc'; result: IdentifierResult<UsccParsed> };
+
+function checkIdentifier(value: string, type?: 'citizen-id' | 'uscc'): IdentifierCheck {
+  if (type === 'citizen-id') return { type, result: checkCitizenId(value) };
+  if (type === 'uscc') return { type, result: checkUscc(value) };
+  const asCitizen = checkCitizenId(value);
+  const asUscc = checkUscc(value);
+  if (asCitizen.valid || (!asUscc.valid && /^\d{15}$|^\d{17}[\dXx]$/.test(value))) return { type: 'citizen-id', result: asCitizen };
+  return { type: 'uscc', result: asUscc };
+}
+
+function describeIdentifier(type: IdentifierCheck['type'], result: IdentifierCheck['result']): string[] {
+  const label = type === 'citizen-id' ? 'citizen ID number' : 'unified social credit code';
+  const lines = [result.valid ? `valid ${label}: ${result.canonical}` : `not a valid ${label}`];
+  for (const error of result.errors ?? []) lines.push(`  error    ${error.code}: ${error.message}`);
+  for (const warning of result.warnings ?? []) lines.push(`  warning  ${warning.code}: ${warning.message}`);
+  if (result.parsed) {
+    for (const [key, value] of Object.entries(result.parsed)) {
+      lines.push(`  ${key.padEnd(16)} ${typeof value === 'object' && value ? `${value.code} ${value.name ?? ''}`.trim() : String(value)}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,106 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { DatabaseService } from '../database/database.service.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import { isKeyPurpose, KEY_PURPOSES, type KeyPurpose } from '../keys/key-types.js';
+import { readRecords, type ImportFormat } from '../registry/record-reader.js';
+import { CITIZEN_COLUMNS, ENTERPRISE_COLUMNS } from '../registry/registry-rows.js';
+import { RegistryService } from '../registry/registry.service.js';
+
+/**
+ * The CLI's commands that touch the database or the keys, as functions of an application
+ * context. The CLI runs them in a context of its own, or — when a running service holds the
+ * embedded database — sends them over the control socket to run inside that service.
+ */
+export interface OperationIO {
+  input?: Readable;
+  emit(event: Record<string, unknown>): void;
+}
+
+export class OperationError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OperationError';
+  }
+}
+
+interface Operation {
+  /** Whether the operation opens the database (keys-only operations run without it). */
+  database: boolean;
+  run(app: INestApplicationContext, params: Record<string, unknown>, io: OperationIO): Promise<unknown>;
+}
+
+function purposeParam(params: Record<string, unknown>): KeyPurpose {
+  const purpose = String(params.purpose ?? '');
+  if (!isKeyPurpose(purpose)) throw new OperationError('UNKNOWN_PURPOSE', `--purpose must be one of ${KEY_PURPOSES.join(', ')}`);
+  return purpose;
+}
+
+export const OPERATIONS: Record<string, Operation> = {
+  'db.status': {
+    database: true,
+    async run(app) {
+      const db = app.get(DatabaseService);
+      return { kind: db.kind, pending: await db.pendingMigrations() };
+    },
+  },
+  'db.migrate': {
+    database: true,
+    async run(app) {
+      const db = app.get(DatabaseService);
+      return { kind: db.kind, applied: await db.migrate() };
+    },
+  },
+  'keys.list': {
+    database: false,
+    async run(app) {
+      const keys = app.get(KeyStore);
+      await keys.reloadIfChanged();
+      return { keys: keys.list() };
+    },
+  },
+  'keys.init': {
+    database: false,
+    async run(app) {
+      return app.get(KeyStore).init();
+    },
+  },
+  'keys.rotate': {
+    // Rotating `data` re-encrypts stored ID numbers, which needs the database; other purposes do not.
+    database: false,
+    async run(app, params) {
+      const purpose = purposeParam(params);
+      const keys = app.get(KeyStore);
+      const rotation = await keys.rotate(purpose, { prepareOnly: params.prepare === true });
+      if (purpose !== 'data' || params.prepare === true) return rotation;
+      return { ...rotation, reencrypted: await keys.rekeyData() };
+    },
+  },
+  'registry.import': {
+    database: true,
+    async run(app, params, io) {
+      const register = params.register;
+      if (register !== 'citizens' && register !== 'enterprises') throw new OperationError('BAD_REGISTER', 'register must be citizens or enterprises');
+      const format = params.format as ImportFormat;
+      if (format !== 'csv' && format !== 'jsonl') throw new OperationError('BAD_FORMAT', 'format must be csv or jsonl');
+      if (!io.input) throw new OperationError('NO_INPUT', 'no file to import');
+      const columns = register === 'citizens' ? CITIZEN_COLUMNS : ENTERPRISE_COLUMNS;
+      const records = readRecords(io.input, format, {
+        requiredColumns: columns.required,
+        knownColumns: [...columns.required, ...columns.optional],
+        onUnknownColumns: (unknown) => io.emit({ type: 'warning', code: 'UNKNOWN_COLUMNS', message: `ignoring column(s) ${unknown.join(', ')}` }),
+      });
+      const registry = app.get(RegistryService);
+      const onRow = (report: { line: number; problems: unknown[] }) => io.emit({ type: 'row', ...report });
+      return register === 'citizens' ? registry.importCitizens(records, { onRow }) : registry.importEnterprises(records, { onRow });
+    },
+  },
+};
+
+export function operationNeedsDatabase(name: string, params: Record<string, unknown>): boolean {
+  if (name === 'keys.rotate') return params.purpose === 'data' && params.prepare !== true;
+  return OPERATIONS[name]?.database ?? false;
+}

@@ -1,0 +1,61 @@
+import { NestFactory } from '@nestjs/core';
+import type { Readable } from 'node:stream';
+import { isEmbedded, type AppConfig } from '../config/config.js';
+import { DataDirInUseError, askHolder, controlSocketPath } from '../database/data-dir-lock.js';
+import { DatabaseService } from '../database/database.service.js';
+import { CliModule } from './cli.module.js';
+import { callOverControlSocket } from './control-client.js';
+import { serveOperations } from './control-server.js';
+import { OPERATIONS, OperationError, operationNeedsDatabase } from './operations.js';
+
+export interface RunOptions {
+  input?: () => Readable;
+  onEvent?(event: Record<string, unknown>): void;
+  /** Where the operation ran: in this process, or in the process holding the data directory. */
+  onPlace?(place: 'local' | 'service', holderPid?: number): void;
+}
+
+/**
+ * Runs a CLI operation where it can run safely. On PostgreSQL, here. On the embedded store, here
+ * if no other process holds the data directory; otherwise inside that process, over its control
+ * socket — so the CLI works in a second terminal while `npm start` runs.
+ */
+export async function runOperation(config: AppConfig, name: string, params: Record<string, unknown>, options: RunOptions = {}): Promise<unknown> {
+  const operation = OPERATIONS[name];
+  if (!operation) throw new OperationError('UNKNOWN_OPERATION', `no operation ${name}`);
+  const onEvent = options.onEvent ?? (() => {});
+
+  if (isEmbedded(config)) {
+    const holder = await askHolder(controlSocketPath(config.dataDir));
+    if (holder) return remote(config, name, params, options, holder.pid);
+  }
+  const database = operationNeedsDatabase(name, params);
+  let app;
+  try {
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(config, { database }), { logger: ['error', 'warn'], abortOnError: false });
+  } catch (err) {
+    // Lost a race with a service that started meanwhile: go through it instead.
+    if (err instanceof DataDirInUseError) return remote(config, name, params, options, err.holder.pid);
+    throw err;
+  }
+  try {
+    await app.init();
+    if (database) {
+      const db = app.get(DatabaseService);
+      if (db.lock) serveOperations(app, db.lock);
+      if (db.kind === 'postgres' && name !== 'db.migrate' && name !== 'db.status') {
+        const pending = await db.pendingMigrations();
+        if (pending.length) throw new OperationError('SCHEMA_BEHIND', `the database schema is behind (${pending.length} pending migration(s)): run \`tongban db migrate\` first`);
+      }
+    }
+    options.onPlace?.('local');
+    return await operation.run(app, params, { input: options.input?.(), emit: onEvent });
+  } finally {
+    await app.close();
+  }
+}
+
+function remote(config: AppConfig, name: string, params: Record<string, unknown>, options: RunOptions, pid: number): Promise<unknown> {
+  options.onPlace?.('service', pid);
+  return callOverControlSocket(controlSocketPath(config.dataDir), name, params, options.input?.(), options.onEvent ?? (() => {}));
+}

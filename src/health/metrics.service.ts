@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of this process: Node's defaults plus HTTP requests by route template. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly requestDuration = new Histogram({
+    name: 'tongban_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tongban_' });
+  }
+
+  /** Express middleware timing every request; the route label is the template, never the raw URL (it may hold an ID number). */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction) => {
+      const end = this.requestDuration.startTimer();
+      res.on('finish', () => {
+        const route = req.route?.path ? `${req.baseUrl}${req.route.path as string}` : 'unmatched';
+        end({ method: req.method, route, status: String(res.statusCode) });
+      });
+      next();
+    };
+  }
+}

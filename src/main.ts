@@ -1,0 +1,15 @@
+import { ConfigError, loadConfig } from './config/config.js';
+import { DataDirInUseError } from './database/data-dir-lock.js';
+import { startService } from './server.js';
+
+try {
+  await startService(loadConfig());
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof DataDirInUseError) {
+    process.stderr.write(`tongban: cannot start: ${err.message}\n`);
+    if (err instanceof DataDirInUseError) process.stderr.write('Stop that process, or set DATA_DIR to another directory.\n');
+  } else {
+    process.stderr.write(`tongban: cannot start: ${(err as Error).stack ?? err}\n`);
+  }
+  process.exit(1);
+}

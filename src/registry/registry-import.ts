@@ -1,0 +1,180 @@
+import type { DataSource } from 'typeorm';
+import type { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
+import type { SourceRecord } from './record-reader.js';
+import { checkCitizenRow, checkEnterpriseRow, type CitizenRow, type EnterpriseRow, type EnterpriseStatus, type RowCheck, type RowProblem } from './registry-rows.js';
+import type { EnterpriseStatusChange, ImportOptions } from './registry.service.js';
+
+export interface ImportSummary {
+  kind: 'citizens' | 'enterprises';
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  durationMs: number;
+}
+
+/** A rejected row: the line it was on and what is wrong with it. */
+export interface RowReport {
+  line: number;
+  problems: RowProblem[];
+}
+
+const BATCH_SIZE = 1000;
+
+/**
+ * Reads records, validates each, and upserts valid rows in batches of one statement each.
+ * Rows identical to what is stored are left alone, so importing a file twice changes nothing.
+ */
+abstract class BatchImport<Row> {
+  private readonly summary: ImportSummary;
+  private batch = new Map<string, Row>();
+
+  constructor(
+    kind: ImportSummary['kind'],
+    protected readonly dataSource: DataSource,
+    protected readonly vault: CitizenIdVault,
+    protected readonly options: ImportOptions,
+  ) {
+    this.summary = { kind, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, durationMs: 0 };
+  }
+
+  protected abstract check(fields: Record<string, unknown>, today: Date): RowCheck<Row>;
+  protected abstract key(row: Row): string;
+  /** Upserts rows; returns how many were inserted and updated (the rest were unchanged). */
+  protected abstract upsert(rows: Row[]): Promise<{ inserted: number; updated: number }>;
+
+  async run(records: AsyncIterable<SourceRecord>): Promise<ImportSummary> {
+    const started = performance.now();
+    const today = this.options.today ?? new Date();
+    for await (const record of records) {
+      this.summary.read++;
+      const checked = record.fields ? this.check(record.fields, today) : { problems: [record.problem!] };
+      if (checked.problems) {
+        this.summary.rejected++;
+        this.options.onRow?.({ line: record.line, problems: checked.problems });
+        continue;
+      }
+      const key = this.key(checked.row);
+      // One statement cannot upsert the same key twice: a repeated key closes the batch first.
+      if (this.batch.has(key)) await this.flush();
+      this.batch.set(key, checked.row);
+      if (this.batch.size >= BATCH_SIZE) await this.flush();
+    }
+    await this.flush();
+    this.summary.durationMs = Math.round(performance.now() - started);
+    return { ...this.summary };
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.batch.size) return;
+    const rows = [...this.batch.values()];
+    this.batch = new Map();
+    const { inserted, updated } = await this.upsert(rows);
+    this.summary.inserted += inserted;
+    this.summary.updated += updated;
+    this.summary.unchanged += rows.length - inserted - updated;
+  }
+}
+
+export class CitizenImport extends BatchImport<CitizenRow> {
+  constructor(dataSource: DataSource, vault: CitizenIdVault, options: ImportOptions) {
+    super('citizens', dataSource, vault, options);
+  }
+
+  protected check(fields: Record<string, unknown>, today: Date) {
+    return checkCitizenRow(fields, today);
+  }
+
+  protected key(row: CitizenRow): string {
+    return row.idNumber;
+  }
+
+  protected async upsert(rows: CitizenRow[]) {
+    const sealed = await Promise.all(rows.map((row) => this.vault.protect(row.idNumber)));
+    const result: Array<{ inserted: boolean }> = await this.dataSource.query(
+      `INSERT INTO registry_citizens (id_number_bidx, id_number_enc, id_number_masked, data_kid, name, status, sex, birth_date)
+       SELECT decode(bidx, 'hex'), enc, masked, kid, name, status, sex, birth::date
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+              AS t(bidx, enc, masked, kid, name, status, sex, birth)
+       ON CONFLICT (id_number_bidx) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, updated_at = now()
+        WHERE (registry_citizens.name, registry_citizens.status) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status)
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        sealed.map((s) => s.blindIndex.toString('hex')),
+        sealed.map((s) => s.encrypted),
+        sealed.map((s) => s.masked),
+        sealed.map((s) => s.kid),
+        rows.map((r) => r.name),
+        rows.map((r) => r.status),
+        rows.map((r) => r.sex),
+        rows.map((r) => r.birthDate),
+      ],
+    );
+    const inserted = result.filter((r) => r.inserted).length;
+    return { inserted, updated: result.length - inserted };
+  }
+}
+
+export class EnterpriseImport extends BatchImport<EnterpriseRow> {
+  constructor(
+    dataSource: DataSource,
+    vault: CitizenIdVault,
+    options: ImportOptions,
+    private readonly announce: (changes: EnterpriseStatusChange[]) => Promise<void>,
+  ) {
+    super('enterprises', dataSource, vault, options);
+  }
+
+  protected check(fields: Record<string, unknown>, today: Date) {
+    return checkEnterpriseRow(fields, today);
+  }
+
+  protected key(row: EnterpriseRow): string {
+    return row.uscc;
+  }
+
+  protected async upsert(rows: EnterpriseRow[]) {
+    const sealed = await Promise.all(rows.map((row) => this.vault.protect(row.legalRepresentativeIdNumber)));
+    // The `before` CTE reads the rows as they were when the statement started, so each changed
+    // row can report its previous status.
+    const result: Array<{ uscc: string; status: EnterpriseStatus; previous: EnterpriseStatus | null; inserted: boolean }> =
+      await this.dataSource.query(
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+                  AS t(uscc, name, type, bidx, enc, masked, kid, address, established, status)
+         ), before AS (
+           SELECT e.uscc, e.status FROM registry_enterprises e JOIN input USING (uscc)
+         ), upserted AS (
+           INSERT INTO registry_enterprises (uscc, name, type, legal_rep_bidx, legal_rep_enc, legal_rep_masked, data_kid, address, established, status)
+           SELECT uscc, name, type, decode(bidx, 'hex'), enc, masked, kid, address, established::date, status FROM input
+           ON CONFLICT (uscc) DO UPDATE SET
+             name = EXCLUDED.name, type = EXCLUDED.type, legal_rep_bidx = EXCLUDED.legal_rep_bidx, legal_rep_enc = EXCLUDED.legal_rep_enc,
+             legal_rep_masked = EXCLUDED.legal_rep_masked, data_kid = EXCLUDED.data_kid, address = EXCLUDED.address,
+             established = EXCLUDED.established, status = EXCLUDED.status, updated_at = now()
+           WHERE (registry_enterprises.name, registry_enterprises.type, registry_enterprises.legal_rep_bidx, registry_enterprises.address,
+                  registry_enterprises.established, registry_enterprises.status)
+                 IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.type, EXCLUDED.legal_rep_bidx, EXCLUDED.address, EXCLUDED.established, EXCLUDED.status)
+           RETURNING uscc, status, (xmax = 0) AS inserted
+         )
+         SELECT upserted.uscc, upserted.status, upserted.inserted, before.status AS previous
+           FROM upserted LEFT JOIN before USING (uscc)`,
+        [
+          rows.map((r) => r.uscc),
+          rows.map((r) => r.name),
+          rows.map((r) => r.type),
+          sealed.map((s) => s.blindIndex.toString('hex')),
+          sealed.map((s) => s.encrypted),
+          sealed.map((s) => s.masked),
+          sealed.map((s) => s.kid),
+          rows.map((r) => r.address),
+          rows.map((r) => r.established),
+          rows.map((r) => r.status),
+        ],
+      );
+    const changes = result.filter((r) => r.previous !== r.status).map((r) => ({ uscc: r.uscc, from: r.previous, to: r.status }));
+    if (changes.length) await this.announce(changes);
+    const inserted = result.filter((r) => r.inserted).length;
+    return { inserted, updated: result.length - inserted };
+  }
+}

@@ -1,0 +1,180 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { canonicalCitizenId } from '../identifiers/citizen-id.js';
+import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import type { CitizenStatus, EnterpriseStatus } from './registry-rows.js';
+import { CitizenImport, EnterpriseImport } from './registry-import.js';
+import type { ImportSummary, RowReport } from './registry-import.js';
+import type { SourceRecord } from './record-reader.js';
+
+export interface Citizen {
+  id: string;
+  idNumberMasked: string;
+  name: string;
+  status: CitizenStatus;
+  sex: 'male' | 'female';
+  birthDate: string;
+}
+
+export interface Enterprise {
+  uscc: string;
+  name: string;
+  type: string;
+  legalRepresentativeMasked: string;
+  address: string;
+  established: string;
+  status: EnterpriseStatus;
+}
+
+export interface EnterpriseStatusChange {
+  uscc: string;
+  from: EnterpriseStatus | null;
+  to: EnterpriseStatus;
+}
+
+export type EnterpriseStatusListener = (changes: EnterpriseStatusChange[]) => Promise<void> | void;
+
+export interface ImportOptions {
+  /** Per-row problems, as they are found (rows keep coming). */
+  onRow?(report: RowReport): void;
+  today?: Date;
+}
+
+/**
+ * The population and enterprise register mirrors. Other modules look people and enterprises up
+ * here; the tables are this module's alone.
+ */
+@Injectable()
+export class RegistryService implements OnModuleInit {
+  private readonly statusListeners: EnterpriseStatusListener[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly vault: CitizenIdVault,
+    private readonly keys: KeyStore,
+  ) {}
+
+  onModuleInit(): void {
+    this.keys.registerRekeyHandler('registry', () => this.rekey());
+  }
+
+  /** Called after enterprise statuses change (import or API), e.g. to revoke a cancelled enterprise's licences. */
+  onEnterpriseStatusChange(listener: EnterpriseStatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  importCitizens(records: AsyncIterable<SourceRecord>, options: ImportOptions = {}): Promise<ImportSummary> {
+    return new CitizenImport(this.dataSource, this.vault, options).run(records);
+  }
+
+  async importEnterprises(records: AsyncIterable<SourceRecord>, options: ImportOptions = {}): Promise<ImportSummary> {
+    const importer = new EnterpriseImport(this.dataSource, this.vault, options, (changes) => this.announce(changes));
+    return importer.run(records);
+  }
+
+  async findCitizenByIdNumber(idNumber: string): Promise<Citizen | null> {
+    const canonical = canonicalCitizenId(idNumber);
+    if (!canonical) return null;
+    const indexes = await this.vault.blindIndexes(canonical);
+    const rows = await this.dataSource.query(
+      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id_number_bidx = ANY($1::bytea[]) LIMIT 1`,
+      [indexes.map(toByteaLiteral)],
+    );
+    return rows[0] ? toCitizen(rows[0]) : null;
+  }
+
+  async findEnterprise(uscc: string): Promise<Enterprise | null> {
+    const rows = await this.dataSource.query(
+      `SELECT uscc, name, type, legal_rep_masked, address, established, status FROM registry_enterprises WHERE uscc = $1`,
+      [uscc.toUpperCase()],
+    );
+    return rows[0] ? toEnterprise(rows[0]) : null;
+  }
+
+  /** The enterprises whose legal representative is this citizen. */
+  async enterprisesRepresentedBy(idNumber: string): Promise<Enterprise[]> {
+    const canonical = canonicalCitizenId(idNumber);
+    if (!canonical) return [];
+    const indexes = await this.vault.blindIndexes(canonical);
+    const rows = await this.dataSource.query(
+      `SELECT uscc, name, type, legal_rep_masked, address, established, status FROM registry_enterprises
+        WHERE legal_rep_bidx = ANY($1::bytea[]) ORDER BY uscc`,
+      [indexes.map(toByteaLiteral)],
+    );
+    return rows.map(toEnterprise);
+  }
+
+  async counts(): Promise<{ citizens: number; enterprises: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM registry_citizens)::int AS citizens, (SELECT count(*) FROM registry_enterprises)::int AS enterprises`,
+    );
+    return row;
+  }
+
+  /**
+   * Re-encrypts rows still under an older `data` key (after `tongban keys rotate --purpose data`),
+   * in batches, so lookups need only the current key's blind index again.
+   */
+  async rekey(batchSize = 1000): Promise<{ rows: number }> {
+    const current = this.keys.current('data').kid;
+    let rows = 0;
+    for (;;) {
+      const batch: Array<{ id: string; id_number_enc: string }> = await this.dataSource.query(
+        `SELECT id, id_number_enc FROM registry_citizens WHERE data_kid <> $1 LIMIT $2`,
+        [current, batchSize],
+      );
+      const enterprises: Array<{ uscc: string; legal_rep_enc: string }> = await this.dataSource.query(
+        `SELECT uscc, legal_rep_enc FROM registry_enterprises WHERE data_kid <> $1 LIMIT $2`,
+        [current, batchSize],
+      );
+      if (!batch.length && !enterprises.length) return { rows };
+      for (const row of batch) {
+        const sealed = await this.vault.protect(await this.vault.reveal(row.id_number_enc));
+        await this.dataSource.query(
+          `UPDATE registry_citizens SET id_number_enc = $2, id_number_bidx = $3, data_kid = $4 WHERE id = $1`,
+          [row.id, sealed.encrypted, sealed.blindIndex, sealed.kid],
+        );
+      }
+      for (const row of enterprises) {
+        const sealed = await this.vault.protect(await this.vault.reveal(row.legal_rep_enc));
+        await this.dataSource.query(
+          `UPDATE registry_enterprises SET legal_rep_enc = $2, legal_rep_bidx = $3, data_kid = $4 WHERE uscc = $1`,
+          [row.uscc, sealed.encrypted, sealed.blindIndex, sealed.kid],
+        );
+      }
+      rows += batch.length + enterprises.length;
+    }
+  }
+
+  private async announce(changes: EnterpriseStatusChange[]): Promise<void> {
+    for (const listener of this.statusListeners) await listener(changes);
+  }
+}
+
+export function toByteaLiteral(bytes: Buffer): string {
+  return `\\x${bytes.toString('hex')}`;
+}
+
+function toCitizen(row: Record<string, string>): Citizen {
+  return {
+    id: row.id!,
+    idNumberMasked: row.id_number_masked!,
+    name: row.name!,
+    status: row.status as CitizenStatus,
+    sex: row.sex as 'male' | 'female',
+    birthDate: row.birth_date!,
+  };
+}
+
+function toEnterprise(row: Record<string, string>): Enterprise {
+  return {
+    uscc: row.uscc!,
+    name: row.name!,
+    type: row.type!,
+    legalRepresentativeMasked: row.legal_rep_masked!,
+    address: row.address!,
+    established: row.established!,
+    status: row.status as EnterpriseStatus,
+  };
+}

@@ -1,0 +1,83 @@
+import { DataDirInUseError, DataDirLock, askHolder, controlSocketPath } from '../../src/database/data-dir-lock.js';
+import { DatabaseService } from '../../src/database/database.service.js';
+import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
+
+describe(`database on ${backend}`, () => {
+  let t: TestEnv;
+  beforeEach(async () => (t = await makeTestEnv()));
+  afterEach(() => t.cleanup());
+
+  it('applies the migrations at open and keeps data across a restart', async () => {
+    const first = await DatabaseService.open(t.config, [], { role: 'test', migrate: true });
+    expect(await first.pendingMigrations()).toEqual([]);
+    await first.dataSource.query(
+      `INSERT INTO registry_enterprises (uscc, name, type, legal_rep_bidx, legal_rep_enc, legal_rep_masked, data_kid, address, established, status)
+       VALUES ('91350100M000100Y43', 'Acme', '有限责任公司', '\\x00', 'x', 'x', 'k', 'Fuzhou', '2020-02-29', 'active')`,
+    );
+    await first.close();
+
+    const second = await DatabaseService.open(t.config, [], { role: 'test', migrate: true });
+    const rows = await second.dataSource.query(`SELECT name, established FROM registry_enterprises`);
+    expect(rows).toEqual([{ name: 'Acme', established: '2020-02-29' }]);
+    await second.close();
+  });
+
+  it('reports pending migrations on a database that was never migrated', async () => {
+    const db = await DatabaseService.open(t.config, [], { role: 'test', migrate: false });
+    expect(await db.pendingMigrations()).toEqual(['Registry1764201600000']);
+    expect(await db.migrate()).toEqual(['Registry1764201600000']);
+    expect(await db.pendingMigrations()).toEqual([]);
+    await db.close();
+  });
+
+  it('keeps a transaction to itself while other queries run concurrently', async () => {
+    const db = await DatabaseService.open(t.config, [], { role: 'test', migrate: true });
+    await db.dataSource.query(`CREATE TABLE counter (n int)`);
+    const rolledBack = db.dataSource.transaction(async (manager) => {
+      await manager.query(`INSERT INTO counter VALUES (1)`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw new Error('abort');
+    });
+    const outside = db.dataSource.query(`INSERT INTO counter VALUES (2)`);
+    await expect(rolledBack).rejects.toThrow('abort');
+    await outside;
+    expect(await db.dataSource.query(`SELECT n FROM counter ORDER BY n`)).toEqual([{ n: 2 }]);
+    expect(await db.ping()).toBe(true);
+    await db.close();
+  });
+});
+
+(backend === 'pglite' ? describe : describe.skip)('embedded data directory lock', () => {
+  let t: TestEnv;
+  beforeEach(async () => (t = await makeTestEnv()));
+  afterEach(() => t.cleanup());
+
+  it('refuses a second opener and names the holder', async () => {
+    const db = await DatabaseService.open(t.config, [], { role: 'service', migrate: true });
+    const second = DatabaseService.open(t.config, [], { role: 'cli', migrate: true });
+    await expect(second).rejects.toBeInstanceOf(DataDirInUseError);
+    await expect(second).rejects.toThrow(`in use by another tongban process (pid ${process.pid}, service`);
+    expect(await askHolder(controlSocketPath(t.config.dataDir))).toMatchObject({ pid: process.pid, role: 'service' });
+    await db.close();
+    const again = await DatabaseService.open(t.config, [], { role: 'cli', migrate: true });
+    await again.close();
+  });
+
+  it('takes over a socket left behind by a process that died', async () => {
+    const { createServer } = await import('node:net');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(t.config.dataDir, { recursive: true });
+    // A bound-then-abandoned socket file, as a killed process leaves it.
+    const server = createServer();
+    const path = controlSocketPath(t.config.dataDir);
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const { spawnSync } = await import('node:child_process');
+    // close without unlinking: copy the node behaviour of a crash by hard-linking the socket aside first
+    spawnSync('ln', [path, `${path}.keep`]);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    spawnSync('mv', [`${path}.keep`, path]);
+    const lock = await DataDirLock.acquire(t.config.dataDir, 'service');
+    expect(lock.holder.pid).toBe(process.pid);
+    await lock.release();
+  });
+});
