@@ -24,7 +24,6 @@ export class Registry1764201600000 implements MigrationInterface {
         updated_at       timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE UNIQUE INDEX registry_citizens_bidx ON registry_citizens (id_number_bidx)`);
-    await q.query(`CREATE INDEX registry_citizens_data_kid ON registry_citizens (data_kid)`);
     await q.query(`
       CREATE TABLE registry_enterprises (
         uscc                 text PRIMARY KEY CHECK (length(uscc) = 18),
@@ -41,7 +40,6 @@ export class Registry1764201600000 implements MigrationInterface {
         updated_at           timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX registry_enterprises_legal_rep ON registry_enterprises (legal_rep_bidx)`);
-    await q.query(`CREATE INDEX registry_enterprises_data_kid ON registry_enterprises (data_kid)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { AppConfig } from '../config/config.js';
 import { checkCitizenId } from '../identifiers/citizen-id.js';
@@ -23,6 +23,7 @@ export interface CliContext {
 export function buildProgram(context: CliContext): Command {
   const program = new Command('tongban')
     .description('tongban: unified identity and electronic-certificate authority — operator and holder CLI')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--json', 'print results as JSON')
     .showHelpAfterError()
     .exitOverride();
@@ -114,7 +115,7 @@ export function buildProgram(context: CliContext): Command {
           onEvent: (event) => {
             if (event.type === 'warning') output.note(`warning: ${event.message as string}`);
             if (event.type !== 'row') return;
-            const row = event as unknown as (typeof errors)[number];
+            const { type: _type, ...row } = event as unknown as (typeof errors)[number] & { type: string };
             if (errors.length >= opts.maxErrors) return void unlisted++;
             errors.push(row);
             output.note(`line ${row.line}: ${row.problems.map((p) => `${p.field ? p.field + ' ' : ''}${p.code}: ${p.message}`).join('; ')}`);
@@ -143,6 +144,19 @@ export function buildProgram(context: CliContext): Command {
 }
 
 export class UsageError extends Error {}
+
+/** The version in package.json, found upwards from this file (src/cli when run from source, dist/src/cli when built). */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name: string; version: string };
+      if (pkg.name === 'tongban') return pkg.version;
+    } catch {
+      // not here
+    }
+  }
+  return 'unknown';
+}
 
 function keyTable(keys: KeyRecord[]): string[] {
   return table([

@@ -14,7 +14,7 @@ export function callOverControlSocket(
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { socketPath, path: `/ops/${name}`, method: 'POST', headers: { [PARAMS_HEADER]: encodeURIComponent(JSON.stringify(params)) } },
+      { socketPath, path: `/ops/${name}`, method: 'POST', agent: false, headers: { [PARAMS_HEADER]: encodeURIComponent(JSON.stringify(params)) } },
       async (res) => {
         let settled = false;
         try {

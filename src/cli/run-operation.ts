@@ -30,9 +30,12 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
     if (holder) return remote(config, name, params, options, holder.pid);
   }
   const database = operationNeedsDatabase(name, params);
+  // `keys list` should show what exists, not create keys first; other commands may create them
+  // on the embedded store, as the service would on its first start.
+  const local = name.startsWith('keys.') ? { ...config, keysAutoInit: false } : config;
   let app;
   try {
-    app = await NestFactory.createApplicationContext(CliModule.forRoot(config, { database }), { logger: ['error', 'warn'], abortOnError: false });
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database }), { logger: ['error', 'warn'], abortOnError: false });
   } catch (err) {
     // Lost a race with a service that started meanwhile: go through it instead.
     if (err instanceof DataDirInUseError) return remote(config, name, params, options, err.holder.pid);

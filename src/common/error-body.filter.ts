@@ -21,7 +21,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 /**
  * Shapes every error as `{ error, message, details? }`. Errors the code did not expect become a
  * plain 500 whose stack goes to the log, never to the client. Body-parser failures (bad JSON, too
- * large) are the client's fault and keep their 4xx.
+ * large) reach here as HttpExceptions (Nest maps them) and keep their 4xx.
  */
 @Catch()
 export class ErrorBodyFilter implements ExceptionFilter {
@@ -37,18 +37,20 @@ export class ErrorBodyFilter implements ExceptionFilter {
   private toBody(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Express's own failures, mapped by Nest with the original error as the cause. Their
+      // messages quote the input, so they get fixed wording.
+      if (exception.cause instanceof SyntaxError && status === 400) {
+        return { status, body: { error: 'malformed_json', message: 'the request body is not valid JSON' } };
+      }
+      if (exception.cause instanceof URIError && status === 400) {
+        return { status, body: { error: 'malformed_url', message: 'the URL has an invalid percent-encoding' } };
+      }
       const raw = exception.getResponse();
       if (typeof raw === 'object' && raw && 'error' in raw && 'message' in raw && typeof raw.message === 'string' && typeof raw.error === 'string' && !('statusCode' in raw)) {
         return { status, body: raw as ErrorBody };
       }
       const message = typeof raw === 'string' ? raw : typeof (raw as { message?: unknown }).message === 'string' ? (raw as { message: string }).message : exception.message;
       return { status, body: { error: CODE_BY_STATUS[status] ?? `http_${status}`, message: maskCitizenIdsInText(message) } };
-    }
-    const bodyParser = exception as { type?: string; status?: number; expose?: boolean; message?: string };
-    if (bodyParser?.expose && typeof bodyParser.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
-      const error = bodyParser.type === 'entity.parse.failed' ? 'malformed_json' : (CODE_BY_STATUS[bodyParser.status] ?? 'bad_request');
-      const message = error === 'malformed_json' ? 'the request body is not valid JSON' : (bodyParser.message ?? 'bad request');
-      return { status: bodyParser.status, body: { error, message } };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'internal_error', message: 'an unexpected error occurred' } };

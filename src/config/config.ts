@@ -60,7 +60,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     dataDir: absolute(read.string('DATA_DIR', './data'), cwd),
     keysDir: absolute(read.string('KEYS_DIR', './keys'), cwd),
     keysBackend: read.oneOf('KEYS_BACKEND', 'file', ['file'] as const, {
-      pkcs11: 'the pkcs11 backend is not available in this build; use "file"',
+      pkcs11: 'cannot be pkcs11 yet: the PKCS#11 backend is not in this build; use "file"',
     }),
     keysReloadSeconds: read.integer('KEYS_RELOAD_SECONDS', 10, 0, 3600),
     keysAutoInit: read.boolean('KEYS_AUTO_INIT', !databaseUrl),

@@ -111,7 +111,7 @@ function listen(server: Server, path: string): Promise<NodeJS.ErrnoException | n
 /** Asks whoever listens on the control socket who they are; null when nobody answers. */
 export function askHolder(socketPath: string, timeoutMs = 3000): Promise<LockHolder | null> {
   return new Promise((resolve) => {
-    const req = request({ socketPath, path: '/holder', method: 'GET', timeout: timeoutMs }, (res) => {
+    const req = request({ socketPath, path: '/holder', method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));

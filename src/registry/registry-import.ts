@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
+import type { CitizenIdVault, ProtectedCitizenId } from '../identifiers/citizen-id-vault.js';
 import type { SourceRecord } from './record-reader.js';
 import { checkCitizenRow, checkEnterpriseRow, type CitizenRow, type EnterpriseRow, type EnterpriseStatus, type RowCheck, type RowProblem } from './registry-rows.js';
 import type { EnterpriseStatusChange, ImportOptions } from './registry.service.js';
@@ -29,6 +29,7 @@ const BATCH_SIZE = 1000;
 abstract class BatchImport<Row> {
   private readonly summary: ImportSummary;
   private batch = new Map<string, Row>();
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     kind: ImportSummary['kind'],
@@ -41,8 +42,10 @@ abstract class BatchImport<Row> {
 
   protected abstract check(fields: Record<string, unknown>, today: Date): RowCheck<Row>;
   protected abstract key(row: Row): string;
+  /** The citizen ID number each row carries, to be stored encrypted. */
+  protected abstract citizenId(row: Row): string;
   /** Upserts rows; returns how many were inserted and updated (the rest were unchanged). */
-  protected abstract upsert(rows: Row[]): Promise<{ inserted: number; updated: number }>;
+  protected abstract upsert(rows: Row[], sealed: ProtectedCitizenId[]): Promise<{ inserted: number; updated: number }>;
 
   async run(records: AsyncIterable<SourceRecord>): Promise<ImportSummary> {
     const started = performance.now();
@@ -62,18 +65,28 @@ abstract class BatchImport<Row> {
       if (this.batch.size >= BATCH_SIZE) await this.flush();
     }
     await this.flush();
+    await this.inFlight;
     this.summary.durationMs = Math.round(performance.now() - started);
     return { ...this.summary };
   }
 
+  /**
+   * Encrypts the batch, then sends it and returns while it is written, so the next batch is read,
+   * checked and encrypted meanwhile. At most one batch is in flight: memory stays bounded and rows
+   * land in file order.
+   */
   private async flush(): Promise<void> {
     if (!this.batch.size) return;
     const rows = [...this.batch.values()];
     this.batch = new Map();
-    const { inserted, updated } = await this.upsert(rows);
-    this.summary.inserted += inserted;
-    this.summary.updated += updated;
-    this.summary.unchanged += rows.length - inserted - updated;
+    const sealed = await Promise.all(rows.map((row) => this.vault.protect(this.citizenId(row))));
+    await this.inFlight;
+    this.inFlight = this.upsert(rows, sealed).then(({ inserted, updated }) => {
+      this.summary.inserted += inserted;
+      this.summary.updated += updated;
+      this.summary.unchanged += rows.length - inserted - updated;
+    });
+    this.inFlight.catch(() => {}); // observed by the next flush; this only keeps Node from calling it unhandled
   }
 }
 
@@ -90,8 +103,11 @@ export class CitizenImport extends BatchImport<CitizenRow> {
     return row.idNumber;
   }
 
-  protected async upsert(rows: CitizenRow[]) {
-    const sealed = await Promise.all(rows.map((row) => this.vault.protect(row.idNumber)));
+  protected citizenId(row: CitizenRow): string {
+    return row.idNumber;
+  }
+
+  protected async upsert(rows: CitizenRow[], sealed: ProtectedCitizenId[]) {
     const result: Array<{ inserted: boolean }> = await this.dataSource.query(
       `INSERT INTO registry_citizens (id_number_bidx, id_number_enc, id_number_masked, data_kid, name, status, sex, birth_date)
        SELECT decode(bidx, 'hex'), enc, masked, kid, name, status, sex, birth::date
@@ -134,8 +150,11 @@ export class EnterpriseImport extends BatchImport<EnterpriseRow> {
     return row.uscc;
   }
 
-  protected async upsert(rows: EnterpriseRow[]) {
-    const sealed = await Promise.all(rows.map((row) => this.vault.protect(row.legalRepresentativeIdNumber)));
+  protected citizenId(row: EnterpriseRow): string {
+    return row.legalRepresentativeIdNumber;
+  }
+
+  protected async upsert(rows: EnterpriseRow[], sealed: ProtectedCitizenId[]) {
     // The `before` CTE reads the rows as they were when the statement started, so each changed
     // row can report its previous status.
     const result: Array<{ uscc: string; status: EnterpriseStatus; previous: EnterpriseStatus | null; inserted: boolean }> =

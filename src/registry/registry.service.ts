@@ -78,8 +78,8 @@ export class RegistryService implements OnModuleInit {
     if (!canonical) return null;
     const indexes = await this.vault.blindIndexes(canonical);
     const rows = await this.dataSource.query(
-      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id_number_bidx = ANY($1::bytea[]) LIMIT 1`,
-      [indexes.map(toByteaLiteral)],
+      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id_number_bidx IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) LIMIT 1`,
+      [indexes.map(hex)],
     );
     return rows[0] ? toCitizen(rows[0]) : null;
   }
@@ -99,8 +99,8 @@ export class RegistryService implements OnModuleInit {
     const indexes = await this.vault.blindIndexes(canonical);
     const rows = await this.dataSource.query(
       `SELECT uscc, name, type, legal_rep_masked, address, established, status FROM registry_enterprises
-        WHERE legal_rep_bidx = ANY($1::bytea[]) ORDER BY uscc`,
-      [indexes.map(toByteaLiteral)],
+        WHERE legal_rep_bidx IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) ORDER BY uscc`,
+      [indexes.map(hex)],
     );
     return rows.map(toEnterprise);
   }
@@ -132,15 +132,15 @@ export class RegistryService implements OnModuleInit {
       for (const row of batch) {
         const sealed = await this.vault.protect(await this.vault.reveal(row.id_number_enc));
         await this.dataSource.query(
-          `UPDATE registry_citizens SET id_number_enc = $2, id_number_bidx = $3, data_kid = $4 WHERE id = $1`,
-          [row.id, sealed.encrypted, sealed.blindIndex, sealed.kid],
+          `UPDATE registry_citizens SET id_number_enc = $2, id_number_bidx = decode($3, 'hex'), data_kid = $4 WHERE id = $1`,
+          [row.id, sealed.encrypted, hex(sealed.blindIndex), sealed.kid],
         );
       }
       for (const row of enterprises) {
         const sealed = await this.vault.protect(await this.vault.reveal(row.legal_rep_enc));
         await this.dataSource.query(
-          `UPDATE registry_enterprises SET legal_rep_enc = $2, legal_rep_bidx = $3, data_kid = $4 WHERE uscc = $1`,
-          [row.uscc, sealed.encrypted, sealed.blindIndex, sealed.kid],
+          `UPDATE registry_enterprises SET legal_rep_enc = $2, legal_rep_bidx = decode($3, 'hex'), data_kid = $4 WHERE uscc = $1`,
+          [row.uscc, sealed.encrypted, hex(sealed.blindIndex), sealed.kid],
         );
       }
       rows += batch.length + enterprises.length;
@@ -152,8 +152,9 @@ export class RegistryService implements OnModuleInit {
   }
 }
 
-export function toByteaLiteral(bytes: Buffer): string {
-  return `\\x${bytes.toString('hex')}`;
+/** Binary values travel as hex text and are decoded in SQL: the same on node-postgres and PGlite. */
+function hex(bytes: Buffer): string {
+  return bytes.toString('hex');
 }
 
 function toCitizen(row: Record<string, string>): Citizen {

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import '../support/silent.js';
 import { DataDirInUseError, DataDirLock, askHolder, controlSocketPath } from '../../src/database/data-dir-lock.js';
 import { DatabaseService } from '../../src/database/database.service.js';
 import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
@@ -47,9 +50,10 @@ describe(`database on ${backend}`, () => {
   });
 });
 
-(backend === 'pglite' ? describe : describe.skip)('embedded data directory lock', () => {
+// The lock guards the embedded store, so these run on PGlite in both test runs.
+describe('embedded data directory lock', () => {
   let t: TestEnv;
-  beforeEach(async () => (t = await makeTestEnv()));
+  beforeEach(async () => (t = await makeTestEnv({ DATABASE_URL: '' })));
   afterEach(() => t.cleanup());
 
   it('refuses a second opener and names the holder', async () => {
@@ -59,23 +63,20 @@ describe(`database on ${backend}`, () => {
     await expect(second).rejects.toThrow(`in use by another tongban process (pid ${process.pid}, service`);
     expect(await askHolder(controlSocketPath(t.config.dataDir))).toMatchObject({ pid: process.pid, role: 'service' });
     await db.close();
+    expect(await askHolder(controlSocketPath(t.config.dataDir))).toBeNull();
     const again = await DatabaseService.open(t.config, [], { role: 'cli', migrate: true });
     await again.close();
   });
 
-  it('takes over a socket left behind by a process that died', async () => {
-    const { createServer } = await import('node:net');
-    const { mkdirSync } = await import('node:fs');
+  it('takes over the socket of a process that was killed', async () => {
     mkdirSync(t.config.dataDir, { recursive: true });
-    // A bound-then-abandoned socket file, as a killed process leaves it.
-    const server = createServer();
     const path = controlSocketPath(t.config.dataDir);
-    await new Promise<void>((resolve) => server.listen(path, resolve));
-    const { spawnSync } = await import('node:child_process');
-    // close without unlinking: copy the node behaviour of a crash by hard-linking the socket aside first
-    spawnSync('ln', [path, `${path}.keep`]);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    spawnSync('mv', [`${path}.keep`, path]);
+    const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    await expect(DataDirLock.acquire(t.config.dataDir, 'service')).rejects.toBeInstanceOf(DataDirInUseError);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(existsSync(path)).toBe(true); // SIGKILL leaves the socket file behind
     const lock = await DataDirLock.acquire(t.config.dataDir, 'service');
     expect(lock.holder.pid).toBe(process.pid);
     await lock.release();

@@ -1,0 +1,20 @@
+import { benchIdentifiers } from './identifiers.js';
+import { figures } from './lib.js';
+import { benchRegistry } from './registry.js';
+
+/**
+ * `npm run bench`: every figure beside a baseline measured in the same run.
+ *   BENCH_DATABASE_URL   PostgreSQL server to create scratch databases on (default: postgres://postgres@127.0.0.1:5432/postgres)
+ *   BENCH_CITIZENS       registry size (default 1,000,000)
+ *   BENCH_ONLY           comma-separated sections to run (identifiers, registry)
+ *   --json               also print every figure as one JSON document at the end
+ */
+const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const citizens = Number(process.env.BENCH_CITIZENS ?? 1_000_000);
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
+
+process.stdout.write(`tongban benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
+if (wanted('identifiers')) benchIdentifiers();
+if (wanted('registry')) await benchRegistry(serverUrl, citizens);
+if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ figures }, null, 2) + '\n');

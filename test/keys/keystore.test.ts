@@ -1,0 +1,201 @@
+import '../support/silent.js';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign as cryptoSign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileKeyBackend } from '../../src/keys/file-key-backend.js';
+import type { KeyBackend, SealedData } from '../../src/keys/key-backend.js';
+import { KEY_PURPOSES, PURPOSE_ALGORITHMS, KeyStoreError, type KeyAlgorithm, type KeyPurpose, type KeyRecord, type KeyState } from '../../src/keys/key-types.js';
+import { KeyStore } from '../../src/keys/keystore.service.js';
+import { makeTestEnv, type TestEnv } from '../support/test-env.js';
+
+/**
+ * A backend that keeps keys in memory and exposes nothing but the KeyBackend calls, as a PKCS#11
+ * token would: the KeyStore (and so every caller) works with it unchanged.
+ */
+class TokenLikeBackend implements KeyBackend {
+  readonly name = 'token';
+  private readonly keys = new Map<string, { record: KeyRecord; key: KeyObject | Buffer }>();
+  private counter = 0;
+  async list() {
+    return [...this.keys.values()].map((k) => ({ ...k.record }));
+  }
+  async version() {
+    return String(this.counter);
+  }
+  async withWriteLock<T>(fn: () => Promise<T>) {
+    return fn();
+  }
+  async generate(purpose: KeyPurpose, alg: KeyAlgorithm, state: KeyState) {
+    const record: KeyRecord = { kid: `token-${++this.counter}`, purpose, alg, state, createdAt: new Date().toISOString() };
+    const key =
+      alg === 'A256GCM-HS256' ? randomBytes(32) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    this.keys.set(record.kid, { record, key });
+    return { ...record };
+  }
+  async updateStates(changes: Array<{ kid: string; state: KeyState }>) {
+    this.counter++;
+    for (const { kid, state } of changes) this.keys.get(kid)!.record.state = state;
+  }
+  async publicKey(kid: string) {
+    return createPublicKey(this.keys.get(kid)!.key as KeyObject);
+  }
+  async sign(kid: string, data: Buffer, format: 'p1363' | 'der') {
+    const key = this.keys.get(kid)!.key as KeyObject;
+    return cryptoSign('sha256', data, key.asymmetricKeyType === 'ec' ? { key, dsaEncoding: format === 'der' ? 'der' : 'ieee-p1363' } : key);
+  }
+  async encrypt(kid: string, plaintext: Buffer, aad: Buffer) {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(kid)!.key as Buffer, iv).setAAD(aad);
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return { iv, ciphertext, tag: cipher.getAuthTag() };
+  }
+  async decrypt(kid: string, sealed: SealedData, aad: Buffer) {
+    const decipher = createDecipheriv('aes-256-gcm', this.keys.get(kid)!.key as Buffer, sealed.iv).setAAD(aad).setAuthTag(sealed.tag);
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  }
+  async mac(kid: string, data: Buffer) {
+    return createHmac('sha256', this.keys.get(kid)!.key as Buffer).update(data).digest();
+  }
+}
+
+function keyStore(t: TestEnv, overrides: Partial<TestEnv['config']> = {}) {
+  const config = { ...t.config, ...overrides };
+  return new KeyStore(config, new FileKeyBackend(config.keysDir));
+}
+
+describe('KeyStore with the file backend', () => {
+  let t: TestEnv;
+  beforeEach(async () => (t = await makeTestEnv()));
+  afterEach(() => t.cleanup());
+
+  it('init creates one current key per purpose and algorithm, private files 0600, and is idempotent', async () => {
+    const keys = keyStore(t);
+    const { created } = await keys.init();
+    const expected = KEY_PURPOSES.flatMap((p) => PURPOSE_ALGORITHMS[p].map((alg) => `${p}/${alg}`)).sort();
+    expect(created.map((k) => `${k.purpose}/${k.alg}`).sort()).toEqual(expected);
+    expect(keys.complete).toBe(true);
+
+    for (const file of readdirSync(join(t.config.keysDir, 'private'))) {
+      expect(statSync(join(t.config.keysDir, 'private', file)).mode & 0o777).toBe(0o600);
+    }
+    expect(statSync(join(t.config.keysDir, 'private')).mode & 0o777).toBe(0o700);
+    const manifest = readFileSync(join(t.config.keysDir, 'manifest.json'), 'utf8');
+    expect(manifest).not.toMatch(/PRIVATE|"d":/);
+
+    const again = await keys.init();
+    expect(again.created).toEqual([]);
+    expect(again.existing).toHaveLength(expected.length);
+  });
+
+  it('signs with the current key and verifies with the public key alone', async () => {
+    const keys = keyStore(t);
+    await keys.init();
+    const data = Buffer.from('payload');
+    const { kid, alg, signature } = await keys.sign('licence', data);
+    expect(alg).toBe('ES256');
+    expect(signature).toHaveLength(64); // JOSE r||s
+    const jwk = (await keys.jwks('licence')).keys.find((k) => k.kid === kid)!;
+    expect(jwk).not.toHaveProperty('d');
+    const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
+    expect(verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
+    expect(await keys.verify(kid, data, signature)).toBe(true);
+    expect(await keys.verify(kid, Buffer.from('other'), signature)).toBe(false);
+
+    const der = await keys.sign('issuing-ca', data, { format: 'der' });
+    expect(der.signature[0]).toBe(0x30); // DER SEQUENCE, for X.509
+    expect(await keys.verify(der.kid, data, der.signature, 'der')).toBe(true);
+
+    const rsa = await keys.sign('oidc', data, { alg: 'RS256' });
+    expect(rsa.signature).toHaveLength(256);
+    expect(await keys.verify(rsa.kid, data, rsa.signature)).toBe(true);
+  });
+
+  it('rotation promotes a next key, retires the old one, and old signatures still verify', async () => {
+    const keys = keyStore(t);
+    await keys.init();
+    const before = await keys.sign('oidc', Buffer.from('old token'));
+
+    const prepared = await keys.rotate('oidc', { prepareOnly: true });
+    expect(prepared.created.map((k) => k.state)).toEqual(['next', 'next']);
+    expect(prepared.promoted).toEqual([]);
+    expect(keys.current('oidc').kid).toBe(before.kid);
+    const published = (await keys.jwks('oidc')).keys.map((k) => k.kid);
+    expect(published).toEqual(expect.arrayContaining(prepared.created.map((k) => k.kid)));
+
+    const rotation = await keys.rotate('oidc');
+    expect(rotation.created).toEqual([]); // the prepared next keys are the ones promoted
+    expect(rotation.promoted.map((k) => k.kid).sort()).toEqual(prepared.created.map((k) => k.kid).sort());
+    expect(rotation.retired.map((k) => k.kid)).toContain(before.kid);
+    expect(keys.current('oidc').kid).not.toBe(before.kid);
+    expect(keys.record(before.kid).state).toBe('retired');
+
+    const after = await keys.sign('oidc', Buffer.from('new token'));
+    expect(after.kid).toBe(keys.current('oidc').kid);
+    expect(await keys.verify(before.kid, Buffer.from('old token'), before.signature)).toBe(true);
+    expect((await keys.jwks('oidc')).keys.map((k) => k.kid)).toEqual(expect.arrayContaining([before.kid, after.kid]));
+
+    const direct = await keys.rotate('status');
+    expect(direct.created).toHaveLength(1);
+    expect(direct.promoted[0]!.kid).toBe(direct.created[0]!.kid);
+  });
+
+  it('encrypts under the current data key and decrypts after the key is rotated', async () => {
+    const keys = keyStore(t);
+    await keys.init();
+    const aad = Buffer.from('context');
+    const { kid, sealed } = await keys.encrypt('data', Buffer.from('secret'), aad);
+    const macBefore = await keys.mac(kid, Buffer.from('secret'));
+    await keys.rotate('data');
+    expect(keys.current('data').kid).not.toBe(kid);
+    expect((await keys.decrypt(kid, sealed, aad)).toString()).toBe('secret');
+    await expect(keys.decrypt(kid, sealed, Buffer.from('other context'))).rejects.toThrow();
+    expect(await keys.mac(kid, Buffer.from('secret'))).toEqual(macBefore);
+    expect(await keys.mac(keys.current('data').kid, Buffer.from('secret'))).not.toEqual(macBefore);
+    await expect(keys.sign('data', Buffer.from('x'))).rejects.toBeInstanceOf(KeyStoreError);
+  });
+
+  it('another process sees a rotation when it reloads', async () => {
+    const service = keyStore(t);
+    await service.init();
+    const cli = keyStore(t);
+    await cli.reloadIfChanged();
+    const old = service.current('audit').kid;
+    await cli.rotate('audit');
+    expect(service.current('audit').kid).toBe(old);
+    expect(await service.reloadIfChanged()).toBe(true);
+    expect(service.current('audit').kid).toBe(cli.current('audit').kid);
+    expect(await service.reloadIfChanged()).toBe(false);
+  });
+
+  it('auto-init on module start creates keys only when configured', async () => {
+    const off = keyStore(t, { keysAutoInit: false, keysReloadSeconds: 0 });
+    await off.onModuleInit();
+    expect(off.list()).toEqual([]);
+    expect(off.complete).toBe(false);
+    expect(() => off.current('oidc')).toThrow('tongban keys init');
+    const on = keyStore(t, { keysAutoInit: true, keysReloadSeconds: 0 });
+    await on.onModuleInit();
+    expect(on.complete).toBe(true);
+  });
+
+  it('works unchanged over another backend (the shape a PKCS#11 token backend takes)', async () => {
+    const keys = new KeyStore(t.config, new TokenLikeBackend());
+    await keys.init();
+    const signed = await keys.sign('seal-maker', Buffer.from('seal'));
+    await keys.rotate('seal-maker');
+    expect(await keys.verify(signed.kid, Buffer.from('seal'), signed.signature)).toBe(true);
+    const { kid, sealed } = await keys.encrypt('data', Buffer.from('x'), Buffer.alloc(0));
+    expect((await keys.decrypt(kid, sealed, Buffer.alloc(0))).toString()).toBe('x');
+    expect((await keys.jwks('seal-maker')).keys).toHaveLength(2);
+  });
+});

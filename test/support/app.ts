@@ -1,0 +1,34 @@
+import './silent.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { createRootLogger } from '../../src/logging/logging.js';
+import { makeTestEnv, type TestEnv } from './test-env.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  env: TestEnv;
+  /** Every log line the service wrote, as written (after masking). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The whole HTTP service on its own database and keys, for supertest. */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const env = await makeTestEnv({ LOG_LEVEL: 'info', ...overrides });
+  const logs: string[] = [];
+  const logger = createRootLogger(env.config.logLevel, { write: (line: string) => void logs.push(line) });
+  const app = await createApp(env.config, logger);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    env,
+    logs,
+    async close() {
+      await app.close();
+      await env.cleanup();
+    },
+  };
+}
