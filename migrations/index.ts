@@ -1,4 +1,6 @@
 import { Registry1764201600000 } from './1764201600000-registry.js';
+import { Accounts1764288000000 } from './1764288000000-accounts.js';
+import { Oidc1764374400000 } from './1764374400000-oidc.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [Registry1764201600000];
+export const migrations = [Registry1764201600000, Accounts1764288000000, Oidc1764374400000];

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -9,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdentifiersModule } from './identifiers/identifiers.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { httpLoggingOptions } from './logging/logging.js';
+import { OidcModule } from './oidc/oidc.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 
 /** The whole service. The CLI builds a smaller context from the same modules (src/cli/cli.module.ts). */
@@ -25,6 +28,9 @@ export class AppModule {
         HealthModule,
         IdentifiersModule,
         RegistryModule,
+        AccountsModule,
+        AuthModule,
+        OidcModule,
         ...(config.demo ? [DemoModule] : []),
       ],
     };

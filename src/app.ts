@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { json } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -11,6 +13,7 @@ import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { MetricsService } from './health/metrics.service.js';
 import { createRootLogger } from './logging/logging.js';
+import { OidcProviderService } from './oidc/oidc-provider.service.js';
 
 /** Builds the HTTP application (not yet listening): used by main.ts and by the tests. */
 export async function createApp(config: AppConfig, logger: PinoLogger = createRootLogger(config.logLevel)): Promise<NestExpressApplication> {
@@ -23,7 +26,13 @@ export async function createApp(config: AppConfig, logger: PinoLogger = createRo
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(app.get(MetricsService).middleware());
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'form-action': ["'self'"] } } }));
+  // form-action is left out of the CSP: a sign-in form's POST ends in a redirect to the portal,
+  // which browsers would otherwise block.
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'form-action': null } } }));
+  app.use(cookieParser());
+  // oidc-provider reads its own request bodies, so it goes before the body parsers.
+  app.use(app.get(OidcProviderService).middleware());
+  app.use('/api/v1/registry', json({ limit: '20mb' }));
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.useGlobalPipes(createValidationPipe());

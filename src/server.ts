@@ -38,7 +38,7 @@ function banner(app: NestExpressApplication, config: AppConfig): string[] {
     `  try        curl http://localhost:${port}/api/v1/identifiers/citizen-id/11010519491231002X`,
     `  CLI        npx tongban --help   (works while the service runs, in another terminal)`,
   ];
-  if (config.demo) lines.push('', ...app.get(DemoService).describe());
+  if (config.demo) lines.push('', ...app.get(DemoService).describe(config.publicUrl));
   return [...lines, ''];
 }
 

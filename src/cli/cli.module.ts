@@ -7,12 +7,15 @@ import { RegistryModule } from '../registry/registry.module.js';
 
 /**
  * The CLI's application context: the service's modules without HTTP. Without `database`, only
- * the key store is loaded (key commands must work before any database exists).
+ * the key store is loaded (key commands must work before any database exists); `oidc` adds the
+ * OpenID Connect module for client management.
  */
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig, options: { database: boolean }): DynamicModule {
-    const imports = [ConfigModule.forRoot(config), KeysModule];
+  static async forRoot(config: AppConfig, options: { database: boolean; oidc?: boolean }): Promise<DynamicModule> {
+    const imports: DynamicModule['imports'] = [ConfigModule.forRoot(config), KeysModule];
+    // Imported on demand: oidc-provider is heavy and warns about the Node version when loaded.
+    if (options.oidc) imports.push((await import('../oidc/oidc.module.js')).OidcModule);
     if (options.database) {
       // On PGlite the CLI is the only user of its database, so it brings the schema up to date
       // itself; on a shared PostgreSQL server that stays an explicit `tongban db migrate`.

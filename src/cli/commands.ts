@@ -84,6 +84,75 @@ export function buildProgram(context: CliContext): Command {
       ]);
     });
 
+  const clients = program.command('clients').description('OIDC clients: portals (authorization code) and services (client credentials)');
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  clients
+    .command('add')
+    .description('register a client; a generated secret is printed once')
+    .requiredOption('--client-id <id>', 'client_id')
+    .option('--name <name>', 'display name shown on the consent page')
+    .option('--client-secret <secret>', 'client_secret_basic secret (default: generated)')
+    .option('--jwks-uri <url>', 'private_key_jwt: where the client publishes its keys')
+    .option('--jwks <json|@file>', 'private_key_jwt: the client\'s public JWK set')
+    .option('--redirect-uri <uri>', 'redirect URI (repeatable); makes it a portal client', collect)
+    .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI (repeatable)', collect)
+    .option('--backchannel-logout-uri <uri>', 'back-channel logout endpoint')
+    .option('--scope <scopes>', 'allowed scopes, e.g. "openid profile id_number" or "registry:write verify"')
+    .addOption(new Option('--grant-type <type>', 'grant type (repeatable)').choices(['authorization_code', 'refresh_token', 'client_credentials']).argParser(collect))
+    .option('--sector <sector>', 'pairwise sector: portals of one sector see the same subject identifier')
+    .option('--fapi', 'FAPI 2.0 profile (PAR, DPoP, private_key_jwt)')
+    .addOption(new Option('--minimum-loa <level>', 'lowest level of assurance this client accepts').choices(['1', '2', '3']))
+    .option('--public-subject', 'the same `sub` as every other public client (default: pairwise for portals)')
+    .action(async (opts: Record<string, string | string[] | boolean | undefined>, cmd: Command) => {
+      const registration = {
+        client_id: opts.clientId as string,
+        client_name: opts.name as string | undefined,
+        client_secret: opts.clientSecret as string | undefined,
+        jwks_uri: opts.jwksUri as string | undefined,
+        jwks: opts.jwks ? readJson(opts.jwks as string) : undefined,
+        redirect_uris: opts.redirectUri as string[] | undefined,
+        post_logout_redirect_uris: opts.postLogoutRedirectUri as string[] | undefined,
+        backchannel_logout_uri: opts.backchannelLogoutUri as string | undefined,
+        scope: opts.scope as string | undefined,
+        grant_types: opts.grantType as string[] | undefined,
+        sector: opts.sector as string | undefined,
+        fapi: Boolean(opts.fapi),
+        minimum_loa: opts.minimumLoa ? Number(opts.minimumLoa) : undefined,
+        ...(opts.publicSubject ? { subject_type: 'public' } : {}),
+      };
+      const result = (await runOperation(context.config(), 'clients.add', JSON.parse(JSON.stringify(registration)))) as { client: Record<string, unknown>; client_secret?: string };
+      out(cmd).result(result, () => [
+        `registered ${result.client.client_id as string} (${(result.client.grant_types as string[]).join(', ')}; ${result.client.token_endpoint_auth_method as string})`,
+        ...(result.client_secret ? [`client_secret: ${result.client_secret}   (shown once: store it now)`] : []),
+      ]);
+    });
+  clients
+    .command('list')
+    .description('list clients (never their secrets)')
+    .action(async (_opts, cmd: Command) => {
+      const result = (await runOperation(context.config(), 'clients.list', {})) as { clients: Array<Record<string, unknown>> };
+      out(cmd).result(result, () =>
+        table([
+          ['CLIENT_ID', 'NAME', 'GRANTS', 'AUTH', 'SCOPE'],
+          ...result.clients.map((c) => [
+            String(c.client_id),
+            String(c.client_name ?? ''),
+            ((c.grant_types as string[]) ?? []).join(','),
+            String(c.token_endpoint_auth_method ?? ''),
+            String(c.scope ?? ''),
+          ]),
+        ]),
+      );
+    });
+  clients
+    .command('remove')
+    .description('remove a client and revoke everything issued to it')
+    .argument('<client-id>')
+    .action(async (clientId: string, _opts, cmd: Command) => {
+      const result = await runOperation(context.config(), 'clients.remove', { clientId });
+      out(cmd).result(result, () => [`removed ${clientId}`]);
+    });
+
   const registry = program.command('registry').description('population and enterprise register mirrors');
   registry
     .command('import')
@@ -144,6 +213,15 @@ export function buildProgram(context: CliContext): Command {
 }
 
 export class UsageError extends Error {}
+
+function readJson(value: string): unknown {
+  const text = value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`--jwks is not JSON (give the JWK set inline or as @file)`);
+  }
+}
 
 /** The version in package.json, found upwards from this file (src/cli when run from source, dist/src/cli when built). */
 function packageVersion(): string {

@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from '../common/api-error.js';
 import type { DataDirLock } from '../database/data-dir-lock.js';
 import { KeyStoreError } from '../keys/key-types.js';
 import { ImportFormatError } from '../registry/record-reader.js';
@@ -46,6 +47,10 @@ async function handle(app: INestApplicationContext, req: IncomingMessage, res: S
 /** Errors an operator can act on keep their code and message; anything else is reported generically. */
 export function describeError(err: unknown): { code: string; message: string } {
   if (err instanceof OperationError || err instanceof ImportFormatError || err instanceof KeyStoreError) return { code: err.code, message: err.message };
+  if (err instanceof ApiError) {
+    const body = err.getResponse() as { error: string; message: string };
+    return { code: body.error, message: body.message };
+  }
   const e = err as Error;
   return { code: 'FAILED', message: e?.message ?? String(err) };
 }

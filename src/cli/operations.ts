@@ -6,6 +6,7 @@ import { isKeyPurpose, KEY_PURPOSES, type KeyPurpose } from '../keys/key-types.j
 import { readRecords, type ImportFormat } from '../registry/record-reader.js';
 import { CITIZEN_COLUMNS, ENTERPRISE_COLUMNS } from '../registry/registry-rows.js';
 import { RegistryService } from '../registry/registry.service.js';
+import type { ClientRegistration } from '../oidc/clients.service.js';
 
 /**
  * The CLI's commands that touch the database or the keys, as functions of an application
@@ -30,7 +31,15 @@ export class OperationError extends Error {
 interface Operation {
   /** Whether the operation opens the database (keys-only operations run without it). */
   database: boolean;
+  /** Whether it needs the OpenID Connect module (client management). */
+  oidc?: boolean;
   run(app: INestApplicationContext, params: Record<string, unknown>, io: OperationIO): Promise<unknown>;
+}
+
+/** Loaded on demand: oidc-provider is heavy and warns about the Node version when imported. */
+async function clientsService(app: INestApplicationContext) {
+  const { ClientsService } = await import('../oidc/clients.service.js');
+  return app.get(ClientsService);
 }
 
 function purposeParam(params: Record<string, unknown>): KeyPurpose {
@@ -79,6 +88,28 @@ export const OPERATIONS: Record<string, Operation> = {
       return { ...rotation, reencrypted: await keys.rekeyData() };
     },
   },
+  'clients.add': {
+    database: true,
+    oidc: true,
+    async run(app, params) {
+      return (await clientsService(app)).register(params as unknown as ClientRegistration);
+    },
+  },
+  'clients.list': {
+    database: true,
+    oidc: true,
+    async run(app) {
+      return { clients: await (await clientsService(app)).list() };
+    },
+  },
+  'clients.remove': {
+    database: true,
+    oidc: true,
+    async run(app, params) {
+      await (await clientsService(app)).remove(String(params.clientId));
+      return { removed: params.clientId };
+    },
+  },
   'registry.import': {
     database: true,
     async run(app, params, io) {
@@ -99,6 +130,15 @@ export const OPERATIONS: Record<string, Operation> = {
     },
   },
 };
+
+/**
+ * Re-encrypting after a `data` rotation needs every module that stores data under that key
+ * (registry, accounts, client secrets), so it loads the OIDC module, which brings the others.
+ */
+export function operationNeedsOidc(name: string, params: Record<string, unknown>): boolean {
+  if (name === 'keys.rotate') return operationNeedsDatabase(name, params);
+  return OPERATIONS[name]?.oidc ?? false;
+}
 
 export function operationNeedsDatabase(name: string, params: Record<string, unknown>): boolean {
   if (name === 'keys.rotate') return params.purpose === 'data' && params.prepare !== true;

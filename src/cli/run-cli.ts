@@ -5,6 +5,7 @@ import { ImportFormatError } from '../registry/record-reader.js';
 import { KeyStoreError } from '../keys/key-types.js';
 import { buildProgram, EXIT, UsageError, type CliContext } from './commands.js';
 import { OperationError } from './operations.js';
+import { describeError } from './control-server.js';
 import { Output } from './output.js';
 
 /** Runs the CLI with argv (without node and script) and returns the exit code (-1: keep running, e.g. serve). */
@@ -31,7 +32,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) output.error('CONFIG', err.message);
     else if (err instanceof OperationError || err instanceof ImportFormatError || err instanceof KeyStoreError) output.error(err.code, err.message);
     else if (err instanceof DataDirInUseError) output.error('DATA_DIR_IN_USE', err.message);
-    else output.error('FAILED', (err as Error)?.message ?? String(err));
+    else {
+      const { code, message } = describeError(err);
+      output.error(code, message);
+    }
     return EXIT.failed;
   }
 }

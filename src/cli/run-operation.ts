@@ -6,7 +6,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { CliModule } from './cli.module.js';
 import { callOverControlSocket } from './control-client.js';
 import { serveOperations } from './control-server.js';
-import { OPERATIONS, OperationError, operationNeedsDatabase } from './operations.js';
+import { OPERATIONS, OperationError, operationNeedsDatabase, operationNeedsOidc } from './operations.js';
 
 export interface RunOptions {
   input?: () => Readable;
@@ -35,21 +35,25 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
   const local = name.startsWith('keys.') ? { ...config, keysAutoInit: false } : config;
   let app;
   try {
-    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database }), { logger: ['error', 'warn'], abortOnError: false });
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database, oidc: operationNeedsOidc(name, params) }), { logger: ['error', 'warn'], abortOnError: false });
   } catch (err) {
     // Lost a race with a service that started meanwhile: go through it instead.
     if (err instanceof DataDirInUseError) return remote(config, name, params, options, err.holder.pid);
     throw err;
   }
   try {
-    await app.init();
     if (database) {
+      // Before the modules start: they expect their tables to exist.
       const db = app.get(DatabaseService);
-      if (db.lock) serveOperations(app, db.lock);
       if (db.kind === 'postgres' && name !== 'db.migrate' && name !== 'db.status') {
         const pending = await db.pendingMigrations();
         if (pending.length) throw new OperationError('SCHEMA_BEHIND', `the database schema is behind (${pending.length} pending migration(s)): run \`tongban db migrate\` first`);
       }
+    }
+    await app.init();
+    if (database) {
+      const db = app.get(DatabaseService);
+      if (db.lock) serveOperations(app, db.lock);
     }
     options.onPlace?.('local');
     return await operation.run(app, params, { input: options.input?.(), emit: onEvent });

@@ -19,6 +19,17 @@ export interface AppConfig {
   /** Express "trust proxy" setting: false, true, a hop count or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   shutdownTimeoutSeconds: number;
+  /** Sign-in attempts per client IP per minute (0: no limit). */
+  loginIpLimitPerMinute: number;
+  /** Consecutive failed sign-ins for one ID number that lock it. */
+  loginLockThreshold: number;
+  loginLockMinutes: number;
+  /** How long a sign-in page stays valid. */
+  oidcInteractionTtlSeconds: number;
+  /** The longest an SSO session lasts. */
+  oidcSessionTtlSeconds: number;
+  /** Let oidc-provider call loopback/private addresses (back-channel logout, jwks_uri): development and tests only. */
+  oidcFetchAllowPrivate: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -69,7 +80,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     dbPoolSize: read.integer('DB_POOL_SIZE', 10, 1, 1000),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     shutdownTimeoutSeconds: read.integer('SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600),
+    loginIpLimitPerMinute: read.integer('LOGIN_IP_LIMIT_PER_MINUTE', 60, 0, 1_000_000),
+    loginLockThreshold: read.integer('LOGIN_LOCK_THRESHOLD', 5, 1, 100),
+    loginLockMinutes: read.integer('LOGIN_LOCK_MINUTES', 15, 1, 1440),
+    oidcInteractionTtlSeconds: read.integer('OIDC_INTERACTION_TTL_SECONDS', 600, 1, 86400),
+    oidcSessionTtlSeconds: read.integer('OIDC_SESSION_TTL_SECONDS', 8 * 3600, 60, 30 * 86400),
+    oidcFetchAllowPrivate: false,
   };
+  // Demo portals live on this very host, so the demo needs loopback calls; production does not.
+  config.oidcFetchAllowPrivate = read.boolean('OIDC_FETCH_ALLOW_PRIVATE', config.demo);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

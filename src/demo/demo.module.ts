@@ -1,6 +1,15 @@
 import { Module } from '@nestjs/common';
+import { OidcModule } from '../oidc/oidc.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { DemoService } from './demo.service.js';
+import { DemoPortalsController } from './portals/demo-portals.controller.js';
+import { DemoPortalsService } from './portals/demo-portals.service.js';
 
-@Module({ imports: [RegistryModule], providers: [DemoService], exports: [DemoService] })
+/** DEMO=1: demo registry data, and two demo portals signing in with this service. */
+@Module({
+  imports: [RegistryModule, OidcModule],
+  controllers: [DemoPortalsController],
+  providers: [DemoService, DemoPortalsService],
+  exports: [DemoService],
+})
 export class DemoModule {}

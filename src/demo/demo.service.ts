@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RegistryService } from '../registry/registry.service.js';
 import type { SourceRecord } from '../registry/record-reader.js';
+import { DEMO_PASSWORD } from '../accounts/demo-accounts.js';
 import { DEMO_CITIZENS, DEMO_ENTERPRISES } from './demo-data.js';
+import { DEMO_PORTALS } from './portals/demo-portals.service.js';
 
 async function* records(rows: readonly object[]): AsyncIterable<SourceRecord> {
   let line = 0;
@@ -22,9 +24,13 @@ export class DemoService implements OnApplicationBootstrap {
   }
 
   /** What the start banner shows about the demo data. */
-  describe(): string[] {
+  describe(baseUrl: string): string[] {
     return [
-      'Demo data (synthetic numbers, DEMO=1):',
+      'Demo portals (sign in at one, open the other already signed in, sign out of both):',
+      ...DEMO_PORTALS.map((p) => `  ${baseUrl}/demo/${p.slug}   ${p.title['zh-CN']} / ${p.title.en}`),
+      `  account console: ${baseUrl}/account    register: ${baseUrl}/register`,
+      '',
+      `Demo data (synthetic numbers, DEMO=1); every active demo citizen's password is ${DEMO_PASSWORD}`,
       ...DEMO_CITIZENS.map((c) => `  citizen     ${c.id_number}  ${c.name}  (${c.status})`),
       ...DEMO_ENTERPRISES.map((e) => `  enterprise  ${e.uscc}  ${e.name}  (${e.status}; legal representative ${DEMO_CITIZENS.find((c) => c.id_number === e.legal_representative_id_number)?.name})`),
     ];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SealedData } from '../keys/key-backend.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import { maskCitizenId } from './citizen-id.js';
 
@@ -14,6 +15,19 @@ export interface ProtectedCitizenId {
 
 const AAD = Buffer.from('tongban citizen-id v1');
 
+/** "v1:<kid>:<base64url(iv ‖ ciphertext ‖ tag)>": how values encrypted under the `data` key are stored. */
+export function packSealed(kid: string, sealed: SealedData): string {
+  return `v1:${kid}:${Buffer.concat([sealed.iv, sealed.ciphertext, sealed.tag]).toString('base64url')}`;
+}
+
+/** The inverse of packSealed; null when the text is not in that form. */
+export function unpackSealed(packed: string): { kid: string; sealed: SealedData } | null {
+  const [version, kid, body] = packed.split(':');
+  if (version !== 'v1' || !kid || !body) return null;
+  const bytes = Buffer.from(body, 'base64url');
+  return { kid, sealed: { iv: bytes.subarray(0, 12), ciphertext: bytes.subarray(12, bytes.length - 16), tag: bytes.subarray(bytes.length - 16) } };
+}
+
 /**
  * Encrypts citizen ID numbers for storage and computes their blind index. Takes canonical
  * 18-character numbers (see canonicalCitizenId); callers validate first.
@@ -26,16 +40,13 @@ export class CitizenIdVault {
     const plaintext = Buffer.from(canonicalId, 'ascii');
     const { kid, sealed } = await this.keys.encrypt('data', plaintext, AAD);
     const blindIndex = await this.keys.mac(kid, plaintext);
-    const packed = Buffer.concat([sealed.iv, sealed.ciphertext, sealed.tag]).toString('base64url');
-    return { encrypted: `v1:${kid}:${packed}`, blindIndex, masked: maskCitizenId(canonicalId), kid };
+    return { encrypted: packSealed(kid, sealed), blindIndex, masked: maskCitizenId(canonicalId), kid };
   }
 
   async reveal(encrypted: string): Promise<string> {
-    const [version, kid, packed] = encrypted.split(':');
-    if (version !== 'v1' || !kid || !packed) throw new Error('not an encrypted citizen ID');
-    const bytes = Buffer.from(packed, 'base64url');
-    const sealed = { iv: bytes.subarray(0, 12), ciphertext: bytes.subarray(12, bytes.length - 16), tag: bytes.subarray(bytes.length - 16) };
-    return (await this.keys.decrypt(kid, sealed, AAD)).toString('ascii');
+    const unpacked = unpackSealed(encrypted);
+    if (!unpacked) throw new Error('not an encrypted citizen ID');
+    return (await this.keys.decrypt(unpacked.kid, unpacked.sealed, AAD)).toString('ascii');
   }
 
   /** The blind index under every `data` key, current first: rows written before a rotation still match. */

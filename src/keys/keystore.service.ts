@@ -40,6 +40,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
   private loadedVersion = '';
   private reloadTimer?: NodeJS.Timeout;
   private readonly rekeyHandlers = new Map<string, RekeyHandler>();
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -147,6 +148,18 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     return { kid: key.kid, alg: key.alg, signature };
   }
 
+  /**
+   * Signs with a named key, for callers that choose the key themselves (oidc-provider picks the
+   * first key of its set). Only a current key may sign: next keys are not live yet, retired ones
+   * are for verification only.
+   */
+  async signWith(kid: string, data: Buffer, format: 'p1363' | 'der' = 'p1363'): Promise<Buffer> {
+    const record = this.record(kid);
+    if (isSymmetric(record.alg)) throw new KeyStoreError('WRONG_KEY_TYPE', `${kid} is not a signing key`);
+    if (record.state !== 'current') throw new KeyStoreError('UNKNOWN_KEY', `${kid} is ${record.state} and may not sign`);
+    return this.backend.sign(kid, data, format);
+  }
+
   async verify(kid: string, data: Buffer, signature: Buffer, format: 'p1363' | 'der' = 'p1363'): Promise<boolean> {
     const record = this.record(kid);
     if (isSymmetric(record.alg)) throw new KeyStoreError('WRONG_KEY_TYPE', `${kid} is not a signing key`);
@@ -209,9 +222,16 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /** Called after the key set changed (a rotation here, or one by another process noticed on reload). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
   private async reload(): Promise<void> {
     const version = await this.backend.version();
+    const before = JSON.stringify(this.records);
     this.records = await this.backend.list();
     this.loadedVersion = version;
+    if (before !== JSON.stringify(this.records)) for (const listener of this.changeListeners) listener();
   }
 }

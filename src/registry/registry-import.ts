@@ -20,6 +20,11 @@ export interface RowReport {
   problems: RowProblem[];
 }
 
+export type RowOutcome = 'inserted' | 'updated' | 'unchanged';
+
+/** Which rows of a batch an upsert wrote (by position), and whether each was new. */
+type Written = Map<number, { inserted: boolean }>;
+
 const BATCH_SIZE = 1000;
 
 /**
@@ -28,7 +33,7 @@ const BATCH_SIZE = 1000;
  */
 abstract class BatchImport<Row> {
   private readonly summary: ImportSummary;
-  private batch = new Map<string, Row>();
+  private batch = new Map<string, { row: Row; line: number }>();
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
@@ -44,8 +49,8 @@ abstract class BatchImport<Row> {
   protected abstract key(row: Row): string;
   /** The citizen ID number each row carries, to be stored encrypted. */
   protected abstract citizenId(row: Row): string;
-  /** Upserts rows; returns how many were inserted and updated (the rest were unchanged). */
-  protected abstract upsert(rows: Row[], sealed: ProtectedCitizenId[]): Promise<{ inserted: number; updated: number }>;
+  /** Upserts rows; returns the ones written (rows identical to what is stored are not). */
+  protected abstract upsert(rows: Row[], sealed: ProtectedCitizenId[]): Promise<Written>;
 
   async run(records: AsyncIterable<SourceRecord>): Promise<ImportSummary> {
     const started = performance.now();
@@ -61,7 +66,7 @@ abstract class BatchImport<Row> {
       const key = this.key(checked.row);
       // One statement cannot upsert the same key twice: a repeated key closes the batch first.
       if (this.batch.has(key)) await this.flush();
-      this.batch.set(key, checked.row);
+      this.batch.set(key, { row: checked.row, line: record.line });
       if (this.batch.size >= BATCH_SIZE) await this.flush();
     }
     await this.flush();
@@ -77,14 +82,18 @@ abstract class BatchImport<Row> {
    */
   private async flush(): Promise<void> {
     if (!this.batch.size) return;
-    const rows = [...this.batch.values()];
+    const entries = [...this.batch.values()];
     this.batch = new Map();
+    const rows = entries.map((entry) => entry.row);
     const sealed = await Promise.all(rows.map((row) => this.vault.protect(this.citizenId(row))));
     await this.inFlight;
-    this.inFlight = this.upsert(rows, sealed).then(({ inserted, updated }) => {
-      this.summary.inserted += inserted;
-      this.summary.updated += updated;
-      this.summary.unchanged += rows.length - inserted - updated;
+    this.inFlight = this.upsert(rows, sealed).then((written) => {
+      entries.forEach((entry, index) => {
+        const write = written.get(index);
+        const outcome: RowOutcome = !write ? 'unchanged' : write.inserted ? 'inserted' : 'updated';
+        this.summary[outcome]++;
+        this.options.onAccepted?.({ line: entry.line, outcome });
+      });
     });
     this.inFlight.catch(() => {}); // observed by the next flush; this only keeps Node from calling it unhandled
   }
@@ -108,14 +117,14 @@ export class CitizenImport extends BatchImport<CitizenRow> {
   }
 
   protected async upsert(rows: CitizenRow[], sealed: ProtectedCitizenId[]) {
-    const result: Array<{ inserted: boolean }> = await this.dataSource.query(
+    const result: Array<{ bidx: string; inserted: boolean }> = await this.dataSource.query(
       `INSERT INTO registry_citizens (id_number_bidx, id_number_enc, id_number_masked, data_kid, name, status, sex, birth_date)
        SELECT decode(bidx, 'hex'), enc, masked, kid, name, status, sex, birth::date
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
               AS t(bidx, enc, masked, kid, name, status, sex, birth)
        ON CONFLICT (id_number_bidx) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, updated_at = now()
         WHERE (registry_citizens.name, registry_citizens.status) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status)
-       RETURNING (xmax = 0) AS inserted`,
+       RETURNING encode(id_number_bidx, 'hex') AS bidx, (xmax = 0) AS inserted`,
       [
         sealed.map((s) => s.blindIndex.toString('hex')),
         sealed.map((s) => s.encrypted),
@@ -127,8 +136,8 @@ export class CitizenImport extends BatchImport<CitizenRow> {
         rows.map((r) => r.birthDate),
       ],
     );
-    const inserted = result.filter((r) => r.inserted).length;
-    return { inserted, updated: result.length - inserted };
+    const position = new Map(sealed.map((s, index) => [s.blindIndex.toString('hex'), index]));
+    return new Map(result.map((r) => [position.get(r.bidx)!, { inserted: r.inserted }]));
   }
 }
 
@@ -193,7 +202,7 @@ export class EnterpriseImport extends BatchImport<EnterpriseRow> {
       );
     const changes = result.filter((r) => r.previous !== r.status).map((r) => ({ uscc: r.uscc, from: r.previous, to: r.status }));
     if (changes.length) await this.announce(changes);
-    const inserted = result.filter((r) => r.inserted).length;
-    return { inserted, updated: result.length - inserted };
+    const position = new Map(rows.map((row, index) => [row.uscc, index]));
+    return new Map(result.map((r) => [position.get(r.uscc)!, { inserted: r.inserted }]));
   }
 }

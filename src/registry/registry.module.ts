@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentifiersModule } from '../identifiers/identifiers.module.js';
+import { RegistryController } from './registry.controller.js';
 import { RegistryService } from './registry.service.js';
 
-@Module({ imports: [IdentifiersModule], providers: [RegistryService], exports: [RegistryService] })
+@Module({ imports: [IdentifiersModule], controllers: [RegistryController], providers: [RegistryService], exports: [RegistryService] })
 export class RegistryModule {}

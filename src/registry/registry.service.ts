@@ -5,7 +5,7 @@ import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import type { CitizenStatus, EnterpriseStatus } from './registry-rows.js';
 import { CitizenImport, EnterpriseImport } from './registry-import.js';
-import type { ImportSummary, RowReport } from './registry-import.js';
+import type { ImportSummary, RowOutcome, RowReport } from './registry-import.js';
 import type { SourceRecord } from './record-reader.js';
 
 export interface Citizen {
@@ -38,6 +38,8 @@ export type EnterpriseStatusListener = (changes: EnterpriseStatusChange[]) => Pr
 export interface ImportOptions {
   /** Per-row problems, as they are found (rows keep coming). */
   onRow?(report: RowReport): void;
+  /** Each accepted row once it is written (or found unchanged). */
+  onAccepted?(row: { line: number; outcome: RowOutcome }): void;
   today?: Date;
 }
 
@@ -82,6 +84,20 @@ export class RegistryService implements OnModuleInit {
       [indexes.map(hex)],
     );
     return rows[0] ? toCitizen(rows[0]) : null;
+  }
+
+  /** The canonical ID number of a registry citizen (for an `id_number` claim); null when there is no such row. */
+  async findCitizenById(id: string): Promise<Citizen | null> {
+    const rows = await this.dataSource.query(
+      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? toCitizen(rows[0]) : null;
+  }
+
+  async revealCitizenIdNumber(registryCitizenId: string): Promise<string | null> {
+    const rows = await this.dataSource.query(`SELECT id_number_enc FROM registry_citizens WHERE id = $1`, [registryCitizenId]);
+    return rows[0] ? this.vault.reveal(rows[0].id_number_enc) : null;
   }
 
   async findEnterprise(uscc: string): Promise<Enterprise | null> {

@@ -18,6 +18,12 @@ describe('configuration from the environment', () => {
       dbPoolSize: 10,
       trustProxy: false,
       shutdownTimeoutSeconds: 10,
+      loginIpLimitPerMinute: 60,
+      loginLockThreshold: 5,
+      loginLockMinutes: 15,
+      oidcInteractionTtlSeconds: 600,
+      oidcSessionTtlSeconds: 28800,
+      oidcFetchAllowPrivate: true,
     });
   });
 

@@ -1,6 +1,7 @@
 import './silent.js';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AccountsModule } from '../../src/accounts/accounts.module.js';
 import type { AppConfig } from '../../src/config/config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { DatabaseModule } from '../../src/database/database.module.js';
@@ -12,7 +13,7 @@ class ServicesModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ServicesModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ role: 'test', migrate: true }), KeysModule, RegistryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ role: 'test', migrate: true }), KeysModule, RegistryModule, AccountsModule],
     };
   }
 }

@@ -1,0 +1,335 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../common/api-error.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { canonicalCitizenId } from '../identifiers/citizen-id.js';
+import { CitizenIdVault, packSealed, unpackSealed } from '../identifiers/citizen-id-vault.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import { RegistryService, type Citizen } from '../registry/registry.service.js';
+import { IpWindows } from './ip-windows.js';
+import { Lockout } from './lockout.js';
+import { hashPassword, needsRehash, verifyPassword } from './password-hash.js';
+import { PASSWORD_PROBLEM_MESSAGES, checkPassword } from './password-policy.js';
+import { generateTotpSecret, otpauthUri, verifyTotpCode } from './totp.js';
+
+export interface CitizenAccount {
+  /** The OIDC accountId. */
+  id: string;
+  registryCitizenId: string;
+  name: string;
+  idNumberMasked: string;
+  status: 'active' | 'deceased';
+  totpEnabled: boolean;
+  sex: 'male' | 'female';
+  birthDate: string;
+}
+
+export type AuthenticationResult =
+  | { ok: true; account: CitizenAccount }
+  | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
+
+interface AccountRow {
+  id: string;
+  registry_citizen_id: string;
+  password_hash: string;
+  totp_secret_enc: string | null;
+  totp_pending_enc: string | null;
+  totp_last_step: string | number | null;
+}
+
+const COLUMNS = 'id, registry_citizen_id, password_hash, totp_secret_enc, totp_pending_enc, totp_last_step';
+const TOTP_AAD = Buffer.from('tongban totp v1');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const notInRegistry = () => new ApiError(422, 'not_in_registry', 'no active registry record matches this ID number and name');
+const alreadyRegistered = () => new ApiError(409, 'already_registered', 'this citizen already has an account');
+const noAccount = () => new ApiError(404, 'not_found', 'no such account');
+const invalidCode = () => new ApiError(400, 'invalid_code', 'the one-time code is not correct');
+const locked = (seconds: number) =>
+  new ApiError(429, 'locked', 'too many failed attempts; try again later', { retryAfterSeconds: seconds });
+
+/** Citizen accounts: registration against the registry, passwords, lockout and TOTP (design §5). */
+@Injectable()
+export class AccountsService implements OnModuleInit {
+  /** Verified against when there is no usable account, so that the answer takes as long. */
+  private dummyHash = '';
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: RegistryService,
+    private readonly vault: CitizenIdVault,
+    private readonly keys: KeyStore,
+    private readonly ipWindows: IpWindows,
+    private readonly lockout: Lockout,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.keys.registerRekeyHandler('accounts', () => this.rekey());
+    this.dummyHash = await hashPassword(randomBytes(16).toString('base64'));
+  }
+
+  async register(input: { idNumber: string; name: string; password: string }): Promise<CitizenAccount> {
+    const idNumber = canonicalCitizenId(input.idNumber);
+    if (!idNumber) throw notInRegistry();
+    this.enforcePolicy(input.password, idNumber);
+    const citizen = await this.registry.findCitizenByIdNumber(idNumber);
+    if (!citizen || citizen.status !== 'active' || normaliseName(citizen.name) !== normaliseName(input.name)) throw notInRegistry();
+    if (await this.rowByCitizen(citizen.id)) throw alreadyRegistered();
+    const rows: AccountRow[] = await this.dataSource.query(
+      `INSERT INTO accounts_citizens (registry_citizen_id, password_hash) VALUES ($1, $2)
+       ON CONFLICT (registry_citizen_id) DO NOTHING RETURNING ${COLUMNS}`,
+      [citizen.id, await hashPassword(input.password)],
+    );
+    if (!rows[0]) throw alreadyRegistered();
+    return toAccount(rows[0], citizen);
+  }
+
+  /**
+   * Password sign-in. Checked in this order: the client IP's rate, the ID number's lock, then the
+   * password. Unknown numbers, numbers without an account and deceased citizens cost an argon2
+   * verification and count towards the lock exactly like a wrong password.
+   */
+  async authenticate(input: { idNumber: string; password: string; ip: string }): Promise<AuthenticationResult> {
+    const rate = await this.ipWindows.hit(input.ip, this.config.loginIpLimitPerMinute);
+    if (!rate.allowed) return { ok: false, reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds };
+    const idNumber = canonicalCitizenId(input.idNumber);
+    if (!idNumber) return { ok: false, reason: 'invalid' };
+    const key = await this.lockKey(idNumber);
+    const lockedFor = await this.lockout.lockedFor(key);
+    if (lockedFor !== null) return { ok: false, reason: 'locked', retryAfterSeconds: lockedFor };
+
+    const citizen = await this.registry.findCitizenByIdNumber(idNumber);
+    const row = citizen?.status === 'active' ? await this.rowByCitizen(citizen.id) : null;
+    const passwordOk = await verifyPassword(row ? row.password_hash : this.dummyHash, input.password);
+    if (row && citizen && passwordOk) {
+      await this.lockout.clear(key);
+      if (needsRehash(row.password_hash)) await this.setPassword(row.id, input.password);
+      return { ok: true, account: toAccount(row, citizen) };
+    }
+    const nowLocked = await this.lockout.recordFailure(key);
+    return nowLocked === null ? { ok: false, reason: 'invalid' } : { ok: false, reason: 'locked', retryAfterSeconds: nowLocked };
+  }
+
+  /** With the citizen's current name and status from the registry. */
+  async findById(accountId: string): Promise<CitizenAccount | null> {
+    const row = await this.row(accountId);
+    const citizen = row && (await this.registry.findCitizenById(row.registry_citizen_id));
+    return row && citizen ? toAccount(row, citizen) : null;
+  }
+
+  async findByIdNumber(idNumber: string): Promise<CitizenAccount | null> {
+    const citizen = await this.registry.findCitizenByIdNumber(idNumber);
+    const row = citizen && (await this.rowByCitizen(citizen.id));
+    return row && citizen ? toAccount(row, citizen) : null;
+  }
+
+  /** The full canonical ID number, for the `id_number` claim only. */
+  async revealIdNumber(accountId: string): Promise<string> {
+    const row = await this.row(accountId);
+    const idNumber = row && (await this.registry.revealCitizenIdNumber(row.registry_citizen_id));
+    if (!idNumber) throw noAccount();
+    return idNumber;
+  }
+
+  /** A wrong current password counts towards the ID number's lock, as a failed sign-in does. */
+  async changePassword(accountId: string, currentPassword: string, newPassword: string): Promise<void> {
+    const row = await this.row(accountId);
+    const idNumber = row && (await this.registry.revealCitizenIdNumber(row.registry_citizen_id));
+    if (!row || !idNumber) throw noAccount();
+    this.enforcePolicy(newPassword, idNumber);
+    const key = await this.lockKey(idNumber);
+    const lockedFor = await this.lockout.lockedFor(key);
+    if (lockedFor !== null) throw locked(lockedFor);
+    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+      const nowLocked = await this.lockout.recordFailure(key);
+      throw nowLocked === null ? new ApiError(403, 'wrong_password', 'the current password is not correct') : locked(nowLocked);
+    }
+    await this.lockout.clear(key);
+    await this.setPassword(row.id, newPassword);
+  }
+
+  /** A new secret waits in `totp_pending_enc` until confirmEnrolment sees a correct code from it. */
+  async startTotpEnrolment(accountId: string): Promise<{ secret: string; otpauthUri: string }> {
+    const account = await this.findById(accountId);
+    if (!account) throw noAccount();
+    if (account.totpEnabled) throw new ApiError(409, 'totp_already_enabled', 'a one-time code generator is already set up; remove it first');
+    const secret = generateTotpSecret();
+    await this.dataSource.query(`UPDATE accounts_citizens SET totp_pending_enc = $2, updated_at = now() WHERE id = $1`, [
+      accountId,
+      await this.seal(secret),
+    ]);
+    return { secret, otpauthUri: otpauthUri(secret, account.idNumberMasked) };
+  }
+
+  async confirmTotpEnrolment(accountId: string, code: string): Promise<void> {
+    const row = await this.row(accountId);
+    if (!row) throw noAccount();
+    const pending = row.totp_pending_enc;
+    if (!pending) throw new ApiError(409, 'no_pending_enrolment', 'there is no one-time code set-up to confirm');
+    const result = await this.useCode(row.id, pending, code, null, async (step) => {
+      const done = await this.dataSource.query(
+        `UPDATE accounts_citizens SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(),
+                totp_last_step = $3, updated_at = now()
+          WHERE id = $1 AND totp_pending_enc = $2 RETURNING id`,
+        [row.id, pending, step],
+      );
+      return done.length > 0;
+    });
+    throwUnless(result);
+  }
+
+  async disableTotp(accountId: string, code: string): Promise<void> {
+    const row = await this.row(accountId);
+    if (!row) throw noAccount();
+    const secret = row.totp_secret_enc;
+    if (!secret) throw new ApiError(409, 'totp_not_enabled', 'no one-time code generator is set up');
+    const result = await this.useCode(row.id, secret, code, lastStep(row), async (step) => {
+      const done = await this.dataSource.query(
+        `UPDATE accounts_citizens SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL,
+                updated_at = now()
+          WHERE id = $1 AND totp_secret_enc = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
+        [row.id, secret, step],
+      );
+      return done.length > 0;
+    });
+    throwUnless(result);
+  }
+
+  /**
+   * True once per correct code. False for a wrong or reused code, without TOTP, and while the
+   * account's codes are locked (LOGIN_LOCK_THRESHOLD wrong codes in a row).
+   */
+  async verifyTotp(accountId: string, code: string): Promise<boolean> {
+    const row = await this.row(accountId);
+    const secret = row?.totp_secret_enc;
+    if (!row || !secret) return false;
+    const result = await this.useCode(row.id, secret, code, lastStep(row), async (step) => {
+      const done = await this.dataSource.query(
+        `UPDATE accounts_citizens SET totp_last_step = $3
+          WHERE id = $1 AND totp_secret_enc = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
+        [row.id, secret, step],
+      );
+      return done.length > 0;
+    });
+    return result.ok;
+  }
+
+  /** Re-encrypts TOTP secrets still under an older `data` key (rekey handler). */
+  async rekey(batchSize = 500): Promise<{ rows: number }> {
+    const kid = this.keys.current('data').kid;
+    let rows = 0;
+    for (;;) {
+      const batch: AccountRow[] = await this.dataSource.query(
+        `SELECT ${COLUMNS} FROM accounts_citizens
+          WHERE split_part(totp_secret_enc, ':', 2) <> $1 OR split_part(totp_pending_enc, ':', 2) <> $1 LIMIT $2`,
+        [kid, batchSize],
+      );
+      if (!batch.length) return { rows };
+      for (const row of batch) {
+        const secret = row.totp_secret_enc && (await this.seal(await this.open(row.totp_secret_enc)));
+        const pending = row.totp_pending_enc && (await this.seal(await this.open(row.totp_pending_enc)));
+        // Guarded by the old values: a concurrent enrolment or removal wins, and is already under the current key.
+        await this.dataSource.query(
+          `UPDATE accounts_citizens SET totp_secret_enc = $3, totp_pending_enc = $5
+            WHERE id = $1 AND totp_secret_enc IS NOT DISTINCT FROM $2 AND totp_pending_enc IS NOT DISTINCT FROM $4`,
+          [row.id, row.totp_secret_enc, secret, row.totp_pending_enc, pending],
+        );
+      }
+      rows += batch.length;
+    }
+  }
+
+  /**
+   * Checks a one-time code under the account's own lock (`totp:<id>`, apart from the password
+   * lock, so a correct password does not reset it). `claim` records the step atomically.
+   */
+  private async useCode(
+    accountId: string,
+    sealed: string,
+    code: string,
+    after: number | null,
+    claim: (step: number) => Promise<boolean>,
+  ): Promise<{ ok: boolean; lockedFor?: number }> {
+    const key = Buffer.from(`totp:${accountId}`);
+    const lockedFor = await this.lockout.lockedFor(key);
+    if (lockedFor !== null) return { ok: false, lockedFor };
+    const step = verifyTotpCode(await this.open(sealed), code, Date.now(), after);
+    if (step !== null && (await claim(step))) {
+      await this.lockout.clear(key);
+      return { ok: true };
+    }
+    const nowLocked = await this.lockout.recordFailure(key);
+    return nowLocked === null ? { ok: false } : { ok: false, lockedFor: nowLocked };
+  }
+
+  private enforcePolicy(password: string, idNumber: string): void {
+    const problems = checkPassword(password.normalize('NFC'), { idNumber, birthDate: idNumber.slice(6, 14) });
+    if (problems.length) {
+      const details = problems.map((code) => ({ code, message: PASSWORD_PROBLEM_MESSAGES[code] }));
+      throw new ApiError(400, 'weak_password', 'the password does not meet the password rules', details);
+    }
+  }
+
+  private async setPassword(accountId: string, password: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE accounts_citizens SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`,
+      [accountId, await hashPassword(password)],
+    );
+  }
+
+  /** Failed sign-ins count against the ID number under the current data key, account or not. */
+  private async lockKey(idNumber: string): Promise<Buffer> {
+    return (await this.vault.blindIndexes(idNumber))[0]!;
+  }
+
+  private async row(accountId: string): Promise<AccountRow | null> {
+    if (!UUID.test(accountId)) return null;
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM accounts_citizens WHERE id = $1`, [accountId]);
+    return rows[0] ?? null;
+  }
+
+  private async rowByCitizen(registryCitizenId: string): Promise<AccountRow | null> {
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM accounts_citizens WHERE registry_citizen_id = $1`, [registryCitizenId]);
+    return rows[0] ?? null;
+  }
+
+  private async seal(secret: string): Promise<string> {
+    const { kid, sealed } = await this.keys.encrypt('data', Buffer.from(secret, 'ascii'), TOTP_AAD);
+    return packSealed(kid, sealed);
+  }
+
+  private async open(encrypted: string): Promise<string> {
+    const unpacked = unpackSealed(encrypted);
+    if (!unpacked) throw new Error('not an encrypted TOTP secret');
+    return (await this.keys.decrypt(unpacked.kid, unpacked.sealed, TOTP_AAD)).toString('ascii');
+  }
+}
+
+function normaliseName(name: string): string {
+  return name.trim().normalize('NFC');
+}
+
+function lastStep(row: AccountRow): number | null {
+  return row.totp_last_step === null ? null : Number(row.totp_last_step);
+}
+
+function throwUnless(result: { ok: boolean; lockedFor?: number }): void {
+  if (result.ok) return;
+  throw result.lockedFor === undefined ? invalidCode() : locked(result.lockedFor);
+}
+
+function toAccount(row: AccountRow, citizen: Citizen): CitizenAccount {
+  return {
+    id: row.id,
+    registryCitizenId: citizen.id,
+    name: citizen.name,
+    idNumberMasked: citizen.idNumberMasked,
+    status: citizen.status,
+    totpEnabled: row.totp_secret_enc !== null,
+    sex: citizen.sex,
+    birthDate: citizen.birthDate,
+  };
+}

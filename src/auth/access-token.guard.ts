@@ -1,0 +1,48 @@
+import { ExecutionContext, Injectable, SetMetadata, applyDecorators, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiError } from '../common/api-error.js';
+import type { ApiScope } from './api-scopes.js';
+import { TokenRejected, type VerifiedAccessToken } from './access-token.verifier.js';
+
+const SCOPES = 'tongban:required-scopes';
+
+/**
+ * Requires an access token for tongban's API holding every listed scope:
+ * `@RequireScopes('registry:write')` on a controller or route. 401 invalid_token without a
+ * valid token, 403 insufficient_scope without the scope (RFC 6750 §3.1).
+ */
+export function RequireScopes(...scopes: ApiScope[]) {
+  return applyDecorators(SetMetadata(SCOPES, scopes), UseGuards(AccessTokenGuard), ApiBearerAuth());
+}
+
+@Injectable()
+export class AccessTokenGuard extends AuthGuard('access-token') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override handleRequest<T = VerifiedAccessToken>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
+    const res = context.switchToHttp().getResponse<Response>();
+    if (err || !user) {
+      const rejected = err instanceof TokenRejected ? err : new TokenRejected('invalid_token', 'an access token is required');
+      res.setHeader('www-authenticate', `Bearer error="${rejected.code}", error_description="${rejected.message.replace(/"/g, "'")}"`);
+      throw new ApiError(401, rejected.code, rejected.message);
+    }
+    const required = this.reflector.getAllAndOverride<string[]>(SCOPES, [context.getHandler(), context.getClass()]) ?? [];
+    const token = user as unknown as VerifiedAccessToken;
+    const missing = required.filter((scope) => !token.scopes.has(scope));
+    if (missing.length) {
+      res.setHeader('www-authenticate', `Bearer error="insufficient_scope", scope="${required.join(' ')}"`);
+      throw new ApiError(403, 'insufficient_scope', `this call needs the scope(s) ${missing.join(', ')}`);
+    }
+    return user;
+  }
+}
+
+/** The verified token of the request (after the guard). */
+export function accessTokenOf(req: Request): VerifiedAccessToken {
+  return (req as Request & { user: VerifiedAccessToken }).user;
+}

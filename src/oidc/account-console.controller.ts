@@ -1,0 +1,209 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { createHash, randomBytes } from 'node:crypto';
+import QRCode from 'qrcode';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { ApiError } from '../common/api-error.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ClientStore } from './client-store.js';
+import { ConsentsService } from './consents.service.js';
+import { CsrfTokens } from './csrf.js';
+import { CsrfForm, OtpForm, PasswordChangeForm, readForm } from './forms.js';
+import { ACCOUNT_CONSOLE_CLIENT } from './first-party-clients.js';
+import { OidcProviderService } from './oidc-provider.service.js';
+import { pageLanguage, sendPage } from './page-response.js';
+import { accountPage, t } from './pages/index.js';
+
+const FLASHES = ['password_changed', 'totp_enabled', 'totp_disabled', 'consent_withdrawn', 'wrong_password', 'passwords_differ', 'invalid_code', 'weak_password'] as const;
+type Flash = (typeof FLASHES)[number];
+const FLASH_KIND: Record<Flash, 'success' | 'error'> = {
+  password_changed: 'success',
+  totp_enabled: 'success',
+  totp_disabled: 'success',
+  consent_withdrawn: 'success',
+  wrong_password: 'error',
+  passwords_differ: 'error',
+  invalid_code: 'error',
+  weak_password: 'error',
+};
+
+/**
+ * The citizen's own account pages (like Keycloak's account console): change the password, set up
+ * or remove two-step sign-in, see and withdraw what portals were allowed. They use the SSO
+ * session; without one, the browser signs in through the first-party client `tongban-account`.
+ */
+@ApiExcludeController()
+@Controller('account')
+export class AccountConsoleController {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly oidc: OidcProviderService,
+    private readonly accounts: AccountsService,
+    private readonly consents: ConsentsService,
+    private readonly clients: ClientStore,
+    private readonly csrf: CsrfTokens,
+  ) {}
+
+  @Get()
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = await this.session(req, res);
+    if (!session) return this.signIn(res);
+    const flash = FLASHES.find((f) => f === req.query.done);
+    await this.render(req, res, session, flash);
+  }
+
+  /** Where the first-party sign-in returns: the SSO session now exists, the code is not needed. */
+  @Get('callback')
+  callback(@Res() res: Response): void {
+    res.redirect(303, '/account');
+  }
+
+  @Post('password')
+  async changePassword(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const form = readForm(PasswordChangeForm, req.body);
+    if (!form) return this.render(req, res, session, 'weak_password', 400);
+    if (form.new_password !== form.new_password_confirm) return this.render(req, res, session, 'passwords_differ', 400);
+    try {
+      await this.accounts.changePassword(session.accountId, form.current_password, form.new_password);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const code = (err.getResponse() as { error: string }).error;
+        return this.render(req, res, session, code === 'weak_password' ? 'weak_password' : 'wrong_password', err.getStatus());
+      }
+      throw err;
+    }
+    res.redirect(303, '/account?done=password_changed');
+  }
+
+  @Post('totp/start')
+  async startTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const { secret, otpauthUri } = await this.accounts.startTotpEnrolment(session.accountId);
+    const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+    await this.render(req, res, session, undefined, 200, { qrSvg, secret });
+  }
+
+  @Post('totp/confirm')
+  async confirmTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const form = readForm(OtpForm, req.body);
+    try {
+      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
+      await this.accounts.confirmTotpEnrolment(session.accountId, form.code.trim());
+    } catch (err) {
+      if (err instanceof ApiError) return this.render(req, res, session, 'invalid_code', 400);
+      throw err;
+    }
+    res.redirect(303, '/account?done=totp_enabled');
+  }
+
+  @Post('totp/disable')
+  async disableTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const form = readForm(OtpForm, req.body);
+    try {
+      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
+      await this.accounts.disableTotp(session.accountId, form.code.trim());
+    } catch (err) {
+      if (err instanceof ApiError) return this.render(req, res, session, 'invalid_code', 400);
+      throw err;
+    }
+    res.redirect(303, '/account?done=totp_disabled');
+  }
+
+  @Post('consents/:clientId/withdraw')
+  async withdraw(@Req() req: Request, @Res() res: Response, @Param('clientId') clientId: string): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    await this.consents.withdraw(session.accountId, clientId.slice(0, 100));
+    res.redirect(303, '/account?done=consent_withdrawn');
+  }
+
+  private async session(req: Request, res: Response): Promise<{ accountId: string; uid: string } | undefined> {
+    const { provider } = this.oidc;
+    const session = await provider.Session.get(provider.createContext(req, res));
+    return session.accountId ? { accountId: session.accountId, uid: session.uid } : undefined;
+  }
+
+  /** The session of a POST, with its CSRF token checked; answers 401/403 itself otherwise. */
+  private async authorised(req: Request, res: Response): Promise<{ accountId: string; uid: string } | undefined> {
+    const session = await this.session(req, res);
+    if (!session) {
+      this.signIn(res);
+      return undefined;
+    }
+    const form = readForm(CsrfForm, req.body);
+    if (!form || !this.csrf.check(`account:${session.uid}`, form.csrf)) {
+      await this.render(req, res, session, undefined, 403, undefined, t(pageLanguage(req), 'error.csrf'));
+      return undefined;
+    }
+    return session;
+  }
+
+  /** Starts a sign-in through the first-party client; the OP brings the browser back to /account/callback. */
+  private signIn(res: Response): void {
+    const verifier = randomBytes(32).toString('base64url');
+    const url = new URL('/auth', this.config.publicUrl);
+    url.search = new URLSearchParams({
+      client_id: ACCOUNT_CONSOLE_CLIENT,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: `${this.config.publicUrl}/account/callback`,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      state: randomBytes(16).toString('base64url'),
+    }).toString();
+    res.redirect(303, url.pathname + url.search);
+  }
+
+  private async render(
+    req: Request,
+    res: Response,
+    session: { accountId: string; uid: string },
+    flash?: Flash,
+    status = 200,
+    totpEnrolment?: { qrSvg: string; secret: string },
+    errorText?: string,
+  ): Promise<void> {
+    const account = await this.accounts.findById(session.accountId);
+    if (!account) return this.signIn(res);
+    const remembered = await this.consents.list(session.accountId);
+    const consents = await Promise.all(
+      remembered
+        .filter((consent) => consent.clientId !== ACCOUNT_CONSOLE_CLIENT)
+        .map(async (consent) => {
+          const metadata = (await this.clients.get(consent.clientId))?.metadata;
+          return { consent, clientName: metadata?.client_name ?? consent.clientId };
+        }),
+    );
+    sendPage(req, res, status, (base) =>
+      accountPage({
+        ...base,
+        csrf: this.csrf.issue(`account:${session.uid}`),
+        name: account.name,
+        idNumberMasked: account.idNumberMasked,
+        passwordUrl: '/account/password',
+        totpEnabled: account.totpEnabled,
+        totpStartUrl: '/account/totp/start',
+        totpConfirmUrl: '/account/totp/confirm',
+        totpDisableUrl: '/account/totp/disable',
+        totpEnrolment,
+        consents: consents.map(({ consent, clientName }) => ({
+          clientName,
+          items: consent.scope.split(' ').map((scope) => t(base.lang, `claim.${scope}`)),
+          grantedAt: consent.grantedAt,
+          withdrawUrl: `/account/consents/${encodeURIComponent(consent.clientId)}/withdraw`,
+        })),
+        logoutUrl: '/session/end',
+        flash: errorText ? { kind: 'error', text: errorText } : flash ? { kind: FLASH_KIND[flash], text: t(base.lang, `flash.${flash}`) } : undefined,
+      }),
+    );
+  }
+}

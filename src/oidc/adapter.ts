@@ -1,0 +1,71 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { DataSource } from 'typeorm';
+import type { ClientStore } from './client-store.js';
+
+/**
+ * oidc-provider's storage, in PostgreSQL/PGlite: one table for every model, keyed by (kind, id).
+ * Clients are the exception: they live in `oidc_clients`, managed by the ClientStore.
+ */
+export function createAdapterClass(dataSource: DataSource, clients: ClientStore) {
+  return class PostgresAdapter implements Adapter {
+    constructor(private readonly kind: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.kind === 'Client') throw new Error('clients are managed by tongban (CLI or /api/v1/clients), not by dynamic registration');
+      await dataSource.query(
+        `INSERT INTO oidc_payloads (kind, id, payload, grant_id, uid, user_code, expires_at)
+         VALUES ($1, $2, $3::jsonb, $4, $5, $6, CASE WHEN $7::int > 0 THEN now() + make_interval(secs => $7::int) END)
+         ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
+           user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at`,
+        [this.kind, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, expiresIn ? Math.ceil(expiresIn) : 0],
+      );
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.kind === 'Client') return clients.metadataFor(id);
+      return this.one(`kind = $1 AND id = $2`, [this.kind, id]);
+    }
+
+    findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return this.one(`kind = $1 AND uid = $2`, [this.kind, uid]);
+    }
+
+    findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return this.one(`kind = $1 AND user_code = $2`, [this.kind, userCode]);
+    }
+
+    async consume(id: string): Promise<void> {
+      await dataSource.query(`UPDATE oidc_payloads SET consumed_at = now() WHERE kind = $1 AND id = $2`, [this.kind, id]);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await dataSource.query(`DELETE FROM oidc_payloads WHERE kind = $1 AND id = $2`, [this.kind, id]);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await dataSource.query(`DELETE FROM oidc_payloads WHERE grant_id = $1`, [grantId]);
+    }
+
+    private async one(where: string, params: unknown[]): Promise<AdapterPayload | undefined> {
+      const rows: Array<{ payload: AdapterPayload; consumed: boolean }> = await dataSource.query(
+        `SELECT payload, consumed_at IS NOT NULL AS consumed FROM oidc_payloads
+          WHERE ${where} AND (expires_at IS NULL OR expires_at > now())`,
+        params,
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      return row.consumed ? { ...row.payload, consumed: true } : row.payload;
+    }
+  };
+}
+
+/** Deletes expired rows; a few minutes' grace so a request in flight never sees its row vanish. */
+export async function deleteExpiredPayloads(dataSource: DataSource, limit = 10_000): Promise<number> {
+  const rows = await dataSource.query(
+    `DELETE FROM oidc_payloads WHERE ctid IN (
+       SELECT ctid FROM oidc_payloads WHERE expires_at < now() - interval '5 minutes' LIMIT $1)
+     RETURNING 1`,
+    [limit],
+  );
+  return rows.length;
+}

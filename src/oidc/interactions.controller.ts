@@ -1,0 +1,229 @@
+import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { errors as oidcErrors, type InteractionResults } from 'oidc-provider';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { LOA_ACR, requiredLoa } from './assurance.js';
+import { ConsentsService } from './consents.service.js';
+import { CsrfTokens } from './csrf.js';
+import { ConsentForm, LoginForm, OtpForm, readForm } from './forms.js';
+import { OidcProviderService } from './oidc-provider.service.js';
+import { consentItems, pageLanguage, sendPage } from './page-response.js';
+import { consentPage, errorPage, loginPage, otpPage, t } from './pages/index.js';
+
+type Details = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
+
+/** What the password step leaves in the interaction while the one-time code is asked for. */
+interface PendingSecondFactor {
+  accountId: string;
+  failures: number;
+}
+
+const MAX_CODE_FAILURES = 5;
+
+/** The portal needs a one-time code but the citizen has not set one up (account page → two-step sign-in). */
+const UNMET_SECOND_FACTOR: InteractionResults = {
+  error: 'unmet_authentication_requirements',
+  error_description: 'this service requires two-step sign-in, which is not set up for this account',
+};
+
+/**
+ * The sign-in pages oidc-provider sends the browser to (design §5): login, one-time code,
+ * consent, abort. Each POST carries a CSRF token bound to the interaction.
+ */
+@ApiExcludeController()
+@Controller('interaction/:uid')
+export class InteractionsController {
+  private readonly logger = new Logger('interaction');
+
+  constructor(
+    private readonly oidc: OidcProviderService,
+    private readonly accounts: AccountsService,
+    private readonly consents: ConsentsService,
+    private readonly csrf: CsrfTokens,
+  ) {}
+
+  @Get()
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    const { prompt } = details;
+    if (prompt.name === 'login') {
+      const stepUp = prompt.reasons.includes('loa_step_up') && details.session?.accountId;
+      if (stepUp) return this.askForCode(req, res, details, details.session!.accountId!, 0);
+      return this.renderLogin(req, res, details);
+    }
+    if (prompt.name === 'consent') return this.renderConsent(req, res, details);
+    this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
+  }
+
+  @Post('login')
+  async login(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details || !this.checkCsrf(req, res, details, () => this.renderLogin(req, res, details, 'csrf', 403))) return;
+    if (details.prompt.name !== 'login') return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
+    const form = readForm(LoginForm, req.body);
+    if (!form) return this.renderLogin(req, res, details, 'invalid', 400);
+
+    const outcome = await this.accounts.authenticate({ idNumber: form.id_number.trim(), password: form.password, ip: req.ip ?? 'unknown' });
+    if (!outcome.ok) {
+      const status = outcome.reason === 'rate_limited' ? 429 : outcome.reason === 'locked' ? 423 : 401;
+      if (outcome.retryAfterSeconds) res.setHeader('retry-after', String(outcome.retryAfterSeconds));
+      return this.renderLogin(req, res, details, outcome.reason, status, outcome.retryAfterSeconds);
+    }
+    const account = outcome.account;
+    if ((await this.requiredLevel(details)) >= 2) {
+      if (!account.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
+      return this.askForCode(req, res, details, account.id, 0);
+    }
+    await this.finish(req, res, { login: { accountId: account.id, acr: LOA_ACR[1], amr: ['pwd'], remember: false } });
+  }
+
+  @Post('otp')
+  async otp(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    const pending = (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
+    if (!pending) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'invalid_request');
+    if (!this.checkCsrf(req, res, details, () => this.askForCode(req, res, details, pending.accountId, pending.failures, 'csrf', 403))) return;
+    const form = readForm(OtpForm, req.body);
+    if (form && (await this.accounts.verifyTotp(pending.accountId, form.code.trim()))) {
+      return this.finish(req, res, { login: { accountId: pending.accountId, acr: LOA_ACR[2], amr: ['pwd', 'otp'], remember: false } });
+    }
+    if (pending.failures + 1 >= MAX_CODE_FAILURES) {
+      return this.finish(req, res, { error: 'access_denied', error_description: 'too many wrong one-time codes' });
+    }
+    return this.askForCode(req, res, details, pending.accountId, pending.failures + 1, 'invalid_code', 401);
+  }
+
+  @Post('confirm')
+  async confirm(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details || !this.checkCsrf(req, res, details, () => this.renderConsent(req, res, details, 403))) return;
+    if (details.prompt.name !== 'consent' || !details.session?.accountId) {
+      return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
+    }
+    const form = readForm(ConsentForm, req.body) ?? {};
+    const { provider } = this.oidc;
+    const accountId = details.session.accountId;
+    const clientId = String(details.params.client_id);
+    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId });
+    if (!grant) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'invalid_request');
+    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+    const grantId = await grant.save();
+    if ('remember' in form && form.remember) {
+      await this.consents.remember(accountId, clientId, grant.getOIDCScope(), [...(grant.getOIDCClaims?.() ?? [])]);
+    }
+    await this.finish(req, res, { consent: details.grantId ? {} : { grantId } }, true);
+  }
+
+  @Post('abort')
+  async abort(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details || !this.checkCsrf(req, res, details, () => this.renderError(req, res, 403, t(pageLanguage(req), 'error.csrf'), 'invalid_request'))) return;
+    await this.finish(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' });
+  }
+
+  /** The interaction of this browser for this URL, or an error page when it is gone or foreign. */
+  private async details(req: Request, res: Response): Promise<Details | undefined> {
+    try {
+      const details = await this.oidc.provider.interactionDetails(req, res);
+      if (details.uid === req.params.uid) return details;
+    } catch (err) {
+      if (!(err instanceof oidcErrors.SessionNotFound)) throw err;
+    }
+    this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
+    return undefined;
+  }
+
+  private checkCsrf(req: Request, res: Response, details: Details, onFailure: () => void): boolean {
+    if (this.csrf.check(`interaction:${details.uid}`, (req.body as { csrf?: unknown } | undefined)?.csrf)) return true;
+    this.logger.warn(`CSRF check failed on ${req.method} ${req.path}`);
+    onFailure();
+    return false;
+  }
+
+  private async requiredLevel(details: Details): Promise<number> {
+    const client = await this.oidc.provider.Client.find(String(details.params.client_id));
+    return requiredLoa(details.params.acr_values, client?.['tongban_minimum_loa']);
+  }
+
+  private async finish(req: Request, res: Response, result: InteractionResults, merge = false): Promise<void> {
+    await this.oidc.provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
+  }
+
+  private async clientName(details: Details): Promise<string> {
+    const client = await this.oidc.provider.Client.find(String(details.params.client_id));
+    return client?.clientName ?? String(details.params.client_id);
+  }
+
+  private urls(details: Details) {
+    const base = `/interaction/${details.uid}`;
+    return { base, login: `${base}/login`, otp: `${base}/otp`, confirm: `${base}/confirm`, abort: `${base}/abort` };
+  }
+
+  private async renderLogin(req: Request, res: Response, details: Details, error?: 'invalid' | 'locked' | 'rate_limited' | 'csrf', status = 200, retryAfterSeconds?: number) {
+    const urls = this.urls(details);
+    const clientName = await this.clientName(details);
+    const loa2Required = (await this.requiredLevel(details)) >= 2;
+    sendPage(req, res, status, (base) =>
+      loginPage({
+        ...base,
+        csrf: this.csrf.issue(`interaction:${details.uid}`),
+        actionUrl: urls.login,
+        abortUrl: urls.abort,
+        clientName,
+        error,
+        retryAfterMinutes: retryAfterSeconds ? Math.ceil(retryAfterSeconds / 60) : undefined,
+        loa2Required,
+        registerUrl: '/register',
+      }),
+    );
+  }
+
+  /** Records the password step in the interaction and shows the one-time-code page. */
+  private async askForCode(req: Request, res: Response, details: Details, accountId: string, failures: number, error?: 'invalid_code' | 'csrf', status = 200) {
+    const account = await this.accounts.findById(accountId);
+    if (!account?.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
+    const interaction = await this.oidc.provider.Interaction.find(details.uid);
+    if (!interaction) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
+    interaction.result = { tongban: { accountId, failures } satisfies PendingSecondFactor };
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    const urls = this.urls(details);
+    const clientName = await this.clientName(details);
+    sendPage(req, res, status, (base) =>
+      otpPage({
+        ...base,
+        csrf: this.csrf.issue(`interaction:${details.uid}`),
+        actionUrl: urls.otp,
+        abortUrl: urls.abort,
+        clientName,
+        error,
+        accountNameMasked: `${account.name} ${account.idNumberMasked}`,
+      }),
+    );
+  }
+
+  private async renderConsent(req: Request, res: Response, details: Details, status = 200) {
+    const urls = this.urls(details);
+    const client = await this.oidc.provider.Client.find(String(details.params.client_id));
+    sendPage(req, res, status, (base) =>
+      consentPage({
+        ...base,
+        csrf: this.csrf.issue(`interaction:${details.uid}`),
+        actionUrl: urls.confirm,
+        abortUrl: urls.abort,
+        clientName: client?.clientName ?? String(details.params.client_id),
+        clientUri: client?.clientUri,
+        items: consentItems(base.lang, details.prompt.details),
+      }),
+    );
+  }
+
+  private renderError(req: Request, res: Response, status: number, message: string, code: string) {
+    sendPage(req, res, status, (base) => errorPage({ ...base, message, code }));
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import Provider from 'oidc-provider';
+import { DataSource } from 'typeorm';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import { AccountClaims } from './account-claims.js';
+import { createAdapterClass, deleteExpiredPayloads } from './adapter.js';
+import { ClientStore } from './client-store.js';
+import { ConsentsService } from './consents.service.js';
+import { accountConsoleClient } from './first-party-clients.js';
+import { OidcSecrets } from './oidc-secrets.js';
+import { buildProviderConfiguration } from './provider-config.js';
+import { providerSigningKeys } from './signing-keys.js';
+
+/** Paths oidc-provider answers (design §5); everything else goes on to Nest's routes. */
+const PROVIDER_PATHS = ['/.well-known/', '/auth', '/token', '/me', '/jwks', '/session/end', '/request'];
+
+export function isProviderPath(path: string): boolean {
+  return PROVIDER_PATHS.some((prefix) => (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`)));
+}
+
+/**
+ * Holds the oidc-provider instance mounted at the issuer root. Its signing keys are fixed when it
+ * is built, so a key rotation (here or noticed from another process) builds a new instance; all
+ * state is in the database, so requests simply continue on the new one.
+ */
+@Injectable()
+export class OidcProviderService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('oidc');
+  private current!: Provider;
+  private handler!: (req: Request, res: Response) => void;
+  private cleanupTimer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly keys: KeyStore,
+    private readonly dataSource: DataSource,
+    private readonly clients: ClientStore,
+    private readonly accounts: AccountClaims,
+    private readonly consents: ConsentsService,
+    private readonly secrets: OidcSecrets,
+  ) {}
+
+  get provider(): Provider {
+    return this.current;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.secrets.load();
+    await this.clients.put(accountConsoleClient(this.config.publicUrl));
+    await this.rebuild();
+    this.keys.onChange(() => {
+      this.rebuild().catch((err: Error) => this.logger.error(`rebuilding the provider after a key change failed: ${err.message}`));
+    });
+    this.cleanupTimer = setInterval(() => {
+      deleteExpiredPayloads(this.dataSource).catch((err: Error) => this.logger.warn(`expired-row cleanup failed: ${err.message}`));
+    }, 60_000);
+    this.cleanupTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.cleanupTimer);
+  }
+
+  /** Express middleware that hands the provider's paths to oidc-provider. */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction) => (isProviderPath(req.path) ? this.handler(req, res) : next());
+  }
+
+  private async rebuild(): Promise<void> {
+    const provider = new Provider(
+      this.config.publicUrl,
+      buildProviderConfiguration({
+        config: this.config,
+        adapter: createAdapterClass(this.dataSource, this.clients),
+        signingKeys: await providerSigningKeys(this.keys),
+        secrets: this.secrets,
+        accounts: this.accounts,
+        consents: this.consents,
+      }),
+    );
+    provider.proxy = this.config.trustProxy !== false;
+    provider.on('server_error', (_ctx, err) => this.logger.error(`oidc-provider: ${err.stack ?? err.message}`));
+    this.current = provider;
+    this.handler = provider.callback() as unknown as (req: Request, res: Response) => void;
+  }
+}

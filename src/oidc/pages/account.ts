@@ -1,0 +1,225 @@
+import { escapeHtml, url } from './escape.js';
+import { type FormBase, codeField, documentShell, field, postForm, submitButton } from './layout.js';
+import { type Lang, t } from './messages.js';
+
+/** The account-page inputs a flash error can point at (`code`: whichever TOTP code input is shown). */
+export type AccountField = 'current_password' | 'new_password' | 'new_password_confirm' | 'code';
+
+export interface AccountConsent {
+  clientName: string;
+  /** Claim/scope labels, already localised (see the `claim.*` messages). */
+  items: string[];
+  grantedAt: Date;
+  /** POST target of this consent's "Withdraw" form. */
+  withdrawUrl: string;
+}
+
+export interface AccountPageInput extends FormBase {
+  name: string;
+  /** Masked by the caller (e.g. 110105********002X); the page never receives a full ID number. */
+  idNumberMasked: string;
+  /** POST target of current_password, new_password, new_password_confirm. */
+  passwordUrl: string;
+  totpEnabled: boolean;
+  /** POST target (no fields but csrf) that starts TOTP enrolment. */
+  totpStartUrl: string;
+  /** POST target of `code` completing enrolment. */
+  totpConfirmUrl: string;
+  /** POST target of `code` turning TOTP off. */
+  totpDisableUrl: string;
+  /** An enrolment in progress: the QR code as an SVG string (trusted, inserted raw) and the base32 secret. */
+  totpEnrolment?: { qrSvg: string; secret: string };
+  consents: AccountConsent[];
+  logoutUrl: string;
+  /**
+   * A message about the last action, already localised. Beyond the brief: `field` names the input
+   * an error is about, which then gets aria-invalid, aria-describedby and focus.
+   */
+  flash?: { kind: 'success' | 'error'; text: string; field?: AccountField };
+}
+
+const FLASH_ID = 'flash';
+
+/** Long date in the page language, in China Standard Time (e.g. 2024年6月15日 / June 15, 2024). */
+export function formatDate(lang: Lang, date: Date): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(date);
+}
+
+/** "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP" for typing it into an app by hand. */
+export function groupSecret(secret: string): string {
+  return secret.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** The citizen's self-service page: details, password, two-step sign-in, authorised portals, sign-out. */
+export function accountPage(p: AccountPageInput): string {
+  const { lang } = p;
+  const errorField = p.flash?.kind === 'error' ? p.flash.field : undefined;
+  // Focus goes where the citizen has to act: the field of an error, else the code of an enrolment
+  // in progress; otherwise nothing is focused, so the page is read from the top.
+  const focus: AccountField | undefined = errorField ?? (p.totpEnrolment && !p.totpEnabled ? 'code' : undefined);
+  const fieldState = (f: AccountField) => ({
+    errorId: errorField === f ? FLASH_ID : undefined,
+    autofocus: focus === f,
+  });
+
+  const parts: string[] = [`<h1>${escapeHtml(t(lang, 'account.title'))}</h1>`];
+
+  if (p.flash) {
+    const role = p.flash.kind === 'error' ? 'alert' : 'status';
+    parts.push(
+      `<div class="flash ${p.flash.kind}" role="${role}" id="${FLASH_ID}"><p>${escapeHtml(p.flash.text)}</p></div>`,
+    );
+  }
+
+  // 1. Profile
+  parts.push(`<section class="section first" aria-labelledby="profile-title">
+<h2 id="profile-title">${escapeHtml(t(lang, 'account.profile'))}</h2>
+<dl class="profile">
+<dt>${escapeHtml(t(lang, 'account.name'))}</dt><dd>${escapeHtml(p.name)}</dd>
+<dt>${escapeHtml(t(lang, 'account.id_number'))}</dt><dd translate="no">${escapeHtml(p.idNumberMasked)}</dd>
+</dl>
+</section>`);
+
+  // 2. Password
+  parts.push(`<section class="section" aria-labelledby="password-title">
+<h2 id="password-title">${escapeHtml(t(lang, 'account.password'))}</h2>
+${postForm(
+  p.passwordUrl,
+  p.csrf,
+  [
+    field({
+      id: 'current_password',
+      name: 'current_password',
+      label: t(lang, 'account.current_password'),
+      type: 'password',
+      autocomplete: 'current-password',
+      ...fieldState('current_password'),
+    }),
+    field({
+      id: 'new_password',
+      name: 'new_password',
+      label: t(lang, 'account.new_password'),
+      hint: t(lang, 'account.new_password_hint'),
+      type: 'password',
+      autocomplete: 'new-password',
+      ...fieldState('new_password'),
+    }),
+    field({
+      id: 'new_password_confirm',
+      name: 'new_password_confirm',
+      label: t(lang, 'account.new_password_confirm'),
+      type: 'password',
+      autocomplete: 'new-password',
+      ...fieldState('new_password_confirm'),
+    }),
+    submitButton(escapeHtml(t(lang, 'account.password_submit'))),
+  ].join('\n'),
+)}
+</section>`);
+
+  // 3. Two-step sign-in
+  let totp: string;
+  if (p.totpEnabled) {
+    totp = `<p><span class="status status-on">${escapeHtml(t(lang, 'account.totp_status_on'))}</span> ${escapeHtml(
+      t(lang, 'account.totp_on'),
+    )}</p>
+${postForm(
+  p.totpDisableUrl,
+  p.csrf,
+  [
+    codeField({
+      id: 'totp-disable-code',
+      name: 'code',
+      label: t(lang, 'account.totp_disable_code'),
+      hint: t(lang, 'account.totp_disable_hint'),
+      ...fieldState('code'),
+    }),
+    submitButton(escapeHtml(t(lang, 'account.totp_disable')), 'btn-secondary'),
+  ].join('\n'),
+)}`;
+  } else if (p.totpEnrolment) {
+    totp = `<p>${escapeHtml(t(lang, 'account.totp_step_scan'))}</p>
+<figure class="qr" role="img" aria-label="${escapeHtml(t(lang, 'account.totp_qr_alt'))}">${p.totpEnrolment.qrSvg}</figure>
+<p>${escapeHtml(t(lang, 'account.totp_manual'))}</p>
+<p><code class="secret" translate="no">${escapeHtml(groupSecret(p.totpEnrolment.secret))}</code></p>
+<p>${escapeHtml(t(lang, 'account.totp_step_confirm'))}</p>
+${postForm(
+  p.totpConfirmUrl,
+  p.csrf,
+  [
+    codeField({
+      id: 'totp-confirm-code',
+      name: 'code',
+      label: t(lang, 'account.totp_confirm_code'),
+      ...fieldState('code'),
+    }),
+    submitButton(escapeHtml(t(lang, 'account.totp_confirm'))),
+  ].join('\n'),
+)}`;
+  } else {
+    totp = `<p><span class="status status-off">${escapeHtml(t(lang, 'account.totp_status_off'))}</span> ${escapeHtml(
+      t(lang, 'account.totp_off'),
+    )}</p>
+${postForm(p.totpStartUrl, p.csrf, submitButton(escapeHtml(t(lang, 'account.totp_start'))))}`;
+  }
+  parts.push(`<section class="section" aria-labelledby="totp-title">
+<h2 id="totp-title">${escapeHtml(t(lang, 'account.totp'))}</h2>
+${totp}
+</section>`);
+
+  // 4. Authorised portals
+  let consents: string;
+  if (p.consents.length === 0) {
+    consents = `<p>${escapeHtml(t(lang, 'account.consents_none'))}</p>`;
+  } else {
+    const head = (key: string) => escapeHtml(t(lang, key));
+    const rows = p.consents
+      .map((c) => {
+        const valid = c.grantedAt instanceof Date && !Number.isNaN(c.grantedAt.getTime());
+        const date = valid
+          ? `<time datetime="${escapeHtml(c.grantedAt.toISOString())}">${escapeHtml(formatDate(lang, c.grantedAt))}</time>`
+          : '—';
+        const withdraw = submitButton(
+          `${escapeHtml(t(lang, 'account.withdraw'))}<span class="visually-hidden">${escapeHtml(
+            t(lang, 'account.withdraw_target', { clientName: c.clientName }),
+          )}</span>`,
+          'btn-secondary',
+        );
+        return `<tr>
+<td class="portal" data-label="${head('account.consent_portal')}">${escapeHtml(c.clientName)}</td>
+<td data-label="${head('account.consent_items')}">${escapeHtml(c.items.join(t(lang, 'account.list_separator')))}</td>
+<td data-label="${head('account.consent_date')}">${date}</td>
+<td>${postForm(c.withdrawUrl, p.csrf, withdraw, 'inline-form')}</td>
+</tr>`;
+      })
+      .join('\n');
+    consents = `<p class="muted">${escapeHtml(t(lang, 'account.consents_hint'))}</p>
+<table class="consents">
+<thead><tr><th scope="col">${head('account.consent_portal')}</th><th scope="col">${head(
+      'account.consent_items',
+    )}</th><th scope="col">${head('account.consent_date')}</th><th scope="col"><span class="visually-hidden">${head(
+      'account.consent_action',
+    )}</span></th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+  }
+  parts.push(`<section class="section" aria-labelledby="consents-title">
+<h2 id="consents-title">${escapeHtml(t(lang, 'account.consents'))}</h2>
+${consents}
+</section>`);
+
+  // 5. Sign out
+  parts.push(`<p class="section"><a href="${url(p.logoutUrl)}">${escapeHtml(t(lang, 'account.logout'))}</a></p>`);
+
+  return documentShell({
+    lang,
+    switchLangUrl: p.switchLangUrl,
+    title: t(lang, 'account.title'),
+    body: parts.join('\n'),
+    hasError: p.flash?.kind === 'error',
+    wide: true,
+  });
+}

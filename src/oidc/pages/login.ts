@@ -1,0 +1,108 @@
+import { escapeHtml, url } from './escape.js';
+import { type FormBase, alertBox, documentShell, field, postForm, submitButton } from './layout.js';
+import { type Lang, t, tCount } from './messages.js';
+
+export type LoginError = 'invalid' | 'locked' | 'rate_limited' | 'csrf' | 'expired';
+
+export interface LoginPageInput extends FormBase {
+  /** POST target of `id_number` + `password` (POST /interaction/:uid/login). */
+  actionUrl: string;
+  /** POST target of the cancel form (it carries only `csrf`). */
+  abortUrl: string;
+  clientName: string;
+  error?: LoginError;
+  /** For `locked` and `rate_limited`: shown as "try again in N minutes" (rounded up, at least 1). */
+  retryAfterMinutes?: number;
+  /** The portal needs a second factor: say so before the password is entered. */
+  loa2Required?: boolean;
+  registerUrl?: string;
+}
+
+const ERROR_ID = 'login-error';
+
+function loginErrorText(lang: Lang, error: LoginError, clientName: string, minutes?: number): string {
+  const n = minutes !== undefined && Number.isFinite(minutes) && minutes > 0 ? Math.ceil(minutes) : undefined;
+  switch (error) {
+    case 'invalid':
+      return t(lang, 'login.error.invalid');
+    case 'locked':
+      return n === undefined ? t(lang, 'login.error.locked_later') : tCount(lang, 'login.error.locked', 'minutes', n);
+    case 'rate_limited':
+      return n === undefined
+        ? t(lang, 'login.error.rate_limited_later')
+        : tCount(lang, 'login.error.rate_limited', 'minutes', n);
+    case 'csrf':
+      return t(lang, 'login.error.csrf');
+    case 'expired':
+      return t(lang, 'login.error.expired', { clientName });
+  }
+}
+
+/**
+ * The sign-in page: ID number and password. The ID number is never re-filled (the page never
+ * holds a full ID number), nor is the password. With `error: 'expired'` the interaction is gone,
+ * so only the message is shown: posting either form could only fail again.
+ */
+export function loginPage(p: LoginPageInput): string {
+  const { lang } = p;
+  const parts: string[] = [`<h1>${escapeHtml(t(lang, 'login.title'))}</h1>`];
+  parts.push(`<p class="lead">${escapeHtml(t(lang, 'login.lead', { clientName: p.clientName }))}</p>`);
+  if (p.error) parts.push(alertBox(ERROR_ID, loginErrorText(lang, p.error, p.clientName, p.retryAfterMinutes)));
+
+  if (p.error !== 'expired') {
+    if (p.loa2Required) parts.push(`<p class="note">${escapeHtml(t(lang, 'login.loa2'))}</p>`);
+    // Only a wrong ID number/password pair marks the fields invalid (both: which one is never said).
+    const errorId = p.error === 'invalid' ? ERROR_ID : undefined;
+    parts.push(
+      postForm(
+        p.actionUrl,
+        p.csrf,
+        [
+          field({
+            id: 'id_number',
+            name: 'id_number',
+            label: t(lang, 'login.id_number'),
+            hint: t(lang, 'login.id_number_hint'),
+            type: 'text',
+            autocomplete: 'username',
+            attrs: { maxlength: 18, autocapitalize: 'characters', spellcheck: 'false' },
+            errorId,
+            autofocus: true,
+          }),
+          field({
+            id: 'password',
+            name: 'password',
+            label: t(lang, 'login.password'),
+            type: 'password',
+            autocomplete: 'current-password',
+            errorId,
+          }),
+          submitButton(escapeHtml(t(lang, 'login.submit')), 'btn-primary btn-block'),
+        ].join('\n'),
+      ),
+    );
+    parts.push(
+      postForm(
+        p.abortUrl,
+        p.csrf,
+        submitButton(escapeHtml(t(lang, 'common.cancel_return', { clientName: p.clientName })), 'btn-link'),
+        'after',
+      ),
+    );
+    if (p.registerUrl) {
+      parts.push(
+        `<p class="after">${escapeHtml(t(lang, 'login.no_account'))} <a href="${url(p.registerUrl)}">${escapeHtml(
+          t(lang, 'login.register'),
+        )}</a></p>`,
+      );
+    }
+  }
+
+  return documentShell({
+    lang,
+    switchLangUrl: p.switchLangUrl,
+    title: t(lang, 'login.title'),
+    body: parts.join('\n'),
+    hasError: Boolean(p.error),
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The one stylesheet of the sign-in pages, inlined in a <style> block (no external assets, no web
+ * fonts). Colours meet WCAG AA contrast; focus is always visible; the layout works from 320 px up;
+ * Windows high-contrast (forced colours) keeps borders and outlines.
+ */
+export const styles = `
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;min-height:100vh;display:flex;flex-direction:column;background:#f3f5f8;color:#1b1f24;
+font-family:-apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",Roboto,"Helvetica Neue",Arial,sans-serif;
+font-size:16px;line-height:1.6}
+a{color:#0a4fb3;text-underline-offset:2px}
+a:hover{color:#083b86}
+:focus-visible{outline:3px solid #0a4fb3;outline-offset:2px}
+.topbar{background:#0b3a75;color:#fff}
+.topbar-inner{max-width:960px;margin:0 auto;padding:12px 16px;display:flex;align-items:center;justify-content:space-between;gap:12px;flex-wrap:wrap}
+.brand{font-size:1.125rem;font-weight:600;letter-spacing:.02em}
+.topbar a{color:#fff;padding:4px 8px;border-radius:4px}
+.topbar a:hover{background:rgba(255,255,255,.15);color:#fff}
+.topbar a:focus-visible{outline-color:#fff}
+.page{flex:1;width:100%;max-width:480px;margin:0 auto;padding:24px 16px}
+.page.wide{max-width:760px}
+.card{background:#fff;border:1px solid #d5dbe3;border-radius:8px;padding:24px;box-shadow:0 1px 3px rgba(16,24,40,.06)}
+h1{font-size:1.5rem;line-height:1.35;margin:0 0 12px}
+h2{font-size:1.2rem;line-height:1.4;margin:0 0 12px}
+p{margin:0 0 12px}
+.lead{color:#3d4652}
+.muted{color:#4f5966;font-size:.9375rem}
+.section{border-top:1px solid #e3e7ed;padding-top:20px;margin-top:24px}
+.section.first{border-top:0;padding-top:0;margin-top:8px}
+.alert,.flash{border-radius:6px;padding:12px 14px;margin:0 0 16px;border-left:4px solid}
+.alert,.flash.error{background:#fdeeee;border-color:#b3261e;color:#7a1712}
+.flash.success{background:#eaf6ee;border-color:#1e7b34;color:#14532d}
+.alert p:last-child,.flash p:last-child{margin-bottom:0}
+.note{background:#eef4fc;border-left:4px solid #0a4fb3;border-radius:6px;padding:10px 14px;margin:0 0 16px;color:#1b2f4d}
+.field{margin:0 0 18px}
+label{display:block;font-weight:600;margin:0 0 4px}
+.hint{display:block;color:#4f5966;font-size:.875rem;margin:0 0 6px}
+input[type=text],input[type=password],input[type=email],input[type=tel]{display:block;width:100%;min-height:44px;padding:8px 10px;
+font:inherit;color:#1b1f24;background:#fff;border:2px solid #6b7684;border-radius:4px}
+input:focus-visible,input:focus{outline:3px solid #0a4fb3;outline-offset:1px;border-color:#0a4fb3}
+input[aria-invalid=true]{border-color:#b3261e}
+.wide input[type=text],.wide input[type=password]{max-width:26rem}
+input.code,.wide input.code{max-width:12em;letter-spacing:.15em;font-variant-numeric:tabular-nums}
+.check{display:flex;align-items:flex-start;gap:10px;margin:0 0 18px}
+.check input{width:22px;height:22px;margin:2px 0 0;flex:none;accent-color:#0a4fb3}
+.check label{font-weight:400;margin:0}
+.check .hint{margin:2px 0 0}
+button{font:inherit;cursor:pointer;border-radius:4px;min-height:44px;padding:8px 18px;border:2px solid transparent}
+.btn-primary{background:#0a4fb3;color:#fff;font-weight:600}
+.btn-primary:hover{background:#083b86}
+.btn-secondary{background:#fff;color:#0a4fb3;border-color:#0a4fb3}
+.btn-secondary:hover{background:#eef4fc}
+.btn-link{background:none;border-color:transparent;color:#0a4fb3;text-decoration:underline;text-underline-offset:2px;padding:8px 0;min-height:44px;text-align:left}
+.btn-link:hover{color:#083b86}
+.btn-block{width:100%}
+.actions{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:8px 0 0}
+.inline-form{margin:0}
+.after{margin:12px 0 0}
+ul.claims{margin:0 0 16px;padding:0 0 0 1.25em}
+ul.claims li{margin:0 0 6px}
+.detail{display:block;color:#4f5966;font-size:.875rem}
+dl.profile{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0}
+dl.profile dt{color:#4f5966}
+dl.profile dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+.qr{margin:0 0 12px;width:216px;max-width:100%;padding:8px;background:#fff;border:1px solid #d5dbe3;border-radius:6px}
+.qr svg{display:block;width:100%;height:auto}
+.secret{display:inline-block;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:1.0625rem;
+letter-spacing:.05em;background:#f3f5f8;border:1px solid #d5dbe3;border-radius:4px;padding:4px 8px;margin:0 0 16px;overflow-wrap:anywhere}
+.status{display:inline-block;font-size:.875rem;font-weight:600;border-radius:999px;padding:0 10px;margin:0 6px 0 0;border:1px solid}
+.status-on{color:#14532d;background:#eaf6ee;border-color:#1e7b34}
+.status-off{color:#3d4652;background:#f3f5f8;border-color:#6b7684}
+table.consents{width:100%;border-collapse:collapse;margin:0 0 12px}
+.consents th,.consents td{text-align:left;vertical-align:top;padding:10px 8px;border-bottom:1px solid #e3e7ed}
+.consents th{font-size:.875rem;color:#4f5966;font-weight:600}
+.consents td.portal{font-weight:600}
+.code-small{font-size:.8125rem;color:#4f5966}
+.code-small code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.footer{color:#4f5966;font-size:.875rem;text-align:center;padding:8px 16px 24px}
+.footer p{margin:0}
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+@media (max-width:600px){
+.consents thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.consents tr{display:block;border-bottom:1px solid #e3e7ed;padding:8px 0}
+.consents td{display:block;border:0;padding:4px 0}
+.consents tbody tr:last-child{border-bottom:0}
+.consents td[data-label]::before{content:attr(data-label);display:block;font-size:.8125rem;color:#4f5966;font-weight:400}
+}
+@media (max-width:400px){
+.page{padding:16px 12px}
+.card{padding:18px 16px}
+h1{font-size:1.3125rem}
+.actions button{width:100%}
+}
+@media (forced-colors:active){
+.alert,.flash,.note,.card{border:1px solid CanvasText}
+}
+`
+  .trim()
+  .replace(/\n/g, '');

@@ -1,0 +1,191 @@
+import { createHmac } from 'node:crypto';
+import type { Configuration, ExternalSigningKey, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, interactionPolicy } from 'oidc-provider';
+import type { AppConfig } from '../config/config.js';
+import { API_SCOPES, apiResource } from '../auth/api-scopes.js';
+import { ACR_VALUES, loaOf, requiredLoa } from './assurance.js';
+import type { ConsentsService } from './consents.service.js';
+import { isFirstParty } from './first-party-clients.js';
+import type { OidcSecrets } from './oidc-secrets.js';
+import type { AccountClaims } from './account-claims.js';
+import { errorPage, langFromRequest, logoutPage, logoutSuccessPage } from './pages/index.js';
+
+export interface ProviderDependencies {
+  config: AppConfig;
+  adapter: Configuration['adapter'];
+  signingKeys: ExternalSigningKey[];
+  secrets: OidcSecrets;
+  accounts: AccountClaims;
+  consents: ConsentsService;
+}
+
+/** Client metadata tongban adds to the standard set. */
+export const EXTRA_CLIENT_METADATA = ['tongban_sector', 'tongban_minimum_loa', 'tongban_fapi'] as const;
+
+export const CLAIMS_BY_SCOPE = {
+  // acr and amr ride with openid so every ID token states how the person signed in (design §5).
+  openid: ['sub', 'acr', 'amr', 'auth_time'],
+  profile: ['name'],
+  id_number: ['id_number'],
+  id_number_masked: ['id_number_masked'],
+  enterprise: ['account_type', 'uscc', 'enterprise_name', 'act'],
+  phone: ['phone_number', 'phone_number_verified'],
+} as const;
+
+/** oidc-provider's configuration (design §5). Everything stateful goes through `adapter`. */
+export function buildProviderConfiguration(deps: ProviderDependencies): Configuration {
+  const { config, secrets, accounts, consents } = deps;
+  const api = apiResource(config.publicUrl);
+
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('loa_step_up', 'a higher level of assurance is required', (ctx) => {
+      const { oidc } = ctx;
+      if (!oidc.session?.accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      const needed = requiredLoa(oidc.params?.acr_values, oidc.client?.['tongban_minimum_loa']);
+      const have = loaOf(oidc.result?.login?.acr ?? oidc.session.acr);
+      return have >= needed ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+
+  return {
+    adapter: deps.adapter,
+    clients: [],
+    jwks: { keys: deps.signingKeys },
+    findAccount: (_ctx, sub) => accounts.find(sub),
+    claims: { sid: null, ...CLAIMS_BY_SCOPE },
+    scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE), ...API_SCOPES],
+    acrValues: ACR_VALUES,
+    // Code flow only (design §5); `none` is for the first-party account console, a public client with PKCE.
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
+    subjectTypes: ['public', 'pairwise'],
+    // Portals of one sector (e.g. all tax services) see the same `sub`; other sectors another one.
+    pairwiseIdentifier: (_ctx, accountId, client) => {
+      const sector = (client['tongban_sector'] as string | undefined) ?? client.sectorIdentifier ?? client.clientId;
+      return createHmac('sha256', secrets.pairwiseSalt).update(`${sector}\u0000${accountId}`).digest('base64url');
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+      subject_type: 'pairwise',
+    },
+    extraClientMetadata: {
+      properties: [...EXTRA_CLIENT_METADATA],
+      validator(_ctx, key, value) {
+        if (value === undefined) return;
+        if (key === 'tongban_sector' && (typeof value !== 'string' || !/^[\w.:-]{1,100}$/.test(value))) {
+          throw new errors.InvalidClientMetadata('tongban_sector must be 1-100 characters of letters, digits, . : _ -');
+        }
+        if (key === 'tongban_minimum_loa' && ![1, 2, 3].includes(value as number)) throw new errors.InvalidClientMetadata('tongban_minimum_loa must be 1, 2 or 3');
+        if (key === 'tongban_fapi' && value !== '2.0') throw new errors.InvalidClientMetadata('tongban_fapi must be "2.0"');
+      },
+    },
+    pkce: { required: () => true },
+    rotateRefreshToken: true,
+    conformIdTokenClaims: true,
+    // A session cookie lasts as long as the browser session (not persisted); the server-side
+    // session ends after OIDC_SESSION_TTL_SECONDS at the latest.
+    ttl: {
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
+      AuthorizationCode: 60,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
+      IdToken: 600,
+      Interaction: config.oidcInteractionTtlSeconds,
+      Session: config.oidcSessionTtlSeconds,
+      Grant: 14 * 24 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+    cookies: {
+      keys: secrets.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy },
+    async loadExistingGrant(ctx) {
+      const { oidc } = ctx;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+      if (grantId) {
+        const grant = await oidc.provider.Grant.find(grantId);
+        if (grant) return grant;
+      }
+      const accountId = oidc.session?.accountId;
+      if (!accountId) return undefined;
+      if (isFirstParty(oidc.client!.clientId)) {
+        const grant = new oidc.provider.Grant({ accountId, clientId: oidc.client!.clientId });
+        grant.addOIDCScope('openid');
+        await grant.save();
+        return grant;
+      }
+      // A consent the citizen asked us to remember: a new session at this portal needs no prompt.
+      const remembered = await consents.find(accountId, oidc.client!.clientId);
+      if (!remembered) return undefined;
+      const grant = new oidc.provider.Grant({ accountId, clientId: oidc.client!.clientId });
+      grant.addOIDCScope(remembered.scope);
+      if (remembered.claims.length) grant.addOIDCClaims(remembered.claims);
+      await grant.save();
+      return grant;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true },
+      dPoP: { enabled: true, nonceSecret: secrets.dpopNonceSecret },
+      fapi: { enabled: true, profile: (_ctx, client) => (client?.['tongban_fapi'] === '2.0' ? '2.0' : undefined) as '2.0' },
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage({ ...pageBase(ctx), form, clientName: ctx.oidc.client?.clientName });
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = logoutSuccessPage({ ...pageBase(ctx), clientName: ctx.oidc.client?.clientName });
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        // Service clients asking for a token without naming a resource get one for tongban's API.
+        defaultResource: (ctx, _client, oneOf) => {
+          if (oneOf) return oneOf;
+          return ctx.oidc.params?.grant_type === 'client_credentials' ? api : undefined;
+        },
+        useGrantedResource: () => false,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== api) throw new errors.InvalidTarget();
+          return { scope: API_SCOPES.join(' '), audience: api, accessTokenTTL: 600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+        },
+      },
+    },
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      userinfoSigningAlgValues: ['ES256', 'RS256'],
+      dPoPSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+      requestObjectSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+    },
+    // Development and tests run portals on loopback addresses, which oidc-provider refuses to
+    // call by default (SSRF protection). OIDC_FETCH_ALLOW_PRIVATE lifts that, nothing else.
+    fetch: config.oidcFetchAllowPrivate
+      ? (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit)
+      : (url, options) => globalThis.fetch(url, options),
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = errorPage({ ...pageBase(ctx), message: String(out.error_description ?? out.error), code: String(out.error) });
+    },
+  } as Configuration;
+}
+
+function pageBase(ctx: KoaContextWithOIDC) {
+  const lang = langFromRequest(ctx.query?.lang, ctx.cookies.get('tongban_lang'), ctx.get('accept-language'));
+  const url = new URL(ctx.href);
+  url.searchParams.set('lang', lang === 'en' ? 'zh-CN' : 'en');
+  return { lang, switchLangUrl: url.pathname + url.search };
+}
