@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
+import { returning } from '../database/returning.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { canonicalCitizenId } from '../identifiers/citizen-id.js';
@@ -170,7 +171,8 @@ export class AccountsService implements OnModuleInit {
     const pending = row.totp_pending_enc;
     if (!pending) throw new ApiError(409, 'no_pending_enrolment', 'there is no one-time code set-up to confirm');
     const result = await this.useCode(row.id, pending, code, null, async (step) => {
-      const done = await this.dataSource.query(
+      const done = await returning(
+        this.dataSource,
         `UPDATE accounts_citizens SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(),
                 totp_last_step = $3, updated_at = now()
           WHERE id = $1 AND totp_pending_enc = $2 RETURNING id`,
@@ -187,7 +189,8 @@ export class AccountsService implements OnModuleInit {
     const secret = row.totp_secret_enc;
     if (!secret) throw new ApiError(409, 'totp_not_enabled', 'no one-time code generator is set up');
     const result = await this.useCode(row.id, secret, code, lastStep(row), async (step) => {
-      const done = await this.dataSource.query(
+      const done = await returning(
+        this.dataSource,
         `UPDATE accounts_citizens SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL,
                 updated_at = now()
           WHERE id = $1 AND totp_secret_enc = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
@@ -207,7 +210,8 @@ export class AccountsService implements OnModuleInit {
     const secret = row?.totp_secret_enc;
     if (!row || !secret) return false;
     const result = await this.useCode(row.id, secret, code, lastStep(row), async (step) => {
-      const done = await this.dataSource.query(
+      const done = await returning(
+        this.dataSource,
         `UPDATE accounts_citizens SET totp_last_step = $3
           WHERE id = $1 AND totp_secret_enc = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
         [row.id, secret, step],

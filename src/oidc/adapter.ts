@@ -1,5 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { returning } from '../database/returning.js';
 import type { ClientStore } from './client-store.js';
 
 /**
@@ -61,7 +62,8 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
 
 /** Deletes expired rows; a few minutes' grace so a request in flight never sees its row vanish. */
 export async function deleteExpiredPayloads(dataSource: DataSource, limit = 10_000): Promise<number> {
-  const rows = await dataSource.query(
+  const rows = await returning(
+    dataSource,
     `DELETE FROM oidc_payloads WHERE ctid IN (
        SELECT ctid FROM oidc_payloads WHERE expires_at < now() - interval '5 minutes' LIMIT $1)
      RETURNING 1`,

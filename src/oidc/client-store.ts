@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AdapterPayload, ClientMetadata } from 'oidc-provider';
 import { DataSource } from 'typeorm';
+import { returning } from '../database/returning.js';
 import { KeyStore } from '../keys/keystore.service.js';
 
 const AAD = Buffer.from('tongban client-secret v1');
@@ -83,7 +84,7 @@ export class ClientStore implements OnModuleInit {
   /** Removes a client and everything issued to it (grants, tokens, codes). */
   async remove(clientId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query(`DELETE FROM oidc_clients WHERE client_id = $1 RETURNING client_id`, [clientId]);
+      const rows = await returning(manager, `DELETE FROM oidc_clients WHERE client_id = $1 RETURNING client_id`, [clientId]);
       if (!rows.length) return false;
       await manager.query(`DELETE FROM oidc_payloads WHERE payload->>'clientId' = $1`, [clientId]);
       await manager.query(`DELETE FROM oidc_consents WHERE client_id = $1`, [clientId]);

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { KeyStore } from '../../src/keys/keystore.service.js';
 import { newCitizen } from '../support/citizens.js';
-import { authorizationRequest, client, registerPortal, signIn, signInForTokens, stopAtPortal, ZHANG, type Portal } from '../support/oidc.js';
+import { authorizationRequest, client, registerPortal, registerService, signIn, signInForTokens, stopAtPortal, ZHANG, type Portal } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { backend } from '../support/test-env.js';
 import { UserAgent } from '../support/user-agent.js';
@@ -98,6 +98,16 @@ describe(`authorization code flow on ${backend}`, () => {
     const fresh = new UserAgent(server.url);
     const noSession = await fresh.open((await authorizationRequest(second, { prompt: 'none' })).url.href, { stopAt: stopAtPortal(second) });
     expect(new URL(noSession.url).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('lets a client introspect only its own tokens, unless it is a resource server with tokens:introspect', async () => {
+    const tokens = await signInForTokens(new UserAgent(server.url), portal);
+    expect(await client.tokenIntrospection(portal.config, tokens.access_token)).toMatchObject({ active: true, client_id: portal.clientId });
+    const stranger = await registerPortal(server);
+    expect(await client.tokenIntrospection(stranger.config, tokens.access_token)).toEqual({ active: false });
+    const resourceServer = await registerService(server, 'tokens:introspect');
+    expect(await client.tokenIntrospection(resourceServer.config, tokens.access_token)).toMatchObject({ active: true, sub: tokens.claims()!.sub });
+    await expect(client.tokenRevocation(stranger.config, tokens.access_token)).rejects.toMatchObject({ error: 'invalid_request' });
   });
 
   describe('refuses', () => {

@@ -6,6 +6,11 @@ import type { TestServer } from './server.js';
 import { UserAgent, type Page } from './user-agent.js';
 
 /** The demo citizens with accounts (DEMO=1 in the test server), and their password. */
+export interface Credentials {
+  idNumber: string;
+  password: string;
+}
+
 export const ZHANG = { idNumber: DEMO_CITIZENS[1].id_number, name: DEMO_CITIZENS[1].name, password: DEMO_PASSWORD };
 export const CHEN = { idNumber: DEMO_CITIZENS[0].id_number, name: DEMO_CITIZENS[0].name, password: DEMO_PASSWORD };
 export const LI = { idNumber: DEMO_CITIZENS[2].id_number, name: DEMO_CITIZENS[2].name, password: DEMO_PASSWORD };
@@ -75,7 +80,7 @@ export function stopAtPortal(portal: Portal) {
  * The whole browser side of a sign-in: opens the authorization URL, signs in if asked, consents
  * if asked, and returns the URL the OP sent the browser back to.
  */
-export async function signIn(ua: UserAgent, portal: Portal, request: AuthorizationRequest, who = ZHANG, options: { remember?: boolean } = {}): Promise<URL> {
+export async function signIn(ua: UserAgent, portal: Portal, request: AuthorizationRequest, who: Credentials = ZHANG, options: { remember?: boolean } = {}): Promise<URL> {
   let page: Page = await ua.open(request.url.href, { stopAt: stopAtPortal(portal) });
   if (page.url.includes('/interaction/') && page.html.includes('name="password"')) {
     page = await ua.fill(page, '/login', { id_number: who.idNumber, password: who.password }, { stopAt: stopAtPortal(portal) });
@@ -88,7 +93,7 @@ export async function signIn(ua: UserAgent, portal: Portal, request: Authorizati
 }
 
 /** Sign in and redeem the code: the tokens a portal would hold. */
-export async function signInForTokens(ua: UserAgent, portal: Portal, parameters: Record<string, string> = {}, who = ZHANG) {
+export async function signInForTokens(ua: UserAgent, portal: Portal, parameters: Record<string, string> = {}, who: Credentials = ZHANG) {
   const request = await authorizationRequest(portal, parameters);
   const callback = await signIn(ua, portal, request, who);
   return client.authorizationCodeGrant(portal.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
