@@ -66,7 +66,16 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
 
   /** Express middleware that hands the provider's paths to oidc-provider. */
   middleware() {
-    return (req: Request, res: Response, next: NextFunction) => (isProviderPath(req.path) ? this.handler(req, res) : next());
+    return (req: Request, res: Response, next: NextFunction) => {
+      if (!isProviderPath(req.path)) return next();
+      // Koa (under oidc-provider) trusts X-Forwarded-* wholesale when proxy is on; Express knows
+      // which peers TRUST_PROXY names. Headers from a peer Express does not trust are dropped.
+      const trusted = req.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+      if (!trusted(req.socket.remoteAddress ?? '', 0)) {
+        for (const header of ['x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-for', 'x-forwarded-port']) delete req.headers[header];
+      }
+      this.handler(req, res);
+    };
   }
 
   private async rebuild(): Promise<void> {
