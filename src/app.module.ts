@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdentifiersModule } from './identifiers/identifiers.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { httpLoggingOptions } from './logging/logging.js';
+import { ClientStoreModule } from './oidc/client-store.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 
@@ -29,6 +30,7 @@ export class AppModule {
         IdentifiersModule,
         RegistryModule,
         AccountsModule,
+        ClientStoreModule,
         AuthModule,
         OidcModule,
         ...(config.demo ? [DemoModule] : []),

@@ -5,7 +5,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error.js';
 import type { ApiScope } from './api-scopes.js';
-import { TokenRejected, type VerifiedAccessToken } from './access-token.verifier.js';
+import { DPOP_ALGORITHMS, TokenRejected, type VerifiedAccessToken } from './access-token.verifier.js';
 
 const SCOPES = 'tongban:required-scopes';
 
@@ -28,7 +28,9 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
     const res = context.switchToHttp().getResponse<Response>();
     if (err || !user) {
       const rejected = err instanceof TokenRejected ? err : new TokenRejected('invalid_token', 'an access token is required');
-      res.setHeader('www-authenticate', `Bearer error="${rejected.code}", error_description="${rejected.message.replace(/"/g, "'")}"`);
+      // RFC 9449 §7.1: problems with a DPoP proof are challenged with the DPoP scheme.
+      const scheme = rejected.code === 'invalid_dpop_proof' ? `DPoP algs="${DPOP_ALGORITHMS.join(' ')}", ` : 'Bearer ';
+      res.setHeader('www-authenticate', `${scheme}error="${rejected.code}", error_description="${rejected.message.replace(/"/g, "'")}"`);
       throw new ApiError(401, rejected.code, rejected.message);
     }
     const required = this.reflector.getAllAndOverride<string[]>(SCOPES, [context.getHandler(), context.getClass()]) ?? [];

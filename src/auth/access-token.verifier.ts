@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { KeyStore } from '../keys/keystore.service.js';
+import { ClientStore } from '../oidc/client-store.js';
 import { apiResource } from './api-scopes.js';
 
 export interface VerifiedAccessToken {
@@ -32,6 +33,7 @@ export interface PresentedToken {
 }
 
 const DPOP_MAX_AGE_SECONDS = 300;
+export const DPOP_ALGORITHMS = ['ES256', 'PS256', 'RS256', 'EdDSA'];
 
 /**
  * Checks the JWT access tokens tongban issued for its own API: signature against the `oidc`
@@ -44,7 +46,16 @@ export class AccessTokenVerifier {
     @InjectConfig() private readonly config: AppConfig,
     private readonly keys: KeyStore,
     private readonly dataSource: DataSource,
+    private readonly clients: ClientStore,
   ) {}
+
+  private lastReload = 0;
+
+  private async reloadKeys(): Promise<boolean> {
+    if (Date.now() - this.lastReload < 5000) return false;
+    this.lastReload = Date.now();
+    return this.keys.reloadIfChanged();
+  }
 
   async verify(presented: PresentedToken): Promise<VerifiedAccessToken> {
     let kid: string | undefined;
@@ -53,7 +64,9 @@ export class AccessTokenVerifier {
     } catch {
       throw new TokenRejected('invalid_token', 'the access token is not a JWT');
     }
-    const record = kid ? this.keys.usable('oidc').find((key) => key.kid === kid) : undefined;
+    let record = kid ? this.keys.usable('oidc').find((key) => key.kid === kid) : undefined;
+    // A kid we do not know yet may be a rotation made by another process: look once, at most every few seconds.
+    if (!record && kid && (await this.reloadKeys())) record = this.keys.usable('oidc').find((key) => key.kid === kid);
     if (!record) throw new TokenRejected('invalid_token', 'the access token was not signed by this issuer');
     let payload: JWTPayload;
     try {
@@ -65,6 +78,10 @@ export class AccessTokenVerifier {
       }));
     } catch (err) {
       throw new TokenRejected('invalid_token', `the access token is not valid: ${(err as Error).message}`);
+    }
+    // A JWT access token cannot be revoked, but its client can be removed: then its tokens stop too.
+    if (typeof payload.client_id !== 'string' || !(await this.clients.exists(payload.client_id))) {
+      throw new TokenRejected('invalid_token', 'the client this access token was issued to is no longer registered');
     }
     const jkt = (payload.cnf as { jkt?: string } | undefined)?.jkt;
     if (jkt) await this.checkDpop(presented, jkt);
@@ -89,7 +106,7 @@ export class AccessTokenVerifier {
     if (!jwk || 'd' in jwk) throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof must carry a public jwk');
     let proof: JWTPayload;
     try {
-      ({ payload: proof } = await jwtVerify(presented.dpopProof, jwk, { typ: 'dpop+jwt', maxTokenAge: DPOP_MAX_AGE_SECONDS, clockTolerance: 30 }));
+      ({ payload: proof } = await jwtVerify(presented.dpopProof, jwk, { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS, maxTokenAge: DPOP_MAX_AGE_SECONDS, clockTolerance: 30 }));
     } catch (err) {
       throw new TokenRejected('invalid_dpop_proof', `the DPoP proof is not valid: ${(err as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { AppConfig } from '../config/config.js';
 import { checkCitizenId } from '../identifiers/citizen-id.js';
 import { checkUscc } from '../identifiers/uscc.js';
@@ -97,8 +97,11 @@ export function buildProgram(context: CliContext): Command {
     .option('--redirect-uri <uri>', 'redirect URI (repeatable); makes it a portal client', collect)
     .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI (repeatable)', collect)
     .option('--backchannel-logout-uri <uri>', 'back-channel logout endpoint')
-    .option('--scope <scopes>', 'allowed scopes, e.g. "openid profile id_number" or "registry:write verify"')
-    .addOption(new Option('--grant-type <type>', 'grant type (repeatable)').choices(['authorization_code', 'refresh_token', 'client_credentials']).argParser(collect))
+    .option('--scope <scopes>', 'allowed scopes, e.g. "openid profile id_number" or "registry:write verify" (repeatable)', collect)
+    .option('--grant-type <type>', 'authorization_code, refresh_token or client_credentials (repeatable)', (value: string, previous: string[] = []) => {
+      if (!GRANT_TYPES.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${GRANT_TYPES.join(', ')}.`);
+      return [...previous, value];
+    })
     .option('--sector <sector>', 'pairwise sector: portals of one sector see the same subject identifier')
     .option('--fapi', 'FAPI 2.0 profile (PAR, DPoP, private_key_jwt)')
     .addOption(new Option('--minimum-loa <level>', 'lowest level of assurance this client accepts').choices(['1', '2', '3']))
@@ -113,7 +116,7 @@ export function buildProgram(context: CliContext): Command {
         redirect_uris: opts.redirectUri as string[] | undefined,
         post_logout_redirect_uris: opts.postLogoutRedirectUri as string[] | undefined,
         backchannel_logout_uri: opts.backchannelLogoutUri as string | undefined,
-        scope: opts.scope as string | undefined,
+        scope: opts.scope ? (opts.scope as string[]).join(' ') : undefined,
         grant_types: opts.grantType as string[] | undefined,
         sector: opts.sector as string | undefined,
         fapi: Boolean(opts.fapi),
@@ -213,6 +216,8 @@ export function buildProgram(context: CliContext): Command {
 }
 
 export class UsageError extends Error {}
+
+const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'];
 
 function readJson(value: string): unknown {
   const text = value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;

@@ -158,8 +158,8 @@ class EnvReader {
     } catch {
       return this.fail(name, value, 'must be an absolute http(s) URL', fallback);
     }
-    if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
-      return this.fail(name, value, 'must be an http(s) URL without credentials, query or fragment', fallback);
+    if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username || url.pathname !== '/') {
+      return this.fail(name, value, 'must be an http(s) origin without path, credentials, query or fragment', fallback);
     }
     return url.href.replace(/\/+$/, '');
   }

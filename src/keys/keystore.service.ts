@@ -40,7 +40,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
   private loadedVersion = '';
   private reloadTimer?: NodeJS.Timeout;
   private readonly rekeyHandlers = new Map<string, RekeyHandler>();
-  private readonly changeListeners: Array<() => void> = [];
+  private readonly changeListeners: Array<() => Promise<void> | void> = [];
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -156,7 +156,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
   async signWith(kid: string, data: Buffer, format: 'p1363' | 'der' = 'p1363'): Promise<Buffer> {
     const record = this.record(kid);
     if (isSymmetric(record.alg)) throw new KeyStoreError('WRONG_KEY_TYPE', `${kid} is not a signing key`);
-    if (record.state !== 'current') throw new KeyStoreError('UNKNOWN_KEY', `${kid} is ${record.state} and may not sign`);
+    if (record.state !== 'current' && !this.justRetired(record)) throw new KeyStoreError('UNKNOWN_KEY', `${kid} is ${record.state} and may not sign`);
     return this.backend.sign(kid, data, format);
   }
 
@@ -222,8 +222,19 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /**
+   * A key retired moments ago may still sign: requests already in flight, and a caller that has
+   * not yet switched (oidc-provider is rebuilt after the change; other replicas notice within
+   * KEYS_RELOAD_SECONDS). Everything it signs still verifies, as retired keys stay published.
+   */
+  private justRetired(record: KeyRecord): boolean {
+    if (record.state !== 'retired' || !record.retiredAt) return false;
+    const graceMs = (2 * this.config.keysReloadSeconds + 30) * 1000;
+    return Date.now() - Date.parse(record.retiredAt) < graceMs;
+  }
+
   /** Called after the key set changed (a rotation here, or one by another process noticed on reload). */
-  onChange(listener: () => void): void {
+  onChange(listener: () => Promise<void> | void): void {
     this.changeListeners.push(listener);
   }
 
@@ -232,6 +243,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     const before = JSON.stringify(this.records);
     this.records = await this.backend.list();
     this.loadedVersion = version;
-    if (before !== JSON.stringify(this.records)) for (const listener of this.changeListeners) listener();
+    // Awaited, so that when rotate() returns, users such as the OIDC provider have switched keys.
+    if (before !== JSON.stringify(this.records)) for (const listener of this.changeListeners) await listener();
   }
 }

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { returning } from '../database/returning.js';
 import type { ClientStore } from './client-store.js';
@@ -35,8 +35,14 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
       return this.one(`kind = $1 AND user_code = $2`, [this.kind, userCode]);
     }
 
+    /**
+     * oidc-provider reads a code or refresh token, checks it is unused, then consumes it; two
+     * requests racing (on one replica or two) could both pass the check. Consuming only what is
+     * still unconsumed makes the second one fail.
+     */
     async consume(id: string): Promise<void> {
-      await dataSource.query(`UPDATE oidc_payloads SET consumed_at = now() WHERE kind = $1 AND id = $2`, [this.kind, id]);
+      const rows = await returning(dataSource, `UPDATE oidc_payloads SET consumed_at = now() WHERE kind = $1 AND id = $2 AND consumed_at IS NULL RETURNING 1`, [this.kind, id]);
+      if (!rows.length) throw new errors.InvalidGrant(`${this.kind} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {

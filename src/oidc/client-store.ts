@@ -40,6 +40,11 @@ export class ClientStore implements OnModuleInit {
     return metadata as AdapterPayload | undefined;
   }
 
+  /** Whether a client is (still) registered; shares the two-second cache of metadataFor. */
+  async exists(clientId: string): Promise<boolean> {
+    return (await this.metadataFor(clientId)) !== undefined;
+  }
+
   /** Inserts a client; false when the client_id is taken. */
   async insert(metadata: ClientMetadata): Promise<boolean> {
     const { client_secret: secret, ...rest } = metadata;

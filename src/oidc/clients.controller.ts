@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUrl, Length, Matches, ValidateNested } from 'class-validator';
 import { RequireScopes } from '../auth/access-token.guard.js';
-import { ClientsService, type ClientRegistration } from './clients.service.js';
+import { CLIENT_ID, ClientsService, type ClientRegistration } from './clients.service.js';
 
 const URL_OPTIONS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
@@ -15,7 +15,7 @@ class JwksDto {
 }
 
 export class ClientRegistrationDto implements ClientRegistration {
-  @Matches(/^[A-Za-z0-9._:-]{3,100}$/, { message: 'client_id must be 3-100 characters of letters, digits, . _ : -' })
+  @Matches(CLIENT_ID, { message: 'client_id must be 3-100 characters of letters, digits, . _ : -' })
   client_id!: string;
 
   @IsOptional() @IsString() @Length(1, 200) client_name?: string;
@@ -35,7 +35,7 @@ export class ClientRegistrationDto implements ClientRegistration {
 }
 
 class ClientIdParam {
-  @Matches(/^[A-Za-z0-9._:-]{3,100}$/)
+  @Matches(CLIENT_ID)
   clientId!: string;
 }
 

@@ -3,9 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
 import { ApiError } from '../common/api-error.js';
 import { ClientStore } from './client-store.js';
+import { isFirstParty } from './first-party-clients.js';
 import { OidcProviderService } from './oidc-provider.service.js';
 
 /** What an operator says about a client (CLI flags, POST /api/v1/clients). */
+/** What a client_id may look like (it appears in URLs and logs). */
+export const CLIENT_ID = /^[A-Za-z0-9._:-]{3,100}$/;
+
 export interface ClientRegistration {
   client_id: string;
   client_name?: string;
@@ -43,6 +47,10 @@ export class ClientsService {
   ) {}
 
   async register(input: ClientRegistration): Promise<RegisteredClient> {
+    if (typeof input.client_id !== 'string' || !CLIENT_ID.test(input.client_id)) {
+      throw new ApiError(400, 'invalid_client_metadata', 'client_id must be 3-100 characters of letters, digits, . _ : -');
+    }
+    if (isFirstParty(input.client_id)) throw new ApiError(409, 'client_exists', `a client ${input.client_id} is already registered`);
     const metadata = toMetadata(input);
     let generated: string | undefined;
     if (metadata.token_endpoint_auth_method === 'client_secret_basic' && !metadata.client_secret) {
@@ -70,6 +78,7 @@ export class ClientsService {
   }
 
   async remove(clientId: string): Promise<void> {
+    if (isFirstParty(clientId)) throw new ApiError(409, 'client_protected', `${clientId} is tongban's own client and cannot be removed`);
     if (!(await this.store.remove(clientId))) throw new ApiError(404, 'client_not_found', `no client ${clientId}`);
   }
 }

@@ -32,6 +32,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
   private current!: Provider;
   private handler!: (req: Request, res: Response) => void;
   private cleanupTimer?: NodeJS.Timeout;
+  private readonly publicUrl: URL;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -41,7 +42,9 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     private readonly accounts: AccountClaims,
     private readonly consents: ConsentsService,
     private readonly secrets: OidcSecrets,
-  ) {}
+  ) {
+    this.publicUrl = new URL(config.publicUrl);
+  }
 
   get provider(): Provider {
     return this.current;
@@ -51,9 +54,9 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     await this.secrets.load();
     await this.clients.put(accountConsoleClient(this.config.publicUrl));
     await this.rebuild();
-    this.keys.onChange(() => {
-      this.rebuild().catch((err: Error) => this.logger.error(`rebuilding the provider after a key change failed: ${err.message}`));
-    });
+    this.keys.onChange(() =>
+      this.rebuild().catch((err: Error) => this.logger.error(`rebuilding the provider after a key change failed: ${err.message}`)),
+    );
     this.cleanupTimer = setInterval(() => {
       deleteExpiredPayloads(this.dataSource).catch((err: Error) => this.logger.warn(`expired-row cleanup failed: ${err.message}`));
     }, 60_000);
@@ -68,12 +71,14 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
       if (!isProviderPath(req.path)) return next();
-      // Koa (under oidc-provider) trusts X-Forwarded-* wholesale when proxy is on; Express knows
-      // which peers TRUST_PROXY names. Headers from a peer Express does not trust are dropped.
-      const trusted = req.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
-      if (!trusted(req.socket.remoteAddress ?? '', 0)) {
-        for (const header of ['x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-for', 'x-forwarded-port']) delete req.headers[header];
-      }
+      // oidc-provider builds endpoint URLs from the request's host and protocol. They are pinned
+      // to PUBLIC_URL, so neither a Host header nor a replica reached directly can change what
+      // discovery advertises, and cookies are Secure whenever the public URL is https. The
+      // client address is Express's, which applies TRUST_PROXY's list of trusted peers.
+      req.headers['x-forwarded-host'] = this.publicUrl.host;
+      req.headers['x-forwarded-proto'] = this.publicUrl.protocol.slice(0, -1);
+      req.headers['x-forwarded-for'] = req.ip ?? req.socket.remoteAddress ?? '';
+      delete req.headers['x-forwarded-port'];
       this.handler(req, res);
     };
   }
@@ -90,7 +95,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
         consents: this.consents,
       }),
     );
-    provider.proxy = this.config.trustProxy !== false;
+    provider.proxy = true; // reads only the X-Forwarded-* values set by middleware() above
     provider.on('server_error', (_ctx, err) => this.logger.error(`oidc-provider: ${err.stack ?? err.message}`));
     this.current = provider;
     this.handler = provider.callback() as unknown as (req: Request, res: Response) => void;

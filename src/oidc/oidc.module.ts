@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { AccountClaims } from './account-claims.js';
 import { AccountConsoleController } from './account-console.controller.js';
-import { ClientStore } from './client-store.js';
+import { ClientStoreModule } from './client-store.module.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 import { ConsentsService } from './consents.service.js';
@@ -17,9 +17,9 @@ import { RegisterPageController } from './register-page.controller.js';
  * the sign-in pages, the account console, and client management.
  */
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, ClientStoreModule],
   controllers: [InteractionsController, AccountConsoleController, RegisterPageController, ClientsController],
-  providers: [OidcProviderService, OidcSecrets, ClientStore, ClientsService, ConsentsService, CsrfTokens, AccountClaims],
-  exports: [OidcProviderService, ClientsService, ClientStore],
+  providers: [OidcProviderService, OidcSecrets, ClientsService, ConsentsService, CsrfTokens, AccountClaims],
+  exports: [OidcProviderService, ClientsService],
 })
 export class OidcModule {}

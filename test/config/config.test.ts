@@ -38,6 +38,10 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
   });
 
+  it('wants PUBLIC_URL to be an origin: the issuer and every endpoint hang off it', () => {
+    expect(() => loadConfig({ PUBLIC_URL: 'https://id.gov.example/idp' })).toThrow(/PUBLIC_URL must be an http\(s\) origin without path/);
+  });
+
   it('reads TRUST_PROXY as express does', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
@@ -64,7 +68,7 @@ describe('configuration from the environment', () => {
     expect(error!.problems).toEqual([
       'PORT must be an integer from 0 to 65535 (got "70000")',
       'DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://root@db/x")',
-      'PUBLIC_URL must be an http(s) URL without credentials, query or fragment (got "ftp://x")',
+      'PUBLIC_URL must be an http(s) origin without path, credentials, query or fragment (got "ftp://x")',
       'KEYS_BACKEND cannot be pkcs11 yet: the PKCS#11 backend is not in this build; use "file" (got "pkcs11")',
       'DEMO must be 1/0, true/false, yes/no or on/off (got "maybe")',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "chatty")',

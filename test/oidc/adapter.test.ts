@@ -60,3 +60,25 @@ describe(`oidc-provider storage on ${backend}`, () => {
     await expect(new Adapter('Client').upsert('x', {}, 0)).rejects.toThrow(/managed by tongban/);
   });
 });
+
+describe(`consuming a code twice at the same moment on ${backend}`, () => {
+  let t: TestEnv;
+  let app: INestApplicationContext;
+  beforeAll(async () => {
+    t = await makeTestEnv();
+    app = await openServices(t.config);
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.cleanup();
+  });
+
+  it('lets exactly one of the racing consumers win', async () => {
+    const Adapter = createAdapterClass(app.get(DataSource), {} as ClientStore);
+    const codes = new Adapter('AuthorizationCode');
+    await codes.upsert('race', { jti: 'race' }, 60);
+    const outcomes = await Promise.allSettled([codes.consume('race'), codes.consume('race'), codes.consume('race')]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.error)).toEqual(['invalid_grant', 'invalid_grant']);
+  });
+});

@@ -156,6 +156,17 @@ describe(`authorization code flow on ${backend}`, () => {
       await expect(client.fetchUserInfo(portal.config, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
     });
 
+    it('the second of two simultaneous redemptions of one code, and of one refresh token', async () => {
+      const request = await authorizationRequest(portal, { scope: 'openid offline_access', prompt: 'consent' });
+      const callback = await signIn(new UserAgent(server.url), portal, request);
+      const checks = { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce };
+      const codes = await Promise.allSettled([1, 2, 3].map(() => client.authorizationCodeGrant(portal.config, callback, checks)));
+      expect(codes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const tokens = (codes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof client.authorizationCodeGrant>>>).value;
+      const refreshes = await Promise.allSettled([1, 2, 3].map(() => client.refreshTokenGrant(portal.config, tokens.refresh_token!)));
+      expect(refreshes.filter((o) => o.status === 'fulfilled').length).toBeLessThanOrEqual(1);
+    });
+
     it('a citizen who is no longer active in the registry', async () => {
       const citizen = await newCitizen(server.app);
       const tokens = await signInForTokens(new UserAgent(server.url), portal, {}, citizen);
