@@ -6,7 +6,7 @@ import { returning } from '../database/returning.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { canonicalCitizenId } from '../identifiers/citizen-id.js';
-import { CitizenIdVault, packSealed, unpackSealed } from '../identifiers/citizen-id-vault.js';
+import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import { RegistryService, type Citizen } from '../registry/registry.service.js';
 import { IpWindows } from './ip-windows.js';
@@ -41,7 +41,7 @@ interface AccountRow {
 }
 
 const COLUMNS = 'id, registry_citizen_id, password_hash, totp_secret_enc, totp_pending_enc, totp_last_step';
-const TOTP_AAD = Buffer.from('tongban totp v1');
+const TOTP_AAD = 'tongban totp v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const notInRegistry = () => new ApiError(422, 'not_in_registry', 'no active registry record matches this ID number and name');
@@ -301,14 +301,11 @@ export class AccountsService implements OnModuleInit {
   }
 
   private async seal(secret: string): Promise<string> {
-    const { kid, sealed } = await this.keys.encrypt('data', Buffer.from(secret, 'ascii'), TOTP_AAD);
-    return packSealed(kid, sealed);
+    return (await this.keys.sealText(secret, TOTP_AAD)).value;
   }
 
-  private async open(encrypted: string): Promise<string> {
-    const unpacked = unpackSealed(encrypted);
-    if (!unpacked) throw new Error('not an encrypted TOTP secret');
-    return (await this.keys.decrypt(unpacked.kid, unpacked.sealed, TOTP_AAD)).toString('ascii');
+  private open(encrypted: string): Promise<string> {
+    return this.keys.openText(encrypted, TOTP_AAD);
   }
 }
 

@@ -191,6 +191,24 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     return { kid: key.kid, sealed: await this.backend.encrypt(key.kid, plaintext, aad) };
   }
 
+  /**
+   * Encrypts text under the current `data` key into the stored form
+   * "v1:<kid>:<base64url(iv ‖ ciphertext ‖ tag)>". The AAD names what the value is, so a
+   * ciphertext copied into another column does not decrypt.
+   */
+  async sealText(plaintext: string, aad: string): Promise<{ kid: string; value: string }> {
+    const { kid, sealed } = await this.encrypt('data', Buffer.from(plaintext, 'utf8'), Buffer.from(aad));
+    return { kid, value: `v1:${kid}:${Buffer.concat([sealed.iv, sealed.ciphertext, sealed.tag]).toString('base64url')}` };
+  }
+
+  async openText(value: string, aad: string): Promise<string> {
+    const [version, kid, body] = value.split(':');
+    if (version !== 'v1' || !kid || !body) throw new KeyStoreError('CORRUPT', 'not a value sealed by the key store');
+    const bytes = Buffer.from(body, 'base64url');
+    const sealed = { iv: bytes.subarray(0, 12), ciphertext: bytes.subarray(12, bytes.length - 16), tag: bytes.subarray(bytes.length - 16) };
+    return (await this.decrypt(kid, sealed, Buffer.from(aad))).toString('utf8');
+  }
+
   decrypt(kid: string, sealed: SealedData, aad: Buffer): Promise<Buffer> {
     this.record(kid);
     return this.backend.decrypt(kid, sealed, aad);

@@ -89,33 +89,13 @@ export class AccountConsoleController {
   }
 
   @Post('totp/confirm')
-  async confirmTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const session = await this.authorised(req, res);
-    if (!session) return;
-    const form = readForm(OtpForm, req.body);
-    try {
-      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
-      await this.accounts.confirmTotpEnrolment(session.accountId, form.code.trim());
-    } catch (err) {
-      if (err instanceof ApiError) return this.render(req, res, session, 'invalid_code', 400);
-      throw err;
-    }
-    res.redirect(303, '/account?done=totp_enabled');
+  confirmTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.withCode(req, res, (accountId, code) => this.accounts.confirmTotpEnrolment(accountId, code), 'totp_enabled');
   }
 
   @Post('totp/disable')
-  async disableTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const session = await this.authorised(req, res);
-    if (!session) return;
-    const form = readForm(OtpForm, req.body);
-    try {
-      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
-      await this.accounts.disableTotp(session.accountId, form.code.trim());
-    } catch (err) {
-      if (err instanceof ApiError) return this.render(req, res, session, 'invalid_code', 400);
-      throw err;
-    }
-    res.redirect(303, '/account?done=totp_disabled');
+  disableTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.withCode(req, res, (accountId, code) => this.accounts.disableTotp(accountId, code), 'totp_disabled');
   }
 
   @Post('consents/:clientId/withdraw')
@@ -124,6 +104,21 @@ export class AccountConsoleController {
     if (!session) return;
     await this.consents.withdraw(session.accountId, clientId.slice(0, 100));
     res.redirect(303, '/account?done=consent_withdrawn');
+  }
+
+  /** A form whose one field is a one-time code: run the action, or show why the code was not taken. */
+  private async withCode(req: Request, res: Response, action: (accountId: string, code: string) => Promise<void>, done: Flash): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const form = readForm(OtpForm, req.body);
+    try {
+      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
+      await action(session.accountId, form.code.trim());
+    } catch (err) {
+      if (err instanceof ApiError) return this.render(req, res, session, 'invalid_code', 400);
+      throw err;
+    }
+    res.redirect(303, `/account?done=${done}`);
   }
 
   private async session(req: Request, res: Response): Promise<{ accountId: string; uid: string } | undefined> {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { returning } from '../database/returning.js';
 import { KeyStore } from '../keys/keystore.service.js';
 
-const AAD = Buffer.from('tongban client-secret v1');
+const AAD = 'tongban client-secret v1';
 const CACHE_MS = 2000;
 
 /**
@@ -98,16 +98,12 @@ export class ClientStore implements OnModuleInit {
     });
   }
 
-  private async encrypt(secret: string): Promise<{ kid: string; value: string }> {
-    const { kid, sealed } = await this.keys.encrypt('data', Buffer.from(secret, 'utf8'), AAD);
-    return { kid, value: `v1:${kid}:${Buffer.concat([sealed.iv, sealed.ciphertext, sealed.tag]).toString('base64url')}` };
+  private encrypt(secret: string): Promise<{ kid: string; value: string }> {
+    return this.keys.sealText(secret, AAD);
   }
 
-  private async decrypt(value: string): Promise<string> {
-    const [, kid, packed] = value.split(':');
-    const bytes = Buffer.from(packed!, 'base64url');
-    const sealed = { iv: bytes.subarray(0, 12), ciphertext: bytes.subarray(12, bytes.length - 16), tag: bytes.subarray(bytes.length - 16) };
-    return (await this.keys.decrypt(kid!, sealed, AAD)).toString('utf8');
+  private decrypt(value: string): Promise<string> {
+    return this.keys.openText(value, AAD);
   }
 
   private async rekey(): Promise<{ rows: number }> {
