@@ -1,12 +1,16 @@
 import { benchIdentifiers } from './identifiers.js';
 import { figures } from './lib.js';
+import { benchOidc } from './oidc.js';
 import { benchRegistry } from './registry.js';
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run.
  *   BENCH_DATABASE_URL   PostgreSQL server to create scratch databases on (default: postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_CITIZENS       registry size (default 1,000,000)
- *   BENCH_ONLY           comma-separated sections to run (identifiers, registry)
+ *   BENCH_ONLY           comma-separated sections to run (identifiers, registry, oidc)
+ *   BENCH_OIDC_CONCURRENCY, BENCH_OIDC_POOL, BENCH_OIDC_WARMUP_MS, BENCH_OIDC_SECONDS
+ *                        oidc section: requests in flight (16), the service's DB_POOL_SIZE (16),
+ *                        warm-up (2000 ms) and measured seconds (4) per figure
  *   --json               also print every figure as one JSON document at the end
  */
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -17,4 +21,5 @@ const wanted = (name: string) => !only || only.includes(name);
 process.stdout.write(`tongban benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
 if (wanted('identifiers')) benchIdentifiers();
 if (wanted('registry')) await benchRegistry(serverUrl, citizens);
+if (wanted('oidc')) await benchOidc(serverUrl);
 if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ figures }, null, 2) + '\n');

@@ -58,13 +58,24 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
       this.rebuild().catch((err: Error) => this.logger.error(`rebuilding the provider after a key change failed: ${err.message}`)),
     );
     this.cleanupTimer = setInterval(() => {
-      deleteExpiredPayloads(this.dataSource).catch((err: Error) => this.logger.warn(`expired-row cleanup failed: ${err.message}`));
+      this.deleteExpired().catch((err: Error) => this.logger.warn(`expired-row cleanup failed: ${err.message}`));
     }, 60_000);
     this.cleanupTimer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.cleanupTimer);
+  }
+
+  /**
+   * Deletes expired rows in batches until a batch comes back short, so the table keeps up with
+   * any issuance rate; a time cap leaves room for requests on a busy replica.
+   */
+  private async deleteExpired(batch = 10_000, maxMs = 20_000): Promise<void> {
+    const started = Date.now();
+    while (Date.now() - started < maxMs) {
+      if ((await deleteExpiredPayloads(this.dataSource, batch)) < batch) return;
+    }
   }
 
   /** Express middleware that hands the provider's paths to oidc-provider. */
