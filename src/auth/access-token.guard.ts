@@ -48,3 +48,10 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
 export function accessTokenOf(req: Request): VerifiedAccessToken {
   return (req as Request & { user: VerifiedAccessToken }).user;
 }
+
+/** The citizen account a token speaks for (first-party client tokens with the `account` scope); 403 otherwise. */
+export function citizenAccountOf(req: Request): string {
+  const accountId = accessTokenOf(req)?.accountId;
+  if (!accountId) throw new ApiError(403, 'citizen_token_required', 'this call needs a citizen access token (scope account, from a first-party client)');
+  return accountId;
+}

@@ -11,6 +11,8 @@ import { apiResource } from './api-scopes.js';
 export interface VerifiedAccessToken {
   clientId: string;
   subject?: string;
+  /** The citizen account the token speaks for: only in tokens of clients with public subjects (first-party). */
+  accountId?: string;
   scopes: Set<string>;
   payload: JWTPayload;
 }
@@ -86,9 +88,11 @@ export class AccessTokenVerifier {
     const jkt = (payload.cnf as { jkt?: string } | undefined)?.jkt;
     if (jkt) await this.checkDpop(presented, jkt);
     else if (presented.scheme === 'dpop') throw new TokenRejected('invalid_token', 'the access token is not DPoP-bound');
+    const client = await this.clients.metadataFor(payload.client_id);
     return {
       clientId: String(payload.client_id ?? ''),
       subject: payload.sub,
+      accountId: client?.subject_type === 'public' && payload.sub !== payload.client_id ? payload.sub : undefined,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
       payload,
     };

@@ -1,9 +1,11 @@
 /**
  * Scopes of tongban's own API (the resource `PUBLIC_URL/api`), granted to service clients through
  * the client-credentials grant and checked by the API guard. `tokens:introspect` marks a resource
- * server allowed to introspect tokens issued to other clients.
+ * server allowed to introspect tokens issued to other clients. `account` is the citizen's own
+ * API (e.g. granting enterprise agents), in tokens of first-party clients whose `sub` is the
+ * account itself.
  */
-export const API_SCOPES = ['registry:write', 'clients:write', 'verify', 'licence:issue', 'seal:make', 'tokens:introspect'] as const;
+export const API_SCOPES = ['registry:write', 'clients:write', 'verify', 'licence:issue', 'seal:make', 'tokens:introspect', 'account'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export function apiResource(publicUrl: string): string {

@@ -12,7 +12,7 @@ export function accountConsoleClient(publicUrl: string): ClientMetadata {
     response_types: ['code'],
     redirect_uris: [`${publicUrl}/account/callback`],
     post_logout_redirect_uris: [`${publicUrl}/account`],
-    scope: 'openid',
+    scope: 'openid account',
     subject_type: 'public',
   };
 }

@@ -116,6 +116,7 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       if (isFirstParty(oidc.client!.clientId)) {
         const grant = new oidc.provider.Grant({ accountId, clientId: oidc.client!.clientId });
         grant.addOIDCScope('openid');
+        grant.addResourceScope(api, 'account');
         await grant.save();
         return grant;
       }
