@@ -1,0 +1,388 @@
+import { createPublicKey, verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
+import type { CaCertificate, CaStore } from './ca.js';
+import type { SerialStatus, StoredReason } from './certificate-store.js';
+import { parseCertificate, pemBlocks, SIGNATURE_HASH, type CertificateParts, type NameAttributes } from './x509.js';
+
+export type CheckStatus = 'PASSED' | 'FAILED' | 'INDETERMINATE';
+export interface CheckResult {
+  status: CheckStatus;
+  message: string;
+}
+export type ChainSubIndication = 'FORMAT_FAILURE' | 'SIG_CRYPTO_FAILURE' | 'NO_CERTIFICATE_CHAIN_FOUND' | 'EXPIRED' | 'NOT_YET_VALID' | 'REVOKED' | 'TRY_LATER';
+
+export interface CertificateNames {
+  commonName?: string;
+  organizationName?: string;
+  /** organizationIdentifier (2.5.4.97): the enterprise's USCC. */
+  uscc?: string;
+}
+
+/** The outcome of verifyCertificateChain: one result per check, the verdict, and what the leaf says. */
+export interface ChainVerification {
+  indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
+  subIndication?: ChainSubIndication;
+  format: CheckResult;
+  signature: CheckResult;
+  chain: CheckResult;
+  validity: CheckResult;
+  revocation: CheckResult;
+  subject?: CertificateNames;
+  issuer?: CertificateNames;
+  /** Lowercase hex. */
+  serial?: string;
+  notBefore?: string;
+  notAfter?: string;
+  revokedAt?: string;
+  reason?: StoredReason;
+  /** The profile tongban issued it under (from its records), when known. */
+  profile?: string;
+  /** Common names from the leaf to the trust anchor, when a chain was found. */
+  path?: string[];
+  /** The leaf's public key, for callers that verify a signature made with it. */
+  publicKey?: KeyObject;
+  validationTime: string;
+}
+
+export type StatusLookup = (serials: string[]) => Promise<Map<string, SerialStatus>>;
+
+/** At most this many certificates per call, each at most this large. */
+const MAX_CERTIFICATES = 10;
+const MAX_CERTIFICATE_BYTES = 32 * 1024;
+/** Parsed certificates kept between calls (keyed by their DER). */
+const CACHE_ENTRIES = 4_096;
+/** A revocation lookup slower than this is treated as unavailable. */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+interface Parsed {
+  der: Buffer;
+  parts: CertificateParts;
+  publicKey?: KeyObject;
+  /** The issuer found among tongban's CA certificates, and whether the signature verified (per CA store version). */
+  verdict?: { caVersion: number; issuer: CaCertificate | null; signatureOk: boolean };
+  /** Signatures of this certificate already checked against a key (by kid or key DER). */
+  verifiedBy?: Map<string, boolean>;
+}
+
+interface PathLink {
+  parts: CertificateParts;
+  known?: CaCertificate;
+}
+
+interface FoundPath {
+  /** The issuer of the leaf up to the root. */
+  links: PathLink[];
+  signatureOk: boolean;
+}
+
+class FormatFailure extends Error {}
+
+/**
+ * Certificate-path validation against tongban's own roots (the only trust anchors): the leaf plus
+ * any intermediates given, signatures checked with node:crypto, validity at a time, revocation
+ * from pki_certificates. Never throws. Parsed certificates and the outcome of checking a
+ * certificate's signature under tongban's CA keys are cached by the certificate's bytes (pure
+ * functions of them), so a repeated certificate costs a map lookup, a date comparison and the
+ * revocation query; tongban's CA certificates are verified once, when they are loaded.
+ */
+export class ChainVerifier {
+  private readonly parsed = new Map<string, Parsed>();
+  /** Input texts already read, to the certificates in them. */
+  private readonly texts = new Map<string, Parsed[]>();
+  private caVersion = -1;
+  private known: CaCertificate[] = [];
+  private knownSerials = new Set<string>();
+
+  constructor(
+    private readonly ca: CaStore,
+    private readonly lookup: StatusLookup,
+  ) {}
+
+  async verify(input: string[] | string, at = new Date()): Promise<ChainVerification> {
+    const validationTime = at.toISOString();
+    let certificates: Parsed[];
+    try {
+      certificates = this.decode(input);
+    } catch (err) {
+      const message = err instanceof FormatFailure ? err.message : 'the certificates could not be read';
+      return failedFormat(message, validationTime);
+    }
+    this.refreshKnown();
+    const leaf = certificates[0]!;
+    const result: ChainVerification = {
+      indication: 'TOTAL_PASSED',
+      format: { status: 'PASSED', message: `${certificates.length} certificate(s) read` },
+      signature: { status: 'PASSED', message: '' },
+      chain: { status: 'PASSED', message: '' },
+      validity: { status: 'PASSED', message: '' },
+      revocation: { status: 'PASSED', message: '' },
+      subject: names(leaf.parts.subject),
+      issuer: names(leaf.parts.issuer),
+      serial: leaf.parts.serial,
+      notBefore: leaf.parts.notBefore.toISOString(),
+      notAfter: leaf.parts.notAfter.toISOString(),
+      publicKey: this.publicKeyOf(leaf),
+      validationTime,
+    };
+
+    const path = this.findPath(leaf, certificates.slice(1));
+    if (!path) {
+      result.chain = { status: 'FAILED', message: 'no path from this certificate to a tongban root certificate' };
+      result.signature = { status: 'INDETERMINATE', message: 'no tongban issuer to check the signature against' };
+    } else {
+      const anchor = path.links[path.links.length - 1]!;
+      result.path = [leaf, ...path.links].map((link) => link.parts.subject.commonName ?? '?');
+      result.chain = {
+        status: 'PASSED',
+        message: path.links.length ? `issued by ${path.links[0]!.parts.subject.commonName}, chaining to ${anchor.parts.subject.commonName}` : 'a tongban root certificate',
+      };
+      result.signature = path.signatureOk
+        ? { status: 'PASSED', message: path.links.length ? `signed by ${path.links[0]!.parts.subject.commonName}` : 'self-signed by a tongban root' }
+        : { status: 'FAILED', message: `the signature does not verify under the key of ${path.links[0]?.parts.subject.commonName}` };
+    }
+
+    const validity = validityAt([leaf.parts, ...(path?.links.map((l) => l.parts) ?? [])], at);
+    result.validity = validity.check;
+
+    if (!path) result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate is not one tongban issued' };
+    else if (!path.signatureOk) result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate’s signature does not verify' };
+    else {
+      await this.checkRevocation(result, leaf, path, at);
+    }
+    return verdict(result, validity.sub);
+  }
+
+  private async checkRevocation(result: ChainVerification, leaf: Parsed, path: FoundPath, at: Date): Promise<void> {
+    const subjects: PathLink[] = [{ parts: leaf.parts, known: this.knownLeaf(leaf) }, ...path.links.slice(0, -1)];
+    const isRootItself = path.links.length === 0;
+    if (isRootItself) {
+      result.revocation = { status: 'PASSED', message: 'a trust anchor: not subject to revocation' };
+      return;
+    }
+    let statuses: Map<string, SerialStatus>;
+    try {
+      statuses = await withTimeout(this.lookup(subjects.map((s) => s.parts.serial)), LOOKUP_TIMEOUT_MS);
+    } catch {
+      result.revocation = { status: 'INDETERMINATE', message: 'revocation status is not available now: try again later' };
+      return;
+    }
+    for (const [index, subject] of subjects.entries()) {
+      const status = statuses.get(subject.parts.serial);
+      const which = index === 0 ? 'the certificate' : `the CA certificate ${subject.parts.subject.commonName}`;
+      if (index === 0 && status) {
+        result.profile = status.profile;
+        if (status.status !== 'good') {
+          result.revokedAt = status.revokedAt!.toISOString();
+          result.reason = status.reason ?? undefined;
+        }
+      }
+      if (!status) {
+        if (subject.known) continue; // tongban's own certificate (KEYS_DIR/certs), not yet copied to the database
+        result.revocation = { status: 'INDETERMINATE', message: `tongban holds no status for ${which}` };
+        return;
+      }
+      if (status.status === 'good' || status.revokedAt!.getTime() > at.getTime()) continue;
+      if (status.status === 'hold') {
+        // ETSI EN 319 102-1: a suspended certificate is INDETERMINATE (it may be released), not REVOKED.
+        result.revocation = { status: 'INDETERMINATE', message: `${which} is on hold (suspended) since ${status.revokedAt!.toISOString()}` };
+        return;
+      }
+      result.revocation = { status: 'FAILED', message: `${which} was revoked at ${status.revokedAt!.toISOString()} (${status.reason ?? 'unspecified'})` };
+      return;
+    }
+    const later = statuses.get(leaf.parts.serial);
+    result.revocation = {
+      status: 'PASSED',
+      message: later && later.status !== 'good' ? `not revoked at the validation time (${later.status} since ${later.revokedAt!.toISOString()})` : 'not revoked',
+    };
+  }
+
+  /** The path from the leaf's issuer to a tongban root, preferring tongban's own CA certificates. */
+  private findPath(leaf: Parsed, extras: Parsed[]): FoundPath | null {
+    const root = this.known.find((ca) => ca.purpose === 'root-ca' && ca.der.equals(leaf.der));
+    if (root) return { links: [], signatureOk: true };
+
+    const cached = leaf.verdict;
+    let issuer: CaCertificate | null;
+    let signatureOk: boolean;
+    if (cached && cached.caVersion === this.caVersion) ({ issuer, signatureOk } = cached);
+    else {
+      const candidates = this.known.filter((ca) => issues(ca.parts, leaf.parts));
+      const good = candidates.find((ca) => this.signedBy(leaf, ca.kid, ca.publicKey));
+      // A signature that fails counts as a forgery (SIG_CRYPTO_FAILURE) only when the certificate
+      // names the CA's key (authority key identifier); by name alone it may be another CA's.
+      issuer = good ?? candidates.find((ca) => leaf.parts.aki !== undefined && leaf.parts.aki === ca.ski.toString('hex')) ?? null;
+      signatureOk = !!good;
+      leaf.verdict = { caVersion: this.caVersion, issuer, signatureOk };
+    }
+    if (issuer) return { links: this.ca.chain(issuer.kid).map((ca) => ({ parts: ca.parts, known: ca })), signatureOk };
+
+    // An intermediate given by the caller that one of tongban's roots signed.
+    let unsigned: FoundPath | null = null;
+    for (const intermediate of extras) {
+      if (!intermediate.parts.isCa || !issues(intermediate.parts, leaf.parts)) continue;
+      if (intermediate.parts.keyUsage !== undefined && !(intermediate.parts.keyUsage & 32)) continue;
+      const anchor = this.known.find((ca) => ca.purpose === 'root-ca' && issues(ca.parts, intermediate.parts) && this.signedBy(intermediate, ca.kid, ca.publicKey));
+      const key = anchor && this.publicKeyOf(intermediate);
+      if (!anchor || !key) continue;
+      const links = [{ parts: intermediate.parts }, { parts: anchor.parts, known: anchor }];
+      if (this.signedBy(leaf, intermediate.der.toString('base64'), key)) return { links, signatureOk: true };
+      unsigned ??= { links, signatureOk: false };
+    }
+    return unsigned;
+  }
+
+  private signedBy(subject: Parsed, keyId: string, key: KeyObject): boolean {
+    subject.verifiedBy ??= new Map();
+    const known = subject.verifiedBy.get(keyId);
+    if (known !== undefined) return known;
+    const algorithm = SIGNATURE_HASH[subject.parts.signatureAlgorithm];
+    let ok = false;
+    if (algorithm && algorithm.key === key.asymmetricKeyType) {
+      try {
+        ok = cryptoVerify(algorithm.hash, subject.parts.tbs, algorithm.key === 'ec' ? { key, dsaEncoding: 'der' } : key, subject.parts.signature);
+      } catch {
+        ok = false;
+      }
+    }
+    subject.verifiedBy.set(keyId, ok);
+    return ok;
+  }
+
+  private knownLeaf(leaf: Parsed): CaCertificate | undefined {
+    if (!this.knownSerials.has(leaf.parts.serial)) return undefined;
+    return this.ca.all().find((c) => c.der.equals(leaf.der));
+  }
+
+  private publicKeyOf(entry: Parsed): KeyObject | undefined {
+    if (!entry.publicKey) {
+      try {
+        entry.publicKey = createPublicKey({ key: entry.parts.spki, format: 'der', type: 'spki' });
+      } catch {
+        return undefined;
+      }
+    }
+    return entry.publicKey;
+  }
+
+  private refreshKnown(): void {
+    if (this.caVersion === this.ca.version) return;
+    this.caVersion = this.ca.version;
+    this.known = this.ca.all().filter((c) => c.purpose === 'root-ca' || c.purpose === 'issuing-ca');
+    this.knownSerials = new Set(this.ca.all().map((c) => c.parts.serial));
+  }
+
+  private decode(input: string[] | string): Parsed[] {
+    const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? input : null;
+    if (!texts || !texts.length || texts.length > MAX_CERTIFICATES) throw new FormatFailure(`expected PEM text or a list of at most ${MAX_CERTIFICATES} PEM/base64 certificates`);
+    const certificates: Parsed[] = [];
+    for (const [index, text] of texts.entries()) {
+      if (typeof text !== 'string') throw new FormatFailure('expected PEM text or a list of PEM/base64 certificates');
+      // The text as given is the key: a certificate seen before costs one map lookup.
+      let parsed = this.texts.get(text);
+      if (!parsed) {
+        parsed = this.decodeText(text, index);
+        if (this.texts.size >= CACHE_ENTRIES) this.texts.delete(this.texts.keys().next().value!);
+        this.texts.set(text, parsed);
+      }
+      certificates.push(...parsed);
+    }
+    if (!certificates.length) throw new FormatFailure('no certificate found');
+    if (certificates.length > MAX_CERTIFICATES) throw new FormatFailure(`at most ${MAX_CERTIFICATES} certificates`);
+    return certificates;
+  }
+
+  private decodeText(text: string, index: number): Parsed[] {
+    if (text.length > MAX_CERTIFICATES * MAX_CERTIFICATE_BYTES * 2) throw new FormatFailure('the certificates are too large');
+    let ders: Buffer[];
+    if (text.includes('-----BEGIN')) {
+      try {
+        ders = pemBlocks(text, ['CERTIFICATE']);
+      } catch (err) {
+        throw new FormatFailure(`malformed PEM: ${(err as Error).message}`);
+      }
+    } else {
+      // An x5c entry: base64 DER without armour.
+      const body = text.replace(/\s+/g, '');
+      if (!body || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new FormatFailure('neither PEM nor base64 DER');
+      ders = [Buffer.from(body, 'base64')];
+    }
+    if (ders.length > MAX_CERTIFICATES) throw new FormatFailure(`at most ${MAX_CERTIFICATES} certificates`);
+    return ders.map((der, offset) => this.parse(der, index + offset));
+  }
+
+  private parse(der: Buffer, index: number): Parsed {
+    if (der.length > MAX_CERTIFICATE_BYTES) throw new FormatFailure(`certificate ${index + 1} is too large`);
+    const key = der.toString('base64');
+    const cached = this.parsed.get(key);
+    if (cached) return cached;
+    let entry: Parsed;
+    try {
+      entry = { der, parts: parseCertificate(der) };
+      new X509Certificate(der); // OpenSSL's own parse: anything it refuses is not a certificate either
+    } catch {
+      throw new FormatFailure(index === 0 ? 'not a valid X.509 certificate' : `certificate ${index + 1} is not a valid X.509 certificate`);
+    }
+    if (this.parsed.size >= CACHE_ENTRIES) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(key, entry);
+    return entry;
+  }
+}
+
+/** Whether `issuer` could have issued `subject`: names match, and key identifiers when both are present. */
+function issues(issuer: CertificateParts, subject: CertificateParts): boolean {
+  if (!issuer.subjectDer.equals(subject.issuerDer)) return false;
+  return !subject.aki || !issuer.ski || subject.aki === issuer.ski;
+}
+
+function validityAt(certificates: CertificateParts[], at: Date): { check: CheckResult; sub?: 'EXPIRED' | 'NOT_YET_VALID' } {
+  const time = at.getTime();
+  for (const [index, parts] of certificates.entries()) {
+    const which = index === 0 ? 'the certificate' : `the CA certificate ${parts.subject.commonName}`;
+    if (time < parts.notBefore.getTime()) return { check: { status: 'FAILED', message: `${which} is not valid before ${parts.notBefore.toISOString()}` }, sub: 'NOT_YET_VALID' };
+    if (time > parts.notAfter.getTime()) return { check: { status: 'FAILED', message: `${which} expired at ${parts.notAfter.toISOString()}` }, sub: 'EXPIRED' };
+  }
+  return { check: { status: 'PASSED', message: `valid at ${at.toISOString()}` } };
+}
+
+function names(name: NameAttributes): CertificateNames {
+  return {
+    ...(name.commonName !== undefined ? { commonName: name.commonName } : {}),
+    ...(name.organizationName !== undefined ? { organizationName: name.organizationName } : {}),
+    ...(name.organizationIdentifier !== undefined ? { uscc: name.organizationIdentifier } : {}),
+  };
+}
+
+function failedFormat(message: string, validationTime: string): ChainVerification {
+  const skipped = { status: 'INDETERMINATE' as const, message: 'not checked: the input could not be read' };
+  return {
+    indication: 'TOTAL_FAILED',
+    subIndication: 'FORMAT_FAILURE',
+    format: { status: 'FAILED', message },
+    signature: skipped,
+    chain: skipped,
+    validity: skipped,
+    revocation: skipped,
+    validationTime,
+  };
+}
+
+/** The overall verdict, in ETSI EN 319 102-1 terms, from the individual checks. */
+function verdict(result: ChainVerification, validity?: 'EXPIRED' | 'NOT_YET_VALID'): ChainVerification {
+  let sub: ChainSubIndication | undefined;
+  if (result.chain.status === 'FAILED') sub = 'NO_CERTIFICATE_CHAIN_FOUND';
+  else if (result.signature.status === 'FAILED') sub = 'SIG_CRYPTO_FAILURE';
+  else if (result.revocation.status === 'FAILED') sub = 'REVOKED';
+  else if (validity) sub = validity;
+  else if (result.revocation.status === 'INDETERMINATE') sub = 'TRY_LATER';
+  if (sub) result.subIndication = sub;
+  result.indication = !sub ? 'TOTAL_PASSED' : sub === 'NO_CERTIFICATE_CHAIN_FOUND' || sub === 'TRY_LATER' ? 'INDETERMINATE' : 'TOTAL_FAILED';
+  return result;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,288 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ApiError } from '../common/api-error.js';
+import { KeyStoreError } from '../keys/key-types.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import { RegistryService } from '../registry/registry.service.js';
+import { CaStore, PkiUnavailableError, type CaCertificate, type CertifiedPurpose, type CreatedCertificate } from './ca.js';
+import { CertificateStore, type CertificateRecord, type RevocationReason } from './certificate-store.js';
+import { ChainVerifier, type ChainVerification } from './chain.js';
+import { CrlPublisher, type CrlName } from './crl.js';
+import { CertificateIssuer, type IssuedCertificate, type IssueOptions } from './issuance.js';
+import { OCSP_CACHE_MS, OcspResponder } from './ocsp.js';
+import { StatusCache } from './status-cache.js';
+import { normaliseSerial, Revocations, type RevocationResult } from './revocation.js';
+import { nameText, toPem } from './x509.js';
+
+export type { ChainVerification } from './chain.js';
+export type { IssuedCertificate, IssueOptions } from './issuance.js';
+export type { RevocationResult } from './revocation.js';
+export type { RevocationReason, CertificateRecord } from './certificate-store.js';
+
+/** A certificate of one of tongban's own keys with its chain, e.g. for an `x5c` header. */
+export interface OwnCertificate {
+  kid: string;
+  pem: string;
+  der: Buffer;
+  /** PEM certificates from this one up to the root. */
+  chain: string[];
+}
+
+/**
+ * tongban's CA (design §4): the CA hierarchy and tongban's own certificates (files beside the
+ * keys), issuance from CSRs, revocation (also following the enterprise register), CRLs, OCSP and
+ * certificate-chain verification for the verification endpoints.
+ */
+@Injectable()
+export class PkiService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('pki');
+  private readonly ca: CaStore;
+  private readonly store: CertificateStore;
+  private readonly crls: CrlPublisher;
+  private readonly ocspResponder: OcspResponder;
+  private readonly verifier: ChainVerifier;
+  private readonly verifierStatuses: StatusCache;
+  private readonly issuer: CertificateIssuer;
+  private readonly revocations: Revocations;
+  private refreshing?: Promise<void>;
+  private refreshTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    @InjectConfig() config: AppConfig,
+    private readonly keys: KeyStore,
+    dataSource: DataSource,
+    private readonly registry: RegistryService,
+  ) {
+    this.ca = new CaStore(keys, config);
+    this.store = new CertificateStore(dataSource);
+    this.crls = new CrlPublisher(this.store, keys, this.ca);
+    this.ocspResponder = new OcspResponder(this.store, keys, this.ca, (err) => this.logger.warn(`OCSP: ${(err as Error).message}`));
+    this.verifierStatuses = new StatusCache(this.store, OCSP_CACHE_MS);
+    this.verifier = new ChainVerifier(this.ca, (serials) => this.verifierStatuses.get(serials));
+    this.issuer = new CertificateIssuer(keys, this.ca, this.store, { publicUrl: config.publicUrl, validityDays: config.pkiLicenceValidityDays });
+    this.revocations = new Revocations(this.store, (crls) => this.afterRevocation(crls));
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.registry.onEnterpriseStatusChange((changes) => this.revocations.followRegistry(changes));
+    // A rotation (here or noticed from another process) may need new certificates. The listener
+    // runs while the key store may hold its write lock, so the work is only scheduled here.
+    this.keys.onChange(() => {
+      if (this.closed) return;
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => void this.refresh().catch((err: Error) => this.logger.warn(`the CA is not ready after a key change: ${err.message}`)), 0);
+    });
+    try {
+      await this.refresh();
+    } catch (err) {
+      this.logger.warn(`the CA is not ready: ${(err as Error).message}`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.closed = true;
+    clearTimeout(this.refreshTimer);
+  }
+
+  /**
+   * Makes missing CA certificates (and tongban's own) and records the certificates found in
+   * KEYS_DIR/certs in pki_certificates, so OCSP, CRLs and verification know them.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const created = await this.ca.ensure();
+        for (const c of created) this.logger.log(`made the ${c.purpose} certificate for ${c.kid} (${c.subject}, serial ${c.serial})`);
+        await this.recordOwnCertificates();
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Whether the current CA keys all have certificates. */
+  get ready(): boolean {
+    return this.ca.ready();
+  }
+
+  // ---- CA certificates ----
+
+  /** The certificate of the current root or issuing CA. */
+  async caCertificate(name: 'root' | 'issuing'): Promise<CaCertificate> {
+    return this.currentCertificate(name === 'root' ? 'root-ca' : 'issuing-ca');
+  }
+
+  /** Every root certificate (trust anchors), current first. */
+  rootCertificates(): string[] {
+    const current = this.keys.usable('root-ca').map((k) => k.kid);
+    return this.ca.all('root-ca').sort((a, b) => current.indexOf(a.kid) - current.indexOf(b.kid)).map((c) => c.pem);
+  }
+
+  /** The certificate of a purpose's current key (e.g. `licence` for an x5c header), with its chain. */
+  async ownCertificate(purpose: 'licence' | 'seal-maker' | 'issuing-ca' | 'root-ca'): Promise<OwnCertificate> {
+    const certificate = await this.currentCertificate(purpose);
+    return { kid: certificate.kid, pem: certificate.pem, der: certificate.der, chain: this.ca.chain(certificate.kid).map((c) => c.pem) };
+  }
+
+  /** The certificate of a named key of tongban's (current or retired), with its chain. */
+  certificateForKey(kid: string): OwnCertificate | null {
+    const certificate = this.ca.byKid(kid);
+    return certificate ? { kid, pem: certificate.pem, der: certificate.der, chain: this.ca.chain(kid).map((c) => c.pem) } : null;
+  }
+
+  /** PEM certificates of the current issuing CA and its root: the chain handed out with an issued certificate. */
+  caChainPem(): string[] {
+    return this.ca.chain(this.ca.current('issuing-ca').kid).map((c) => c.pem);
+  }
+
+  /**
+   * An `x5c` header value (RFC 7515 §4.1.6) for a signature made with one of tongban's keys: the
+   * key's certificate and its issuers up to the root, base64 DER. Throws when the key has none.
+   */
+  x5cFor(kid: string): string[] {
+    const chain = this.ca.chain(kid);
+    if (!chain.length) throw new PkiUnavailableError(`the key ${kid} has no certificate`);
+    return chain.map((c) => c.der.toString('base64'));
+  }
+
+  // ---- issuance ----
+
+  async issueFromCsr(csr: string | Uint8Array, options: IssueOptions): Promise<IssuedCertificate> {
+    await this.ensureReady();
+    const issued = await this.issuer.issueFromCsr(csr, options);
+    // Its serial may be remembered as unknown.
+    this.ocspResponder.forget();
+    this.verifierStatuses.forget();
+    return issued;
+  }
+
+  async certificate(serial: string): Promise<(CertificateRecord & { pem: string }) | null> {
+    const key = normaliseSerial(serial);
+    const record = await this.store.find(key);
+    if (!record) return null;
+    const der = await this.store.der(key);
+    return { ...record, pem: toPem(der!) };
+  }
+
+  certificatesForEnterprise(uscc: string): Promise<CertificateRecord[]> {
+    return this.store.forEnterprise(uscc.toUpperCase());
+  }
+
+  // ---- revocation ----
+
+  revoke(serial: string, reason: RevocationReason, at = new Date()): Promise<RevocationResult> {
+    return this.revocations.revoke(serial, reason, at);
+  }
+
+  hold(serial: string): Promise<RevocationResult> {
+    return this.revocations.hold(serial);
+  }
+
+  releaseHold(serial: string): Promise<RevocationResult> {
+    return this.revocations.releaseHold(serial);
+  }
+
+  revokeForEnterprise(uscc: string, reason: RevocationReason): Promise<string[]> {
+    return this.revocations.revokeForEnterprise(uscc.toUpperCase(), reason);
+  }
+
+  holdForEnterprise(uscc: string): Promise<string[]> {
+    return this.revocations.holdForEnterprise(uscc.toUpperCase());
+  }
+
+  releaseForEnterprise(uscc: string): Promise<string[]> {
+    return this.revocations.releaseForEnterprise(uscc.toUpperCase());
+  }
+
+  // ---- CRL and OCSP ----
+
+  /** The current DER CRL of a CA (re-signed when stale or past half its lifetime). */
+  async crl(name: CrlName): Promise<Buffer> {
+    await this.ensureReady();
+    return this.crls.current(name);
+  }
+
+  /** A DER OCSPResponse for a DER OCSPRequest; malformed input gets a malformedRequest response. */
+  async ocsp(request: Buffer | undefined): Promise<Buffer> {
+    if (!this.ca.ready()) await this.refresh().catch(() => {});
+    return this.ocspResponder.respond(request);
+  }
+
+  // ---- verification ----
+
+  /**
+   * Validates a certificate chain (PEM text, or a list of PEM/base64-DER certificates, leaf first)
+   * against tongban's root certificates at a time: format, signature, chain, validity and
+   * revocation, each PASSED / FAILED / INDETERMINATE, with an ETSI-style verdict. Never throws.
+   */
+  async verifyCertificateChain(pems: string[] | string, at = new Date()): Promise<ChainVerification> {
+    if (!this.ca.ready()) await this.refresh().catch(() => {});
+    return this.verifier.verify(pems, at);
+  }
+
+  // ---- internals ----
+
+  private async currentCertificate(purpose: CertifiedPurpose): Promise<CaCertificate> {
+    try {
+      return this.ca.current(purpose);
+    } catch (err) {
+      if (!(err instanceof PkiUnavailableError)) throw err;
+      await this.refresh().catch(() => {});
+      return this.ca.current(purpose);
+    }
+  }
+
+  private async ensureReady(): Promise<void> {
+    if (this.ca.ready()) return;
+    try {
+      await this.refresh();
+    } catch (err) {
+      if (err instanceof PkiUnavailableError || err instanceof KeyStoreError) {
+        throw new ApiError(503, 'pki_unavailable', `the certificate authority is not ready: ${err.message}`);
+      }
+      throw err;
+    }
+  }
+
+  /** Drops what this process remembers of revocation states (after a change made here). */
+  private forgetStatuses(): void {
+    this.ocspResponder.forget();
+    this.verifierStatuses.forget();
+    this.crls.forget();
+  }
+
+  private async afterRevocation(crls: Set<'root' | 'issuing'>): Promise<void> {
+    this.forgetStatuses();
+    for (const name of crls) {
+      try {
+        await this.crls.publish(name);
+      } catch (err) {
+        // The change is recorded and the CRL marked stale: the next request for it signs it again.
+        this.logger.error(`signing the ${name} CRL after a revocation failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private async recordOwnCertificates(): Promise<void> {
+    const rows = this.ca
+      .all()
+      .filter((c) => c.purpose !== 'root-ca')
+      .map((c) => ({
+        serial: c.parts.serial,
+        profile: c.profile as Exclude<CaCertificate['profile'], 'root-ca'>,
+        issuerKid: c.issuerKid,
+        uscc: null,
+        subject: nameText(c.parts.subject),
+        notBefore: c.parts.notBefore,
+        notAfter: c.parts.notAfter,
+        der: c.der,
+      }));
+    await this.store.insertMissing(rows);
+  }
+}
+
+export type { CreatedCertificate };

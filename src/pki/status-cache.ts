@@ -1,0 +1,65 @@
+import type { CertificateStore, SerialStatus } from './certificate-store.js';
+
+/**
+ * Revocation states read from pki_certificates, kept for a few seconds so that OCSP and chain
+ * verification under load do not ask the database on every request. A change made in this
+ * process clears it at once (forget()); a change made by another replica is seen within the TTL.
+ * Serials unknown to the database are remembered too (as null). Concurrent misses for the same
+ * serials share one query.
+ */
+export class StatusCache {
+  private readonly entries = new Map<string, { value: SerialStatus | null; expires: number }>();
+  private readonly pending = new Map<string, Promise<Map<string, SerialStatus>>>();
+  private epoch = 0;
+
+  constructor(
+    private readonly store: CertificateStore,
+    private readonly ttlMs: number,
+    /** With an issuer kid, only certificates that key signed (OCSP answers for one CA). */
+    private readonly issuerKid: () => string | undefined = () => undefined,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  async get(serials: string[]): Promise<Map<string, SerialStatus>> {
+    const issuer = this.issuerKid();
+    const prefix = issuer ? `${issuer}:` : '';
+    const now = Date.now();
+    const found = new Map<string, SerialStatus>();
+    let missing: string[] | undefined;
+    for (const serial of serials) {
+      const entry = this.entries.get(prefix + serial);
+      if (entry && entry.expires > now) {
+        if (entry.value) found.set(serial, entry.value);
+      } else (missing ??= []).push(serial);
+    }
+    if (!missing) return found;
+    const key = prefix + missing.join(',');
+    let query = this.pending.get(key);
+    if (!query) {
+      const epoch = this.epoch;
+      query = this.store.statuses(missing, issuer).then((rows) => {
+        // A forget() while the query ran means it may predate a change: use it, do not keep it.
+        if (epoch === this.epoch) {
+          if (this.entries.size + missing!.length > this.maxEntries) this.entries.clear();
+          const expires = Date.now() + this.ttlMs;
+          for (const serial of missing!) this.entries.set(prefix + serial, { value: rows.get(serial) ?? null, expires });
+        }
+        return rows;
+      });
+      this.pending.set(key, query);
+      void query.catch(() => {}).finally(() => this.pending.delete(key));
+    }
+    const rows = await query;
+    for (const serial of missing) {
+      const row = rows.get(serial);
+      if (row) found.set(serial, row);
+    }
+    return found;
+  }
+
+  forget(): void {
+    this.epoch++;
+    this.entries.clear();
+    this.pending.clear();
+  }
+}

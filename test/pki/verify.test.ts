@@ -1,0 +1,174 @@
+import '../support/silent.js';
+import { jest } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
+import { createPrivateKey, sign, verify, X509Certificate } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PkiService } from '../../src/pki/pki.service.js';
+import { openServices } from '../support/context.js';
+import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
+import { flipByte, freshUscc, mustOpenssl, openssl, Scratch } from './support.js';
+
+describe(`verifyCertificateChain on ${backend}`, () => {
+  let t: TestEnv;
+  let app: INestApplicationContext;
+  let pki: PkiService;
+  let root: string;
+  let issuing: string;
+  const scratch = new Scratch();
+
+  async function issue(name: string, options: { notBefore?: Date; notAfter?: Date } = {}) {
+    const uscc = freshUscc();
+    const issued = await pki.issueFromCsr(scratch.csr(name), { profile: 'enterprise-licence', subject: { uscc, organizationName: `验证企业${name}` }, ...options });
+    return { ...issued, uscc, key: scratch.path(`${name}.key`) };
+  }
+
+  beforeAll(async () => {
+    t = await makeTestEnv();
+    app = await openServices(t.config);
+    pki = app.get(PkiService);
+    root = (await pki.caCertificate('root')).pem;
+    issuing = (await pki.caCertificate('issuing')).pem;
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.cleanup();
+    scratch.cleanup();
+  });
+
+  it('passes a good chain (leaf alone, with its issuer, or as x5c base64) and says who it is for', async () => {
+    const leaf = await issue('good');
+    for (const input of [leaf.pem, [leaf.pem, issuing], leaf.pem + issuing + root, [leaf.der.toString('base64'), new X509Certificate(issuing).raw.toString('base64')]]) {
+      const result = await pki.verifyCertificateChain(input);
+      expect(result).toMatchObject({
+        indication: 'TOTAL_PASSED',
+        format: { status: 'PASSED' },
+        signature: { status: 'PASSED' },
+        chain: { status: 'PASSED' },
+        validity: { status: 'PASSED' },
+        revocation: { status: 'PASSED' },
+        subject: { commonName: `验证企业good`, organizationName: `验证企业good`, uscc: leaf.uscc },
+        issuer: { commonName: 'tongban Issuing CA 1', organizationName: 'tongban' },
+        serial: leaf.serial,
+        notBefore: leaf.notBefore.toISOString(),
+        notAfter: leaf.notAfter.toISOString(),
+        profile: 'enterprise-licence',
+        path: [`验证企业good`, 'tongban Issuing CA 1', 'tongban Root CA'],
+      });
+      expect(result.subIndication).toBeUndefined();
+    }
+    // The leaf's public key is the one the holder signs with.
+    const { publicKey } = await pki.verifyCertificateChain(leaf.pem);
+    const data = Buffer.from('licence login challenge');
+    const signature = sign('sha256', data, createPrivateKey(scratch.read('good.key')));
+    expect(verify('sha256', data, publicKey!, signature)).toBe(true);
+  });
+
+  it('REVOKED after revocation (with time and reason); still PASSED for a time before it', async () => {
+    const leaf = await issue('revoked');
+    const before = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pki.revoke(leaf.serial, 'keyCompromise');
+    const result = await pki.verifyCertificateChain(leaf.pem);
+    expect(result).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED', revocation: { status: 'FAILED' }, reason: 'keyCompromise' });
+    expect(Date.parse(result.revokedAt!)).toBeGreaterThan(before.getTime());
+    expect(result.signature.status).toBe('PASSED');
+    const earlier = await pki.verifyCertificateChain(leaf.pem, before);
+    expect(earlier).toMatchObject({ indication: 'TOTAL_PASSED', revocation: { status: 'PASSED' } });
+  });
+
+  it('EXPIRED for a certificate whose notAfter has passed; NOT_YET_VALID before notBefore', async () => {
+    const now = Date.now();
+    const expired = await issue('expired', { notBefore: new Date(now - 30_000), notAfter: new Date(now - 5_000) });
+    expect(await pki.verifyCertificateChain(expired.pem)).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'EXPIRED', validity: { status: 'FAILED' }, signature: { status: 'PASSED' } });
+    const future = await issue('future', { notBefore: new Date(now + 3600_000), notAfter: new Date(now + 7200_000) });
+    expect(await pki.verifyCertificateChain(future.pem)).toMatchObject({ subIndication: 'NOT_YET_VALID', validity: { status: 'FAILED' } });
+    expect(await pki.verifyCertificateChain(future.pem, new Date(now + 5400_000))).toMatchObject({ indication: 'TOTAL_PASSED' });
+  });
+
+  it('NO_CERTIFICATE_CHAIN_FOUND for a chain of another CA, even one with tongban’s names', async () => {
+    const foreign = scratch.foreignCa('other');
+    // openssl itself accepts that chain under its own root.
+    expect(mustOpenssl(['verify', '-CAfile', scratch.path('other-ca.pem'), scratch.path('other-leaf.pem')])).toContain(': OK');
+    for (const input of [foreign.leaf, [foreign.leaf, foreign.root], foreign.root]) {
+      const result = await pki.verifyCertificateChain(input);
+      expect(result).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', chain: { status: 'FAILED' }, format: { status: 'PASSED' } });
+      expect(result.revocation.status).not.toBe('PASSED');
+      expect(result.signature.status).not.toBe('PASSED');
+    }
+  });
+
+  it('SIG_CRYPTO_FAILURE for a leaf with one signature byte changed', async () => {
+    const leaf = await issue('forged');
+    const forged = flipByte(leaf.pem, 'CERTIFICATE');
+    expect(new X509Certificate(forged).serialNumber.toLowerCase()).toBe(leaf.serial); // still parses as the same certificate
+    const result = await pki.verifyCertificateChain([forged, issuing]);
+    expect(result).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'SIG_CRYPTO_FAILURE', signature: { status: 'FAILED' } });
+    expect(result.revocation.status).not.toBe('PASSED');
+    // The genuine one still passes (nothing cached from the forgery leaks into it).
+    expect((await pki.verifyCertificateChain(leaf.pem)).indication).toBe('TOTAL_PASSED');
+  });
+
+  it('FORMAT_FAILURE for garbage, never a throw', async () => {
+    const leaf = await issue('format');
+    const half = leaf.pem.split('\n');
+    for (const input of [
+      'garbage',
+      '',
+      [],
+      [''],
+      '-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n',
+      half.slice(0, Math.floor(half.length / 2)).join('\n'),
+      [...half.slice(0, 3), ...half.slice(-2)].join('\n'),
+      'AAAA',
+      [leaf.pem, 'not a certificate'],
+      123 as unknown as string,
+      null as unknown as string,
+    ]) {
+      const result = await pki.verifyCertificateChain(input);
+      expect(result).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', format: { status: 'FAILED' } });
+      expect(result.signature.status).toBe('INDETERMINATE');
+    }
+  });
+
+  it('TRY_LATER, never PASSED, when the revocation records cannot be read', async () => {
+    const seen = await issue('online');
+    const leaf = await issue('offline');
+    expect((await pki.verifyCertificateChain(seen.pem)).indication).toBe('TOTAL_PASSED');
+    const db = app.get(DataSource);
+    const spy = jest.spyOn(db, 'query').mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    try {
+      // States are cached for seconds at most; a certificate whose state was never read must wait.
+      const result = await pki.verifyCertificateChain(leaf.pem);
+      expect(spy).toHaveBeenCalled();
+      expect(result).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER', revocation: { status: 'INDETERMINATE' }, signature: { status: 'PASSED' }, chain: { status: 'PASSED' } });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('knows tongban’s own certificates, and a held certificate is not PASSED', async () => {
+    const own = await pki.ownCertificate('licence');
+    expect(await pki.verifyCertificateChain(own.chain)).toMatchObject({ indication: 'TOTAL_PASSED', profile: 'licence-issuer', subject: { commonName: 'tongban Licence Issuer' } });
+    expect(await pki.verifyCertificateChain(root)).toMatchObject({ indication: 'TOTAL_PASSED', path: ['tongban Root CA'] });
+    const leaf = await issue('held');
+    await pki.hold(leaf.serial);
+    expect(await pki.verifyCertificateChain(leaf.pem)).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER', reason: 'certificateHold' });
+  });
+
+  // Last: it revokes the issuing CA itself.
+  it('a revoked issuing CA certificate is listed on the root CRL and fails every chain through it', async () => {
+    const leaf = await issue('under-revoked-ca');
+    const issuingCa = await pki.caCertificate('issuing');
+    await pki.revoke(issuingCa.parts.serial, 'cACompromise');
+    const crl = scratch.write('root.crl', await pki.crl('root'));
+    const text = mustOpenssl(['crl', '-inform', 'DER', '-in', crl, '-text', '-noout']);
+    expect(text).toContain(`Serial Number: ${issuingCa.parts.serial.toUpperCase()}`);
+    expect(text).toMatch(/CA Compromise/);
+    scratch.write('root.pem', root);
+    const verified = openssl(['crl', '-inform', 'DER', '-in', crl, '-CAfile', scratch.path('root.pem'), '-noout', '-verify']);
+    expect(verified.stdout + verified.stderr).toContain('verify OK');
+    const result = await pki.verifyCertificateChain(leaf.pem);
+    expect(result).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED', revocation: { status: 'FAILED' } });
+    expect(result.revocation.message).toContain('tongban Issuing CA 1');
+  });
+});
