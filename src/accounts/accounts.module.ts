@@ -2,15 +2,17 @@ import { Module } from '@nestjs/common';
 import { IdentifiersModule } from '../identifiers/identifiers.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { AccountsController } from './accounts.controller.js';
+import { AgentsController } from './agents.controller.js';
 import { AccountsService } from './accounts.service.js';
 import { DemoAccounts } from './demo-accounts.js';
+import { EnterpriseAgentsService } from './enterprise-agents.service.js';
 import { IpWindows } from './ip-windows.js';
 import { Lockout } from './lockout.js';
 
 @Module({
   imports: [RegistryModule, IdentifiersModule],
-  controllers: [AccountsController],
-  providers: [AccountsService, IpWindows, Lockout, DemoAccounts],
-  exports: [AccountsService, IpWindows],
+  controllers: [AccountsController, AgentsController],
+  providers: [AccountsService, IpWindows, Lockout, DemoAccounts, EnterpriseAgentsService],
+  exports: [AccountsService, IpWindows, EnterpriseAgentsService],
 })
 export class AccountsModule {}

@@ -1,0 +1,46 @@
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { WalletError } from './errors.js';
+
+/** Creates a directory (and missing parents) readable by its owner only. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/**
+ * Writes a file with mode 0600 atomically: a temporary file beside it, then a rename — or, with
+ * `exclusive`, a hard link that fails if the file exists (so two writers cannot both win).
+ */
+export function writePrivateFile(path: string, content: string, options: { exclusive?: boolean } = {}): void {
+  const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(temporary, content, { mode: 0o600, flag: 'wx' });
+  try {
+    chmodSync(temporary, 0o600);
+    if (options.exclusive) {
+      linkSync(temporary, path);
+      unlinkSync(temporary);
+    } else {
+      renameSync(temporary, path);
+    }
+  } catch (err) {
+    if (existsSync(temporary)) unlinkSync(temporary);
+    throw err;
+  }
+}
+
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+    throw new WalletError('CORRUPT_WALLET', `cannot read ${what} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new WalletError('CORRUPT_WALLET', `${what} is not JSON`);
+  }
+}

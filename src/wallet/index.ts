@@ -1,0 +1,28 @@
+/**
+ * The holder's wallet for the electronic business licence (design §6): one key, encrypted under
+ * a passphrase, and the licences issued for it. Every operation is a function here; the
+ * `tongban wallet` commands (src/cli/wallet-commands.ts) are one client of it.
+ */
+export { WalletError, WALLET_ERROR_CODES, type WalletErrorCode } from './errors.js';
+export { SCRYPT_PARAMS, type KeyFile } from './key-file.js';
+export { LOGIN_CHALLENGE_PREFIX, formatLoginChallenge, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
+export {
+  KEY_FILE,
+  LICENCES_DIR,
+  Wallet,
+  defaultWalletDir,
+  describeLicence,
+  initWallet,
+  listLicences,
+  openWallet,
+  readLicence,
+  readWalletInfo,
+  type IssuedLicence,
+  type LicenceSummary,
+  type LoginOptions,
+  type LoginResult,
+  type StoredLicence,
+  type WalletInfo,
+} from './wallet.js';
+export { enrol, httpIssuer, type HttpIssuerOptions, type LicenceIssuer } from './enrol.js';
+export { promptPassphrase } from './prompt.js';

@@ -1,0 +1,141 @@
+import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { WalletError } from './errors.js';
+
+/**
+ * `key.json`: the wallet's one ECDSA P-256 private key, as PKCS#8 DER encrypted with AES-256-GCM
+ * under a key derived from the passphrase with scrypt (N=2^15, r=8, p=1). The public JWK and its
+ * RFC 7638 thumbprint are kept in clear (and bound to the ciphertext as additional data), so the
+ * wallet can show which key it holds without the passphrase.
+ */
+export interface KeyFile {
+  format: 'tongban-wallet-key';
+  version: 1;
+  alg: 'ES256';
+  publicJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  /** RFC 7638 SHA-256 thumbprint of publicJwk, base64url. */
+  thumbprint: string;
+  kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };
+  cipher: { name: 'aes-256-gcm'; iv: string; tag: string };
+  /** The encrypted PKCS#8 DER, base64url. */
+  encryptedKey: string;
+  createdAt: string;
+}
+
+export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+/** Files from elsewhere may name other parameters; these bounds keep opening one affordable. */
+const MAX_N = 2 ** 20;
+const MIN_PASSPHRASE = 8;
+
+export function checkNewPassphrase(passphrase: string): void {
+  if ([...normalise(passphrase)].length < MIN_PASSPHRASE) {
+    throw new WalletError('WEAK_PASSPHRASE', `the passphrase must have at least ${MIN_PASSPHRASE} characters`);
+  }
+}
+
+export async function createKeyFile(passphrase: string, now = new Date()): Promise<{ file: KeyFile; privateKey: KeyObject }> {
+  checkNewPassphrase(passphrase);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const publicJwk = publicJwkOf(publicKey);
+  const thumbprint = await calculateJwkThumbprint(publicJwk as JWK, 'sha256');
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const key = await deriveKey(passphrase, salt, SCRYPT_PARAMS);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad(thumbprint));
+  const encrypted = Buffer.concat([cipher.update(privateKey.export({ format: 'der', type: 'pkcs8' })), cipher.final()]);
+  const file: KeyFile = {
+    format: 'tongban-wallet-key',
+    version: 1,
+    alg: 'ES256',
+    publicJwk,
+    thumbprint,
+    kdf: { name: 'scrypt', ...SCRYPT_PARAMS, salt: salt.toString('base64url') },
+    cipher: { name: 'aes-256-gcm', iv: iv.toString('base64url'), tag: cipher.getAuthTag().toString('base64url') },
+    encryptedKey: encrypted.toString('base64url'),
+    createdAt: now.toISOString(),
+  };
+  return { file, privateKey };
+}
+
+/** The private key, or WRONG_PASSPHRASE. */
+export async function decryptKeyFile(file: KeyFile, passphrase: string): Promise<KeyObject> {
+  const { N, r, p } = file.kdf;
+  const key = await deriveKey(passphrase, Buffer.from(file.kdf.salt, 'base64url'), { N, r, p });
+  let der: Buffer;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(file.cipher.iv, 'base64url'));
+    decipher.setAAD(aad(file.thumbprint));
+    decipher.setAuthTag(Buffer.from(file.cipher.tag, 'base64url'));
+    der = Buffer.concat([decipher.update(Buffer.from(file.encryptedKey, 'base64url')), decipher.final()]);
+  } catch {
+    throw new WalletError('WRONG_PASSPHRASE', 'the passphrase does not open this wallet');
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new WalletError('CORRUPT_WALLET', 'the wallet key is damaged');
+  }
+  const jwk = publicJwkOf(createPublicKey(privateKey));
+  if (jwk.x !== file.publicJwk.x || jwk.y !== file.publicJwk.y) throw new WalletError('CORRUPT_WALLET', 'the wallet key does not match its public key');
+  return privateKey;
+}
+
+/** Checks the shape of a parsed key.json (before any use of its values). */
+export function parseKeyFile(value: unknown): KeyFile {
+  const file = value as KeyFile;
+  const ok =
+    file !== null &&
+    typeof file === 'object' &&
+    file.format === 'tongban-wallet-key' &&
+    file.version === 1 &&
+    file.publicJwk?.kty === 'EC' &&
+    file.publicJwk.crv === 'P-256' &&
+    typeof file.publicJwk.x === 'string' &&
+    typeof file.publicJwk.y === 'string' &&
+    typeof file.thumbprint === 'string' &&
+    file.kdf?.name === 'scrypt' &&
+    isPowerOfTwo(file.kdf.N) &&
+    file.kdf.N <= MAX_N &&
+    Number.isInteger(file.kdf.r) &&
+    file.kdf.r >= 1 &&
+    file.kdf.r <= 32 &&
+    Number.isInteger(file.kdf.p) &&
+    file.kdf.p >= 1 &&
+    file.kdf.p <= 16 &&
+    typeof file.kdf.salt === 'string' &&
+    file.cipher?.name === 'aes-256-gcm' &&
+    typeof file.cipher.iv === 'string' &&
+    typeof file.cipher.tag === 'string' &&
+    typeof file.encryptedKey === 'string';
+  if (!ok) throw new WalletError('CORRUPT_WALLET', 'the wallet key file is not in a format this version knows');
+  return file;
+}
+
+export function publicJwkOf(publicKey: KeyObject): KeyFile['publicJwk'] {
+  const jwk = publicKey.export({ format: 'jwk' });
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new WalletError('CORRUPT_WALLET', 'the wallet key is not an ECDSA P-256 key');
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+}
+
+function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+  // scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is just too small for N=2^15, r=8.
+  const maxmem = 128 * params.N * params.r * 2 + 1024 * 1024;
+  return new Promise((resolve, reject) =>
+    scrypt(normalise(passphrase), salt, 32, { ...params, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/** The same passphrase typed, piped or read from a file gives the same key. */
+function normalise(passphrase: string): string {
+  return passphrase.normalize('NFC');
+}
+
+function aad(thumbprint: string): Buffer {
+  return Buffer.from(`tongban-wallet-key v1 ${thumbprint}`);
+}
+
+function isPowerOfTwo(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) > 1 && ((n as number) & ((n as number) - 1)) === 0;
+}

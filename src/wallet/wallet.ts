@@ -1,0 +1,365 @@
+import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CompactSign } from 'jose';
+import { canonicalUscc } from '../identifiers/uscc.js';
+import { organisationIdentifiers, parseCertificate, spkiOf, validityAt, x509, x5cEntry, type ValidityState } from './certificates.js';
+import { WalletError } from './errors.js';
+import { ensurePrivateDir, readJsonFile, writePrivateFile } from './files.js';
+import { createKeyFile, decryptKeyFile, parseKeyFile, type KeyFile } from './key-file.js';
+import { isExpired, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
+
+export const KEY_FILE = 'key.json';
+export const LICENCES_DIR = 'licences';
+
+/** `--wallet DIR`, else `TONGBAN_WALLET`, else `~/.tongban/wallet`. */
+export function defaultWalletDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TONGBAN_WALLET ? resolve(env.TONGBAN_WALLET) : join(homedir(), '.tongban', 'wallet');
+}
+
+/** What the issuer returns for a CSR: `POST /api/v1/enterprises/{uscc}/licence` → 201, or the CLI operation `licence.issue`. */
+export interface IssuedLicence {
+  serial: string;
+  /** The enterprise's licence certificate, PEM. */
+  certificate: string;
+  /** The issuing CA, then the root, PEM. */
+  chain: string[];
+  /** The licence document (e.g. an SD-JWT VC), kept as given. */
+  licence?: unknown;
+  enterprise?: { uscc: string; name: string };
+  issuedAt?: string;
+}
+
+/** `licences/<USCC>.json`. */
+export interface StoredLicence {
+  format: 'tongban-wallet-licence';
+  version: 1;
+  uscc: string;
+  enterpriseName: string | null;
+  serial: string;
+  certificate: string;
+  chain: string[];
+  licence: unknown;
+  issuedAt: string;
+  storedAt: string;
+}
+
+/** What `tongban wallet show` prints about a licence: public facts only. */
+export interface LicenceSummary {
+  uscc: string;
+  enterpriseName: string | null;
+  serial: string;
+  certificateSerial: string;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  state: ValidityState;
+  issuedAt: string;
+}
+
+export interface WalletInfo {
+  dir: string;
+  alg: 'ES256';
+  /** RFC 7638 thumbprint of the wallet's public key. */
+  thumbprint: string;
+  createdAt: string;
+  licences: LicenceSummary[];
+}
+
+export interface LoginResult {
+  status: 'accepted';
+  uscc: string;
+  enterpriseName: string;
+  /** The service signed in to. */
+  aud: string;
+}
+
+export interface LoginOptions {
+  /** Which licence to sign with; may be left out when the wallet holds exactly one. */
+  uscc?: string;
+  fetch?: typeof globalThis.fetch;
+  now?: Date;
+  /** Refuse a challenge for any other service (AUDIENCE_MISMATCH). */
+  expectedAudience?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Creates a wallet: its directory (0700) and a new key in `key.json` (0600) encrypted under the
+ * passphrase. Refuses (WALLET_EXISTS) when the directory already holds a key, unless `force`:
+ * then the old key and its licences are moved aside to `retired/<time>/`, never deleted.
+ */
+export async function initWallet(dir: string, passphrase: string, options: { force?: boolean; now?: Date } = {}): Promise<Wallet> {
+  const now = options.now ?? new Date();
+  const keyPath = join(dir, KEY_FILE);
+  if (existsSync(keyPath) && !options.force) {
+    throw new WalletError('WALLET_EXISTS', `${dir} already holds a wallet key; use --force to replace it (the old key is kept in ${join(dir, 'retired')})`);
+  }
+  const { file, privateKey } = await createKeyFile(passphrase, now);
+  ensurePrivateDir(dir);
+  if (existsSync(keyPath)) {
+    const retired = join(dir, 'retired', now.toISOString().replace(/[:.]/g, '-'));
+    ensurePrivateDir(join(dir, 'retired'));
+    ensurePrivateDir(retired);
+    renameSync(keyPath, join(retired, KEY_FILE));
+    if (existsSync(join(dir, LICENCES_DIR))) renameSync(join(dir, LICENCES_DIR), join(retired, LICENCES_DIR));
+  }
+  ensurePrivateDir(join(dir, LICENCES_DIR));
+  writePrivateFile(keyPath, JSON.stringify(file, null, 2) + '\n', { exclusive: true });
+  return new Wallet(dir, file, privateKey);
+}
+
+/** Opens a wallet with its passphrase (NO_WALLET, WRONG_PASSPHRASE, CORRUPT_WALLET). */
+export async function openWallet(dir: string, passphrase: string): Promise<Wallet> {
+  const file = readKeyFile(dir);
+  return new Wallet(dir, file, await decryptKeyFile(file, passphrase));
+}
+
+/** The public facts of a wallet (key thumbprint, licences), without the passphrase. */
+export function readWalletInfo(dir: string, now: Date = new Date()): WalletInfo {
+  const file = readKeyFile(dir);
+  return { dir, alg: file.alg, thumbprint: file.thumbprint, createdAt: file.createdAt, licences: listLicences(dir).map((l) => describeLicence(l, now)) };
+}
+
+/** The stored licences, by USCC. */
+export function listLicences(dir: string): StoredLicence[] {
+  const folder = join(dir, LICENCES_DIR);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => /^[0-9A-Z]{18}\.json$/.test(name))
+    .sort()
+    .map((name) => readLicenceFile(join(folder, name)));
+}
+
+export function readLicence(dir: string, uscc: string): StoredLicence | null {
+  const canonical = canonicalUscc(uscc);
+  if (!canonical) throw new WalletError('INVALID_USCC', 'not a valid unified social credit code');
+  const path = join(dir, LICENCES_DIR, `${canonical}.json`);
+  return existsSync(path) ? readLicenceFile(path) : null;
+}
+
+export function describeLicence(stored: StoredLicence, now: Date = new Date()): LicenceSummary {
+  const certificate = parseCertificate(stored.certificate);
+  return {
+    uscc: stored.uscc,
+    enterpriseName: stored.enterpriseName,
+    serial: stored.serial,
+    certificateSerial: certificate.serialNumber,
+    subject: certificate.subject,
+    issuer: certificate.issuer,
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+    state: validityAt(certificate, now),
+    issuedAt: stored.issuedAt,
+  };
+}
+
+/**
+ * An opened wallet: the holder side of the electronic business licence. The private key stays in
+ * this object; nothing here writes or returns it.
+ */
+export class Wallet {
+  readonly publicKey: KeyObject;
+
+  /** Use initWallet or openWallet. */
+  constructor(
+    readonly dir: string,
+    private readonly keyFile: KeyFile,
+    private readonly privateKey: KeyObject,
+  ) {
+    this.publicKey = createPublicKey(privateKey);
+  }
+
+  get thumbprint(): string {
+    return this.keyFile.thumbprint;
+  }
+
+  get publicJwk(): KeyFile['publicJwk'] {
+    return { ...this.keyFile.publicJwk };
+  }
+
+  /** The public key as SubjectPublicKeyInfo DER. */
+  get spki(): Buffer {
+    return this.publicKey.export({ format: 'der', type: 'spki' });
+  }
+
+  /**
+   * A PKCS#10 request for the enterprise's licence certificate, signed with the wallet key
+   * (ECDSA with SHA-256). The subject carries the USCC as organizationIdentifier (and the name as
+   * CN when given); the CA takes the subject it issues from the registry anyway.
+   */
+  async createCsr(input: { uscc: string; name?: string }): Promise<string> {
+    const uscc = canonicalUscc(input.uscc);
+    if (!uscc) throw new WalletError('INVALID_USCC', 'not a valid unified social credit code');
+    const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+    const privateKey = await webcrypto.subtle.importKey('pkcs8', this.privateKey.export({ format: 'der', type: 'pkcs8' }), algorithm, false, ['sign']);
+    const publicKey = await webcrypto.subtle.importKey('spki', this.spki, algorithm, true, ['verify']);
+    const name = new x509.Name([{ '2.5.4.97': [uscc] }, ...(input.name ? [{ CN: [input.name] }] : [])]);
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+      name,
+      keys: { privateKey, publicKey },
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    });
+    return csr.toString('pem');
+  }
+
+  /**
+   * Keeps what the issuer returned for an enterprise in `licences/<USCC>.json` (replacing an
+   * earlier licence of that enterprise). Refuses a certificate for another key
+   * (LICENCE_KEY_MISMATCH), for another enterprise (USCC_MISMATCH) or, when a chain is given, not
+   * issued by its first certificate (CHAIN_MISMATCH).
+   */
+  async storeLicence(uscc: string, issued: IssuedLicence, now: Date = new Date()): Promise<StoredLicence> {
+    const canonical = canonicalUscc(uscc);
+    if (!canonical) throw new WalletError('INVALID_USCC', 'not a valid unified social credit code');
+    if (!issued || typeof issued !== 'object') throw new WalletError('BAD_CERTIFICATE', 'the issuer returned no licence');
+    const certificate = parseCertificate(issued.certificate);
+    if (!spkiOf(certificate).equals(this.spki)) {
+      throw new WalletError('LICENCE_KEY_MISMATCH', 'the certificate is for another key than this wallet\'s: it cannot be used from here');
+    }
+    const identifiers = organisationIdentifiers(certificate);
+    const named = issued.enterprise?.uscc;
+    if ((named !== undefined && String(named).toUpperCase() !== canonical) || (identifiers.length && !identifiers.some((v) => v.toUpperCase().endsWith(canonical)))) {
+      throw new WalletError('USCC_MISMATCH', `the certificate is not for enterprise ${canonical}`);
+    }
+    if (issued.chain !== undefined && !Array.isArray(issued.chain)) throw new WalletError('CHAIN_MISMATCH', 'the chain must be a list of PEM certificates');
+    const chain = (issued.chain ?? []).map((pem, i) => parseCertificate(pem, `chain certificate ${i + 1}`));
+    // Without a chain the sign-in answer carries the licence certificate alone; with one, it must fit.
+    if (chain.length && !(await certificate.verify({ publicKey: chain[0]!, signatureOnly: true }).catch(() => false))) {
+      throw new WalletError('CHAIN_MISMATCH', 'the certificate was not issued by the first certificate of the chain');
+    }
+    const stored: StoredLicence = {
+      format: 'tongban-wallet-licence',
+      version: 1,
+      uscc: canonical,
+      enterpriseName: typeof issued.enterprise?.name === 'string' ? issued.enterprise.name : null,
+      serial: typeof issued.serial === 'string' && issued.serial ? issued.serial : certificate.serialNumber,
+      certificate: certificate.toString('pem'),
+      chain: chain.map((c) => c.toString('pem')),
+      licence: issued.licence ?? null,
+      issuedAt: typeof issued.issuedAt === 'string' ? issued.issuedAt : certificate.notBefore.toISOString(),
+      storedAt: now.toISOString(),
+    };
+    ensurePrivateDir(join(this.dir, LICENCES_DIR));
+    writePrivateFile(join(this.dir, LICENCES_DIR, `${canonical}.json`), JSON.stringify(stored, null, 2) + '\n');
+    return stored;
+  }
+
+  licences(): StoredLicence[] {
+    return listLicences(this.dir);
+  }
+
+  licence(uscc: string): StoredLicence | null {
+    return readLicence(this.dir, uscc);
+  }
+
+  /**
+   * The compact JWS answering a sign-in challenge (design §6): ES256 by the licence key, header
+   * `x5c` = [licence certificate, issuing CA (the chain's first, when the issuer gave one)],
+   * payload exactly `{ nonce, aud, uscc, iat }`.
+   * `uscc` may be left out when the wallet holds exactly one licence.
+   */
+  async signLoginChallenge(challenge: LoginChallenge, uscc?: string, now: Date = new Date()): Promise<string> {
+    if (isExpired(challenge, now)) throw new WalletError('CHALLENGE_EXPIRED', 'this sign-in challenge has expired: reload the sign-in page for a new one');
+    const stored = this.chooseLicence(uscc);
+    const certificate = parseCertificate(stored.certificate);
+    const state = validityAt(certificate, now);
+    if (state === 'expired') throw new WalletError('LICENCE_EXPIRED', `the licence certificate of ${stored.uscc} expired on ${certificate.notAfter.toISOString()}: enrol again`);
+    if (state === 'not_yet_valid') throw new WalletError('LICENCE_NOT_YET_VALID', `the licence certificate of ${stored.uscc} is valid from ${certificate.notBefore.toISOString()}`);
+    const x5c = [x5cEntry(certificate), ...stored.chain.slice(0, 1).map((pem) => x5cEntry(parseCertificate(pem, 'the issuing CA certificate')))];
+    const payload = { nonce: challenge.nonce, aud: challenge.aud, uscc: stored.uscc, iat: Math.floor(now.getTime() / 1000) };
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', x5c }).sign(this.privateKey);
+  }
+
+  /**
+   * Signs in as the enterprise: reads the challenge, signs it and posts `{ jws }` to
+   * `${aud}/api/v1/licence-login/${challenge_id}`. An error answer of the service is thrown as a
+   * WalletError with the service's own code and HTTP status.
+   */
+  async login(challengeText: string, options: LoginOptions = {}): Promise<LoginResult> {
+    const now = options.now ?? new Date();
+    const challenge = parseLoginChallenge(challengeText, now);
+    if (options.expectedAudience !== undefined && stripSlash(options.expectedAudience) !== stripSlash(challenge.aud)) {
+      throw new WalletError('AUDIENCE_MISMATCH', `the challenge is for ${challenge.aud}, not ${options.expectedAudience}`);
+    }
+    const jws = await this.signLoginChallenge(challenge, options.uscc, now);
+    const fetchFn = options.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await fetchFn(loginEndpoint(challenge), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ jws }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+    } catch (err) {
+      throw new WalletError('SERVICE_UNREACHABLE', `cannot reach ${challenge.aud}: ${(err as Error).message}`);
+    }
+    const body = await readJson(response);
+    if (response.ok && body?.status === 'accepted') {
+      return { status: 'accepted', uscc: String(body.uscc ?? ''), enterpriseName: String(body.enterprise_name ?? ''), aud: challenge.aud };
+    }
+    throw serviceError(response, body, 'the sign-in');
+  }
+
+  private chooseLicence(uscc: string | undefined): StoredLicence {
+    if (uscc !== undefined) {
+      const stored = this.licence(uscc);
+      if (!stored) throw new WalletError('NO_LICENCE', `this wallet holds no licence for ${uscc}: enrol first`);
+      return stored;
+    }
+    const all = this.licences();
+    if (all.length === 1) return all[0]!;
+    if (!all.length) throw new WalletError('NO_LICENCE', 'this wallet holds no licence: enrol first');
+    throw new WalletError('LICENCE_CHOICE_NEEDED', `this wallet holds licences of ${all.length} enterprises: name one (--uscc): ${all.map((l) => l.uscc).join(', ')}`);
+  }
+}
+
+/** The JSON body of an answer, or null when it has none. */
+export async function readJson(response: Response): Promise<Record<string, unknown> | null> {
+  try {
+    const value: unknown = await response.json();
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The service's `{ error, message }` as a WalletError keeping its code; UNEXPECTED_ANSWER for anything else. */
+export function serviceError(response: Response, body: Record<string, unknown> | null, what: string): WalletError {
+  if (body && typeof body.error === 'string' && body.error) {
+    const message = typeof body.message === 'string' && body.message ? body.message : typeof body.error_description === 'string' ? body.error_description : body.error;
+    return new WalletError(body.error, `${what} was refused (${response.status} ${body.error}): ${message}`, response.status);
+  }
+  return new WalletError('UNEXPECTED_ANSWER', `${what} failed: the service answered ${response.status} ${response.statusText}`.trim(), response.status);
+}
+
+function readKeyFile(dir: string): KeyFile {
+  try {
+    return parseKeyFile(readJsonFile(join(dir, KEY_FILE), 'the wallet key file'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new WalletError('NO_WALLET', `no wallet in ${dir}: run \`tongban wallet init\` first`);
+    throw err;
+  }
+}
+
+function readLicenceFile(path: string): StoredLicence {
+  const value = readJsonFile(path, path) as StoredLicence;
+  if (
+    !value ||
+    value.format !== 'tongban-wallet-licence' ||
+    typeof value.uscc !== 'string' ||
+    typeof value.certificate !== 'string' ||
+    !Array.isArray(value.chain) ||
+    !value.chain.every((pem) => typeof pem === 'string')
+  ) {
+    throw new WalletError('CORRUPT_WALLET', `${path} is not a licence this version knows`);
+  }
+  return value;
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
