@@ -1,6 +1,9 @@
 import { Registry1764201600000 } from './1764201600000-registry.js';
 import { Accounts1764288000000 } from './1764288000000-accounts.js';
 import { Oidc1764374400000 } from './1764374400000-oidc.js';
+import { Pki1764460800000 } from './1764460800000-pki.js';
+import { Agents1764547200000 } from './1764547200000-agents.js';
+import { EnterpriseLogin1764633600000 } from './1764633600000-enterprise-login.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [Registry1764201600000, Accounts1764288000000, Oidc1764374400000];
+export const migrations = [Registry1764201600000, Accounts1764288000000, Oidc1764374400000, Pki1764460800000, Agents1764547200000, EnterpriseLogin1764633600000];

@@ -10,10 +10,13 @@ import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentifiersModule } from './identifiers/identifiers.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { LicencesModule } from './licences/licences.module.js';
 import { httpLoggingOptions } from './logging/logging.js';
 import { ClientStoreModule } from './oidc/client-store.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
+import { PkiModule } from './pki/pki.module.js';
 import { RegistryModule } from './registry/registry.module.js';
+import { VerificationModule } from './verification/verification.module.js';
 
 /** The whole service. The CLI builds a smaller context from the same modules (src/cli/cli.module.ts). */
 @Module({})
@@ -29,10 +32,13 @@ export class AppModule {
         HealthModule,
         IdentifiersModule,
         RegistryModule,
+        PkiModule,
         AccountsModule,
         ClientStoreModule,
         AuthModule,
         OidcModule,
+        LicencesModule,
+        VerificationModule,
         ...(config.demo ? [DemoModule] : []),
       ],
     };

@@ -3,6 +3,7 @@ import { isEmbedded, type AppConfig } from '../config/config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { PkiModule } from '../pki/pki.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 
 /**
@@ -12,14 +13,16 @@ import { RegistryModule } from '../registry/registry.module.js';
  */
 @Module({})
 export class CliModule {
-  static async forRoot(config: AppConfig, options: { database: boolean; oidc?: boolean }): Promise<DynamicModule> {
+  static async forRoot(config: AppConfig, options: { database: boolean; oidc?: boolean; licences?: boolean }): Promise<DynamicModule> {
     const imports: DynamicModule['imports'] = [ConfigModule.forRoot(config), KeysModule];
     // Imported on demand: oidc-provider is heavy and warns about the Node version when loaded.
     if (options.oidc) imports.push((await import('../oidc/oidc.module.js')).OidcModule);
+    if (options.licences) imports.push((await import('../licences/licences.module.js')).LicencesModule);
     if (options.database) {
       // On PGlite the CLI is the only user of its database, so it brings the schema up to date
       // itself; on a shared PostgreSQL server that stays an explicit `tongban db migrate`.
-      imports.push(DatabaseModule.forRoot({ role: `cli (${process.argv.slice(2, 4).join(' ')})`, migrate: isEmbedded(config) }), RegistryModule);
+      // The PKI follows the register: an enterprise cancelled by an import here has its licences revoked.
+      imports.push(DatabaseModule.forRoot({ role: `cli (${process.argv.slice(2, 4).join(' ')})`, migrate: isEmbedded(config) }), RegistryModule, PkiModule);
     }
     return { module: CliModule, imports };
   }

@@ -1,7 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Readable } from 'node:stream';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import { DatabaseService } from '../database/database.service.js';
 import { KeyStore } from '../keys/keystore.service.js';
+import { ensureCaCertificates } from '../pki/ca.js';
 import { isKeyPurpose, KEY_PURPOSES, type KeyPurpose } from '../keys/key-types.js';
 import { readRecords, type ImportFormat } from '../registry/record-reader.js';
 import { CITIZEN_COLUMNS, ENTERPRISE_COLUMNS } from '../registry/registry-rows.js';
@@ -33,6 +36,8 @@ interface Operation {
   database: boolean;
   /** Whether it needs the OpenID Connect module (client management). */
   oidc?: boolean;
+  /** Whether it needs the licences module (issuing electronic licences; brings the PKI). */
+  licences?: boolean;
   run(app: INestApplicationContext, params: Record<string, unknown>, io: OperationIO): Promise<unknown>;
 }
 
@@ -74,7 +79,11 @@ export const OPERATIONS: Record<string, Operation> = {
   'keys.init': {
     database: false,
     async run(app) {
-      return app.get(KeyStore).init();
+      const keys = app.get(KeyStore);
+      const result = await keys.init();
+      // The CA's certificates live beside the keys and need no database (src/pki/ca.ts).
+      const { created: certificates } = await ensureCaCertificates(keys, app.get<AppConfig>(APP_CONFIG));
+      return { ...result, certificates };
     },
   },
   'keys.rotate': {
@@ -108,6 +117,23 @@ export const OPERATIONS: Record<string, Operation> = {
     async run(app, params) {
       await (await clientsService(app)).remove(String(params.clientId));
       return { removed: params.clientId };
+    },
+  },
+  'licence.issue': {
+    database: true,
+    licences: true,
+    async run(app, params) {
+      const { BusinessLicenceService } = await import('../licences/business-licence.service.js');
+      return app.get(BusinessLicenceService).issue(String(params.uscc ?? '').toUpperCase(), String(params.csr ?? ''));
+    },
+  },
+  'licence.revoke': {
+    database: true,
+    licences: true,
+    async run(app, params) {
+      const { PkiService } = await import('../pki/pki.service.js');
+      // The PKI checks the reason and the serial and answers with stable error codes.
+      return app.get(PkiService).revoke(String(params.serial ?? ''), String(params.reason ?? 'unspecified') as 'unspecified');
     },
   },
   'registry.import': {

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Readable } from 'node:stream';
 import { isEmbedded, type AppConfig } from '../config/config.js';
@@ -35,7 +36,10 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
   const local = name.startsWith('keys.') ? { ...config, keysAutoInit: false } : config;
   let app;
   try {
-    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database, oidc: operationNeedsOidc(name, params) }), { logger: ['error', 'warn'], abortOnError: false });
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database, oidc: operationNeedsOidc(name, params), licences: operation.licences }), {
+      logger: stderrLogger,
+      abortOnError: false,
+    });
   } catch (err) {
     // Lost a race with a service that started meanwhile: go through it instead.
     if (err instanceof DataDirInUseError) return remote(config, name, params, options, err.holder.pid);
@@ -61,6 +65,13 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
     await app.close();
   }
 }
+
+/** The CLI's own output is stdout (and must stay parseable with --json): modules' warnings go to stderr. */
+const stderrLogger: LoggerService = {
+  log: () => {},
+  warn: (message: unknown, context?: unknown) => process.stderr.write(`tongban: warning: ${context ? `[${String(context)}] ` : ''}${String(message)}\n`),
+  error: (message: unknown, context?: unknown) => process.stderr.write(`tongban: error: ${context ? `[${String(context)}] ` : ''}${String(message)}\n`),
+};
 
 function remote(config: AppConfig, name: string, params: Record<string, unknown>, options: RunOptions, pid: number): Promise<unknown> {
   options.onPlace?.('service', pid);

@@ -30,6 +30,10 @@ export interface AppConfig {
   oidcSessionTtlSeconds: number;
   /** Let oidc-provider call loopback/private addresses (back-channel logout, jwks_uri): development and tests only. */
   oidcFetchAllowPrivate: boolean;
+  /** Verification calls per client per minute and replica (0: no limit); a batch counts its items. */
+  verifyRateLimitPerMinute: number;
+  /** Default validity of the end-entity certificates the CA issues (enterprise licences), in days. */
+  pkiLicenceValidityDays: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -86,6 +90,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     oidcInteractionTtlSeconds: read.integer('OIDC_INTERACTION_TTL_SECONDS', 600, 1, 86400),
     oidcSessionTtlSeconds: read.integer('OIDC_SESSION_TTL_SECONDS', 8 * 3600, 60, 30 * 86400),
     oidcFetchAllowPrivate: false,
+    verifyRateLimitPerMinute: read.integer('VERIFY_RATE_LIMIT_PER_MINUTE', 60_000, 0, 100_000_000),
+    pkiLicenceValidityDays: read.integer('PKI_LICENCE_VALIDITY_DAYS', 365, 1, 3650),
   };
   // Demo portals live on this very host, so the demo needs loopback calls; production does not.
   config.oidcFetchAllowPrivate = read.boolean('OIDC_FETCH_ALLOW_PRIVATE', config.demo);

@@ -1,18 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import type { Account, AccountClaims as Claims } from 'oidc-provider';
 import { AccountsService } from '../accounts/accounts.service.js';
+import { EnterpriseAgentsService } from '../accounts/enterprise-agents.service.js';
+import { RegistryService } from '../registry/registry.service.js';
+import { parseEnterpriseAccountId, type EnterpriseActor } from './enterprise/enterprise-account.js';
+import { OidcSecrets } from './oidc-secrets.js';
+import { subjectClient } from './provider-config.js';
+import { subjectFor } from './subjects.js';
+
+type ClientLike = Parameters<typeof subjectClient>[0];
 
 /**
  * What oidc-provider learns about an account: the claims of each scope, read fresh from the
  * account and the registry every time (a citizen marked deceased stops getting tokens).
  * `id_number` is decrypted only when the token's scope holds it, which only clients registered
- * for that scope can request.
+ * for that scope can request. An enterprise session (design §5) has the enterprise as subject and
+ * the acting person in `act`; it lasts only while the enterprise is active and the person still
+ * authorised for it.
  */
 @Injectable()
 export class AccountClaims {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly registry: RegistryService,
+    private readonly agents: EnterpriseAgentsService,
+    private readonly secrets: OidcSecrets,
+  ) {}
 
-  async find(accountId: string): Promise<Account | undefined> {
+  async find(accountId: string, client?: ClientLike): Promise<Account | undefined> {
+    const actor = parseEnterpriseAccountId(accountId);
+    if (actor) return this.enterprise(accountId, actor, client);
     const account = await this.accounts.findById(accountId);
     if (!account || account.status !== 'active') return undefined;
     return {
@@ -21,11 +38,33 @@ export class AccountClaims {
         const scopes = new Set(scope.split(' '));
         return {
           sub: accountId,
+          account_type: 'citizen',
           name: account.name,
           id_number_masked: account.idNumberMasked,
           ...(scopes.has('id_number') ? { id_number: await this.accounts.revealIdNumber(accountId) } : {}),
         };
       },
+    };
+  }
+
+  private async enterprise(accountId: string, actor: EnterpriseActor, client?: ClientLike): Promise<Account | undefined> {
+    const [enterprise, person, authorisation] = await Promise.all([
+      this.registry.findEnterprise(actor.uscc),
+      this.accounts.findById(actor.personAccountId),
+      this.agents.authorisationFor(actor.uscc, actor.personAccountId),
+    ]);
+    if (!enterprise || enterprise.status !== 'active' || !person || person.status !== 'active' || !authorisation) return undefined;
+    const personSub = client ? subjectFor(this.secrets.pairwiseSalt, subjectClient(client), actor.personAccountId) : actor.personAccountId;
+    return {
+      accountId,
+      claims: async (): Promise<Claims> => ({
+        sub: accountId,
+        account_type: 'enterprise',
+        name: enterprise.name,
+        uscc: enterprise.uscc,
+        enterprise_name: enterprise.name,
+        act: { sub: personSub, name: person.name, role: authorisation.role },
+      }),
     };
   }
 }

@@ -12,6 +12,7 @@ import { ConsentsService } from './consents.service.js';
 import { CsrfTokens } from './csrf.js';
 import { CsrfForm, OtpForm, PasswordChangeForm, readForm } from './forms.js';
 import { ACCOUNT_CONSOLE_CLIENT } from './first-party-clients.js';
+import { parseEnterpriseAccountId } from './enterprise/enterprise-account.js';
 import { OidcProviderService } from './oidc-provider.service.js';
 import { pageLanguage, sendPage } from './page-response.js';
 import { accountPage, t } from './pages/index.js';
@@ -124,7 +125,9 @@ export class AccountConsoleController {
   private async session(req: Request, res: Response): Promise<{ accountId: string; uid: string } | undefined> {
     const { provider } = this.oidc;
     const session = await provider.Session.get(provider.createContext(req, res));
-    return session.accountId ? { accountId: session.accountId, uid: session.uid } : undefined;
+    // In an enterprise session the account page is still the acting person's own.
+    const accountId = session.accountId ? (parseEnterpriseAccountId(session.accountId)?.personAccountId ?? session.accountId) : undefined;
+    return accountId ? { accountId, uid: session.uid } : undefined;
   }
 
   /** The session of a POST, with its CSRF token checked; answers 401/403 itself otherwise. */

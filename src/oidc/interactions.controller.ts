@@ -9,14 +9,21 @@ import { CsrfTokens } from './csrf.js';
 import { ConsentForm, LoginForm, OtpForm, readForm } from './forms.js';
 import { OidcProviderService } from './oidc-provider.service.js';
 import { consentItems, pageLanguage, sendPage } from './page-response.js';
-import { consentPage, errorPage, loginPage, otpPage, t } from './pages/index.js';
+import { consentPage, enterpriseLoginPage, errorPage, loginPage, otpPage, t } from './pages/index.js';
+import QRCode from 'qrcode';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { EnterpriseChallenges } from './enterprise/challenges.service.js';
+import { enterpriseAccountId, parseEnterpriseAccountId } from './enterprise/enterprise-account.js';
 
 type Details = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
 
-/** What the password step leaves in the interaction while the one-time code is asked for. */
+/** What the password step leaves in the interaction while a second step (code or licence) is asked for. */
 interface PendingSecondFactor {
   accountId: string;
   failures: number;
+  /** The person signed in to act for an enterprise: the licence is presented next. */
+  enterprise?: boolean;
 }
 
 const MAX_CODE_FAILURES = 5;
@@ -41,6 +48,8 @@ export class InteractionsController {
     private readonly accounts: AccountsService,
     private readonly consents: ConsentsService,
     private readonly csrf: CsrfTokens,
+    private readonly challenges: EnterpriseChallenges,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -49,6 +58,7 @@ export class InteractionsController {
     if (!details) return;
     const { prompt } = details;
     if (prompt.name === 'login') {
+      if ((await this.requiredLevel(details)) >= 3) return res.redirect(303, this.urls(details).enterprise);
       const stepUp = prompt.reasons.includes('loa_step_up') && details.session?.accountId;
       if (stepUp) return this.askForCode(req, res, details, details.session!.accountId!, 0);
       return this.renderLogin(req, res, details);
@@ -72,7 +82,13 @@ export class InteractionsController {
       return this.renderLogin(req, res, details, outcome.reason, status, outcome.retryAfterSeconds);
     }
     const account = outcome.account;
-    if ((await this.requiredLevel(details)) >= 2) {
+    const required = await this.requiredLevel(details);
+    if (required >= 3 || req.query.enterprise === '1') {
+      // Enterprise sign-in, step 1 done: the person is known; the licence comes next.
+      await this.remember(details, { accountId: account.id, failures: 0, enterprise: true });
+      return res.redirect(303, this.urls(details).enterprise);
+    }
+    if (required >= 2) {
       if (!account.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
       return this.askForCode(req, res, details, account.id, 0);
     }
@@ -120,6 +136,53 @@ export class InteractionsController {
     await this.finish(req, res, { consent: details.grantId ? {} : { grantId } }, true);
   }
 
+  /**
+   * Enterprise sign-in (design §6): the person signs in first (or already is), then presents the
+   * enterprise's licence by answering a one-time challenge with the wallet. The page polls
+   * itself; once the wallet's answer was accepted, the interaction ends at loa:3 with the
+   * enterprise as the subject.
+   */
+  @Get('enterprise')
+  async enterprise(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    if (details.prompt.name !== 'login') return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
+    const pending = (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
+    const person = pending?.enterprise ? pending.accountId : personOf(details.session?.accountId);
+    if (!person) return this.renderLogin(req, res, details, undefined, 200, undefined, true);
+
+    const requested = typeof req.query.challenge === 'string' ? await this.challenges.find(req.query.challenge.slice(0, 64)) : undefined;
+    const challenge = requested && requested.interactionUid === details.uid && requested.accountId === person ? requested : undefined;
+    if (challenge?.status === 'accepted') {
+      return this.finish(req, res, {
+        login: { accountId: enterpriseAccountId({ uscc: challenge.uscc!, personAccountId: person, role: challenge.role! }), acr: LOA_ACR[3], amr: ['pwd', 'swk'], remember: false },
+      });
+    }
+    const error = challenge?.status === 'failed' ? 'failed' : challenge && challenge.expiresAt.getTime() <= Date.now() ? 'expired' : undefined;
+    const current = challenge ?? (await this.challenges.create(details.uid, person));
+    const text = this.challenges.offerText(this.challenges.offer(current, this.config.publicUrl));
+    const account = await this.accounts.findById(person);
+    const urls = this.urls(details);
+    const clientName = await this.clientName(details);
+    const qrSvg = error ? '' : await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+    sendPage(req, res, error ? 400 : 200, (base) =>
+      enterpriseLoginPage({
+        ...base,
+        csrf: this.csrf.issue(`interaction:${details.uid}`),
+        clientName,
+        actingPerson: account ? `${account.name} ${account.idNumberMasked}` : '',
+        qrSvg,
+        challengeText: text,
+        expiresAt: current.expiresAt,
+        pollUrl: `${urls.enterprise}?challenge=${encodeURIComponent(current.id)}`,
+        restartUrl: urls.enterprise,
+        abortUrl: urls.abort,
+        error,
+        failure: current.lastError,
+      }),
+    );
+  }
+
   @Post('abort')
   async abort(@Req() req: Request, @Res() res: Response): Promise<void> {
     const details = await this.details(req, res);
@@ -162,10 +225,19 @@ export class InteractionsController {
 
   private urls(details: Details) {
     const base = `/interaction/${details.uid}`;
-    return { base, login: `${base}/login`, otp: `${base}/otp`, confirm: `${base}/confirm`, abort: `${base}/abort` };
+    return { base, login: `${base}/login`, otp: `${base}/otp`, confirm: `${base}/confirm`, abort: `${base}/abort`, enterprise: `${base}/enterprise` };
   }
 
-  private async renderLogin(req: Request, res: Response, details: Details, error?: 'invalid' | 'locked' | 'rate_limited' | 'csrf', status = 200, retryAfterSeconds?: number) {
+  /** Keeps the first step's outcome in the interaction while the second is asked for. */
+  private async remember(details: Details, pending: PendingSecondFactor): Promise<boolean> {
+    const interaction = await this.oidc.provider.Interaction.find(details.uid);
+    if (!interaction) return false;
+    interaction.result = { tongban: pending };
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    return true;
+  }
+
+  private async renderLogin(req: Request, res: Response, details: Details, error?: 'invalid' | 'locked' | 'rate_limited' | 'csrf', status = 200, retryAfterSeconds?: number, enterprise = req.query.enterprise === '1') {
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     const loa2Required = (await this.requiredLevel(details)) >= 2;
@@ -173,13 +245,14 @@ export class InteractionsController {
       loginPage({
         ...base,
         csrf: this.csrf.issue(`interaction:${details.uid}`),
-        actionUrl: urls.login,
+        actionUrl: enterprise ? `${urls.login}?enterprise=1` : urls.login,
         abortUrl: urls.abort,
         clientName,
         error,
         retryAfterMinutes: retryAfterSeconds ? Math.ceil(retryAfterSeconds / 60) : undefined,
         loa2Required,
         registerUrl: '/register',
+        tabs: { active: enterprise ? 'enterprise' : 'citizen', citizenUrl: urls.base, enterpriseUrl: urls.enterprise },
       }),
     );
   }
@@ -188,10 +261,7 @@ export class InteractionsController {
   private async askForCode(req: Request, res: Response, details: Details, accountId: string, failures: number, error?: 'invalid_code' | 'csrf', status = 200) {
     const account = await this.accounts.findById(accountId);
     if (!account?.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
-    const interaction = await this.oidc.provider.Interaction.find(details.uid);
-    if (!interaction) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
-    interaction.result = { tongban: { accountId, failures } satisfies PendingSecondFactor };
-    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    if (!(await this.remember(details, { accountId, failures }))) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     sendPage(req, res, status, (base) =>
@@ -226,4 +296,10 @@ export class InteractionsController {
   private renderError(req: Request, res: Response, status: number, message: string, code: string) {
     sendPage(req, res, status, (base) => errorPage({ ...base, message, code }));
   }
+}
+
+/** The person behind a session: the citizen, or whoever acts in an enterprise session. */
+function personOf(accountId: string | undefined): string | undefined {
+  if (!accountId) return undefined;
+  return parseEnterpriseAccountId(accountId)?.personAccountId ?? accountId;
 }

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { Configuration, ExternalSigningKey, KoaContextWithOIDC } from 'oidc-provider';
 import { errors, interactionPolicy } from 'oidc-provider';
 import type { AppConfig } from '../config/config.js';
@@ -6,6 +5,7 @@ import { API_SCOPES, apiResource } from '../auth/api-scopes.js';
 import { ACR_VALUES, loaOf, requiredLoa } from './assurance.js';
 import type { ConsentsService } from './consents.service.js';
 import { isFirstParty } from './first-party-clients.js';
+import { subjectFor } from './subjects.js';
 import type { OidcSecrets } from './oidc-secrets.js';
 import type { AccountClaims } from './account-claims.js';
 import { errorPage, langFromRequest, logoutPage, logoutSuccessPage } from './pages/index.js';
@@ -52,7 +52,7 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
     adapter: deps.adapter,
     clients: [],
     jwks: { keys: deps.signingKeys },
-    findAccount: (_ctx, sub) => accounts.find(sub),
+    findAccount: (ctx, sub) => accounts.find(sub, ctx.oidc.client),
     claims: { sid: null, ...CLAIMS_BY_SCOPE },
     scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE), ...API_SCOPES],
     acrValues: ACR_VALUES,
@@ -60,11 +60,7 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
     subjectTypes: ['public', 'pairwise'],
-    // Portals of one sector (e.g. all tax services) see the same `sub`; other sectors another one.
-    pairwiseIdentifier: (_ctx, accountId, client) => {
-      const sector = (client['tongban_sector'] as string | undefined) ?? client.sectorIdentifier ?? client.clientId;
-      return createHmac('sha256', secrets.pairwiseSalt).update(`${sector}\u0000${accountId}`).digest('base64url');
-    },
+    pairwiseIdentifier: (_ctx, accountId, client) => subjectFor(secrets.pairwiseSalt, subjectClient(client), accountId),
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -200,4 +196,9 @@ function pageBase(ctx: KoaContextWithOIDC) {
   const url = new URL(ctx.href);
   url.searchParams.set('lang', lang === 'en' ? 'zh-CN' : 'en');
   return { lang, switchLangUrl: url.pathname + url.search };
+}
+
+/** The parts of a client that decide the subjects it sees. */
+export function subjectClient(client: { clientId: string; subjectType?: string; sectorIdentifier?: string; [key: string]: unknown }) {
+  return { clientId: client.clientId, subjectType: client.subjectType, sectorIdentifier: client.sectorIdentifier, tongban_sector: client['tongban_sector'] };
 }

@@ -24,6 +24,8 @@ describe('configuration from the environment', () => {
       oidcInteractionTtlSeconds: 600,
       oidcSessionTtlSeconds: 28800,
       oidcFetchAllowPrivate: true,
+      verifyRateLimitPerMinute: 60000,
+      pkiLicenceValidityDays: 365,
     });
   });
 

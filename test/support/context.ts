@@ -6,6 +6,7 @@ import type { AppConfig } from '../../src/config/config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { DatabaseModule } from '../../src/database/database.module.js';
 import { KeysModule } from '../../src/keys/keys.module.js';
+import { PkiModule } from '../../src/pki/pki.module.js';
 import { RegistryModule } from '../../src/registry/registry.module.js';
 
 @Module({})
@@ -13,7 +14,7 @@ class ServicesModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ServicesModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ role: 'test', migrate: true }), KeysModule, RegistryModule, AccountsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ role: 'test', migrate: true }), KeysModule, RegistryModule, AccountsModule, PkiModule],
     };
   }
 }

@@ -22,3 +22,4 @@ export {
   groupSecret,
 } from './account.js';
 export { type RegisterField, type RegisterPageInput, registerPage } from './register.js';
+export { type EnterpriseLoginError, type EnterpriseLoginPageInput, enterpriseLoginPage, loginTabs } from './enterprise.js';

@@ -1,5 +1,6 @@
 import { escapeHtml, url } from './escape.js';
 import { type FormBase, alertBox, documentShell, field, postForm, submitButton } from './layout.js';
+import { loginTabs } from './enterprise.js';
 import { type Lang, t, tCount } from './messages.js';
 
 export type LoginError = 'invalid' | 'locked' | 'rate_limited' | 'csrf' | 'expired';
@@ -16,6 +17,8 @@ export interface LoginPageInput extends FormBase {
   /** The portal needs a second factor: say so before the password is entered. */
   loa2Required?: boolean;
   registerUrl?: string;
+  /** The citizen / enterprise tabs; with `enterprise` active the form is the first of its two steps. */
+  tabs?: { active: 'citizen' | 'enterprise'; citizenUrl: string; enterpriseUrl: string };
 }
 
 const ERROR_ID = 'login-error';
@@ -45,12 +48,15 @@ function loginErrorText(lang: Lang, error: LoginError, clientName: string, minut
  */
 export function loginPage(p: LoginPageInput): string {
   const { lang } = p;
-  const parts: string[] = [`<h1>${escapeHtml(t(lang, 'login.title'))}</h1>`];
+  const parts: string[] = [];
+  if (p.tabs) parts.push(loginTabs(lang, p.tabs.active, p.tabs.citizenUrl, p.tabs.enterpriseUrl));
+  parts.push(`<h1>${escapeHtml(t(lang, 'login.title'))}</h1>`);
   parts.push(`<p class="lead">${escapeHtml(t(lang, 'login.lead', { clientName: p.clientName }))}</p>`);
   if (p.error) parts.push(alertBox(ERROR_ID, loginErrorText(lang, p.error, p.clientName, p.retryAfterMinutes)));
 
   if (p.error !== 'expired') {
     if (p.loa2Required) parts.push(`<p class="note">${escapeHtml(t(lang, 'login.loa2'))}</p>`);
+    if (p.tabs?.active === 'enterprise') parts.push(`<p class="note">${escapeHtml(t(lang, 'login.enterprise_first'))}</p>`);
     // Only a wrong ID number/password pair marks the fields invalid (both: which one is never said).
     const errorId = p.error === 'invalid' ? ERROR_ID : undefined;
     parts.push(

@@ -76,7 +76,7 @@ table.consents{width:100%;border-collapse:collapse;margin:0 0 12px}
 .consents td.portal{font-weight:600}
 .code-small{font-size:.8125rem;color:#4f5966}
 .code-small code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-.footer{color:#4f5966;font-size:.875rem;text-align:center;padding:8px 16px 24px}
+.tabs{display:flex;gap:4px;border-bottom:2px solid #d5dbe3;margin:-8px 0 16px}.tabs .tab{padding:8px 12px;text-decoration:none;color:#3d4652;border-bottom:3px solid transparent;margin-bottom:-2px}.tabs .tab.active{color:#0a4fb3;border-bottom-color:#0a4fb3;font-weight:600}.footer{color:#4f5966;font-size:.875rem;text-align:center;padding:8px 16px 24px}
 .footer p{margin:0}
 .visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 @media (max-width:600px){

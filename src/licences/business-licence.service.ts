@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { X509Certificate, createHash } from 'node:crypto';
+import { ApiError } from '../common/api-error.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import { PkiService } from '../pki/pki.service.js';
+import { RegistryService } from '../registry/registry.service.js';
+
+export interface IssuedBusinessLicence {
+  serial: string;
+  /** The enterprise's licence certificate (PEM), for the key in its wallet. */
+  certificate: string;
+  /** The issuing CA, then the root (PEM). */
+  chain: string[];
+  /** The signed licence document: a compact JWS over the register's fields, bound to the certificate's key. */
+  licence: string;
+  enterprise: { uscc: string; name: string };
+}
+
+/**
+ * The electronic business licence (电子营业执照): a certificate from tongban's CA for the key the
+ * enterprise keeps in its wallet, and a signed document carrying the register's fields. Only an
+ * active enterprise gets one; the registry's status changes revoke or hold it (see the PKI).
+ */
+@Injectable()
+export class BusinessLicenceService {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly registry: RegistryService,
+    private readonly pki: PkiService,
+    private readonly keys: KeyStore,
+  ) {}
+
+  async issue(uscc: string, csrPem: string): Promise<IssuedBusinessLicence> {
+    const enterprise = await this.registry.findEnterprise(uscc);
+    if (!enterprise) throw new ApiError(404, 'enterprise_not_found', `no enterprise ${uscc} in the register`);
+    if (enterprise.status !== 'active') throw new ApiError(422, 'enterprise_inactive', `the enterprise is ${enterprise.status} in the register; only an active enterprise gets a licence`);
+    const issued = await this.pki.issueFromCsr(csrPem, {
+      profile: 'enterprise-licence',
+      subject: { uscc: enterprise.uscc, organizationName: enterprise.name, commonName: enterprise.name },
+    });
+    const certificate = new X509Certificate(issued.pem);
+    const licence = await this.signLicence({
+      iss: this.config.publicUrl,
+      sub: enterprise.uscc,
+      jti: issued.serial,
+      iat: Math.floor(Date.now() / 1000),
+      nbf: Math.floor(Date.parse(certificate.validFrom) / 1000),
+      exp: Math.floor(Date.parse(certificate.validTo) / 1000),
+      vct: `${this.config.publicUrl}/licence-types/business-licence`,
+      enterprise: {
+        uscc: enterprise.uscc,
+        name: enterprise.name,
+        type: enterprise.type,
+        legal_representative_id_number_masked: enterprise.legalRepresentativeMasked,
+        address: enterprise.address,
+        established: enterprise.established,
+        status: enterprise.status,
+      },
+      // Bound to the certificate's key (RFC 7800): whoever presents the licence proves that key.
+      cnf: { jwk: certificate.publicKey.export({ format: 'jwk' }), 'x5t#S256': createHash('sha256').update(certificate.raw).digest('base64url') },
+    });
+    return { serial: issued.serial, certificate: issued.pem, chain: issued.chain, licence, enterprise: { uscc: enterprise.uscc, name: enterprise.name } };
+  }
+
+  /** Signs with the `licence` key; x5c carries tongban's licence-issuer certificate and its chain. */
+  private async signLicence(payload: Record<string, unknown>): Promise<string> {
+    const current = this.keys.current('licence');
+    const own = this.pki.certificateForKey(current.kid);
+    if (!own) throw new Error(`the licence key ${current.kid} has no certificate yet`);
+    const x5c = [own.pem, ...own.chain].map((pem) => pem.replace(/-----[^-]+-----|\s/g, ''));
+    const header = { alg: 'ES256', typ: 'tongban-licence+jwt', kid: current.kid, x5c };
+    const signingInput = `${b64url(header)}.${b64url(payload)}`;
+    const { signature } = await this.keys.sign('licence', Buffer.from(signingInput));
+    return `${signingInput}.${signature.toString('base64url')}`;
+  }
+}
+
+function b64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}

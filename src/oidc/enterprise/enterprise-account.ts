@@ -1,0 +1,28 @@
+/**
+ * The account of an enterprise session: the enterprise is the subject (Corppass style, design
+ * §5) and the person acting for it rides along. oidc-provider keeps one string per session, so
+ * both are encoded in it: `enterprise:<USCC>:<person's account id>:<role>`.
+ */
+export interface EnterpriseActor {
+  uscc: string;
+  personAccountId: string;
+  role: string;
+}
+
+const PREFIX = 'enterprise:';
+
+export function enterpriseAccountId(actor: EnterpriseActor): string {
+  return `${PREFIX}${actor.uscc}:${actor.personAccountId}:${actor.role}`;
+}
+
+export function parseEnterpriseAccountId(accountId: string): EnterpriseActor | undefined {
+  if (!accountId.startsWith(PREFIX)) return undefined;
+  const [uscc, personAccountId, role] = accountId.slice(PREFIX.length).split(':');
+  return uscc && personAccountId && role ? { uscc, personAccountId, role } : undefined;
+}
+
+/** What a pairwise subject is computed from: the enterprise alone, not who is acting for it. */
+export function subjectKey(accountId: string): string {
+  const actor = parseEnterpriseAccountId(accountId);
+  return actor ? `${PREFIX}${actor.uscc}` : accountId;
+}

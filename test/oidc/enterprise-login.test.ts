@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompactSign, generateKeyPair } from 'jose';
+import { DataSource } from 'typeorm';
+import { EnterpriseAgentsService } from '../../src/accounts/enterprise-agents.service.js';
+import { DEMO_ENTERPRISES } from '../../src/demo/demo-data.js';
+import { PkiService } from '../../src/pki/pki.service.js';
+import { RegistryService } from '../../src/registry/registry.service.js';
+import { enrol, httpIssuer, initWallet, parseLoginChallenge, type Wallet } from '../../src/wallet/index.js';
+import { newCitizen } from '../support/citizens.js';
+import { authorizationRequest, CHEN, client, registerPortal, registerService, stopAtPortal, ZHANG, type Credentials, type Portal } from '../support/oidc.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { backend } from '../support/test-env.js';
+import { UserAgent, type Page } from '../support/user-agent.js';
+
+const ACME = DEMO_ENTERPRISES.find((e) => e.status === 'active')!;
+const LOA3 = 'urn:tongban:loa:3';
+
+describe(`enterprise sign-in with the electronic business licence on ${backend}`, () => {
+  let server: TestServer;
+  let portal: Portal;
+  let wallet: Wallet;
+  let walletDir: string;
+  let issuer: ReturnType<typeof httpIssuer>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ DEMO: '1' });
+    portal = await registerPortal(server, { scope: 'openid profile enterprise' });
+    const regulator = await registerService(server, 'licence:issue');
+    issuer = httpIssuer({ publicUrl: server.url, clientId: regulator.clientId, clientSecret: regulator.secret });
+    walletDir = mkdtempSync(join(tmpdir(), 'tongban-wallet-'));
+    wallet = await initWallet(join(walletDir, 'a'), 'correct horse battery staple');
+    await enrol(wallet, { uscc: ACME.uscc, issue: issuer });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(walletDir, { recursive: true, force: true });
+  });
+
+  /** The browser part up to the QR page: the person signs in first (or already is). */
+  async function openChallenge(ua: UserAgent, who: Credentials | undefined, parameters: Record<string, string> = {}) {
+    const request = await authorizationRequest(portal, { scope: 'openid enterprise', acr_values: LOA3, ...parameters });
+    let page = await ua.open(request.url.href, { stopAt: stopAtPortal(portal) });
+    if (page.html.includes('name="password"')) {
+      expect(page.html).toMatch(/aria-current="page"[^>]*>法人登录/);
+      page = await ua.fill(page, '/login?enterprise=1', { id_number: who!.idNumber, password: who!.password }, { stopAt: stopAtPortal(portal) });
+    }
+    expect(page.url).toMatch(/\/interaction\/[\w-]+\/enterprise$/);
+    expect(page.html).toMatch(/<meta http-equiv="refresh" content="3;url=/);
+    expect(page.html).toMatch(/<svg[\s\S]*<\/svg>/);
+    const text = /<code class="secret" id="challenge-text">([^<]+)<\/code>/.exec(page.html)![1]!;
+    return { request, page, text, pollUrl: new URL(/content="3;url=([^"]+)"/.exec(page.html)![1]!.replace(/&amp;/g, '&'), page.url).href };
+  }
+
+  /** After the wallet answered: the page's next poll finishes the sign-in (and asks consent once). */
+  async function finish(ua: UserAgent, pollUrl: string, request: Awaited<ReturnType<typeof authorizationRequest>>) {
+    let page: Page = await ua.open(pollUrl, { stopAt: stopAtPortal(portal) });
+    if (page.url.includes('/interaction/') && page.html.includes('/confirm"')) page = await ua.fill(page, '/confirm', { remember: '1' }, { stopAt: stopAtPortal(portal) });
+    return client.authorizationCodeGrant(portal.config, new URL(page.url), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+  }
+
+  it('signs the legal representative in as the enterprise: loa:3, the enterprise as subject, the person in act', async () => {
+    const ua = new UserAgent(server.url);
+    const { request, text, pollUrl } = await openChallenge(ua, CHEN);
+    const challenge = parseLoginChallenge(text);
+    expect(challenge.aud).toBe(server.url);
+    expect(await wallet.login(text, { uscc: ACME.uscc })).toMatchObject({ status: 'accepted', uscc: ACME.uscc });
+    const tokens = await finish(ua, pollUrl, request);
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({ acr: LOA3, amr: ['pwd', 'swk'] });
+    const userinfo = await client.fetchUserInfo(portal.config, tokens.access_token, claims.sub);
+    expect(userinfo).toMatchObject({ account_type: 'enterprise', uscc: ACME.uscc, enterprise_name: ACME.name, act: { name: CHEN.name, role: 'legal_representative' } });
+    expect((userinfo.act as { sub: string }).sub).not.toBe(claims.sub);
+
+    // The same challenge answered again is refused.
+    await expect(wallet.login(text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'challenge_used' });
+  });
+
+  it('gives the enterprise the same subject whoever acts for it', async () => {
+    const agent = await newCitizen(server.app);
+    await server.app.get(EnterpriseAgentsService).grant(ACME.uscc, (await accountOf(CHEN)).id, { idNumber: agent.idNumber, role: 'operator', expiresAt: new Date(Date.now() + 86_400_000) });
+    const subOf = async (who: Credentials) => {
+      const ua = new UserAgent(server.url);
+      const { request, text, pollUrl } = await openChallenge(ua, who);
+      await wallet.login(text, { uscc: ACME.uscc });
+      const tokens = await finish(ua, pollUrl, request);
+      return { sub: tokens.claims()!.sub, act: (await client.fetchUserInfo(portal.config, tokens.access_token, tokens.claims()!.sub)).act as { sub: string; role: string } };
+    };
+    const asRepresentative = await subOf(CHEN);
+    const asAgent = await subOf(agent);
+    expect(asAgent.sub).toBe(asRepresentative.sub);
+    expect(asAgent.act.role).toBe('operator');
+    expect(asAgent.act.sub).not.toBe(asRepresentative.act.sub);
+  });
+
+  it('refuses a person who is neither the legal representative nor an agent, and an agent once withdrawn', async () => {
+    const ua = new UserAgent(server.url);
+    const { text } = await openChallenge(ua, ZHANG);
+    await expect(wallet.login(text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'not_authorised' });
+
+    const agent = await newCitizen(server.app);
+    const agents = server.app.get(EnterpriseAgentsService);
+    const grant = await agents.grant(ACME.uscc, (await accountOf(CHEN)).id, { idNumber: agent.idNumber, role: 'administrator', expiresAt: new Date(Date.now() + 86_400_000) });
+    await agents.withdraw(ACME.uscc, grant.id, (await accountOf(CHEN)).id);
+    const second = await openChallenge(new UserAgent(server.url), agent);
+    await expect(wallet.login(second.text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'not_authorised' });
+  });
+
+  it('refuses an expired challenge, a forged signature, a wrong USCC and a certificate from another CA', async () => {
+    const db = server.app.get(DataSource);
+    const expired = await openChallenge(new UserAgent(server.url), CHEN);
+    await db.query(`UPDATE oidc_enterprise_challenges SET expires_at = now() - interval '1 second' WHERE id = $1`, [parseLoginChallenge(expired.text).challenge_id]);
+    await expect(wallet.login(expired.text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'challenge_expired' });
+
+    const { text } = await openChallenge(new UserAgent(server.url), CHEN);
+    const challenge = parseLoginChallenge(text);
+    const stored = wallet.licence(ACME.uscc)!;
+    const x5c = [stored.certificate, stored.chain[0]!].map((pem) => pem.replace(/-----[^-]+-----|\s/g, ''));
+    const post = (jws: string) =>
+      fetch(`${server.url}/api/v1/licence-login/${challenge.challenge_id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jws }) });
+    const sign = async (payload: object, key: CryptoKey | Uint8Array) =>
+      new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', x5c }).sign(key);
+
+    const stranger = await generateKeyPair('ES256');
+    const forged = await post(await sign({ nonce: challenge.nonce, aud: challenge.aud, uscc: ACME.uscc, iat: Math.floor(Date.now() / 1000) }, stranger.privateKey));
+    expect(forged.status).toBe(400);
+    expect((await forged.json()).error).toBe('signature_invalid');
+
+    // A genuine answer, with the USCC changed afterwards: its signature no longer holds.
+    const [header, , signature] = (await wallet.signLoginChallenge(challenge, ACME.uscc)).split('.');
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ nonce: challenge.nonce, aud: challenge.aud, uscc: DEMO_ENTERPRISES[1].uscc, iat: Math.floor(Date.now() / 1000) })).toString('base64url')}.${signature}`;
+    expect((await (await post(tampered)).json()).error).toBe('signature_invalid');
+
+    const garbage = await post('not.a.jws-at-all-but-long-enough');
+    expect(garbage.status).toBe(400);
+    expect(JSON.stringify(await garbage.json())).not.toMatch(/at \w+ \(/);
+
+    // A licence from another CA, for the same key.
+    const other = await initWallet(join(walletDir, 'other-ca'), 'x'.repeat(12));
+    const { pem: foreignPem } = await foreignCertificate(await other.createCsr({ uscc: ACME.uscc }));
+    await other.storeLicence(ACME.uscc, { serial: '01', certificate: foreignPem, chain: [], licence: '', enterprise: { uscc: ACME.uscc, name: ACME.name } });
+    const third = await openChallenge(new UserAgent(server.url), CHEN);
+    await expect(other.login(third.text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'certificate_invalid' });
+  });
+
+  it('refuses a revoked licence, an expired licence and a cancelled enterprise', async () => {
+    const pki = server.app.get(PkiService);
+    const revokedWallet = await initWallet(join(walletDir, 'revoked'), 'y'.repeat(12));
+    const revoked = await enrol(revokedWallet, { uscc: ACME.uscc, issue: issuer });
+    await pki.revoke(revoked.serial, 'keyCompromise');
+    await expect(revokedWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'certificate_revoked' });
+
+    const expiredWallet = await initWallet(join(walletDir, 'expired'), 'z'.repeat(12));
+    const lapsed = await pki.issueFromCsr(await expiredWallet.createCsr({ uscc: ACME.uscc }), {
+      profile: 'enterprise-licence',
+      subject: { uscc: ACME.uscc, organizationName: ACME.name, commonName: ACME.name },
+      // The CA itself was made when the server started, so the licence cannot predate it: let it lapse instead.
+      notBefore: new Date(),
+      notAfter: new Date(Date.now() + 1500),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await expiredWallet.storeLicence(ACME.uscc, { serial: lapsed.serial, certificate: lapsed.pem, chain: lapsed.chain, licence: '', enterprise: { uscc: ACME.uscc, name: ACME.name } });
+    // The wallet would rightly refuse to present it; it is made to sign as of a moment before expiry, so the server decides.
+    const stale = (await openChallenge(new UserAgent(server.url), CHEN)).text;
+    await expect(expiredWallet.login(stale, { uscc: ACME.uscc, now: new Date(Date.now() - 1000) })).rejects.toMatchObject({ code: 'certificate_expired' });
+
+    // A cancelled enterprise: the register's change revokes its licences at once.
+    const cancelledWallet = await initWallet(join(walletDir, 'cancelled'), 'w'.repeat(12));
+    const uscc = await newEnterprise(server, CHEN.idNumber);
+    await enrol(cancelledWallet, { uscc, issue: issuer });
+    await server.app.get(RegistryService).importEnterprises(
+      (async function* () {
+        yield { line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: CHEN.idNumber, address: '杭州', established: '2020-01-01', status: 'cancelled' } };
+      })(),
+    );
+    await expect(cancelledWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc })).rejects.toMatchObject({ code: 'certificate_revoked' });
+  });
+
+  it('issues licences only to active enterprises, through the regulator\'s API', async () => {
+    const suspended = DEMO_ENTERPRISES.find((e) => e.status === 'suspended')!;
+    const csr = await wallet.createCsr({ uscc: suspended.uscc });
+    await expect(issuer(csr, suspended.uscc)).rejects.toMatchObject({ code: 'enterprise_inactive' });
+  });
+
+  async function accountOf(who: Credentials) {
+    const { AccountsService } = await import('../../src/accounts/accounts.service.js');
+    return (await server.app.get(AccountsService).findByIdNumber(who.idNumber))!;
+  }
+});
+
+let enterpriseSequence = 0;
+
+async function newEnterprise(server: TestServer, legalRepresentative: string): Promise<string> {
+  const { makeUscc } = await import('../../src/identifiers/generate.js');
+  const uscc = makeUscc({ region: '330100', organisationBody: `MA${String(1000 + ++enterpriseSequence).padStart(6, '0')}` });
+  await server.app.get(RegistryService).importEnterprises(
+    (async function* () {
+      yield { line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: legalRepresentative, address: '杭州', established: '2020-01-01', status: 'active' } };
+    })(),
+  );
+  return uscc;
+}
+
+/** A certificate for the CSR's key from a CA that is not tongban's. */
+async function foreignCertificate(csrPem: string): Promise<{ pem: string }> {
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  const { webcrypto } = await import('node:crypto');
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  const csr = new x509.Pkcs10CertificateRequest(csrPem);
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: '0102',
+    subject: 'CN=Impostor, O=Impostor',
+    issuer: 'CN=Not tongban CA',
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+    signingAlgorithm: alg,
+    publicKey: await csr.publicKey.export(webcrypto as unknown as Crypto),
+    signingKey: keys.privateKey,
+  });
+  return { pem: certificate.toString('pem') };
+}
+
