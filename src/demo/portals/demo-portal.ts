@@ -14,7 +14,17 @@ export interface PortalDefinition {
 export interface PortalSession {
   id: string;
   /** Set once signed in. */
-  user?: { sub: string; name?: string; idNumberMasked?: string; acr?: string; amr?: string[]; sid?: string; idToken: string };
+  user?: {
+    sub: string;
+    name?: string;
+    idNumberMasked?: string;
+    acr?: string;
+    amr?: string[];
+    sid?: string;
+    idToken: string;
+    /** When signed in for an enterprise (loa:3). */
+    enterprise?: { uscc: string; name: string; act: { name?: string; role?: string; sub?: string } };
+  };
   /** Pending authorization request. */
   pending?: { state: string; nonce: string; verifier: string };
   /** prompt=none has been tried in this browser session, so a failure is not retried in a loop. */
@@ -67,13 +77,13 @@ export class DemoPortal {
     return created;
   }
 
-  async authorizationUrl(session: PortalSession, options: { silent?: boolean; acr?: string } = {}): Promise<string> {
+  async authorizationUrl(session: PortalSession, options: { silent?: boolean; acr?: string; enterprise?: boolean } = {}): Promise<string> {
     const config = await this.config();
     const verifier = oidc.randomPKCECodeVerifier();
     session.pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier };
     const parameters: Record<string, string> = {
       redirect_uri: this.redirectUri,
-      scope: 'openid profile id_number_masked',
+      scope: options.enterprise ? 'openid profile enterprise' : 'openid profile id_number_masked',
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state: session.pending.state,
@@ -107,6 +117,9 @@ export class DemoPortal {
       amr: claims.amr as string[] | undefined,
       sid: claims.sid as string | undefined,
       idToken: tokens.id_token!,
+      ...(userinfo.account_type === 'enterprise'
+        ? { enterprise: { uscc: String(userinfo.uscc), name: String(userinfo.enterprise_name), act: userinfo.act as { name?: string; role?: string; sub?: string } } }
+        : {}),
     };
     return {};
   }

@@ -46,8 +46,9 @@ export class DemoPortalsController {
   async login(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string): Promise<void> {
     const portal = this.portal(slug, res);
     if (!portal) return;
-    const acr = req.query.acr === '2' ? 'urn:tongban:loa:2' : undefined;
-    res.redirect(303, await portal.authorizationUrl(this.session(portal, req, res), { acr }));
+    const enterprise = req.query.acr === '3';
+    const acr = req.query.acr === '2' ? 'urn:tongban:loa:2' : enterprise ? 'urn:tongban:loa:3' : undefined;
+    res.redirect(303, await portal.authorizationUrl(this.session(portal, req, res), { acr, enterprise }));
   }
 
   @Get(':slug/callback')
@@ -109,16 +110,22 @@ export class DemoPortalsController {
     const other = DEMO_PORTALS.find((p) => p.slug !== definition.slug)!;
     const en = lang === 'en';
     const user = session.user;
+    const who = user?.enterprise
+      ? `<p>${en ? 'Signed in for the enterprise' : '已以企业身份登录：'} <strong>${escapeHtml(user.enterprise.name)}</strong> <code>${escapeHtml(user.enterprise.uscc)}</code></p>
+         <p>${en ? 'Acting:' : '经办人：'} ${escapeHtml(user.enterprise.act.name ?? '')} (${escapeHtml(user.enterprise.act.role ?? '')})</p>`
+      : `<p>${en ? 'Signed in as' : '已登录：'} <strong>${escapeHtml(user?.name ?? '')}</strong> ${escapeHtml(user?.idNumberMasked ?? '')}</p>`;
     const body = user
-      ? `<p>${en ? 'Signed in as' : '已登录：'} <strong>${escapeHtml(user.name ?? '')}</strong> ${escapeHtml(user.idNumberMasked ?? '')}</p>
+      ? `${who}
          <dl><dt>sub</dt><dd><code>${escapeHtml(user.sub)}</code></dd>
          <dt>acr</dt><dd><code>${escapeHtml(user.acr ?? '')}</code></dd>
          <dt>amr</dt><dd><code>${escapeHtml((user.amr ?? []).join(' '))}</code></dd></dl>
          <p><a href="/demo/${other.slug}">${escapeHtml(other.title[lang])} →</a></p>
          <p><a href="${portal.base}/login?acr=2">${en ? 'Step up to two-step sign-in (loa:2)' : '升级为两步验证登录（loa:2）'}</a></p>
+         <p><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (e-licence, loa:3)' : '以企业身份登录（电子营业执照，loa:3）'}</a></p>
          <form method="post" action="${portal.base}/logout"><button type="submit">${en ? 'Sign out (everywhere)' : '退出登录（所有门户）'}</button></form>`
       : `<p>${en ? 'You are not signed in to this portal.' : '您尚未登录本门户。'}</p>
          <p><a class="button" href="${portal.base}/login">${en ? 'Sign in with tongban' : '使用通办统一身份认证登录'}</a></p>
+         <p><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (e-licence)' : '以企业身份登录（电子营业执照）'}</a></p>
          <p><a href="/demo/${other.slug}">${escapeHtml(other.title[lang])}</a></p>`;
     const alert = error ? `<p role="alert">${en ? 'Sign-in did not complete' : '登录未完成'}: <code>${escapeHtml(error)}</code></p>` : '';
     send(res, error ? 400 : 200, lang, definition.title[lang], definition.colour, alert + body, portal.base);

@@ -39,7 +39,7 @@ export class DemoPortalsService implements OnModuleInit {
         post_logout_redirect_uris: [`${this.config.publicUrl}${portal.base}`],
         backchannel_logout_uri: `${this.config.publicUrl}${portal.base}/backchannel-logout`,
         backchannel_logout_session_required: true,
-        scope: 'openid profile id_number_masked offline_access',
+        scope: 'openid profile id_number_masked enterprise offline_access',
         subject_type: 'pairwise',
         tongban_sector: definition.sector,
         id_token_signed_response_alg: 'ES256',
