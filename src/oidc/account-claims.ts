@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Account, AccountClaims as Claims } from 'oidc-provider';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { EnterpriseAgentsService } from '../accounts/enterprise-agents.service.js';
+import { PkiService } from '../pki/pki.service.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { parseEnterpriseAccountId, type EnterpriseActor } from './enterprise/enterprise-account.js';
 import { OidcSecrets } from './oidc-secrets.js';
@@ -15,8 +16,8 @@ type ClientLike = Parameters<typeof subjectClient>[0];
  * account and the registry every time (a citizen marked deceased stops getting tokens).
  * `id_number` is decrypted only when the token's scope holds it, which only clients registered
  * for that scope can request. An enterprise session (design §5) has the enterprise as subject and
- * the acting person in `act`; it lasts only while the enterprise is active and the person still
- * authorised for it.
+ * the acting person in `act`; it lasts only while the enterprise is active, the person still
+ * authorised for it and the licence certificate they presented still good.
  */
 @Injectable()
 export class AccountClaims {
@@ -25,6 +26,7 @@ export class AccountClaims {
     private readonly registry: RegistryService,
     private readonly agents: EnterpriseAgentsService,
     private readonly secrets: OidcSecrets,
+    private readonly pki: PkiService,
   ) {}
 
   async find(accountId: string, client?: ClientLike): Promise<Account | undefined> {
@@ -48,12 +50,15 @@ export class AccountClaims {
   }
 
   private async enterprise(accountId: string, actor: EnterpriseActor, client?: ClientLike): Promise<Account | undefined> {
-    const [enterprise, person, authorisation] = await Promise.all([
+    const [enterprise, person, authorisation, certificate] = await Promise.all([
       this.registry.findEnterprise(actor.uscc),
       this.accounts.findById(actor.personAccountId),
       this.agents.authorisationFor(actor.uscc, actor.personAccountId),
+      this.pki.certificate(actor.certificateSerial),
     ]);
     if (!enterprise || enterprise.status !== 'active' || !person || person.status !== 'active' || !authorisation) return undefined;
+    // The licence presented at sign-in must still be good: revoking it ends the enterprise session.
+    if (!certificate || certificate.status !== 'good' || certificate.notAfter.getTime() <= Date.now()) return undefined;
     const personSub = client ? subjectFor(this.secrets.pairwiseSalt, subjectClient(client), actor.personAccountId) : actor.personAccountId;
     return {
       accountId,

@@ -155,7 +155,7 @@ export class InteractionsController {
     const challenge = requested && requested.interactionUid === details.uid && requested.accountId === person ? requested : undefined;
     if (challenge?.status === 'accepted') {
       return this.finish(req, res, {
-        login: { accountId: enterpriseAccountId({ uscc: challenge.uscc!, personAccountId: person, role: challenge.role! }), acr: LOA_ACR[3], amr: ['pwd', 'swk'], remember: false },
+        login: { accountId: enterpriseAccountId({ uscc: challenge.uscc!, personAccountId: person, certificateSerial: challenge.certificateSerial! }), acr: LOA_ACR[3], amr: ['pwd', 'swk'], remember: false },
       });
     }
     const error = challenge?.status === 'failed' ? 'failed' : challenge && challenge.expiresAt.getTime() <= Date.now() ? 'expired' : undefined;

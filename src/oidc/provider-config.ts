@@ -38,6 +38,13 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
   const api = apiResource(config.publicUrl);
 
   const policy = interactionPolicy.base();
+  // A session whose account no longer resolves (a citizen marked deceased, an enterprise session
+  // whose licence was revoked or whose agent was withdrawn) signs in again.
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('account_gone', 'the signed-in account is no longer valid', (ctx) =>
+      ctx.oidc.session?.accountId && !ctx.oidc.account ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+    ),
+  );
   policy.get('login')!.checks.add(
     new interactionPolicy.Check('loa_step_up', 'a higher level of assurance is required', (ctx) => {
       const { oidc } = ctx;

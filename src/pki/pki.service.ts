@@ -44,6 +44,8 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
   private readonly ocspResponder: OcspResponder;
   private readonly verifier: ChainVerifier;
   private readonly verifierStatuses: StatusCache;
+  /** The same checks with revocation read from the database every time (for sign-in decisions). */
+  private readonly freshVerifier: ChainVerifier;
   private readonly issuer: CertificateIssuer;
   private readonly revocations: Revocations;
   private refreshing?: Promise<void>;
@@ -62,6 +64,7 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     this.ocspResponder = new OcspResponder(this.store, keys, this.ca, (err) => this.logger.warn(`OCSP: ${(err as Error).message}`));
     this.verifierStatuses = new StatusCache(this.store, OCSP_CACHE_MS);
     this.verifier = new ChainVerifier(this.ca, (serials) => this.verifierStatuses.get(serials));
+    this.freshVerifier = new ChainVerifier(this.ca, (serials) => this.store.statuses(serials));
     this.issuer = new CertificateIssuer(keys, this.ca, this.store, { publicUrl: config.publicUrl, validityDays: config.pkiLicenceValidityDays });
     this.revocations = new Revocations(this.store, (crls) => this.afterRevocation(crls));
   }
@@ -219,9 +222,11 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
    * against tongban's root certificates at a time: format, signature, chain, validity and
    * revocation, each PASSED / FAILED / INDETERMINATE, with an ETSI-style verdict. Never throws.
    */
-  async verifyCertificateChain(pems: string[] | string, at = new Date()): Promise<ChainVerification> {
+  async verifyCertificateChain(pems: string[] | string, at = new Date(), options: { fresh?: boolean } = {}): Promise<ChainVerification> {
     if (!this.ca.ready()) await this.refresh().catch(() => {});
-    return this.verifier.verify(pems, at);
+    // `fresh`: a revocation made a moment ago by another process must count (e.g. signing in with
+    // a licence); the verify endpoint's answers may be up to OCSP_CACHE_MS old, as OCSP's are.
+    return (options.fresh ? this.freshVerifier : this.verifier).verify(pems, at);
   }
 
   // ---- internals ----

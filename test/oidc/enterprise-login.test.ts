@@ -177,6 +177,23 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     await expect(cancelledWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc })).rejects.toMatchObject({ code: 'certificate_revoked' });
   });
 
+  it('ends the enterprise session when the licence it was opened with is revoked', async () => {
+    const own = await initWallet(join(walletDir, 'session'), 's'.repeat(12));
+    const stored = await enrol(own, { uscc: ACME.uscc, issue: issuer });
+    const ua = new UserAgent(server.url);
+    const { request, text, pollUrl } = await openChallenge(ua, CHEN);
+    await own.login(text, { uscc: ACME.uscc });
+    const tokens = await finish(ua, pollUrl, request);
+    const sub = tokens.claims()!.sub;
+    expect((await client.fetchUserInfo(portal.config, tokens.access_token, sub)).uscc).toBe(ACME.uscc);
+
+    await server.app.get(PkiService).revoke(stored.serial, 'keyCompromise');
+    await expect(client.fetchUserInfo(portal.config, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
+    // Single sign-on at loa:3 no longer goes through: the browser is asked again.
+    const again = await ua.open((await authorizationRequest(portal, { scope: 'openid enterprise', acr_values: LOA3 })).url.href, { stopAt: stopAtPortal(portal) });
+    expect(again.url).toContain('/interaction/');
+  });
+
   it('issues licences only to active enterprises, through the regulator\'s API', async () => {
     const suspended = DEMO_ENTERPRISES.find((e) => e.status === 'suspended')!;
     const csr = await wallet.createCsr({ uscc: suspended.uscc });

@@ -17,6 +17,7 @@ export interface Challenge {
   lastError?: string;
   uscc?: string;
   role?: string;
+  certificateSerial?: string;
 }
 
 /** The QR code's content (design §6): what the wallet signs over, and where it answers. */
@@ -95,5 +96,6 @@ function toChallenge(row: Record<string, unknown>): Challenge {
     lastError: (row.last_error as string | null) ?? undefined,
     uscc: (row.uscc as string | null) ?? undefined,
     role: (row.role as string | null) ?? undefined,
+    certificateSerial: (row.certificate_serial as string | null) ?? undefined,
   };
 }

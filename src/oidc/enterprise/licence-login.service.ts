@@ -50,7 +50,7 @@ export class LicenceLoginService {
       throw new ApiError(400, 'malformed_answer', `the answer is not a signed licence presentation: ${(err as Error).message}`);
     }
 
-    const verification = await this.pki.verifyCertificateChain(chain);
+    const verification = await this.pki.verifyCertificateChain(chain, new Date(), { fresh: true });
     if (verification.indication !== 'TOTAL_PASSED') {
       const code =
         verification.subIndication === 'REVOKED' ? 'certificate_revoked'
