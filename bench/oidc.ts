@@ -37,7 +37,7 @@ interface Portal {
  * A load's figures, with the server process's CPU time per completed call (ms) and the share of
  * the machine that processes other than the bench, the server and PostgreSQL took meanwhile.
  */
-type Measured = LoadResult & { cpuMs: number; postgresMs: number; driverMs: number; otherLoad: number };
+export type Measured = LoadResult & { cpuMs: number; postgresMs: number; driverMs: number; otherLoad: number };
 
 /** Token-endpoint figures (and RSS) of one server, tongban or the bare provider. */
 interface TokenFigures {
@@ -62,52 +62,12 @@ export async function benchOidc(serverUrl: string): Promise<void> {
       `  each figure: ${WARMUP_MS / 1000} s warm-up, then ${DURATION_MS / 1000} s measured; latency = one request (a whole sign-in for sign-ins)\n`,
   );
   const started = performance.now();
-  const children: Child[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'tongban-bench-oidc-'));
-  const database = `tongban_bench_oidc_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  let created = false;
-  // The finally below cleans up after a failure; these cover an exit or an interrupt mid-run.
-  const killAll = () => children.forEach((c) => c.kill());
-  const interrupted = (signal: NodeJS.Signals) => {
-    void (async () => {
-      await Promise.all(children.map((c) => c.killAndWait()));
-      rmSync(dir, { recursive: true, force: true });
-      if (created) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    })();
-  };
-  process.once('exit', killAll);
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
+  await withScratch(serverUrl, 'oidc', async (scratch) => {
     // Baseline first, on an otherwise idle machine; then the floor of a password sign-in.
-    const bare = await measureBare(children);
+    const bare = await measureBare(scratch.children);
     const argon = await argon2Floor();
 
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    created = true;
-    const url = new URL(serverUrl);
-    url.pathname = `/${database}`;
-    const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}`;
-    const env = {
-      DATABASE_URL: url.href,
-      KEYS_DIR: join(dir, 'keys'),
-      DATA_DIR: join(dir, 'data'),
-      KEYS_AUTO_INIT: '1',
-      DEMO: '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: issuer,
-      LOG_LEVEL: 'warn',
-      LOGIN_IP_LIMIT_PER_MINUTE: '0',
-      DB_POOL_SIZE: String(POOL),
-    };
-    const service = Child.spawn('tongban', [join(root, 'dist/src/main.js')], env);
-    children.push(service);
-    await service.ready(/tongban is running at/);
+    const { service, env, issuer } = await scratch.startService({ LOGIN_IP_LIMIT_PER_MINUTE: '0', DB_POOL_SIZE: String(POOL) });
     const tongban = await measureTongban(issuer, env, service);
 
     const vs = (value: number) => ({ name: 'bare oidc-provider', value });
@@ -148,6 +108,75 @@ export async function benchOidc(serverUrl: string): Promise<void> {
       target: '< 400',
     });
     process.stdout.write(`  (section wall time ${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  });
+}
+
+/** A section's scratch directory and database, and the child processes to stop when it ends. */
+export interface Scratch {
+  dir: string;
+  children: Child[];
+  /** Connected to BENCH_DATABASE_URL's server once startService() has run. */
+  admin: pg.Client;
+  database: string;
+  /**
+   * Creates the scratch database and starts tongban on it (temp KEYS_DIR with KEYS_AUTO_INIT=1,
+   * DEMO=1, LOG_LEVEL=warn, a free port) with `env` on top; resolves once it listens. `nodeArgs`
+   * go before the script (e.g. --cpu-prof).
+   */
+  startService(env: Record<string, string>, nodeArgs?: string[]): Promise<{ service: Child; env: Record<string, string>; issuer: string }>;
+}
+
+/**
+ * Runs a section in a scratch directory and database that are always removed and dropped
+ * afterwards, with every child process it registered stopped first — also on a failure, an exit
+ * or an interrupt.
+ */
+export async function withScratch(serverUrl: string, name: string, fn: (scratch: Scratch) => Promise<void>): Promise<void> {
+  const children: Child[] = [];
+  const dir = mkdtempSync(join(tmpdir(), `tongban-bench-${name}-`));
+  const database = `tongban_bench_${name}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  let created = false;
+  // The finally below cleans up after a failure; these cover an exit or an interrupt mid-run.
+  const killAll = () => children.forEach((c) => c.kill());
+  const interrupted = (signal: NodeJS.Signals) => {
+    void (async () => {
+      await Promise.all(children.map((c) => c.killAndWait()));
+      rmSync(dir, { recursive: true, force: true });
+      if (created) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    })();
+  };
+  process.once('exit', killAll);
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  const startService: Scratch['startService'] = async (extra, nodeArgs = []) => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    created = true;
+    const url = new URL(serverUrl);
+    url.pathname = `/${database}`;
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: url.href,
+      KEYS_DIR: join(dir, 'keys'),
+      DATA_DIR: join(dir, 'data'),
+      KEYS_AUTO_INIT: '1',
+      DEMO: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: issuer,
+      LOG_LEVEL: 'warn',
+      ...extra,
+    };
+    const service = Child.spawn('tongban', [...nodeArgs, join(root, 'dist/src/main.js')], env);
+    children.push(service);
+    await service.ready(/tongban is running at/);
+    return { service, env, issuer };
+  };
+  try {
+    await fn({ dir, children, admin, database, startService });
   } finally {
     // Before the temporary directory goes: a service starting up may still be writing its keys there.
     for (const child of children) await child.stop();
@@ -160,14 +189,18 @@ export async function benchOidc(serverUrl: string): Promise<void> {
   }
 }
 
-function errorsNote(result: LoadResult): string | undefined {
+export function errorsNote(result: LoadResult): string | undefined {
   return result.errors ? `${result.errors} errors (first: ${result.firstError?.slice(0, 120)}) ` : undefined;
 }
 
 /** load(), plus the CPU time the server process spent per completed call, and what else ran. */
-async function measured(server: Child | undefined, fn: (worker: number) => Promise<void>): Promise<Measured> {
+export async function measured(
+  server: Child | undefined,
+  fn: (worker: number) => Promise<void>,
+  loadOptions: { concurrency: number; warmupMs: number; durationMs: number } = options(),
+): Promise<Measured> {
   const before = { server: server?.cpuSeconds() ?? 0, bench: process.cpuUsage(), machine: machineBusySeconds(), postgres: postgresSeconds(), at: performance.now() };
-  const result = await load(fn, options());
+  const result = await load(fn, loadOptions);
   const serverSeconds = (server?.cpuSeconds() ?? 0) - before.server;
   const bench = process.cpuUsage(before.bench);
   const benchSeconds = (bench.user + bench.system) / 1e6;
@@ -202,7 +235,7 @@ function postgresSeconds(): number {
 }
 
 /** A warning when something else on the machine competed with the measurement. */
-function otherLoadNote(result: Measured): string {
+export function otherLoadNote(result: Measured): string {
   return result.otherLoad > 0.05 ? ` ⚠ other processes took ${(result.otherLoad * 100).toFixed(0)}% of the machine meanwhile` : '';
 }
 
@@ -357,7 +390,7 @@ async function signIn(portal: Portal, who: Citizen, scope: string, extra: { prom
 }
 
 /** A child process (the service or the bare provider), its output, and its peak RSS. */
-class Child {
+export class Child {
   private text = '';
   private readonly exited: Promise<unknown>;
 
@@ -436,7 +469,7 @@ class Child {
   }
 }
 
-async function cli(args: string[], env: Record<string, string>): Promise<unknown> {
+export async function cli(args: string[], env: Record<string, string>): Promise<unknown> {
   const { DATABASE_URL: _omit, ...base } = process.env;
   const child = spawn(process.execPath, [join(root, 'bin/tongban.js'), '--json', ...args], { env: { ...base, ...env }, cwd: root });
   let stdout = '';
@@ -448,7 +481,7 @@ async function cli(args: string[], env: Record<string, string>): Promise<unknown
   return JSON.parse(stdout);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

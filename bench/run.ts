@@ -1,16 +1,21 @@
 import { benchIdentifiers } from './identifiers.js';
 import { figures } from './lib.js';
 import { benchOidc } from './oidc.js';
+import { benchPki } from './pki.js';
 import { benchRegistry } from './registry.js';
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run.
  *   BENCH_DATABASE_URL   PostgreSQL server to create scratch databases on (default: postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_CITIZENS       registry size (default 1,000,000)
- *   BENCH_ONLY           comma-separated sections to run (identifiers, registry, oidc)
+ *   BENCH_ONLY           comma-separated sections to run (identifiers, registry, oidc, pki)
  *   BENCH_OIDC_CONCURRENCY, BENCH_OIDC_POOL, BENCH_OIDC_WARMUP_MS, BENCH_OIDC_SECONDS
  *                        oidc section: requests in flight (16), the service's DB_POOL_SIZE (16),
  *                        warm-up (2000 ms) and measured seconds (4) per figure
+ *   BENCH_PKI_CONCURRENCY, BENCH_PKI_WARMUP_MS, BENCH_PKI_SECONDS, BENCH_PKI_CSRS, BENCH_PKI_POOL, BENCH_PKI_CPU_PROF
+ *                        pki section: requests in flight (16), warm-up (1500 ms) and measured seconds (4) per
+ *                        figure, CSRs made for the issuance load (4000), issued certificates the OCSP and
+ *                        verification loads cycle through (1000), a directory for the service's --cpu-prof profile
  *   --json               also print every figure as one JSON document at the end
  */
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -22,4 +27,5 @@ process.stdout.write(`tongban benchmark — node ${process.version}, ${new Date(
 if (wanted('identifiers')) benchIdentifiers();
 if (wanted('registry')) await benchRegistry(serverUrl, citizens);
 if (wanted('oidc')) await benchOidc(serverUrl);
+if (wanted('pki')) await benchPki(serverUrl);
 if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ figures }, null, 2) + '\n');

@@ -25,6 +25,7 @@ export async function createApp(config: AppConfig, logger: PinoLogger = createRo
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.set('etag', false); // API answers are not cached by clients; hashing every body costs time
   app.use(app.get(MetricsService).middleware());
   // form-action is left out of the CSP: a sign-in form's POST ends in a redirect to the portal,
   // which browsers would otherwise block.

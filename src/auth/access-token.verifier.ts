@@ -35,6 +35,7 @@ export interface PresentedToken {
 }
 
 const DPOP_MAX_AGE_SECONDS = 300;
+const VERIFIED_CACHE_ENTRIES = 10_000;
 export const DPOP_ALGORITHMS = ['ES256', 'PS256', 'RS256', 'EdDSA'];
 
 /**
@@ -52,6 +53,7 @@ export class AccessTokenVerifier {
   ) {}
 
   private lastReload = 0;
+  private readonly verified = new Map<string, { payload: JWTPayload; kid: string }>();
 
   private async reloadKeys(): Promise<boolean> {
     if (Date.now() - this.lastReload < 5000) return false;
@@ -60,27 +62,7 @@ export class AccessTokenVerifier {
   }
 
   async verify(presented: PresentedToken): Promise<VerifiedAccessToken> {
-    let kid: string | undefined;
-    try {
-      kid = decodeProtectedHeader(presented.token).kid;
-    } catch {
-      throw new TokenRejected('invalid_token', 'the access token is not a JWT');
-    }
-    let record = kid ? this.keys.usable('oidc').find((key) => key.kid === kid) : undefined;
-    // A kid we do not know yet may be a rotation made by another process: look once, at most every few seconds.
-    if (!record && kid && (await this.reloadKeys())) record = this.keys.usable('oidc').find((key) => key.kid === kid);
-    if (!record) throw new TokenRejected('invalid_token', 'the access token was not signed by this issuer');
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(presented.token, await this.keys.publicKey(record.kid), {
-        issuer: this.config.publicUrl,
-        audience: apiResource(this.config.publicUrl),
-        typ: 'at+jwt',
-        algorithms: ['ES256', 'RS256'],
-      }));
-    } catch (err) {
-      throw new TokenRejected('invalid_token', `the access token is not valid: ${(err as Error).message}`);
-    }
+    const payload = await this.checkSignature(presented.token);
     // A JWT access token cannot be revoked, but its client can be removed: then its tokens stop too.
     if (typeof payload.client_id !== 'string' || !(await this.clients.exists(payload.client_id))) {
       throw new TokenRejected('invalid_token', 'the client this access token was issued to is no longer registered');
@@ -96,6 +78,43 @@ export class AccessTokenVerifier {
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
       payload,
     };
+  }
+
+  /**
+   * The token's payload once its signature, issuer, audience, type and expiry hold. A token seen
+   * before is not verified again while it lives and its key is still published: the JWT cannot
+   * change, and what can (its client, a DPoP proof) is checked on every call.
+   */
+  private async checkSignature(token: string): Promise<JWTPayload> {
+    const known = this.verified.get(token);
+    if (known && typeof known.payload.exp === 'number' && known.payload.exp * 1000 > Date.now() && this.keys.usable('oidc').some((key) => key.kid === known.kid)) {
+      return known.payload;
+    }
+    this.verified.delete(token);
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      throw new TokenRejected('invalid_token', 'the access token is not a JWT');
+    }
+    let record = kid ? this.keys.usable('oidc').find((key) => key.kid === kid) : undefined;
+    // A kid we do not know yet may be a rotation made by another process: look once, at most every few seconds.
+    if (!record && kid && (await this.reloadKeys())) record = this.keys.usable('oidc').find((key) => key.kid === kid);
+    if (!record) throw new TokenRejected('invalid_token', 'the access token was not signed by this issuer');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, await this.keys.publicKey(record.kid), {
+        issuer: this.config.publicUrl,
+        audience: apiResource(this.config.publicUrl),
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+      }));
+    } catch (err) {
+      throw new TokenRejected('invalid_token', `the access token is not valid: ${(err as Error).message}`);
+    }
+    if (this.verified.size >= VERIFIED_CACHE_ENTRIES) this.verified.clear();
+    this.verified.set(token, { payload, kid: record.kid });
+    return payload;
   }
 
   /** RFC 9449 §4.3 and §7: proof signed by the bound key, for this request and this token, used once. */

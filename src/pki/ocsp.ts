@@ -157,17 +157,24 @@ export class OcspResponder {
       if (hit && hit.expires > Date.now()) return hit.der;
     }
     let answer: Buffer;
+    let complete: boolean;
     try {
-      answer = await this.answer(parsed, now);
+      ({ der: answer, complete } = await this.answer(parsed, now));
     } catch (err) {
       this.onError(err);
       return isUnavailable(err) ? OCSP_TRY_LATER : OCSP_INTERNAL_ERROR;
     }
-    if (cacheKey) {
+    // An answer saying `unknown` is not kept: the serial may be issued a moment later.
+    if (cacheKey && complete) {
       if (this.cache.size >= OCSP_CACHE_ENTRIES) this.cache.clear();
       this.cache.set(cacheKey, { der: answer, expires: Date.now() + OCSP_CACHE_MS });
     }
     return answer;
+  }
+
+  /** After issuing a certificate: its serial may be remembered as unknown (cached answers never say unknown). */
+  forgetSerial(serial: string): void {
+    this.statuses.forgetSerials([serial]);
   }
 
   /** Drops cached answers (after a revocation in this process). */
@@ -176,15 +183,17 @@ export class OcspResponder {
     this.statuses.forget();
   }
 
-  private async answer(request: OcspRequestInfo, now: Date): Promise<Buffer> {
+  private async answer(request: OcspRequestInfo, now: Date): Promise<{ der: Buffer; complete: boolean }> {
     const issuer = this.context();
     const ours = request.certIds.map((id) => issuer.ids.has(`${id.hashAlgorithm}:${id.nameHash.toString('hex')}:${id.keyHash.toString('hex')}`));
     const serials = request.certIds.filter((_, index) => ours[index]).map((id) => id.serial);
     const statuses = serials.length ? await this.statuses.get(serials) : new Map<string, SerialStatus>();
     const thisUpdate = generalizedTime(now);
     const nextUpdate = explicit(0, generalizedTime(new Date(now.getTime() + OCSP_VALIDITY_MS)));
+    let complete = true;
     const responses = request.certIds.map((id, index) => {
       const status = ours[index] ? statuses.get(id.serial) : undefined;
+      if (!status) complete = false;
       return sequence(id.raw, certStatus(status), thisUpdate, nextUpdate);
     });
     const responseData = sequence(
@@ -195,7 +204,7 @@ export class OcspResponder {
     );
     const signature = await this.keys.signWith(issuer.ca.kid, responseData, 'der');
     const basic = sequence(responseData, ECDSA_SHA256_DER, bitString(signature), issuer.certs);
-    return sequence(enumerated(0), explicit(0, sequence(oid(OID.ocspBasic), octetString(basic))));
+    return { der: sequence(enumerated(0), explicit(0, sequence(oid(OID.ocspBasic), octetString(basic)))), complete };
   }
 
   private context(): IssuerContext {

@@ -157,9 +157,10 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
   async issueFromCsr(csr: string | Uint8Array, options: IssueOptions): Promise<IssuedCertificate> {
     await this.ensureReady();
     const issued = await this.issuer.issueFromCsr(csr, options);
-    // Its serial may be remembered as unknown.
-    this.ocspResponder.forget();
-    this.verifierStatuses.forget();
+    // Its serial may be remembered as unknown: that serial only (forgetting everything would
+    // empty the OCSP and verification caches at every issuance).
+    this.ocspResponder.forgetSerial(issued.serial);
+    this.verifierStatuses.forgetSerials([issued.serial]);
     return issued;
   }
 

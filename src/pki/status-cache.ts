@@ -57,6 +57,16 @@ export class StatusCache {
     return found;
   }
 
+  /** Drops what is remembered of these serials (e.g. one just issued, remembered as unknown). */
+  forgetSerials(serials: string[]): void {
+    const issuer = this.issuerKid();
+    const prefix = issuer ? `${issuer}:` : '';
+    for (const serial of serials) this.entries.delete(prefix + serial);
+    // A query running now may have read them as unknown: its rows are used, not kept; none is joined.
+    this.epoch++;
+    this.pending.clear();
+  }
+
   forget(): void {
     this.epoch++;
     this.entries.clear();
