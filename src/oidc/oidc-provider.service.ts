@@ -51,6 +51,9 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onModuleInit(): Promise<void> {
+    // oidc-provider's SSRF protection wraps Node's global fetch dispatcher, which Node creates on
+    // the first fetch; without one it sends requests to portals unprotected. Create it now.
+    await fetch('data:,');
     await this.secrets.load();
     await this.clients.put(accountConsoleClient(this.config.publicUrl));
     await this.rebuild();

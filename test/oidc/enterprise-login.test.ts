@@ -157,13 +157,15 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
       subject: { uscc: ACME.uscc, organizationName: ACME.name, commonName: ACME.name },
       // The CA itself was made when the server started, so the licence cannot predate it: let it lapse instead.
       notBefore: new Date(),
-      notAfter: new Date(Date.now() + 1500),
+      notAfter: new Date(Date.now() + 2000),
     });
-    await new Promise((resolve) => setTimeout(resolve, 1600));
     await expiredWallet.storeLicence(ACME.uscc, { serial: lapsed.serial, certificate: lapsed.pem, chain: lapsed.chain, licence: '', enterprise: { uscc: ACME.uscc, name: ACME.name } });
-    // The wallet would rightly refuse to present it; it is made to sign as of a moment before expiry, so the server decides.
     const stale = (await openChallenge(new UserAgent(server.url), CHEN)).text;
-    await expect(expiredWallet.login(stale, { uscc: ACME.uscc, now: new Date(Date.now() - 1000) })).rejects.toMatchObject({ code: 'certificate_expired' });
+    while (Date.now() <= lapsed.notAfter.getTime() + 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    // The wallet would rightly refuse to present it: it is made to sign as of a moment while it was
+    // still valid, so that the server is the one deciding.
+    const whileValid = new Date(lapsed.notAfter.getTime() - 500);
+    await expect(expiredWallet.login(stale, { uscc: ACME.uscc, now: whileValid })).rejects.toMatchObject({ code: 'certificate_expired' });
 
     // A cancelled enterprise: the register's change revokes its licences at once.
     const cancelledWallet = await initWallet(join(walletDir, 'cancelled'), 'w'.repeat(12));
