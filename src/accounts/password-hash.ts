@@ -1,4 +1,5 @@
 import { hash, parseOptions, verify, type Algorithm, type Options } from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
 
 /**
  * argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane). `Algorithm` is a const enum the
@@ -11,15 +12,33 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const satisfies Options;
 
+/**
+ * At most one argon2 computation per CPU at a time: each holds 19 MiB, and more at once than
+ * there are cores only adds memory (and latency for all), not throughput.
+ */
+const slots = { free: Math.max(1, availableParallelism()), waiting: [] as Array<() => void> };
+
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (slots.free > 0) slots.free--;
+  else await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  }
+}
+
 /** NFC first, so the same password typed on different devices hashes the same. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password.normalize('NFC'), ARGON2_OPTIONS);
+  return withSlot(() => hash(password.normalize('NFC'), ARGON2_OPTIONS));
 }
 
 /** Runs on the libuv pool, not the event loop; a malformed stored hash verifies as false. */
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   try {
-    return await verify(stored, password.normalize('NFC'));
+    return await withSlot(() => verify(stored, password.normalize('NFC')));
   } catch {
     return false;
   }

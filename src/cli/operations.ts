@@ -4,7 +4,6 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DatabaseService } from '../database/database.service.js';
 import { KeyStore } from '../keys/keystore.service.js';
-import { ensureCaCertificates } from '../pki/ca.js';
 import { isKeyPurpose, KEY_PURPOSES, type KeyPurpose } from '../keys/key-types.js';
 import { readRecords, type ImportFormat } from '../registry/record-reader.js';
 import { CITIZEN_COLUMNS, ENTERPRISE_COLUMNS } from '../registry/registry-rows.js';
@@ -81,7 +80,9 @@ export const OPERATIONS: Record<string, Operation> = {
     async run(app) {
       const keys = app.get(KeyStore);
       const result = await keys.init();
-      // The CA's certificates live beside the keys and need no database (src/pki/ca.ts).
+      // The CA's certificates live beside the keys and need no database (src/pki/ca.ts); the X.509
+      // code is loaded only here.
+      const { ensureCaCertificates } = await import('../pki/ca.js');
       const { created: certificates } = await ensureCaCertificates(keys, app.get<AppConfig>(APP_CONFIG));
       return { ...result, certificates };
     },
@@ -164,6 +165,11 @@ export const OPERATIONS: Record<string, Operation> = {
 export function operationNeedsOidc(name: string, params: Record<string, unknown>): boolean {
   if (name === 'keys.rotate') return operationNeedsDatabase(name, params);
   return OPERATIONS[name]?.oidc ?? false;
+}
+
+/** Enterprise imports change enterprises' status, which the PKI follows (revocation, hold). */
+export function operationNeedsPki(name: string, params: Record<string, unknown>): boolean {
+  return name === 'registry.import' && params.register === 'enterprises';
 }
 
 export function operationNeedsDatabase(name: string, params: Record<string, unknown>): boolean {

@@ -7,7 +7,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { CliModule } from './cli.module.js';
 import { callOverControlSocket } from './control-client.js';
 import { serveOperations } from './control-server.js';
-import { OPERATIONS, OperationError, operationNeedsDatabase, operationNeedsOidc } from './operations.js';
+import { OPERATIONS, OperationError, operationNeedsDatabase, operationNeedsOidc, operationNeedsPki } from './operations.js';
 
 export interface RunOptions {
   input?: () => Readable;
@@ -36,7 +36,7 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
   const local = name.startsWith('keys.') ? { ...config, keysAutoInit: false } : config;
   let app;
   try {
-    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database, oidc: operationNeedsOidc(name, params), licences: operation.licences }), {
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database, oidc: operationNeedsOidc(name, params), licences: operation.licences, pki: operationNeedsPki(name, params) }), {
       logger: stderrLogger,
       abortOnError: false,
     });

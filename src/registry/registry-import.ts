@@ -25,7 +25,7 @@ export type RowOutcome = 'inserted' | 'updated' | 'unchanged';
 /** Which rows of a batch an upsert wrote (by position), and whether each was new. */
 type Written = Map<number, { inserted: boolean }>;
 
-const BATCH_SIZE = 1000;
+const BATCH_SIZE = 500;
 
 /**
  * Reads records, validates each, and upserts valid rows in batches of one statement each.
