@@ -10,7 +10,7 @@ import pg from 'pg';
 import { DEMO_PASSWORD } from '../src/accounts/demo-accounts.js';
 import { hashPassword, verifyPassword } from '../src/accounts/password-hash.js';
 import { DEMO_CITIZENS } from '../src/demo/demo-data.js';
-import { Browser, basicAuth, load, postForm, type LoadResult } from './http.js';
+import { Browser, basicAuth, load, postForm, send, type LoadResult } from './http.js';
 import { mb, record, section } from './lib.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -199,8 +199,13 @@ export async function measured(
   fn: (worker: number) => Promise<void>,
   loadOptions: { concurrency: number; warmupMs: number; durationMs: number } = options(),
 ): Promise<Measured> {
+  return withCpuAccounting(server, () => load(fn, loadOptions));
+}
+
+/** Runs a load and adds the CPU time per call of the service, PostgreSQL and this driver. */
+export async function withCpuAccounting(server: Child | undefined, run: () => Promise<LoadResult>): Promise<Measured> {
   const before = { server: server?.cpuSeconds() ?? 0, bench: process.cpuUsage(), machine: machineBusySeconds(), postgres: postgresSeconds(), at: performance.now() };
-  const result = await load(fn, loadOptions);
+  const result = await run();
   const serverSeconds = (server?.cpuSeconds() ?? 0) - before.server;
   const bench = process.cpuUsage(before.bench);
   const benchSeconds = (bench.user + bench.system) / 1e6;
@@ -264,8 +269,8 @@ async function tokenLoads(
   rssAfter.clientCredentials = rss();
 
   const userinfo = await measured(server, async (w) => {
-    const response = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessTokens[w % accessTokens.length]}` } });
-    const text = await response.text();
+    const response = await send(`${issuer}/me`, { headers: { authorization: `Bearer ${accessTokens[w % accessTokens.length]}` } });
+    const text = response.text();
     if (response.status !== 200) throw new Error(`GET /me: ${response.status} ${text.slice(0, 200)}`);
   });
   rssAfter.userinfo = rss();

@@ -316,11 +316,18 @@ export class ChainVerifier {
     const cached = this.parsed.get(key);
     if (cached) return cached;
     let entry: Parsed;
+    let openssl: X509Certificate;
     try {
       entry = { der, parts: parseCertificate(der) };
-      new X509Certificate(der); // OpenSSL's own parse: anything it refuses is not a certificate either
+      openssl = new X509Certificate(der); // OpenSSL's own parse: anything it refuses is not a certificate either
     } catch {
       throw new FormatFailure(index === 0 ? 'not a valid X.509 certificate' : `certificate ${index + 1} is not a valid X.509 certificate`);
+    }
+    try {
+      // OpenSSL has read the key already: half the cost of decoding the SPKI again (createPublicKey).
+      entry.publicKey = openssl.publicKey;
+    } catch {
+      /* a key type node:crypto cannot hold: publicKeyOf says so */
     }
     if (this.parsed.size >= CACHE_ENTRIES) this.parsed.delete(this.parsed.keys().next().value!);
     this.parsed.set(key, entry);
