@@ -13,6 +13,7 @@ import {
 } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { join } from 'node:path';
+import { nextIv } from './iv-source.js';
 import type { KeyBackend, SealedData } from './key-backend.js';
 import { KeyStoreError, isSymmetric, type KeyAlgorithm, type KeyPurpose, type KeyRecord, type KeyState } from './key-types.js';
 
@@ -128,7 +129,7 @@ export class FileKeyBackend implements KeyBackend {
 
   async encrypt(kid: string, plaintext: Buffer, aad: Buffer): Promise<SealedData> {
     const { encryption } = await this.symmetric(kid);
-    const iv = randomBytes(12);
+    const iv = nextIv();
     const cipher = createCipheriv('aes-256-gcm', encryption, iv);
     cipher.setAAD(aad);
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
