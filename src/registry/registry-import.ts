@@ -26,6 +26,16 @@ export type RowOutcome = 'inserted' | 'updated' | 'unchanged';
 type Written = Map<number, { inserted: boolean }>;
 
 const BATCH_SIZE = 500;
+/**
+ * Batches being written at once, on as many connections: while PostgreSQL writes one, it can write
+ * the next on another core instead of waiting for this process to prepare it.
+ */
+const BATCHES_IN_FLIGHT = 2;
+
+interface BatchInFlight {
+  keys: Set<string>;
+  done: Promise<void>;
+}
 
 /**
  * Reads records, validates each, and upserts valid rows in batches of one statement each.
@@ -34,7 +44,7 @@ const BATCH_SIZE = 500;
 abstract class BatchImport<Row> {
   private readonly summary: ImportSummary;
   private batch = new Map<string, { row: Row; line: number }>();
-  private inFlight: Promise<void> = Promise.resolve();
+  private inFlight: BatchInFlight[] = [];
 
   constructor(
     kind: ImportSummary['kind'],
@@ -64,38 +74,46 @@ abstract class BatchImport<Row> {
         continue;
       }
       const key = this.key(checked.row);
-      // One statement cannot upsert the same key twice: a repeated key closes the batch first.
+      // One statement cannot upsert the same key twice: a repeated key closes the batch first. A
+      // key still being written by a batch in flight waits for it, so the later line wins.
       if (this.batch.has(key)) await this.flush();
+      for (const batch of this.inFlight) if (batch.keys.has(key)) await batch.done;
       this.batch.set(key, { row: checked.row, line: record.line });
       if (this.batch.size >= BATCH_SIZE) await this.flush();
     }
     await this.flush();
-    await this.inFlight;
+    while (this.inFlight.length) await this.inFlight.shift()!.done;
     this.summary.durationMs = Math.round(performance.now() - started);
     return { ...this.summary };
   }
 
   /**
    * Encrypts the batch, then sends it and returns while it is written, so the next batch is read,
-   * checked and encrypted meanwhile. At most one batch is in flight: memory stays bounded and rows
-   * land in file order.
+   * checked and encrypted meanwhile. At most BATCHES_IN_FLIGHT batches are in flight, so memory
+   * stays bounded; batches in flight never share a key, so each row ends as its last line says.
+   * A failed batch stops the import at the next flush (its error is thrown there).
    */
   private async flush(): Promise<void> {
     if (!this.batch.size) return;
+    const keys = new Set(this.batch.keys());
     const entries = [...this.batch.values()];
     this.batch = new Map();
     const rows = entries.map((entry) => entry.row);
     const sealed = await Promise.all(rows.map((row) => this.vault.protect(this.citizenId(row))));
-    await this.inFlight;
-    this.inFlight = this.upsert(rows, sealed).then((written) => {
-      entries.forEach((entry, index) => {
-        const write = written.get(index);
-        const outcome: RowOutcome = !write ? 'unchanged' : write.inserted ? 'inserted' : 'updated';
-        this.summary[outcome]++;
-        this.options.onAccepted?.({ line: entry.line, outcome });
-      });
-    });
-    this.inFlight.catch(() => {}); // observed by the next flush; this only keeps Node from calling it unhandled
+    while (this.inFlight.length >= BATCHES_IN_FLIGHT) await this.inFlight.shift()!.done;
+    const batch: BatchInFlight = {
+      keys,
+      done: this.upsert(rows, sealed).then((written) => {
+        entries.forEach((entry, index) => {
+          const write = written.get(index);
+          const outcome: RowOutcome = !write ? 'unchanged' : write.inserted ? 'inserted' : 'updated';
+          this.summary[outcome]++;
+          this.options.onAccepted?.({ line: entry.line, outcome });
+        });
+      }),
+    };
+    batch.done.catch(() => {}); // observed by a later flush; this only keeps Node from calling it unhandled
+    this.inFlight.push(batch);
   }
 }
 

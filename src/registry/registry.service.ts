@@ -79,9 +79,12 @@ export class RegistryService implements OnModuleInit {
     const canonical = canonicalCitizenId(idNumber);
     if (!canonical) return null;
     const indexes = await this.vault.blindIndexes(canonical);
+    if (!indexes.length) return null;
+    // One parameter per data key (normally one): a plain index lookup for the planner.
     const rows = await this.dataSource.query(
-      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id_number_bidx IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) LIMIT 1`,
-      [indexes.map(hex)],
+      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens
+        WHERE id_number_bidx IN (${indexes.map((_, i) => `decode($${i + 1}, 'hex')`).join(', ')}) LIMIT 1`,
+      indexes.map(hex),
     );
     return rows[0] ? toCitizen(rows[0]) : null;
   }

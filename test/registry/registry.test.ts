@@ -161,4 +161,18 @@ describe(`registry on ${backend}`, () => {
     expect(summary).toMatchObject({ inserted: 1, updated: 1 });
     expect((await registry.findCitizenByIdNumber(id))?.status).toBe('deceased');
   });
+
+  it('keeps file order for a key repeated across batches written at the same time (the last line wins)', async () => {
+    const repeated = makeCitizenId({ region: '320102', birthDate: '1970-01-01', sequence: 999 });
+    const others = Array.from({ length: 499 }, (_, i) => `${makeCitizenId({ region: '320102', birthDate: '1971-01-01', sequence: i })},市民${i},active`);
+    // The last row of the first batch of 500, then the first (and only) row of the second: sent
+    // while the first is still being written, the second would reach the row first if let go.
+    const csv = ['id_number,name,status', ...others, `${repeated},第一,active`, `${repeated},第二,deceased`].join('\n');
+    for (let round = 0; round < 3; round++) {
+      await db.query(`DELETE FROM registry_citizens WHERE name LIKE '市民%' OR name IN ('第一', '第二')`);
+      const summary = await registry.importCitizens(citizenRecords(`${csv}\n`));
+      expect(summary).toMatchObject({ read: 501, rejected: 0, inserted: 500, updated: 1 });
+      expect(await registry.findCitizenByIdNumber(repeated)).toMatchObject({ name: '第二', status: 'deceased' });
+    }
+  });
 });
