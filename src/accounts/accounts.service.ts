@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared.js';
 import { ApiError } from '../common/api-error.js';
 import { returning } from '../database/returning.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -291,7 +292,8 @@ export class AccountsService implements OnModuleInit {
 
   private async row(accountId: string): Promise<AccountRow | null> {
     if (!UUID.test(accountId)) return null;
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM accounts_citizens WHERE id = $1`, [accountId]);
+    // On every token, userinfo and refresh: a prepared statement.
+    const rows = await preparedQuery<AccountRow>(this.dataSource, 'account_by_id', `SELECT ${COLUMNS} FROM accounts_citizens WHERE id = $1`, [accountId]);
     return rows[0] ?? null;
   }
 

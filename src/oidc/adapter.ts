@@ -1,5 +1,6 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared.js';
 import { returning } from '../database/returning.js';
 import type { ClientStore } from './client-store.js';
 
@@ -13,7 +14,9 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.kind === 'Client') throw new Error('clients are managed by tongban (CLI or /api/v1/clients), not by dynamic registration');
-      await dataSource.query(
+      await preparedQuery(
+        dataSource,
+        'oidc_payload_upsert',
         `INSERT INTO oidc_payloads (kind, id, payload, grant_id, uid, user_code, expires_at)
          VALUES ($1, $2, $3::jsonb, $4, $5, $6, CASE WHEN $7::int > 0 THEN now() + make_interval(secs => $7::int) END)
          ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
@@ -24,15 +27,15 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.kind === 'Client') return clients.metadataFor(id);
-      return this.one(`kind = $1 AND id = $2`, [this.kind, id]);
+      return this.one('oidc_payload_by_id', `kind = $1 AND id = $2`, [this.kind, id]);
     }
 
     findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return this.one(`kind = $1 AND uid = $2`, [this.kind, uid]);
+      return this.one('oidc_payload_by_uid', `kind = $1 AND uid = $2`, [this.kind, uid]);
     }
 
     findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return this.one(`kind = $1 AND user_code = $2`, [this.kind, userCode]);
+      return this.one('oidc_payload_by_user_code', `kind = $1 AND user_code = $2`, [this.kind, userCode]);
     }
 
     /**
@@ -41,20 +44,27 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
      * still unconsumed makes the second one fail.
      */
     async consume(id: string): Promise<void> {
-      const rows = await returning(dataSource, `UPDATE oidc_payloads SET consumed_at = now() WHERE kind = $1 AND id = $2 AND consumed_at IS NULL RETURNING 1`, [this.kind, id]);
+      const rows = await preparedQuery(
+        dataSource,
+        'oidc_payload_consume',
+        `UPDATE oidc_payloads SET consumed_at = now() WHERE kind = $1 AND id = $2 AND consumed_at IS NULL RETURNING 1`,
+        [this.kind, id],
+      );
       if (!rows.length) throw new errors.InvalidGrant(`${this.kind} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
-      await dataSource.query(`DELETE FROM oidc_payloads WHERE kind = $1 AND id = $2`, [this.kind, id]);
+      await preparedQuery(dataSource, 'oidc_payload_destroy', `DELETE FROM oidc_payloads WHERE kind = $1 AND id = $2`, [this.kind, id]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await dataSource.query(`DELETE FROM oidc_payloads WHERE grant_id = $1`, [grantId]);
+      await preparedQuery(dataSource, 'oidc_payload_revoke_grant', `DELETE FROM oidc_payloads WHERE grant_id = $1`, [grantId]);
     }
 
-    private async one(where: string, params: unknown[]): Promise<AdapterPayload | undefined> {
-      const rows: Array<{ payload: AdapterPayload; consumed: boolean }> = await dataSource.query(
+    private async one(name: string, where: string, params: unknown[]): Promise<AdapterPayload | undefined> {
+      const rows = await preparedQuery<{ payload: AdapterPayload; consumed: boolean }>(
+        dataSource,
+        name,
         `SELECT payload, consumed_at IS NOT NULL AS consumed FROM oidc_payloads
           WHERE ${where} AND (expires_at IS NULL OR expires_at > now())`,
         params,

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared.js';
 import { canonicalCitizenId } from '../identifiers/citizen-id.js';
 import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
 import { KeyStore } from '../keys/keystore.service.js';
@@ -91,10 +92,8 @@ export class RegistryService implements OnModuleInit {
 
   /** The canonical ID number of a registry citizen (for an `id_number` claim); null when there is no such row. */
   async findCitizenById(id: string): Promise<Citizen | null> {
-    const rows = await this.dataSource.query(
-      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id = $1`,
-      [id],
-    );
+    // On every token, userinfo and refresh (account claims): a prepared statement.
+    const rows = await preparedQuery<Record<string, string>>(this.dataSource, 'registry_citizen_by_id', `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id = $1`, [id]);
     return rows[0] ? toCitizen(rows[0]) : null;
   }
 
