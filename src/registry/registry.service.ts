@@ -82,7 +82,9 @@ export class RegistryService implements OnModuleInit {
     const indexes = await this.vault.blindIndexes(canonical);
     if (!indexes.length) return null;
     // One parameter per data key (normally one): a plain index lookup for the planner.
-    const rows = await this.dataSource.query(
+    const rows = await preparedQuery<Record<string, string>>(
+      this.dataSource,
+      `registry_citizen_by_bidx_${indexes.length}`,
       `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens
         WHERE id_number_bidx IN (${indexes.map((_, i) => `decode($${i + 1}, 'hex')`).join(', ')}) LIMIT 1`,
       indexes.map(hex),
