@@ -10,6 +10,7 @@ import { launchBrowser, newCitizenContext, screenshotOnFailure } from '../suppor
 import { registerService } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { backend } from '../support/test-env.js';
+import { scenarioSteps } from '../support/steps.js';
 
 /**
  * Enterprise sign-in with the electronic business licence (design §6) as the acting person sees
@@ -32,7 +33,6 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
   let walletRoot: string;
   let wallet: Wallet;
   let licence: StoredLicence;
-  let failedStep: string | undefined;
 
   beforeAll(async () => {
     server = await startTestServer({ DEMO: '1' });
@@ -54,23 +54,10 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
   });
 
   /** One step of the scenario; a failure takes a screenshot (OS temp dir) and stops the later steps. */
-  function step(name: string, body: () => Promise<void>): void {
-    it(name, async () => {
-      if (failedStep) throw new Error(`not run: the step "${failedStep}" failed`);
-      try {
-        await body();
-      } catch (err) {
-        failedStep = name;
-        const shot = await screenshotOnFailure(page, 'browser-enterprise');
-        const note = `browser at ${page?.url()}${shot ? `; screenshot: ${shot}` : ''}`;
-        if (err instanceof Error) {
-          err.message += `\n(${note})`;
-          if (err.stack) err.stack += `\n(${note})`;
-        }
-        throw err;
-      }
-    });
-  }
+  const step = scenarioSteps(async () => {
+    const shot = await screenshotOnFailure(page, 'browser-enterprise');
+    return `(browser at ${page?.url()}${shot ? `; screenshot: ${shot}` : ''})`;
+  });
 
   const portalA = () => `${server.url}/demo/portal-a`;
   const isPortalA = (url: URL) => url.origin === server.url && url.pathname === '/demo/portal-a';

@@ -3,6 +3,7 @@ import { DEMO_PASSWORD } from '../../src/accounts/demo-accounts.js';
 import { DEMO_CITIZENS } from '../../src/demo/demo-data.js';
 import { launchBrowser, newCitizenContext, screenshotOnFailure } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { scenarioSteps } from '../support/steps.js';
 
 /**
  * Single sign-on as a citizen sees it, in a real browser (Debian's Chromium through
@@ -26,7 +27,6 @@ describe('SSO in a browser: demo portals A and B', () => {
   /** Every document the main frame received, with whether its HTML holds a password field. */
   let landings: Array<Promise<Landing | undefined>> = [];
   let subAtA: string;
-  let failedStep: string | undefined;
 
   beforeAll(async () => {
     server = await startTestServer({ DEMO: '1' });
@@ -45,23 +45,10 @@ describe('SSO in a browser: demo portals A and B', () => {
   });
 
   /** One step of the scenario; a failure takes a screenshot (OS temp dir) and stops the later steps. */
-  function step(name: string, body: () => Promise<void>): void {
-    it(name, async () => {
-      if (failedStep) throw new Error(`not run: the step "${failedStep}" failed`);
-      try {
-        await body();
-      } catch (err) {
-        failedStep = name;
-        const shot = await screenshotOnFailure(page, 'browser-sso');
-        const note = `browser at ${page?.url()}${shot ? `; screenshot: ${shot}` : ''}`;
-        if (err instanceof Error) {
-          err.message += `\n(${note})`;
-          if (err.stack) err.stack += `\n(${note})`;
-        }
-        throw err;
-      }
-    });
-  }
+  const step = scenarioSteps(async () => {
+    const shot = await screenshotOnFailure(page, 'browser-sso');
+    return `(browser at ${page?.url()}${shot ? `; screenshot: ${shot}` : ''})`;
+  });
 
   const portalUrl = (slug: string) => `${server.url}/demo/${slug}`;
   const isPortalHome = (slug: string) => (url: URL) => url.origin === server.url && url.pathname === `/demo/${slug}`;

@@ -8,6 +8,7 @@ import { startServiceProcess, tongban, type Finished, type ServiceProcess } from
 import { freePort } from '../support/server.js';
 import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
 import { UserAgent, type Page } from '../support/user-agent.js';
+import { scenarioSteps } from '../support/steps.js';
 
 /**
  * The issue's "done when", as a new user would type it: the built service running on its own
@@ -36,7 +37,6 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
   let passphraseFile: string;
   let service: ServiceProcess | undefined;
   let url: string;
-  let failedStep: string | undefined;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -57,18 +57,7 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
   });
 
   /** One step of the walkthrough; once one fails, the later ones are not run (they build on it). */
-  function step(name: string, body: () => Promise<void>): void {
-    it(name, async () => {
-      if (failedStep) throw new Error(`not run: the step "${failedStep}" failed`);
-      try {
-        await body();
-      } catch (err) {
-        failedStep = name;
-        if (err instanceof Error && service) err.message += `\n--- service output (last 3000 characters) ---\n${service.output().slice(-3000)}`;
-        throw err;
-      }
-    });
-  }
+  const step = scenarioSteps(() => (service ? `--- service output (last 3000 characters) ---\n${service.output().slice(-3000)}` : undefined));
 
   /** `tongban …` in its own process, with the service's configuration; HOME points away from the user's own wallet. */
   const cli = (args: string[]): Promise<Finished> => tongban(args, { ...t.env, HOME: root, TONGBAN_WALLET: '', TONGBAN_WALLET_PASSPHRASE: '' });
