@@ -11,7 +11,6 @@ import { HealthModule } from './health/health.module.js';
 import { IdentifiersModule } from './identifiers/identifiers.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { LicencesModule } from './licences/licences.module.js';
-import { httpLoggingOptions } from './logging/logging.js';
 import { ClientStoreModule } from './oidc/client-store.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { PkiModule } from './pki/pki.module.js';
@@ -26,7 +25,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ pinoHttp: httpLoggingOptions(logger) }),
+        // Nest's own log calls go to this logger; the request log is accessLogHook (app.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         DatabaseModule.forRoot({ role: 'service', migrate: true }),
         KeysModule,
         HealthModule,

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.js';
 import { serveOperations } from './cli/control-server.js';
 import { isEmbedded, type AppConfig } from './config/config.js';
@@ -7,7 +7,7 @@ import { DemoService } from './demo/demo.service.js';
 import { KeyStore } from './keys/keystore.service.js';
 
 /** Starts the service: HTTP on PORT, the control socket for the CLI, graceful shutdown on SIGTERM/SIGINT. */
-export async function startService(config: AppConfig): Promise<NestExpressApplication> {
+export async function startService(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await createApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -23,7 +23,7 @@ export async function startService(config: AppConfig): Promise<NestExpressApplic
   return app;
 }
 
-function banner(app: NestExpressApplication, config: AppConfig): string[] {
+function banner(app: NestFastifyApplication, config: AppConfig): string[] {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const database = isEmbedded(config)

@@ -10,7 +10,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../common/http.js';
 import { ApiError } from '../common/api-error.js';
 import { IsCitizenId } from '../identifiers/validators.js';
 import { AccountsService } from './accounts.service.js';
@@ -41,9 +42,9 @@ class RegisterRateGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const result = await this.ipWindows.hit(`register:${http.getRequest<Request>().ip ?? ''}`, REGISTER_LIMIT_PER_MINUTE);
+    const result = await this.ipWindows.hit(`register:${http.getRequest<HttpRequest>().ip ?? ''}`, REGISTER_LIMIT_PER_MINUTE);
     if (result.allowed) return true;
-    http.getResponse<Response>().setHeader('retry-after', String(result.retryAfterSeconds));
+    http.getResponse<FastifyReply>().header('retry-after', String(result.retryAfterSeconds));
     throw new ApiError(429, 'too_many_requests', 'too many registration attempts from this address; try again later');
   }
 }

@@ -13,7 +13,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../common/http.js';
 import { RequireScopes, citizenAccountOf } from '../auth/access-token.guard.js';
 import { IsCitizenId, IsUscc } from '../identifiers/validators.js';
 import { AGENT_MAX_YEARS, IsAgentExpiry } from './agent-expiry.js';
@@ -98,16 +99,16 @@ export class AgentsController {
   @ApiOkResponse({ description: 'the person\'s standing grant, changed', schema: { example: EXAMPLE } })
   @ApiConflictResponse({ description: '`enterprise_not_active`, `agent_is_legal_representative`' })
   @ApiUnprocessableEntityResponse({ description: '`agent_has_no_account`, `agent_not_active`' })
-  async grant(@Param() { uscc }: EnterpriseParams, @Body() body: GrantAgentBody, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AgentView> {
+  async grant(@Param() { uscc }: EnterpriseParams, @Body() body: GrantAgentBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<AgentView> {
     const granted = await this.agents.grant(uscc, citizenAccountOf(req), { idNumber: body.id_number, role: body.role, expiresAt: body.expires_at });
-    res.status(granted.created ? 201 : 200);
+    res.code(granted.created ? 201 : 200);
     return view(granted);
   }
 
   @Get()
   @ApiOperation({ summary: 'The enterprise\'s agents (withdrawn ones left out; expired ones marked), with masked ID numbers' })
   @ApiOkResponse({ schema: { example: { agents: [EXAMPLE] } } })
-  async list(@Param() { uscc }: EnterpriseParams, @Req() req: Request): Promise<{ agents: AgentView[] }> {
+  async list(@Param() { uscc }: EnterpriseParams, @Req() req: HttpRequest): Promise<{ agents: AgentView[] }> {
     return { agents: (await this.agents.list(uscc, citizenAccountOf(req))).map(view) };
   }
 
@@ -115,7 +116,7 @@ export class AgentsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Withdraw an agent\'s grant, at once' })
   @ApiNoContentResponse({ description: 'withdrawn' })
-  async withdraw(@Param() { uscc, id }: AgentParams, @Req() req: Request): Promise<void> {
+  async withdraw(@Param() { uscc, id }: AgentParams, @Req() req: HttpRequest): Promise<void> {
     await this.agents.withdraw(uscc, id, citizenAccountOf(req));
   }
 }

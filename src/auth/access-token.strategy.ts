@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { HttpRequest } from '../common/http.js';
 import { Strategy } from 'passport-custom';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -16,7 +16,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-toke
     super();
   }
 
-  async validate(req: Request): Promise<VerifiedAccessToken> {
+  async validate(req: HttpRequest): Promise<VerifiedAccessToken> {
     const header = req.headers.authorization ?? '';
     const match = /^(Bearer|DPoP) ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
     if (!match) throw new TokenRejected('invalid_token', 'an access token is required (Authorization: Bearer <token>)');

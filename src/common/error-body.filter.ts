@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { maskCitizenIdsInText } from '../identifiers/citizen-id.js';
 import type { ErrorBody } from './api-error.js';
 
@@ -20,21 +20,24 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 /**
  * Shapes every error as `{ error, message, details? }`. Errors the code did not expect become a
- * plain 500 whose stack goes to the log, never to the client. Body-parser failures (bad JSON, too
- * large) reach here as HttpExceptions (Nest maps them) and keep their 4xx.
+ * plain 500 whose stack goes to the log, never to the client. Fastify's own refusals (bad JSON,
+ * a body too large, an unknown content type, an undecodable URL) keep their 4xx with fixed wording.
  */
 @Catch()
 export class ErrorBodyFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toBody(exception);
-    if (response.headersSent) return;
-    response.status(status).json(body);
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.code(status).send(body);
   }
 
   private toBody(exception: unknown): { status: number; body: ErrorBody } {
+    // Fastify's refusals arrive as they are, or wrapped by Nest's body parser in an HttpException.
+    const fromFastify = fastifyError(exception) ?? (exception instanceof HttpException ? fastifyError(exception.cause) : undefined);
+    if (fromFastify) return fromFastify;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // Express's own failures, mapped by Nest with the original error as the cause. Their
@@ -55,4 +58,20 @@ export class ErrorBodyFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'internal_error', message: 'an unexpected error occurred' } };
   }
+}
+
+/** Fastify's errors before a handler runs: their messages may quote the input, so they get fixed wording. */
+export function fastifyError(exception: unknown): { status: number; body: ErrorBody } | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { code, statusCode } = exception as Error & { code?: string; statusCode?: number };
+  if (code === 'FST_ERR_BAD_URL') return { status: 400, body: { error: 'malformed_url', message: 'the URL has an invalid percent-encoding' } };
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { error: 'payload_too_large', message: 'the request body is too large' } };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, body: { error: 'unsupported_media_type', message: 'the request body has a content type this service does not read' } };
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (exception instanceof SyntaxError && statusCode === 400)) {
+    return { status: 400, body: { error: 'malformed_json', message: 'the request body is not valid JSON' } };
+  }
+  if (code?.startsWith('FST_') && statusCode && statusCode >= 400 && statusCode < 500) {
+    return { status: statusCode, body: { error: CODE_BY_STATUS[statusCode] ?? `http_${statusCode}`, message: 'the request was refused' } };
+  }
+  return undefined;
 }

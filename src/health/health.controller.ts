@@ -1,6 +1,6 @@
 import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DatabaseService } from '../database/database.service.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import { MetricsService } from './metrics.service.js';
@@ -25,15 +25,15 @@ export class HealthController {
 
   /** Ready for traffic: database reachable, every key purpose loaded, not shutting down. */
   @Get('health/ready')
-  async ready(@Res() res: Response) {
+  async ready(@Res() res: FastifyReply) {
     const checks = {
       database: (await this.database.ping()) ? 'up' : 'down',
       keys: this.keys.complete ? 'up' : 'missing',
       shutdown: this.shutdown.draining ? 'draining' : 'no',
     };
     const ok = checks.database === 'up' && checks.keys === 'up' && !this.shutdown.draining;
-    if (ok) return res.status(200).json({ status: 'ok', checks });
-    return res.status(503).json({ error: 'not_ready', message: 'the service is not ready', details: checks });
+    if (ok) return res.code(200).send({ status: 'ok', checks });
+    return res.code(503).send({ error: 'not_ready', message: 'the service is not ready', details: checks });
   }
 
   @Get('metrics')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of this process: Node's defaults plus HTTP requests by route template. */
@@ -17,15 +17,18 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'tongban_' });
   }
 
-  /** Express middleware timing every request; the route label is the template, never the raw URL (it may hold an ID number). */
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction) => {
+  /**
+   * Fastify onRequest hook timing every request until its response is written (also those that
+   * oidc-provider and the OCSP responder write directly); the route label is the template, never
+   * the raw URL (it may hold an ID number).
+   */
+  hook() {
+    return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
       const end = this.requestDuration.startTimer();
-      res.on('finish', () => {
-        const route = req.route?.path ? `${req.baseUrl}${req.route.path as string}` : 'unmatched';
-        end({ method: req.method, route, status: String(res.statusCode) });
+      reply.raw.once('finish', () => {
+        end({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.raw.statusCode) });
       });
-      next();
+      done();
     };
   }
 }

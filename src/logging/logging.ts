@@ -1,7 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { Options } from 'pino-http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { LogLevel } from '../config/config.js';
 import { maskCitizenIdsInText } from '../identifiers/citizen-id.js';
 
@@ -23,20 +22,36 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
   );
 }
 
-export function httpLoggingOptions(logger: Logger): Options<IncomingMessage, ServerResponse> {
-  return {
-    logger,
-    genReqId: (req, res) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/health/ready' || req.url === '/metrics' },
-    serializers: {
-      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/**
+ * Fastify onRequest hook: gives every request an id (the caller's X-Request-Id when it is a
+ * plain token, else a UUID), echoes it in X-Request-Id, and logs one line when the response is
+ * done — info, warn for 4xx, error for 5xx or a connection closed before the answer. The URL
+ * is logged as received; the ID-number mask in createRootLogger rewrites it on the way out.
+ */
+export function accessLogHook(logger: Logger) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const incoming = request.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    reply.raw.setHeader('x-request-id', id);
+    if (!QUIET_PATHS.has(request.url)) {
+      const started = performance.now();
+      reply.raw.once('close', () => {
+        const { statusCode, writableFinished } = reply.raw;
+        const level = !writableFinished || statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+        if (!logger.isLevelEnabled(level)) return;
+        logger[level](
+          {
+            req: { id, method: request.method, url: request.url, remoteAddress: request.ip },
+            res: { statusCode },
+            responseTime: Math.round(performance.now() - started),
+          },
+          writableFinished ? 'request completed' : 'request aborted',
+        );
+      });
+    }
+    done();
   };
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../common/http.js';
 import { createHash, randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import { AccountsService } from '../accounts/accounts.service.js';
@@ -48,7 +49,7 @@ export class AccountConsoleController {
   ) {}
 
   @Get()
-  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const session = await this.session(req, res);
     if (!session) return this.signIn(res);
     const flash = FLASHES.find((f) => f === req.query.done);
@@ -57,12 +58,12 @@ export class AccountConsoleController {
 
   /** Where the first-party sign-in returns: the SSO session now exists, the code is not needed. */
   @Get('callback')
-  callback(@Res() res: Response): void {
-    res.redirect(303, '/account');
+  callback(@Res() res: FastifyReply): void {
+    res.redirect('/account', 303);
   }
 
   @Post('password')
-  async changePassword(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async changePassword(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
     const form = readForm(PasswordChangeForm, req.body);
@@ -77,11 +78,11 @@ export class AccountConsoleController {
       }
       throw err;
     }
-    res.redirect(303, '/account?done=password_changed');
+    res.redirect('/account?done=password_changed', 303);
   }
 
   @Post('totp/start')
-  async startTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async startTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
     const { secret, otpauthUri } = await this.accounts.startTotpEnrolment(session.accountId);
@@ -90,25 +91,25 @@ export class AccountConsoleController {
   }
 
   @Post('totp/confirm')
-  confirmTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+  confirmTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     return this.withCode(req, res, (accountId, code) => this.accounts.confirmTotpEnrolment(accountId, code), 'totp_enabled');
   }
 
   @Post('totp/disable')
-  disableTotp(@Req() req: Request, @Res() res: Response): Promise<void> {
+  disableTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     return this.withCode(req, res, (accountId, code) => this.accounts.disableTotp(accountId, code), 'totp_disabled');
   }
 
   @Post('consents/:clientId/withdraw')
-  async withdraw(@Req() req: Request, @Res() res: Response, @Param('clientId') clientId: string): Promise<void> {
+  async withdraw(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
     await this.consents.withdraw(session.accountId, clientId.slice(0, 100));
-    res.redirect(303, '/account?done=consent_withdrawn');
+    res.redirect('/account?done=consent_withdrawn', 303);
   }
 
   /** A form whose one field is a one-time code: run the action, or show why the code was not taken. */
-  private async withCode(req: Request, res: Response, action: (accountId: string, code: string) => Promise<void>, done: Flash): Promise<void> {
+  private async withCode(req: HttpRequest, res: FastifyReply, action: (accountId: string, code: string) => Promise<void>, done: Flash): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
     const form = readForm(OtpForm, req.body);
@@ -119,19 +120,19 @@ export class AccountConsoleController {
       if (err instanceof ApiError) return this.render(req, res, session, 'invalid_code', 400);
       throw err;
     }
-    res.redirect(303, `/account?done=${done}`);
+    res.redirect(`/account?done=${done}`, 303);
   }
 
-  private async session(req: Request, res: Response): Promise<{ accountId: string; uid: string } | undefined> {
+  private async session(req: HttpRequest, res: FastifyReply): Promise<{ accountId: string; uid: string } | undefined> {
     const { provider } = this.oidc;
-    const session = await provider.Session.get(provider.createContext(req, res));
+    const session = await provider.Session.get(provider.createContext(req.raw, res.raw));
     // In an enterprise session the account page is still the acting person's own.
     const accountId = session.accountId ? (parseEnterpriseAccountId(session.accountId)?.personAccountId ?? session.accountId) : undefined;
     return accountId ? { accountId, uid: session.uid } : undefined;
   }
 
   /** The session of a POST, with its CSRF token checked; answers 401/403 itself otherwise. */
-  private async authorised(req: Request, res: Response): Promise<{ accountId: string; uid: string } | undefined> {
+  private async authorised(req: HttpRequest, res: FastifyReply): Promise<{ accountId: string; uid: string } | undefined> {
     const session = await this.session(req, res);
     if (!session) {
       this.signIn(res);
@@ -146,7 +147,7 @@ export class AccountConsoleController {
   }
 
   /** Starts a sign-in through the first-party client; the OP brings the browser back to /account/callback. */
-  private signIn(res: Response): void {
+  private signIn(res: FastifyReply): void {
     const verifier = randomBytes(32).toString('base64url');
     const url = new URL('/auth', this.config.publicUrl);
     url.search = new URLSearchParams({
@@ -158,12 +159,12 @@ export class AccountConsoleController {
       code_challenge_method: 'S256',
       state: randomBytes(16).toString('base64url'),
     }).toString();
-    res.redirect(303, url.pathname + url.search);
+    res.redirect(url.pathname + url.search, 303);
   }
 
   private async render(
-    req: Request,
-    res: Response,
+    req: HttpRequest,
+    res: FastifyReply,
     session: { accountId: string; uid: string },
     flash?: Flash,
     status = 200,

@@ -1,6 +1,7 @@
 import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../common/http.js';
 import { errors as oidcErrors, type InteractionResults } from 'oidc-provider';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { LOA_ACR, requiredLoa } from './assurance.js';
@@ -53,12 +54,12 @@ export class InteractionsController {
   ) {}
 
   @Get()
-  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details) return;
     const { prompt } = details;
     if (prompt.name === 'login') {
-      if ((await this.requiredLevel(details)) >= 3) return res.redirect(303, this.urls(details).enterprise);
+      if ((await this.requiredLevel(details)) >= 3) return res.redirect(this.urls(details).enterprise, 303);
       const stepUp = prompt.reasons.includes('loa_step_up') && details.session?.accountId;
       if (stepUp) return this.askForCode(req, res, details, details.session!.accountId!, 0);
       return this.renderLogin(req, res, details);
@@ -68,7 +69,7 @@ export class InteractionsController {
   }
 
   @Post('login')
-  async login(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async login(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details || !this.checkCsrf(req, res, details, () => this.renderLogin(req, res, details, 'csrf', 403))) return;
     if (details.prompt.name !== 'login') return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
@@ -78,7 +79,7 @@ export class InteractionsController {
     const outcome = await this.accounts.authenticate({ idNumber: form.id_number.trim(), password: form.password, ip: req.ip ?? 'unknown' });
     if (!outcome.ok) {
       const status = outcome.reason === 'rate_limited' ? 429 : outcome.reason === 'locked' ? 423 : 401;
-      if (outcome.retryAfterSeconds) res.setHeader('retry-after', String(outcome.retryAfterSeconds));
+      if (outcome.retryAfterSeconds) res.header('retry-after', String(outcome.retryAfterSeconds));
       return this.renderLogin(req, res, details, outcome.reason, status, outcome.retryAfterSeconds);
     }
     const account = outcome.account;
@@ -86,7 +87,7 @@ export class InteractionsController {
     if (required >= 3 || req.query.enterprise === '1') {
       // Enterprise sign-in, step 1 done: the person is known; the licence comes next.
       await this.remember(details, { accountId: account.id, failures: 0, enterprise: true });
-      return res.redirect(303, this.urls(details).enterprise);
+      return res.redirect(this.urls(details).enterprise, 303);
     }
     if (required >= 2) {
       if (!account.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
@@ -96,7 +97,7 @@ export class InteractionsController {
   }
 
   @Post('otp')
-  async otp(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async otp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details) return;
     const pending = (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
@@ -113,7 +114,7 @@ export class InteractionsController {
   }
 
   @Post('confirm')
-  async confirm(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async confirm(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details || !this.checkCsrf(req, res, details, () => this.renderConsent(req, res, details, 403))) return;
     if (details.prompt.name !== 'consent' || !details.session?.accountId) {
@@ -143,7 +144,7 @@ export class InteractionsController {
    * enterprise as the subject.
    */
   @Get('enterprise')
-  async enterprise(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async enterprise(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details) return;
     if (details.prompt.name !== 'login') return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
@@ -184,16 +185,16 @@ export class InteractionsController {
   }
 
   @Post('abort')
-  async abort(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async abort(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details || !this.checkCsrf(req, res, details, () => this.renderError(req, res, 403, t(pageLanguage(req), 'error.csrf'), 'invalid_request'))) return;
     await this.finish(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' });
   }
 
   /** The interaction of this browser for this URL, or an error page when it is gone or foreign. */
-  private async details(req: Request, res: Response): Promise<Details | undefined> {
+  private async details(req: HttpRequest, res: FastifyReply): Promise<Details | undefined> {
     try {
-      const details = await this.oidc.provider.interactionDetails(req, res);
+      const details = await this.oidc.provider.interactionDetails(req.raw, res.raw);
       if (details.uid === req.params.uid) return details;
     } catch (err) {
       if (!(err instanceof oidcErrors.SessionNotFound)) throw err;
@@ -202,9 +203,9 @@ export class InteractionsController {
     return undefined;
   }
 
-  private checkCsrf(req: Request, res: Response, details: Details, onFailure: () => void): boolean {
+  private checkCsrf(req: HttpRequest, res: FastifyReply, details: Details, onFailure: () => void): boolean {
     if (this.csrf.check(`interaction:${details.uid}`, (req.body as { csrf?: unknown } | undefined)?.csrf)) return true;
-    this.logger.warn(`CSRF check failed on ${req.method} ${req.path}`);
+    this.logger.warn(`CSRF check failed on ${req.method} ${req.routeOptions.url}`);
     onFailure();
     return false;
   }
@@ -214,8 +215,8 @@ export class InteractionsController {
     return requiredLoa(details.params.acr_values, client?.['tongban_minimum_loa']);
   }
 
-  private async finish(req: Request, res: Response, result: InteractionResults, merge = false): Promise<void> {
-    await this.oidc.provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
+  private async finish(req: HttpRequest, res: FastifyReply, result: InteractionResults, merge = false): Promise<void> {
+    await this.oidc.provider.interactionFinished(req.raw, res.raw, result, { mergeWithLastSubmission: merge });
   }
 
   private async clientName(details: Details): Promise<string> {
@@ -237,7 +238,7 @@ export class InteractionsController {
     return true;
   }
 
-  private async renderLogin(req: Request, res: Response, details: Details, error?: 'invalid' | 'locked' | 'rate_limited' | 'csrf', status = 200, retryAfterSeconds?: number, enterprise = req.query.enterprise === '1') {
+  private async renderLogin(req: HttpRequest, res: FastifyReply, details: Details, error?: 'invalid' | 'locked' | 'rate_limited' | 'csrf', status = 200, retryAfterSeconds?: number, enterprise = req.query.enterprise === '1') {
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     const loa2Required = (await this.requiredLevel(details)) >= 2;
@@ -258,7 +259,7 @@ export class InteractionsController {
   }
 
   /** Records the password step in the interaction and shows the one-time-code page. */
-  private async askForCode(req: Request, res: Response, details: Details, accountId: string, failures: number, error?: 'invalid_code' | 'csrf', status = 200) {
+  private async askForCode(req: HttpRequest, res: FastifyReply, details: Details, accountId: string, failures: number, error?: 'invalid_code' | 'csrf', status = 200) {
     const account = await this.accounts.findById(accountId);
     if (!account?.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
     if (!(await this.remember(details, { accountId, failures }))) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
@@ -277,7 +278,7 @@ export class InteractionsController {
     );
   }
 
-  private async renderConsent(req: Request, res: Response, details: Details, status = 200) {
+  private async renderConsent(req: HttpRequest, res: FastifyReply, details: Details, status = 200) {
     const urls = this.urls(details);
     const client = await this.oidc.provider.Client.find(String(details.params.client_id));
     sendPage(req, res, status, (base) =>
@@ -293,7 +294,7 @@ export class InteractionsController {
     );
   }
 
-  private renderError(req: Request, res: Response, status: number, message: string, code: string) {
+  private renderError(req: HttpRequest, res: FastifyReply, status: number, message: string, code: string) {
     sendPage(req, res, status, (base) => errorPage({ ...base, message, code }));
   }
 }

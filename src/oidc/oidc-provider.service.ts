@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
 import { DataSource } from 'typeorm';
+import { mountRawRoutes } from '../common/raw-routes.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { KeyStore } from '../keys/keystore.service.js';
@@ -14,12 +16,9 @@ import { OidcSecrets } from './oidc-secrets.js';
 import { buildProviderConfiguration } from './provider-config.js';
 import { providerSigningKeys } from './signing-keys.js';
 
-/** Paths oidc-provider answers (design §5); everything else goes on to Nest's routes. */
-const PROVIDER_PATHS = ['/.well-known/', '/auth', '/token', '/me', '/jwks', '/session/end', '/request'];
-
-export function isProviderPath(path: string): boolean {
-  return PROVIDER_PATHS.some((prefix) => (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`)));
-}
+/** Paths oidc-provider answers (design §5), each with whatever follows it; everything else is Nest's. */
+const PROVIDER_PATHS = ['/auth', '/token', '/me', '/jwks', '/session/end', '/request'];
+const PROVIDER_ROUTES = ['/.well-known/*', ...PROVIDER_PATHS.flatMap((path) => [path, `${path}/*`])];
 
 /**
  * Holds the oidc-provider instance mounted at the issuer root. Its signing keys are fixed when it
@@ -30,7 +29,7 @@ export function isProviderPath(path: string): boolean {
 export class OidcProviderService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('oidc');
   private current!: Provider;
-  private handler!: (req: Request, res: Response) => void;
+  private handler!: (req: IncomingMessage, res: ServerResponse) => void;
   private cleanupTimer?: NodeJS.Timeout;
   private readonly publicUrl: URL;
 
@@ -81,20 +80,21 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
-  /** Express middleware that hands the provider's paths to oidc-provider. */
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction) => {
-      if (!isProviderPath(req.path)) return next();
-      // oidc-provider builds endpoint URLs from the request's host and protocol. They are pinned
-      // to PUBLIC_URL, so neither a Host header nor a replica reached directly can change what
-      // discovery advertises, and cookies are Secure whenever the public URL is https. The
-      // client address is Express's, which applies TRUST_PROXY's list of trusted peers.
-      req.headers['x-forwarded-host'] = this.publicUrl.host;
-      req.headers['x-forwarded-proto'] = this.publicUrl.protocol.slice(0, -1);
-      req.headers['x-forwarded-for'] = req.ip ?? req.socket.remoteAddress ?? '';
-      delete req.headers['x-forwarded-port'];
-      this.handler(req, res);
-    };
+  /** Routes the provider's paths to oidc-provider (see mountRawRoutes). */
+  mount(fastify: FastifyInstance): void {
+    mountRawRoutes(fastify, PROVIDER_ROUTES, (req, res, request) => this.handle(req, res, request));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse, request: FastifyRequest): void {
+    // oidc-provider builds endpoint URLs from the request's host and protocol. They are pinned
+    // to PUBLIC_URL, so neither a Host header nor a replica reached directly can change what
+    // discovery advertises, and cookies are Secure whenever the public URL is https. The
+    // client address is Fastify's, which applies TRUST_PROXY's list of trusted peers.
+    req.headers['x-forwarded-host'] = this.publicUrl.host;
+    req.headers['x-forwarded-proto'] = this.publicUrl.protocol.slice(0, -1);
+    req.headers['x-forwarded-for'] = request.ip;
+    delete req.headers['x-forwarded-port'];
+    this.handler(req, res);
   }
 
   private async rebuild(): Promise<void> {
@@ -112,6 +112,6 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     provider.proxy = true; // reads only the X-Forwarded-* values set by middleware() above
     provider.on('server_error', (_ctx, err) => this.logger.error(`oidc-provider: ${err.stack ?? err.message}`));
     this.current = provider;
-    this.handler = provider.callback() as unknown as (req: Request, res: Response) => void;
+    this.handler = provider.callback() as unknown as (req: IncomingMessage, res: ServerResponse) => void;
   }
 }

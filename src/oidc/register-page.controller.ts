@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../common/http.js';
 import { randomBytes } from 'node:crypto';
 import { IsString, Length } from 'class-validator';
 import { REGISTER_LIMIT_PER_MINUTE } from '../accounts/accounts.controller.js';
@@ -36,19 +37,19 @@ export class RegisterPageController {
   ) {}
 
   @Get()
-  show(@Req() req: Request, @Res() res: Response): void {
+  show(@Req() req: HttpRequest, @Res() res: FastifyReply): void {
     this.render(req, res, 200);
   }
 
   @Post()
-  async register(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async register(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const browser = this.browser(req, res);
     if (!this.csrf.check(`register:${browser}`, (req.body as { csrf?: unknown } | undefined)?.csrf)) {
       return this.render(req, res, 403, { key: 'error.csrf' });
     }
     const limit = await this.ipWindows.hit(`register:${req.ip ?? ''}`, REGISTER_LIMIT_PER_MINUTE);
     if (!limit.allowed) {
-      res.setHeader('retry-after', String(limit.retryAfterSeconds));
+      res.header('retry-after', String(limit.retryAfterSeconds));
       return this.render(req, res, 429, { key: 'register.error.rate_limited' });
     }
     const form = readForm(RegisterForm, req.body);
@@ -68,18 +69,18 @@ export class RegisterPageController {
       };
       return this.render(req, res, err.getStatus(), mapped[code] ?? { key: 'error.generic' }, name);
     }
-    res.redirect(303, '/account');
+    res.redirect('/account', 303);
   }
 
-  private browser(req: Request, res: Response): string {
-    const existing = (req as Request & { cookies?: Record<string, string> }).cookies?.[BROWSER_COOKIE];
+  private browser(req: HttpRequest, res: FastifyReply): string {
+    const existing = req.cookies?.[BROWSER_COOKIE];
     if (existing && /^[\w-]{20,60}$/.test(existing)) return existing;
     const created = randomBytes(24).toString('base64url');
-    res.cookie(BROWSER_COOKIE, created, { httpOnly: true, sameSite: 'lax', path: '/register' });
+    res.setCookie(BROWSER_COOKIE, created, { httpOnly: true, sameSite: 'lax', path: '/register' });
     return created;
   }
 
-  private render(req: Request, res: Response, status: number, error?: { key: string; field?: RegisterField }, name?: string): void {
+  private render(req: HttpRequest, res: FastifyReply, status: number, error?: { key: string; field?: RegisterField }, name?: string): void {
     const browser = this.browser(req, res);
     sendPage(req, res, status, (base) =>
       registerPage({

@@ -1,45 +1,38 @@
-import type { NextFunction, Request, Response } from 'express';
-import { raw } from 'express';
-import { OCSP_INTERNAL_ERROR, OCSP_MAX_REQUEST_BYTES } from './ocsp.js';
-
-const readBody = raw({ type: () => true, limit: OCSP_MAX_REQUEST_BYTES });
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { OCSP_INTERNAL_ERROR, OCSP_MALFORMED_REQUEST, OCSP_MAX_REQUEST_BYTES } from './ocsp.js';
 
 /**
- * The OCSP responder's HTTP side (RFC 6960 Appendix A), mounted as plain Express middleware at
- * /pki/ocsp:
- *   POST /pki/ocsp            body: the DER OCSPRequest (application/ocsp-request, at most 16 kB)
+ * The OCSP responder's HTTP side (RFC 6960 Appendix A):
+ *   POST /pki/ocsp            body: the DER OCSPRequest (any content type, at most 16 kB)
  *   GET  /pki/ocsp/{request}  the URL-encoded base64 of the DER OCSPRequest
  * Every answer is 200 application/ocsp-response; whatever is wrong with the request — a body too
  * large, a broken percent-encoding, bytes that are not an OCSPRequest — gets the OCSP
- * malformedRequest response, because OCSP clients read OCSP answers, not JSON errors. (Nest's
- * router would answer a broken percent-encoding with a JSON 400 before any handler ran, so this
- * sits in front of it; it also keeps the hot path short.)
+ * malformedRequest response, because OCSP clients read OCSP answers, not JSON errors. The routes
+ * live in their own Fastify scope, with a body parser and an error handler of their own.
  */
-export function ocspMiddleware(respond: (request: Buffer | undefined) => Promise<Buffer>) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const rest = req.path; // relative to /pki/ocsp
-    if (req.method === 'POST' && (rest === '/' || rest === '')) {
-      readBody(req, res, (err?: unknown) => {
-        const body = !err && Buffer.isBuffer(req.body) ? req.body : undefined;
-        void answer(res, respond(body));
-      });
-      return;
-    }
-    if (req.method === 'GET' && rest.length > 1) {
-      void answer(res, respond(requestFromUrl(req.originalUrl)));
-      return;
-    }
-    next();
-  };
+export function mountOcspRoutes(fastify: FastifyInstance, respond: (request: Buffer | undefined) => Promise<Buffer>): void {
+  void fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: OCSP_MAX_REQUEST_BYTES }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler((_error, _request, reply) => answer(reply, Promise.resolve(OCSP_MALFORMED_REQUEST)));
+    scope.post('/pki/ocsp', (request, reply) => answer(reply, respond(Buffer.isBuffer(request.body) ? request.body : undefined)));
+    scope.get('/pki/ocsp/*', (request, reply) => answer(reply, respond(requestFromUrl(request.url))));
+  });
 }
 
-async function answer(res: Response, pending: Promise<Buffer>): Promise<void> {
+/** Whether a URL the router could not decode is an OCSP GET (it gets malformedRequest, not a JSON 400). */
+export function isOcspGetUrl(url: string): boolean {
+  return url.startsWith('/pki/ocsp/');
+}
+
+/** Sends the OCSP malformedRequest answer. */
+export function answerMalformedOcsp(reply: FastifyReply): Promise<FastifyReply> {
+  return answer(reply, Promise.resolve(OCSP_MALFORMED_REQUEST));
+}
+
+async function answer(reply: FastifyReply, pending: Promise<Buffer>): Promise<FastifyReply> {
   const der = await pending.catch(() => OCSP_INTERNAL_ERROR);
-  res.statusCode = 200;
-  res.setHeader('content-type', 'application/ocsp-response');
-  res.setHeader('cache-control', 'no-cache');
-  res.setHeader('content-length', der.length);
-  res.end(der);
+  return reply.code(200).header('content-type', 'application/ocsp-response').header('cache-control', 'no-cache').send(der);
 }
 
 /** The DER request in the GET form's path, or undefined when it cannot be read. */

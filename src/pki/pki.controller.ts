@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error.js';
 import { KeyStoreError } from '../keys/key-types.js';
 import { PkiUnavailableError } from './ca.js';
@@ -14,22 +14,22 @@ export class PkiController {
 
   @Get('ca/:file')
   @ApiOperation({ summary: "The CA certificates: root.pem, issuing.pem (PEM) or root.cer, issuing.cer (DER)" })
-  async caCertificate(@Param('file') file: string, @Res() res: Response): Promise<void> {
+  async caCertificate(@Param('file') file: string, @Res() res: FastifyReply): Promise<void> {
     const match = /^(root|issuing)\.(pem|cer)$/.exec(file);
     if (!match) throw new ApiError(404, 'not_found', 'no such CA certificate: root.pem, issuing.pem, root.cer and issuing.cer exist');
     const certificate = await available(() => this.pki.caCertificate(match[1] as 'root' | 'issuing'));
-    res.setHeader('cache-control', 'public, max-age=3600');
+    res.header('cache-control', 'public, max-age=3600');
     if (match[2] === 'pem') res.type('application/x-pem-file').send(certificate.pem);
     else res.type('application/pkix-cert').send(certificate.der);
   }
 
   @Get('crl/:file')
   @ApiOperation({ summary: 'The CRLs (DER): root.crl (issuing CA certificates), issuing.crl (end-entity certificates)' })
-  async crl(@Param('file') file: string, @Res() res: Response): Promise<void> {
+  async crl(@Param('file') file: string, @Res() res: FastifyReply): Promise<void> {
     const match = /^(root|issuing)\.crl$/.exec(file);
     if (!match) throw new ApiError(404, 'not_found', 'no such CRL: root.crl and issuing.crl exist');
     const der = await available(() => this.pki.crl(match[1] as 'root' | 'issuing'));
-    res.setHeader('cache-control', 'no-cache');
+    res.header('cache-control', 'no-cache');
     res.type('application/pkix-crl').send(der);
   }
 }

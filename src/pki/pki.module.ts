@@ -1,7 +1,7 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RegistryModule } from '../registry/registry.module.js';
-import { ocspMiddleware } from './ocsp-http.js';
+import { mountOcspRoutes } from './ocsp-http.js';
 import { PkiController } from './pki.controller.js';
 import { PkiService } from './pki.service.js';
 
@@ -15,15 +15,15 @@ import { PkiService } from './pki.service.js';
   providers: [PkiService],
   exports: [PkiService],
 })
-export class PkiModule implements NestModule {
+export class PkiModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly pki: PkiService,
   ) {}
 
-  configure(_consumer: MiddlewareConsumer): void {
-    // Mounted on the Express app itself (a prefix, no route parameters): see ocsp-http.ts for why.
-    // configure() runs before the routes are registered, so this answers first.
-    this.adapterHost.httpAdapter?.use('/pki/ocsp', ocspMiddleware((request) => this.pki.ocsp(request)));
+  onModuleInit(): void {
+    // Fastify routes of their own (see ocsp-http.ts); the CLI's context has no HTTP adapter.
+    const fastify = this.adapterHost.httpAdapter?.getInstance();
+    if (fastify) mountOcspRoutes(fastify, (request) => this.pki.ocsp(request));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -15,7 +15,7 @@ export class VerifyRateLimiter {
   constructor(@InjectConfig() private readonly config: AppConfig) {}
 
   /** Takes `cost` tokens for the client or throws 429 (with a retry-after header) saying how long to wait. */
-  take(res: Response, clientId: string, cost = 1): void {
+  take(res: FastifyReply, clientId: string, cost = 1): void {
     const perMinute = this.config.verifyRateLimitPerMinute;
     if (perMinute === 0) return;
     const now = Date.now();
@@ -25,7 +25,7 @@ export class VerifyRateLimiter {
     if (bucket.tokens < cost) {
       this.buckets.set(clientId, bucket);
       const retryAfter = Math.ceil(((cost - bucket.tokens) / perMinute) * 60);
-      res.setHeader('retry-after', String(retryAfter));
+      res.header('retry-after', String(retryAfter));
       throw new ApiError(429, 'too_many_requests', `verification limit of ${perMinute} per minute reached for this client`, { retry_after: retryAfter });
     }
     bucket.tokens -= cost;

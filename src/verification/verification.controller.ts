@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length, ValidateNested } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../common/http.js';
 import { RequireScopes, accessTokenOf } from '../auth/access-token.guard.js';
 import { VerifyRateLimiter } from './rate-limiter.js';
 import type { ValidationReport } from './report.js';
@@ -49,7 +50,7 @@ export class VerificationController {
   @Post('certificate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify a certificate chain issued by tongban (format, signature, chain, validity, revocation)' })
-  certificate(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: CertificateRequest): Promise<ValidationReport> {
+  certificate(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: CertificateRequest): Promise<ValidationReport> {
     this.limiter.take(res, accessTokenOf(req).clientId);
     return this.verification.certificate(body.pem);
   }
@@ -57,7 +58,7 @@ export class VerificationController {
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify up to 100 items of any supported kind; one report per item, in order' })
-  async batch(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: BatchRequest): Promise<{ reports: ValidationReport[] }> {
+  async batch(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: BatchRequest): Promise<{ reports: ValidationReport[] }> {
     this.limiter.take(res, accessTokenOf(req).clientId, body.items.length);
     return { reports: await Promise.all(body.items.map((item) => this.verification.certificate(item.pem))) };
   }

@@ -1,12 +1,12 @@
 import './silent.js';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { createRootLogger } from '../../src/logging/logging.js';
 import { makeTestEnv, type TestEnv } from './test-env.js';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: ReturnType<typeof request>;
   env: TestEnv;
   /** Every log line the service wrote, as written (after masking). */
@@ -21,6 +21,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   const logger = createRootLogger(env.config.logLevel, { write: (line: string) => void logs.push(line) });
   const app = await createApp(env.config, logger);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return {
     app,
     http: request(app.getHttpServer()),

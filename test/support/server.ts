@@ -1,12 +1,12 @@
 import './silent.js';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { createRootLogger } from '../../src/logging/logging.js';
 import { makeTestEnv, type TestEnv } from './test-env.js';
 
 export interface TestServer {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   url: string;
   env: TestEnv;
   logs: string[];

@@ -1,6 +1,7 @@
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../../common/http.js';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { escapeHtml } from '../../oidc/pages/escape.js';
@@ -23,60 +24,60 @@ export class DemoPortalsController {
   ) {}
 
   @Get()
-  index(@Req() req: Request, @Res() res: Response): void {
+  index(@Req() req: HttpRequest, @Res() res: FastifyReply): void {
     const lang = pageLanguage(req);
     const links = DEMO_PORTALS.map((p) => `<li><a href="/demo/${p.slug}">${escapeHtml(p.title[lang])}</a></li>`).join('');
     send(res, 200, lang, lang === 'en' ? 'tongban demo portals' : '通办示范门户', '#333', `<ul>${links}</ul>`);
   }
 
   @Get(':slug')
-  async home(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string): Promise<void> {
+  async home(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
     const portal = this.portal(slug, res);
     if (!portal) return;
     const session = this.session(portal, req, res);
     // First visit in this browser session: ask the OP quietly whether the citizen is signed in already (SSO).
     if (!session.user && !session.triedSilent) {
       session.triedSilent = true;
-      return res.redirect(303, await portal.authorizationUrl(session, { silent: true }));
+      return res.redirect(await portal.authorizationUrl(session, { silent: true }), 303);
     }
     this.render(req, res, portal, session);
   }
 
   @Get(':slug/login')
-  async login(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string): Promise<void> {
+  async login(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
     const portal = this.portal(slug, res);
     if (!portal) return;
     const enterprise = req.query.acr === '3';
     const acr = req.query.acr === '2' ? 'urn:tongban:loa:2' : enterprise ? 'urn:tongban:loa:3' : undefined;
-    res.redirect(303, await portal.authorizationUrl(this.session(portal, req, res), { acr, enterprise }));
+    res.redirect(await portal.authorizationUrl(this.session(portal, req, res), { acr, enterprise }), 303);
   }
 
   @Get(':slug/callback')
-  async callback(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string): Promise<void> {
+  async callback(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
     const portal = this.portal(slug, res);
     if (!portal) return;
     const session = this.session(portal, req, res);
     try {
       const { error } = await portal.callback(session, new URL(req.originalUrl, this.config.publicUrl));
       // Signed in at tongban but not yet allowed this portal: ask for consent (no password needed).
-      if (error === 'consent_required' || error === 'interaction_required') return res.redirect(303, await portal.authorizationUrl(session));
+      if (error === 'consent_required' || error === 'interaction_required') return res.redirect(await portal.authorizationUrl(session), 303);
       if (error && !QUIET_ERRORS.has(error)) return this.render(req, res, portal, session, error);
     } catch (err) {
       this.logger.warn(`callback failed: ${(err as Error).message}`);
       return this.render(req, res, portal, session, (err as { error?: string }).error ?? 'callback_failed');
     }
-    res.redirect(303, portal.base);
+    res.redirect(portal.base, 303);
   }
 
   @Post(':slug/logout')
-  async logout(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string): Promise<void> {
+  async logout(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
     const portal = this.portal(slug, res);
     if (!portal) return;
-    res.redirect(303, await portal.logoutUrl(this.session(portal, req, res)));
+    res.redirect(await portal.logoutUrl(this.session(portal, req, res)), 303);
   }
 
   @Post(':slug/backchannel-logout')
-  async backchannelLogout(@Req() req: Request, @Res() res: Response, @Param('slug') slug: string): Promise<void> {
+  async backchannelLogout(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
     const portal = this.portal(slug, res);
     if (!portal) return;
     const token = (req.body as { logout_token?: unknown } | undefined)?.logout_token;
@@ -84,27 +85,27 @@ export class DemoPortalsController {
       if (typeof token !== 'string') throw new Error('no logout_token');
       const ended = await portal.backchannelLogout(token);
       this.logger.log(`${portal.definition.clientId}: back-channel logout ended ${ended} session(s)`);
-      res.status(200).setHeader('cache-control', 'no-store');
-      res.end();
+      res.code(200).header('cache-control', 'no-store');
+      res.send();
     } catch (err) {
-      res.status(400).json({ error: 'invalid_request', error_description: (err as Error).message });
+      res.code(400).send({ error: 'invalid_request', error_description: (err as Error).message });
     }
   }
 
-  private portal(slug: string, res: Response): DemoPortal | undefined {
+  private portal(slug: string, res: FastifyReply): DemoPortal | undefined {
     const portal = this.portals.portals.get(slug);
-    if (!portal) res.status(404).json({ error: 'not_found', message: `no demo portal ${slug}` });
+    if (!portal) res.code(404).send({ error: 'not_found', message: `no demo portal ${slug}` });
     return portal;
   }
 
-  private session(portal: DemoPortal, req: Request, res: Response): PortalSession {
+  private session(portal: DemoPortal, req: HttpRequest, res: FastifyReply): PortalSession {
     const cookie = `demo_${portal.definition.slug.replace(/-/g, '_')}`;
-    const session = portal.session((req as Request & { cookies?: Record<string, string> }).cookies?.[cookie]);
-    res.cookie(cookie, session.id, { httpOnly: true, sameSite: 'lax', path: portal.base });
+    const session = portal.session(req.cookies?.[cookie]);
+    res.setCookie(cookie, session.id, { httpOnly: true, sameSite: 'lax', path: portal.base });
     return session;
   }
 
-  private render(req: Request, res: Response, portal: DemoPortal, session: PortalSession, error?: string): void {
+  private render(req: HttpRequest, res: FastifyReply, portal: DemoPortal, session: PortalSession, error?: string): void {
     const lang = pageLanguage(req);
     const { definition } = portal;
     const other = DEMO_PORTALS.find((p) => p.slug !== definition.slug)!;
@@ -132,10 +133,10 @@ export class DemoPortalsController {
   }
 }
 
-function send(res: Response, status: number, lang: Lang, title: string, colour: string, body: string, base = '/demo'): void {
+function send(res: FastifyReply, status: number, lang: Lang, title: string, colour: string, body: string, base = '/demo'): void {
   const switchTo = lang === 'en' ? 'zh-CN' : 'en';
-  res.status(status).setHeader('cache-control', 'no-store');
-  res.type('html').send(`<!DOCTYPE html>
+  res.code(status).header('cache-control', 'no-store');
+  res.type('text/html; charset=utf-8').send(`<!DOCTYPE html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{margin:0;font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:#1d2733;background:#f4f6f9}
 header{background:${colour};color:#fff;padding:14px 24px;display:flex;justify-content:space-between;align-items:center}header a{color:#fff}

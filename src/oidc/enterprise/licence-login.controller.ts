@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { HttpRequest } from '../../common/http.js';
 import { IpWindows } from '../../accounts/ip-windows.js';
 import { ApiError } from '../../common/api-error.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -31,10 +32,10 @@ export class LicenceLoginController {
   @Post(':challengeId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Answer a sign-in challenge with a JWS (ES256, x5c = licence certificate chain) over { nonce, aud, uscc, iat }' })
-  async answer(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param() { challengeId }: ChallengeParam, @Body() { jws }: LicenceLoginAnswer) {
+  async answer(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Param() { challengeId }: ChallengeParam, @Body() { jws }: LicenceLoginAnswer) {
     const limit = await this.ipWindows.hit(`licence-login:${req.ip ?? ''}`, ANSWERS_PER_MINUTE);
     if (!limit.allowed) {
-      res.setHeader('retry-after', String(limit.retryAfterSeconds));
+      res.header('retry-after', String(limit.retryAfterSeconds));
       throw new ApiError(429, 'too_many_requests', 'too many sign-in answers from this address; try again later');
     }
     const result = await this.login.answer(challengeId, jws);
