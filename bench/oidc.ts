@@ -21,6 +21,8 @@ const CONCURRENCY = Number(process.env.BENCH_OIDC_CONCURRENCY ?? 16);
 const POOL = Number(process.env.BENCH_OIDC_POOL ?? 16);
 const WARMUP_MS = Number(process.env.BENCH_OIDC_WARMUP_MS ?? 2000);
 const DURATION_MS = Number(process.env.BENCH_OIDC_SECONDS ?? 4) * 1000;
+/** When set, the service runs under `node --cpu-prof` and writes its profile into this directory (BENCH_OIDC_CPU_PROF). */
+const CPU_PROF_DIR = process.env.BENCH_OIDC_CPU_PROF;
 
 /** The demo citizens with accounts (DEMO=1): four active ones, one password. */
 const CITIZENS = DEMO_CITIZENS.filter((c) => c.status === 'active').map((c) => ({ idNumber: c.id_number, password: DEMO_PASSWORD }));
@@ -67,7 +69,8 @@ export async function benchOidc(serverUrl: string): Promise<void> {
     const bare = await measureBare(scratch.children);
     const argon = await argon2Floor();
 
-    const { service, env, issuer } = await scratch.startService({ LOGIN_IP_LIMIT_PER_MINUTE: '0', DB_POOL_SIZE: String(POOL) });
+    const nodeArgs = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
+    const { service, env, issuer } = await scratch.startService({ LOGIN_IP_LIMIT_PER_MINUTE: '0', DB_POOL_SIZE: String(POOL) }, nodeArgs);
     const tongban = await measureTongban(issuer, env, service);
 
     const vs = (value: number) => ({ name: 'bare oidc-provider', value });

@@ -4,16 +4,49 @@ import { preparedQuery } from '../database/prepared.js';
 import { returning } from '../database/returning.js';
 import type { ClientStore } from './client-store.js';
 
+/** Models that name a grant: oidc-provider reads the grant right after reading one of them. */
+const GRANT_BEARING = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+/** How long a grant read together with a token waits for the Grant.find that follows it. */
+const PREFETCH_MS = 1_000;
+
+/**
+ * Grants read in the same statement as a token naming them (a join), for the Grant.find that
+ * oidc-provider makes next in the same request (refresh, code exchange, userinfo,
+ * introspection): one round trip to the database instead of two. An entry is taken once, or
+ * dropped after PREFETCH_MS; writing or deleting the grant drops it at once.
+ */
+class GrantPrefetch {
+  private readonly entries = new Map<string, { payload: AdapterPayload; at: number }>();
+
+  put(id: string, payload: AdapterPayload): void {
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(id, { payload, at: Date.now() });
+  }
+
+  take(id: string): AdapterPayload | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    this.entries.delete(id);
+    return Date.now() - entry.at <= PREFETCH_MS ? entry.payload : undefined;
+  }
+
+  forget(id: string): void {
+    this.entries.delete(id);
+  }
+}
+
 /**
  * oidc-provider's storage, in PostgreSQL/PGlite: one table for every model, keyed by (kind, id).
  * Clients are the exception: they live in `oidc_clients`, managed by the ClientStore.
  */
 export function createAdapterClass(dataSource: DataSource, clients: ClientStore) {
+  const prefetched = new GrantPrefetch();
   return class PostgresAdapter implements Adapter {
     constructor(private readonly kind: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.kind === 'Client') throw new Error('clients are managed by tongban (CLI or /api/v1/clients), not by dynamic registration');
+      if (this.kind === 'Grant') prefetched.forget(id);
       await preparedQuery(
         dataSource,
         'oidc_payload_upsert',
@@ -27,6 +60,8 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.kind === 'Client') return clients.metadataFor(id);
+      if (this.kind === 'Grant') return prefetched.take(id) ?? this.one('oidc_payload_by_id', `kind = $1 AND id = $2`, [this.kind, id]);
+      if (GRANT_BEARING.has(this.kind)) return this.withGrant(id);
       return this.one('oidc_payload_by_id', `kind = $1 AND id = $2`, [this.kind, id]);
     }
 
@@ -54,11 +89,30 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
     }
 
     async destroy(id: string): Promise<void> {
+      if (this.kind === 'Grant') prefetched.forget(id);
       await preparedQuery(dataSource, 'oidc_payload_destroy', `DELETE FROM oidc_payloads WHERE kind = $1 AND id = $2`, [this.kind, id]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      prefetched.forget(grantId);
       await preparedQuery(dataSource, 'oidc_payload_revoke_grant', `DELETE FROM oidc_payloads WHERE grant_id = $1`, [grantId]);
+    }
+
+    /** The token, and its grant (see GrantPrefetch) in the same statement. */
+    private async withGrant(id: string): Promise<AdapterPayload | undefined> {
+      const rows = await preparedQuery<{ payload: AdapterPayload; consumed: boolean; grant_payload: AdapterPayload | null }>(
+        dataSource,
+        'oidc_payload_with_grant',
+        `SELECT t.payload, t.consumed_at IS NOT NULL AS consumed, g.payload AS grant_payload
+           FROM oidc_payloads t
+           LEFT JOIN oidc_payloads g ON g.kind = 'Grant' AND g.id = t.grant_id AND (g.expires_at IS NULL OR g.expires_at > now())
+          WHERE t.kind = $1 AND t.id = $2 AND (t.expires_at IS NULL OR t.expires_at > now())`,
+        [this.kind, id],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      if (row.grant_payload && row.payload.grantId) prefetched.put(row.payload.grantId, row.grant_payload);
+      return row.consumed ? { ...row.payload, consumed: true } : row.payload;
     }
 
     private async one(name: string, where: string, params: unknown[]): Promise<AdapterPayload | undefined> {

@@ -44,6 +44,28 @@ describe(`oidc-provider storage on ${backend}`, () => {
     expect(await new Adapter('AccessToken').find('a2')).toMatchObject({ jti: 'a2' });
   });
 
+  it("reads a token's grant in the same statement, for the Grant.find that follows, once", async () => {
+    const grants = new Adapter('Grant');
+    const refreshTokens = new Adapter('RefreshToken');
+    await grants.upsert('g3', { jti: 'g3', accountId: 'acc', clientId: 'known' }, 60);
+    await refreshTokens.upsert('r3', { jti: 'r3', grantId: 'g3' }, 60);
+
+    // Read with the token: still the grant as the token's statement saw it, then gone from the prefetch.
+    expect(await refreshTokens.find('r3')).toMatchObject({ jti: 'r3' });
+    await db.query(`DELETE FROM oidc_payloads WHERE kind = 'Grant' AND id = 'g3'`);
+    expect(await grants.find('g3')).toMatchObject({ jti: 'g3', accountId: 'acc' });
+    expect(await grants.find('g3')).toBeUndefined();
+
+    // Writing or deleting the grant after the token was read: the database answers.
+    await grants.upsert('g3', { jti: 'g3', accountId: 'acc', clientId: 'known' }, 60);
+    await refreshTokens.find('r3');
+    await grants.upsert('g3', { jti: 'g3', accountId: 'acc', clientId: 'known', rev: 2 }, 60);
+    expect(await grants.find('g3')).toMatchObject({ rev: 2 });
+    await refreshTokens.find('r3');
+    await grants.destroy('g3');
+    expect(await grants.find('g3')).toBeUndefined();
+  });
+
   it('treats expired rows as gone at once, and deletes them after a grace period', async () => {
     await new Adapter('Interaction').upsert('i1', { jti: 'i1' }, 60);
     await db.query(`UPDATE oidc_payloads SET expires_at = now() - interval '1 second' WHERE id = 'i1'`);
