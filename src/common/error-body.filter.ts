@@ -40,8 +40,8 @@ export class ErrorBodyFilter implements ExceptionFilter {
     if (fromFastify) return fromFastify;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      // Express's own failures, mapped by Nest with the original error as the cause. Their
-      // messages quote the input, so they get fixed wording.
+      // Parser failures Nest wraps with the original error as the cause. Their messages quote
+      // the input, so they get fixed wording.
       if (exception.cause instanceof SyntaxError && status === 400) {
         return { status, body: { error: 'malformed_json', message: 'the request body is not valid JSON' } };
       }

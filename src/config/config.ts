@@ -16,7 +16,7 @@ export interface AppConfig {
   demo: boolean;
   logLevel: LogLevel;
   dbPoolSize: number;
-  /** Express "trust proxy" setting: false, true, a hop count or a list of addresses/CIDRs. */
+  /** Fastify's trustProxy (proxy-addr): false, true, a hop count or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
   shutdownTimeoutSeconds: number;
   /** Sign-in attempts per client IP per minute (0: no limit). */
