@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/prepared.js';
 import { returning } from '../database/returning.js';
 
 /** RFC 5280 §5.3.1 reason codes tongban uses (certificateHold is set by hold(), not by revoke()). */
@@ -135,11 +136,14 @@ export class CertificateStore {
     return rows.map(toRecord);
   }
 
-  /** The states of these serials (one query); with issuerKid, only certificates that key signed. */
+  /**
+   * The states of these serials (one query); with issuerKid, only certificates that key signed.
+   * A prepared statement: OCSP and verification ask for every certificate not in their cache.
+   */
   async statuses(serials: string[], issuerKid?: string): Promise<Map<string, SerialStatus>> {
-    const rows: Array<Record<string, unknown>> = issuerKid
-      ? await this.db.query(`SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[]) AND issuer_kid = $2`, [serials, issuerKid])
-      : await this.db.query(`SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[])`, [serials]);
+    const rows = issuerKid
+      ? await preparedQuery(this.db, 'pki_statuses_by_issuer', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[]) AND issuer_kid = $2`, [serials, issuerKid])
+      : await preparedQuery(this.db, 'pki_statuses', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[])`, [serials]);
     return new Map(rows.map((row) => [row.serial as string, toChange(row)]));
   }
 
