@@ -52,8 +52,8 @@ export async function createApp(config: AppConfig, logger: PinoLogger = createRo
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  fastify.addHook('onRequest', accessLogHook(logger));
-  fastify.addHook('onRequest', app.get(MetricsService).hook());
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onRequest', accessLogHook(logger, (method, route, status, seconds) => metrics.observe(method, route, status, seconds)));
   fastify.addHook('onRequest', securityHeaders);
   await app.register(fastifyCookie);
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_LIMIT });

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of this process: Node's defaults plus HTTP requests by route template. */
@@ -30,18 +29,8 @@ export class MetricsService {
     return series;
   }
 
-  /**
-   * Fastify onRequest hook timing every request until its response is written (also those that
-   * oidc-provider and the OCSP responder write directly); the route label is the template, never
-   * the raw URL (it may hold an ID number).
-   */
-  hook() {
-    return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-      const started = performance.now();
-      reply.raw.once('finish', () => {
-        this.series(request.method, request.routeOptions.url ?? 'unmatched', reply.raw.statusCode).observe((performance.now() - started) / 1000);
-      });
-      done();
-    };
+  /** One finished request (from the request log's hook, which times every request); the route is its template, never the raw URL (it may hold an ID number). */
+  observe(method: string, route: string, statusCode: number, seconds: number): void {
+    this.series(method, route, statusCode).observe(seconds);
   }
 }

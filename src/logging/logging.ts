@@ -25,33 +25,34 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
+/** Told of every finished request: its method, route template ('unmatched' when none), status and duration. */
+export type RequestObserver = (method: string, route: string, statusCode: number, seconds: number) => void;
+
 /**
  * Fastify onRequest hook: gives every request an id (the caller's X-Request-Id when it is a
- * plain token, else a UUID), echoes it in X-Request-Id, and logs one line when the response is
- * done — info, warn for 4xx, error for 5xx or a connection closed before the answer. The URL
- * is logged as received; the ID-number mask in createRootLogger rewrites it on the way out.
+ * plain token, else a UUID), echoes it in X-Request-Id, and when the response is done logs one
+ * line — info, warn for 4xx, error for 5xx or a connection closed before the answer — and tells
+ * `observe` (the metrics), from one listener per request. The URL is logged as received; the
+ * ID-number mask in createRootLogger rewrites it on the way out.
  */
-export function accessLogHook(logger: Logger) {
+export function accessLogHook(logger: Logger, observe: RequestObserver = () => undefined) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const incoming = request.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     reply.raw.setHeader('x-request-id', id);
-    if (!QUIET_PATHS.has(request.url)) {
-      const started = performance.now();
-      reply.raw.once('close', () => {
-        const { statusCode, writableFinished } = reply.raw;
-        const level = !writableFinished || statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
-        if (!logger.isLevelEnabled(level)) return;
-        logger[level](
-          {
-            req: { id, method: request.method, url: request.url, remoteAddress: request.ip },
-            res: { statusCode },
-            responseTime: Math.round(performance.now() - started),
-          },
-          writableFinished ? 'request completed' : 'request aborted',
-        );
-      });
-    }
+    const started = performance.now();
+    reply.raw.once('close', () => {
+      const { statusCode, writableFinished } = reply.raw;
+      const ms = performance.now() - started;
+      if (writableFinished) observe(request.method, request.routeOptions.url ?? 'unmatched', statusCode, ms / 1000);
+      if (QUIET_PATHS.has(request.url)) return;
+      const level = !writableFinished || statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        { req: { id, method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode }, responseTime: Math.round(ms) },
+        writableFinished ? 'request completed' : 'request aborted',
+      );
+    });
     done();
   };
 }

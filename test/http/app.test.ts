@@ -78,6 +78,34 @@ describe(`HTTP service on ${backend}`, () => {
       expect(res.text).not.toContain('11010519491231002X');
     });
 
+    it('sends security headers: the browser set on pages and OpenID endpoints, the API set on API answers', async () => {
+      const page = await t.http.get('/register').expect(200);
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(page.headers['content-security-policy']).not.toContain('form-action'); // sign-in forms end in a redirect to the portal
+      expect(page.headers).toMatchObject({ 'x-frame-options': 'SAMEORIGIN', 'x-content-type-options': 'nosniff', 'cross-origin-opener-policy': 'same-origin' });
+      const discovery = await t.http.get('/.well-known/openid-configuration').expect(200); // written by oidc-provider itself
+      expect(discovery.headers['content-security-policy']).toContain("default-src 'self'");
+      for (const path of ['/api/v1/identifiers/uscc/91350100M000100Y43', '/api/v1/no-such-route', '/pki/ca/root.pem']) {
+        const api = await t.http.get(path);
+        expect(api.headers).toMatchObject({
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+          'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        });
+        expect(api.headers['cross-origin-opener-policy']).toBeUndefined();
+      }
+    });
+
+    it('gives every request an id, echoing a well-formed X-Request-Id and replacing any other', async () => {
+      const echoed = await t.http.get('/health/live').set('x-request-id', 'portal-a.7f3c-01').expect(200);
+      expect(echoed.headers['x-request-id']).toBe('portal-a.7f3c-01');
+      const replaced = await t.http.get('/health/live').set('x-request-id', 'bad id with spaces').expect(200);
+      expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const fresh = await t.http.get('/health/live').expect(200);
+      expect(fresh.headers['x-request-id']).not.toBe(replaced.headers['x-request-id']);
+    });
+
     it('logs JSON lines with ID numbers masked', async () => {
       await t.http.get('/api/v1/identifiers/citizen-id/11010519491231002X').expect(200);
       await new Promise((resolve) => setImmediate(resolve));
