@@ -43,7 +43,8 @@ export interface ChainVerification {
   validationTime: string;
 }
 
-export type StatusLookup = (serials: string[]) => Promise<Map<string, SerialStatus>>;
+/** Revocation states by serial: a Map at once when they are at hand (a cache), else a promise. */
+export type StatusLookup = (serials: string[]) => Map<string, SerialStatus> | Promise<Map<string, SerialStatus>>;
 
 /** At most this many certificates per call, each at most this large. */
 const MAX_CERTIFICATES = 10;
@@ -61,6 +62,8 @@ interface Parsed {
   verdict?: { caVersion: number; issuer: CaCertificate | null; signatureOk: boolean };
   /** Signatures of this certificate already checked against a key (by kid or key DER). */
   verifiedBy?: Map<string, boolean>;
+  /** The report's subject and issuer names, made once (frozen: every report shares them). */
+  names?: { subject: CertificateNames; issuer: CertificateNames };
 }
 
 interface PathLink {
@@ -108,6 +111,7 @@ export class ChainVerifier {
     }
     this.refreshKnown();
     const leaf = certificates[0]!;
+    leaf.names ??= { subject: Object.freeze(names(leaf.parts.subject)), issuer: Object.freeze(names(leaf.parts.issuer)) };
     const result: ChainVerification = {
       indication: 'TOTAL_PASSED',
       format: { status: 'PASSED', message: `${certificates.length} certificate(s) read` },
@@ -115,8 +119,8 @@ export class ChainVerifier {
       chain: { status: 'PASSED', message: '' },
       validity: { status: 'PASSED', message: '' },
       revocation: { status: 'PASSED', message: '' },
-      subject: names(leaf.parts.subject),
-      issuer: names(leaf.parts.issuer),
+      subject: leaf.names.subject,
+      issuer: leaf.names.issuer,
       serial: leaf.parts.serial,
       notBefore: leaf.parts.notBefore.toISOString(),
       notAfter: leaf.parts.notAfter.toISOString(),
@@ -160,7 +164,8 @@ export class ChainVerifier {
     }
     let statuses: Map<string, SerialStatus>;
     try {
-      statuses = await withTimeout(this.lookup(subjects.map((s) => s.parts.serial)), LOOKUP_TIMEOUT_MS);
+      const looked = this.lookup(subjects.map((s) => s.parts.serial));
+      statuses = looked instanceof Map ? looked : await withTimeout(looked, LOOKUP_TIMEOUT_MS);
     } catch {
       result.revocation = { status: 'INDETERMINATE', message: 'revocation status is not available now: try again later' };
       return;

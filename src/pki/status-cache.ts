@@ -20,7 +20,8 @@ export class StatusCache {
     private readonly maxEntries = 100_000,
   ) {}
 
-  async get(serials: string[]): Promise<Map<string, SerialStatus>> {
+  /** The states of these serials: at once when all are remembered, else after one (shared) query. */
+  get(serials: string[]): Map<string, SerialStatus> | Promise<Map<string, SerialStatus>> {
     const issuer = this.issuerKid();
     const prefix = issuer ? `${issuer}:` : '';
     const now = Date.now();
@@ -33,6 +34,10 @@ export class StatusCache {
       } else (missing ??= []).push(serial);
     }
     if (!missing) return found;
+    return this.fetch(missing, prefix, issuer, found);
+  }
+
+  private async fetch(missing: string[], prefix: string, issuer: string | undefined, found: Map<string, SerialStatus>): Promise<Map<string, SerialStatus>> {
     const key = prefix + missing.join(',');
     let query = this.pending.get(key);
     if (!query) {
@@ -40,9 +45,9 @@ export class StatusCache {
       query = this.store.statuses(missing, issuer).then((rows) => {
         // A forget() while the query ran means it may predate a change: use it, do not keep it.
         if (epoch === this.epoch) {
-          if (this.entries.size + missing!.length > this.maxEntries) this.entries.clear();
+          if (this.entries.size + missing.length > this.maxEntries) this.entries.clear();
           const expires = Date.now() + this.ttlMs;
-          for (const serial of missing!) this.entries.set(prefix + serial, { value: rows.get(serial) ?? null, expires });
+          for (const serial of missing) this.entries.set(prefix + serial, { value: rows.get(serial) ?? null, expires });
         }
         return rows;
       });
