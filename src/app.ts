@@ -36,7 +36,7 @@ export async function createApp(config: AppConfig, logger: PinoLogger = createRo
     // Route parameters here are identifiers, USCCs, serials and OCSP requests in the URL.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     // A URL the router cannot decode is refused before any hook runs: still with the security
-    // headers, as a JSON 400 (ErrorBodyFilter), or as OCSP malformedRequest on the OCSP GET path.
+    // headers, as the JSON 400 `malformed_url` (fastifyError), or as OCSP malformedRequest on the OCSP GET path.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       securityHeaders(request, reply, () => undefined);
       if (isOcspGetUrl(request.url)) return void answerMalformedOcsp(reply);
