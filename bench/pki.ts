@@ -17,7 +17,7 @@ const DURATION_MS = Number(process.env.BENCH_PKI_SECONDS ?? 4) * 1000;
 /** Distinct P-256 CSRs made before the issuance load: one per request, warm-up included (BENCH_PKI_CSRS). */
 const CSRS = Number(process.env.BENCH_PKI_CSRS ?? 4000);
 /** Distinct issued certificates the OCSP and verification loads cycle through (BENCH_PKI_POOL). */
-const POOL = Number(process.env.BENCH_PKI_POOL ?? 1000);
+const POOL = Number(process.env.BENCH_PKI_POOL ?? 2000);
 /** Items per call of POST /api/v1/verify/batch (its maximum). */
 const BATCH = 100;
 /** When set, the service runs under `node --cpu-prof` and writes its profile into this directory. */

@@ -18,7 +18,7 @@ import { benchRegistry } from './registry.js';
  *   BENCH_PKI_CONCURRENCY, BENCH_PKI_WARMUP_MS, BENCH_PKI_SECONDS, BENCH_PKI_CSRS, BENCH_PKI_POOL, BENCH_PKI_CPU_PROF
  *                        pki section: requests in flight (16), warm-up (1500 ms) and measured seconds (4) per
  *                        figure, CSRs made for the issuance load (4000), issued certificates the OCSP and
- *                        verification loads cycle through (1000), a directory for the service's --cpu-prof profile
+ *                        verification loads cycle through (2000), a directory for the service's --cpu-prof profile
  *   --json               also print every figure as one JSON document at the end
  */
 // A PostgreSQL on the same host is reached through its Unix socket, as psql does: each statement

@@ -38,8 +38,8 @@ export interface ChainVerification {
   profile?: string;
   /** Common names from the leaf to the trust anchor, when a chain was found. */
   path?: string[];
-  /** The leaf's public key, for callers that verify a signature made with it. */
-  publicKey?: KeyObject;
+  /** The leaf's public key, for callers that verify a signature made with it (decoded when asked). */
+  publicKey(): KeyObject | undefined;
   validationTime: string;
 }
 
@@ -58,6 +58,8 @@ interface Parsed {
   der: Buffer;
   parts: CertificateParts;
   publicKey?: KeyObject;
+  /** Whether OpenSSL parses it too (asked only of certificates no tongban key vouches for). */
+  opensslAccepts?: boolean;
   /** The issuer found among tongban's CA certificates, and whether the signature verified (per CA store version). */
   verdict?: { caVersion: number; issuer: CaCertificate | null; signatureOk: boolean };
   /** Signatures of this certificate already checked against a key (by kid or key DER). */
@@ -124,11 +126,13 @@ export class ChainVerifier {
       serial: leaf.parts.serial,
       notBefore: leaf.parts.notBefore.toISOString(),
       notAfter: leaf.parts.notAfter.toISOString(),
-      publicKey: this.publicKeyOf(leaf),
+      publicKey: () => this.publicKeyOf(leaf),
       validationTime,
     };
 
     const path = this.findPath(leaf, certificates.slice(1));
+    const refused = certificates.findIndex((certificate) => !this.vouchedFor(certificate) && !opensslAccepts(certificate));
+    if (refused >= 0) return failedFormat(refused === 0 ? 'not a valid X.509 certificate' : `certificate ${refused + 1} is not a valid X.509 certificate`, validationTime);
     if (!path) {
       result.chain = { status: 'FAILED', message: 'no path from this certificate to a tongban root certificate' };
       result.signature = { status: 'INDETERMINATE', message: 'no tongban issuer to check the signature against' };
@@ -253,6 +257,17 @@ export class ChainVerifier {
     return ok;
   }
 
+  /**
+   * Whether a tongban key signed this certificate, or it is one of tongban's CA certificates: then
+   * its bytes are what tongban issued (the strict parse leaves nothing outside the signed part but
+   * an identical algorithm identifier and the signature), so OpenSSL's second parse can add nothing.
+   */
+  private vouchedFor(entry: Parsed): boolean {
+    if (entry.verdict?.signatureOk && entry.verdict.caVersion === this.caVersion) return true;
+    if (entry.verifiedBy) for (const ok of entry.verifiedBy.values()) if (ok) return true;
+    return this.knownSerials.has(entry.parts.serial) && this.ca.all().some((c) => c.der.equals(entry.der));
+  }
+
   private knownLeaf(leaf: Parsed): CaCertificate | undefined {
     if (!this.knownSerials.has(leaf.parts.serial)) return undefined;
     return this.ca.all().find((c) => c.der.equals(leaf.der));
@@ -321,23 +336,37 @@ export class ChainVerifier {
     const cached = this.parsed.get(key);
     if (cached) return cached;
     let entry: Parsed;
-    let openssl: X509Certificate;
     try {
       entry = { der, parts: parseCertificate(der) };
-      openssl = new X509Certificate(der); // OpenSSL's own parse: anything it refuses is not a certificate either
     } catch {
       throw new FormatFailure(index === 0 ? 'not a valid X.509 certificate' : `certificate ${index + 1} is not a valid X.509 certificate`);
-    }
-    try {
-      // OpenSSL has read the key already: half the cost of decoding the SPKI again (createPublicKey).
-      entry.publicKey = openssl.publicKey;
-    } catch {
-      /* a key type node:crypto cannot hold: publicKeyOf says so */
     }
     if (this.parsed.size >= CACHE_ENTRIES) this.parsed.delete(this.parsed.keys().next().value!);
     this.parsed.set(key, entry);
     return entry;
   }
+}
+
+/**
+ * OpenSSL's own parse, for certificates no tongban key vouches for: anything it refuses is not a
+ * certificate either. (It costs more than the rest of a first verification together, mostly in
+ * decoding the public key, so tongban's own certificates skip it.)
+ */
+function opensslAccepts(entry: Parsed): boolean {
+  if (entry.opensslAccepts === undefined) {
+    try {
+      const openssl = new X509Certificate(entry.der);
+      entry.opensslAccepts = true;
+      try {
+        entry.publicKey ??= openssl.publicKey; // read already: cheaper than decoding the SPKI again
+      } catch {
+        /* a key type node:crypto cannot hold: publicKeyOf says so */
+      }
+    } catch {
+      entry.opensslAccepts = false;
+    }
+  }
+  return entry.opensslAccepts;
 }
 
 /** Whether `issuer` could have issued `subject`: names match, and key identifiers when both are present. */
@@ -374,6 +403,7 @@ function failedFormat(message: string, validationTime: string): ChainVerificatio
     chain: skipped,
     validity: skipped,
     revocation: skipped,
+    publicKey: () => undefined,
     validationTime,
   };
 }

@@ -122,9 +122,9 @@ export function readOid(buf: Buffer, tlv: Tlv | undefined): string {
 /** An INTEGER's contents as a positive serial in lowercase hex, leading zero bytes removed. */
 export function serialHex(bytes: Buffer): string {
   if (!bytes.length) throw new DerError('empty integer');
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  return bytes.subarray(i).toString('hex');
+  // DER: no leading 0x00 unless the next byte's top bit is set (no leading 0xff unless it is clear).
+  if (bytes.length > 1 && ((bytes[0] === 0 && bytes[1]! < 0x80) || (bytes[0] === 0xff && bytes[1]! >= 0x80))) throw new DerError('non-minimal integer');
+  return (bytes[0] === 0 && bytes.length > 1 ? bytes.subarray(1) : bytes).toString('hex');
 }
 
 /** The value bits of a BIT STRING (which must have no unused bits). */
@@ -142,8 +142,12 @@ export function readTime(buf: Buffer, tlv: Tlv | undefined): Date {
   if (!match) throw new DerError('malformed time');
   let year = Number(match[1]);
   if (tlv.tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;
-  const date = new Date(Date.UTC(year, Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])));
-  if (Number.isNaN(date.getTime())) throw new DerError('malformed time');
+  const [month, day, hour, minute, second] = match.slice(2, 7).map(Number) as [number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls over (month 13 is next January): a field out of range reads back different.
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour || date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) {
+    throw new DerError('malformed time');
+  }
   return date;
 }
 

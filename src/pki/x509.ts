@@ -210,8 +210,10 @@ export function parseCertificate(der: Buffer): CertificateParts {
   let i = 0;
   if (fields[0]?.tag === 0xa0) i++; // version
   const serialTlv = expectTag(fields[i++], TAG.INTEGER, 'a serial number');
-  const innerAlg = readOid(der, children(der, expectTag(fields[i++], TAG.SEQUENCE, 'an algorithm'))[0]);
-  if (innerAlg !== signatureAlgorithm) throw new Error('the signature algorithms inside and outside the certificate differ');
+  // RFC 5280 §4.1.1.2: the same AlgorithmIdentifier, parameters included. Byte for byte, so that
+  // outside the signed tbsCertificate there is nothing but this copy and the signature itself.
+  const innerAlgTlv = expectTag(fields[i++], TAG.SEQUENCE, 'an algorithm');
+  if (!raw(der, innerAlgTlv).equals(raw(der, algTlv!))) throw new Error('the signature algorithms inside and outside the certificate differ');
   const issuerTlv = expectTag(fields[i++], TAG.SEQUENCE, 'an issuer name');
   const [nbTlv, naTlv] = children(der, expectTag(fields[i++], TAG.SEQUENCE, 'a validity'));
   const subjectTlv = expectTag(fields[i++], TAG.SEQUENCE, 'a subject name');

@@ -113,3 +113,50 @@ export function freshUscc(): string {
 }
 
 export const ENTERPRISE_HEADER = 'uscc,name,type,legal_representative_id_number,address,established,status';
+
+/** DER element from a tag and its contents (short or long-form length). */
+export function derElement(tag: number, content: Buffer): Buffer {
+  const n = content.length;
+  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...length]), content]);
+}
+
+export const derSequence = (...items: Buffer[]) => derElement(0x30, Buffer.concat(items));
+export const derUtcTime = (text: string) => derElement(0x17, Buffer.from(text, 'latin1'));
+
+/** The top-level elements inside a DER element (a small reader of its own, independent of src/pki/der.ts). */
+function derChildren(element: Buffer): Buffer[] {
+  const lengthOf = (at: number) => {
+    const first = element[at + 1]!;
+    if (first < 0x80) return { header: 2, length: first };
+    const count = first & 0x7f;
+    return { header: 2 + count, length: element.subarray(at + 2, at + 2 + count).reduce((sum, byte) => sum * 256 + byte, 0) };
+  };
+  const outer = lengthOf(0);
+  const items: Buffer[] = [];
+  for (let at = outer.header; at < outer.header + outer.length; ) {
+    const { header, length } = lengthOf(at);
+    items.push(element.subarray(at, at + header + length));
+    at += header + length;
+  }
+  return items;
+}
+
+/**
+ * A certificate with parts of it replaced (the signature is kept, so it no longer verifies unless
+ * nothing changed): the serial, the validity, parameters added to the signature algorithm inside and
+ * outside the tbsCertificate, or outside only.
+ */
+export function rebuilt(pem: string, change: { serial?: Buffer; validity?: Buffer; algorithmParameters?: Buffer; outerAlgorithmParameters?: Buffer }): string {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const [tbs, algorithm, signature] = derChildren(der);
+  const fields = derChildren(tbs!);
+  const at = fields[0]![0] === 0xa0 ? 1 : 0; // version
+  const withParameters = (parameters?: Buffer) => (parameters ? derSequence(derChildren(algorithm!)[0]!, parameters) : algorithm!);
+  if (change.serial) fields[at] = change.serial;
+  if (change.algorithmParameters) fields[at + 1] = withParameters(change.algorithmParameters);
+  if (change.validity) fields[at + 3] = change.validity;
+  const outer = withParameters(change.outerAlgorithmParameters ?? change.algorithmParameters);
+  const out = derSequence(derSequence(...fields), outer, signature!);
+  return `-----BEGIN CERTIFICATE-----\n${out.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+}

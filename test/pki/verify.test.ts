@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { PkiService } from '../../src/pki/pki.service.js';
 import { openServices } from '../support/context.js';
 import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
-import { flipByte, freshUscc, mustOpenssl, openssl, Scratch } from './support.js';
+import { derSequence, derUtcTime, flipByte, freshUscc, mustOpenssl, openssl, rebuilt, Scratch } from './support.js';
 
 describe(`verifyCertificateChain on ${backend}`, () => {
   let t: TestEnv;
@@ -57,7 +57,7 @@ describe(`verifyCertificateChain on ${backend}`, () => {
       expect(result.subIndication).toBeUndefined();
     }
     // The leaf's public key is the one the holder signs with.
-    const { publicKey } = await pki.verifyCertificateChain(leaf.pem);
+    const publicKey = (await pki.verifyCertificateChain(leaf.pem)).publicKey();
     const data = Buffer.from('licence login challenge');
     const signature = sign('sha256', data, createPrivateKey(scratch.read('good.key')));
     expect(verify('sha256', data, publicKey!, signature)).toBe(true);
@@ -128,6 +128,30 @@ describe(`verifyCertificateChain on ${backend}`, () => {
       expect(result).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', format: { status: 'FAILED' } });
       expect(result.signature.status).toBe('INDETERMINATE');
     }
+  });
+
+  it('FORMAT_FAILURE for what is not strict DER, and for what OpenSSL refuses to read', async () => {
+    const leaf = await issue('strict');
+    const foreign = scratch.foreignCa('strict-other');
+    const bad = {
+      // tongban's own reader refuses these (Date.UTC would roll month 13 over into next January)
+      nonMinimalSerial: rebuilt(leaf.pem, { serial: Buffer.from('020400000001', 'hex') }),
+      month13: rebuilt(leaf.pem, { validity: derSequence(derUtcTime('261301000000Z'), derUtcTime('271201000000Z')) }),
+      // …OpenSSL refuses these (a NULL with contents as the algorithm's parameters, inside and out),
+      // whether the certificate claims to be tongban's or another CA's
+      nullWithContents: rebuilt(leaf.pem, { algorithmParameters: Buffer.from('050100', 'hex') }),
+      foreignNullWithContents: rebuilt(foreign.leaf, { algorithmParameters: Buffer.from('050100', 'hex') }),
+    };
+    for (const [name, pem] of Object.entries(bad)) {
+      const result = await pki.verifyCertificateChain([pem, issuing]);
+      expect({ name, ...result }).toMatchObject({ name, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', format: { status: 'FAILED', message: 'not a valid X.509 certificate' } });
+    }
+    expect(() => new X509Certificate(bad.nullWithContents)).toThrow();
+    // The outer algorithm identifier must be the inner one byte for byte (RFC 5280 §4.1.1.2).
+    const outerOnly = rebuilt(leaf.pem, { outerAlgorithmParameters: Buffer.from('0500', 'hex') });
+    expect((await pki.verifyCertificateChain(outerOnly)).subIndication).toBe('FORMAT_FAILURE');
+    // Unchanged, both read it.
+    expect((await pki.verifyCertificateChain(rebuilt(leaf.pem, {}))).indication).toBe('TOTAL_PASSED');
   });
 
   it('TRY_LATER, never PASSED, when the revocation records cannot be read', async () => {

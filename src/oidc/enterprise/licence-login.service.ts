@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { compactVerify, decodeProtectedHeader } from 'jose';
-import { X509Certificate } from 'node:crypto';
 import { EnterpriseAgentsService } from '../../accounts/enterprise-agents.service.js';
 import { ApiError } from '../../common/api-error.js';
 import { InjectConfig } from '../../config/config.module.js';
@@ -59,11 +58,12 @@ export class LicenceLoginService {
         : 'certificate_invalid';
       throw new ApiError(code === 'try_later' ? 503 : 403, code, `the licence certificate was not accepted (${verification.subIndication})`);
     }
-    const leaf = new X509Certificate(chain[0]!);
 
     let payload: { nonce?: unknown; aud?: unknown; uscc?: unknown; iat?: unknown };
     try {
-      payload = JSON.parse(Buffer.from((await compactVerify(jws, leaf.publicKey, { algorithms: ['ES256'] })).payload).toString('utf8'));
+      const leafKey = verification.publicKey();
+      if (!leafKey) throw new Error('the certificate holds no key node:crypto can use');
+      payload = JSON.parse(Buffer.from((await compactVerify(jws, leafKey, { algorithms: ['ES256'] })).payload).toString('utf8'));
     } catch {
       throw new ApiError(400, 'signature_invalid', 'the answer is not signed by the licence certificate\'s key');
     }
