@@ -40,14 +40,6 @@ export class ErrorBodyFilter implements ExceptionFilter {
     if (fromFastify) return fromFastify;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      // Parser failures Nest wraps with the original error as the cause. Their messages quote
-      // the input, so they get fixed wording.
-      if (exception.cause instanceof SyntaxError && status === 400) {
-        return { status, body: { error: 'malformed_json', message: 'the request body is not valid JSON' } };
-      }
-      if (exception.cause instanceof URIError && status === 400) {
-        return { status, body: { error: 'malformed_url', message: 'the URL has an invalid percent-encoding' } };
-      }
       const raw = exception.getResponse();
       if (typeof raw === 'object' && raw && 'error' in raw && 'message' in raw && typeof raw.message === 'string' && typeof raw.error === 'string' && !('statusCode' in raw)) {
         return { status, body: raw as ErrorBody };
@@ -67,7 +59,7 @@ export function fastifyError(exception: unknown): { status: number; body: ErrorB
   if (code === 'FST_ERR_BAD_URL') return { status: 400, body: { error: 'malformed_url', message: 'the URL has an invalid percent-encoding' } };
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { error: 'payload_too_large', message: 'the request body is too large' } };
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, body: { error: 'unsupported_media_type', message: 'the request body has a content type this service does not read' } };
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (exception instanceof SyntaxError && statusCode === 400)) {
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { status: 400, body: { error: 'malformed_json', message: 'the request body is not valid JSON' } };
   }
   if (code?.startsWith('FST_') && statusCode && statusCode >= 400 && statusCode < 500) {

@@ -119,11 +119,14 @@ describe(`HTTP service on ${backend}`, () => {
       expect(missing.body).toEqual({ error: 'not_found', message: expect.any(String) });
       const malformed = await t.http.post('/api/v1/identifiers/uscc/x').set('content-type', 'application/json').send('{"a":').expect(400);
       expect(malformed.body).toEqual({ error: 'malformed_json', message: 'the request body is not valid JSON' });
+      // Prototype poisoning is refused by the JSON parser, with the same answer.
+      const poisoned = await t.http.post('/api/v1/identifiers/uscc/x').set('content-type', 'application/json').send('{"__proto__":{"admin":true}}').expect(400);
+      expect(poisoned.body).toEqual({ error: 'malformed_json', message: 'the request body is not valid JSON' });
       const tooLarge = await t.http.post('/api/v1/identifiers/uscc/x').set('content-type', 'application/json').send(`{"a":"${'x'.repeat(1_100_000)}"}`).expect(413);
       expect(tooLarge.body.error).toBe('payload_too_large');
       const badEncoding = await t.http.get('/api/v1/identifiers/citizen-id/%E0%A4%A').expect(400);
       expect(badEncoding.body).toEqual({ error: 'malformed_url', message: 'the URL has an invalid percent-encoding' });
-      for (const body of [missing.body, malformed.body, tooLarge.body, badEncoding.body]) expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|node_modules/);
+      for (const body of [missing.body, malformed.body, poisoned.body, tooLarge.body, badEncoding.body]) expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|node_modules/);
     });
 
     it('publishes an OpenAPI document listing the /api/v1 routes', async () => {
