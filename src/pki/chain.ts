@@ -1,4 +1,4 @@
-import { createPublicKey, verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify as cryptoVerify, X509Certificate, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import type { CaCertificate, CaStore } from './ca.js';
 import type { SerialStatus, StoredReason } from './certificate-store.js';
 import { parseCertificate, pemBlocks, SIGNATURE_HASH, type CertificateParts, type NameAttributes } from './x509.js';
@@ -130,6 +130,7 @@ export class ChainVerifier {
       validationTime,
     };
 
+    if (leaf.verdict?.caVersion !== this.caVersion) await this.judgeSignature(leaf);
     const path = this.findPath(leaf, certificates.slice(1));
     const refused = certificates.findIndex((certificate) => !this.vouchedFor(certificate) && !opensslAccepts(certificate));
     if (refused >= 0) return failedFormat(refused === 0 ? 'not a valid X.509 certificate' : `certificate ${refused + 1} is not a valid X.509 certificate`, validationTime);
@@ -210,19 +211,7 @@ export class ChainVerifier {
     const root = this.known.find((ca) => ca.purpose === 'root-ca' && ca.der.equals(leaf.der));
     if (root) return { links: [], signatureOk: true };
 
-    const cached = leaf.verdict;
-    let issuer: CaCertificate | null;
-    let signatureOk: boolean;
-    if (cached && cached.caVersion === this.caVersion) ({ issuer, signatureOk } = cached);
-    else {
-      const candidates = this.known.filter((ca) => issues(ca.parts, leaf.parts));
-      const good = candidates.find((ca) => this.signedBy(leaf, ca.kid, ca.publicKey));
-      // A signature that fails counts as a forgery (SIG_CRYPTO_FAILURE) only when the certificate
-      // names the CA's key (authority key identifier); by name alone it may be another CA's.
-      issuer = good ?? candidates.find((ca) => leaf.parts.aki !== undefined && leaf.parts.aki === ca.ski.toString('hex')) ?? null;
-      signatureOk = !!good;
-      leaf.verdict = { caVersion: this.caVersion, issuer, signatureOk };
-    }
+    const { issuer, signatureOk } = leaf.verdict!;
     if (issuer) return { links: this.ca.chain(issuer.kid).map((ca) => ({ parts: ca.parts, known: ca })), signatureOk };
 
     // An intermediate given by the caller that one of tongban's roots signed.
@@ -240,20 +229,47 @@ export class ChainVerifier {
     return unsigned;
   }
 
-  private signedBy(subject: Parsed, keyId: string, key: KeyObject): boolean {
-    subject.verifiedBy ??= new Map();
-    const known = subject.verifiedBy.get(keyId);
-    if (known !== undefined) return known;
-    const algorithm = SIGNATURE_HASH[subject.parts.signatureAlgorithm];
-    let ok = false;
-    if (algorithm && algorithm.key === key.asymmetricKeyType) {
-      try {
-        ok = cryptoVerify(algorithm.hash, subject.parts.tbs, algorithm.key === 'ec' ? { key, dsaEncoding: 'der' } : key, subject.parts.signature);
-      } catch {
-        ok = false;
+  /**
+   * Which of tongban's CA certificates issued the leaf, and whether its signature verifies: kept
+   * on the parsed certificate for this version of the CA store. The ECDSA verification runs on
+   * libuv's thread pool (node:crypto's callback form), off the thread that serves requests.
+   */
+  private async judgeSignature(leaf: Parsed): Promise<void> {
+    const caVersion = this.caVersion;
+    const candidates = this.known.filter((ca) => issues(ca.parts, leaf.parts));
+    let good: CaCertificate | undefined;
+    for (const ca of candidates) {
+      if (await this.signedByOffThread(leaf, ca.kid, ca.publicKey)) {
+        good = ca;
+        break;
       }
     }
-    subject.verifiedBy.set(keyId, ok);
+    // A signature that fails counts as a forgery (SIG_CRYPTO_FAILURE) only when the certificate
+    // names the CA's key (authority key identifier); by name alone it may be another CA's.
+    const issuer = good ?? candidates.find((ca) => leaf.parts.aki !== undefined && leaf.parts.aki === ca.ski.toString('hex')) ?? null;
+    leaf.verdict = { caVersion, issuer, signatureOk: !!good };
+  }
+
+  private async signedByOffThread(subject: Parsed, keyId: string, key: KeyObject): Promise<boolean> {
+    const known = subject.verifiedBy?.get(keyId);
+    if (known !== undefined) return known;
+    const args = verifyArguments(subject, key);
+    const ok = args ? await new Promise<boolean>((resolve) => cryptoVerify(...args, (err, valid) => resolve(!err && valid))).catch(() => false) : false;
+    (subject.verifiedBy ??= new Map()).set(keyId, ok);
+    return ok;
+  }
+
+  private signedBy(subject: Parsed, keyId: string, key: KeyObject): boolean {
+    const known = subject.verifiedBy?.get(keyId);
+    if (known !== undefined) return known;
+    const args = verifyArguments(subject, key);
+    let ok = false;
+    try {
+      ok = !!args && cryptoVerify(...args);
+    } catch {
+      ok = false;
+    }
+    (subject.verifiedBy ??= new Map()).set(keyId, ok);
     return ok;
   }
 
@@ -367,6 +383,13 @@ function opensslAccepts(entry: Parsed): boolean {
     }
   }
   return entry.opensslAccepts;
+}
+
+/** node:crypto's verify arguments for a certificate's signature under a key, or none when the key cannot have made it. */
+function verifyArguments(subject: Parsed, key: KeyObject): [string, Buffer, KeyObject | VerifyKeyObjectInput, Buffer] | undefined {
+  const algorithm = SIGNATURE_HASH[subject.parts.signatureAlgorithm];
+  if (!algorithm || algorithm.key !== key.asymmetricKeyType) return undefined;
+  return [algorithm.hash, subject.parts.tbs, algorithm.key === 'ec' ? { key, dsaEncoding: 'der' } : key, subject.parts.signature];
 }
 
 /** Whether `issuer` could have issued `subject`: names match, and key identifiers when both are present. */
