@@ -1,14 +1,16 @@
-import { ExecutionContext, Injectable, SetMetadata, applyDecorators, UseGuards } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata, applyDecorators, UseGuards } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { ApiError } from '../common/api-error.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
 import type { ApiScope } from './api-scopes.js';
-import { DPOP_ALGORITHMS, TokenRejected, type VerifiedAccessToken } from './access-token.verifier.js';
+import { AccessTokenVerifier, DPOP_ALGORITHMS, TokenRejected, type PresentedToken, type VerifiedAccessToken } from './access-token.verifier.js';
 
 const SCOPES = 'tongban:required-scopes';
+const AUTHORIZATION = /^(Bearer|DPoP) ([A-Za-z0-9._~+/=-]+)$/i;
 
 /**
  * Requires an access token for tongban's API holding every listed scope:
@@ -19,29 +21,69 @@ export function RequireScopes(...scopes: ApiScope[]) {
   return applyDecorators(SetMetadata(SCOPES, scopes), UseGuards(AccessTokenGuard), ApiBearerAuth());
 }
 
+/** Reads `Authorization: Bearer|DPoP <jwt>` (and a DPoP proof), verifies the token, checks the route's scopes. */
 @Injectable()
-export class AccessTokenGuard extends AuthGuard('access-token') {
-  constructor(private readonly reflector: Reflector) {
-    super();
+export class AccessTokenGuard implements CanActivate {
+  private readonly logger = new Logger('AccessTokenGuard');
+
+  private verifierInstance?: AccessTokenVerifier;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** Looked up on first use, so that a module's controllers load in contexts without AuthModule (CLI, service tests). */
+  private get verifier(): AccessTokenVerifier {
+    const verifier = this.verifierInstance ?? this.moduleRef.get<AccessTokenVerifier>(AccessTokenVerifier, { strict: false });
+    this.verifierInstance = verifier;
+    return verifier;
   }
 
-  override handleRequest<T = VerifiedAccessToken>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
-    const res = context.switchToHttp().getResponse<FastifyReply>();
-    if (err || !user) {
-      const rejected = err instanceof TokenRejected ? err : new TokenRejected('invalid_token', 'an access token is required');
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<HttpRequest & { user?: VerifiedAccessToken }>();
+    const res = http.getResponse<FastifyReply>();
+    let token: VerifiedAccessToken;
+    try {
+      token = await this.verifier.verify(this.presented(req));
+    } catch (err) {
+      if (!(err instanceof TokenRejected)) {
+        // e.g. the database is down: not the caller's fault, and its token may well be good
+        this.logger.error(`access token check failed: ${(err as Error).message}`);
+        throw new ApiError(503, 'unavailable', 'the access token cannot be checked now: try again later');
+      }
       // RFC 9449 §7.1: problems with a DPoP proof are challenged with the DPoP scheme.
-      const scheme = rejected.code === 'invalid_dpop_proof' ? `DPoP algs="${DPOP_ALGORITHMS.join(' ')}", ` : 'Bearer ';
-      res.header('www-authenticate', `${scheme}error="${rejected.code}", error_description="${rejected.message.replace(/"/g, "'")}"`);
-      throw new ApiError(401, rejected.code, rejected.message);
+      const scheme = err.code === 'invalid_dpop_proof' ? `DPoP algs="${DPOP_ALGORITHMS.join(' ')}", ` : 'Bearer ';
+      res.header('www-authenticate', `${scheme}error="${err.code}", error_description="${err.message.replace(/"/g, "'")}"`);
+      throw new ApiError(401, err.code, err.message);
     }
     const required = this.reflector.getAllAndOverride<string[]>(SCOPES, [context.getHandler(), context.getClass()]) ?? [];
-    const token = user as unknown as VerifiedAccessToken;
     const missing = required.filter((scope) => !token.scopes.has(scope));
     if (missing.length) {
       res.header('www-authenticate', `Bearer error="insufficient_scope", scope="${required.join(' ')}"`);
       throw new ApiError(403, 'insufficient_scope', `this call needs the scope(s) ${missing.join(', ')}`);
     }
-    return user;
+    req.user = token;
+    return true;
+  }
+
+  private presented(req: HttpRequest): PresentedToken {
+    const match = AUTHORIZATION.exec(req.headers.authorization ?? '');
+    if (!match) throw new TokenRejected('invalid_token', 'an access token is required (Authorization: Bearer <token>)');
+    const proof = req.headers.dpop;
+    const config = this.config;
+    return {
+      scheme: match[1]!.toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
+      token: match[2]!,
+      dpopProof: typeof proof === 'string' ? proof : undefined,
+      method: req.method,
+      // Only a DPoP proof is checked against the URL: made when asked.
+      get url() {
+        return new URL(req.originalUrl, config.publicUrl).href;
+      },
+    };
   }
 }
 

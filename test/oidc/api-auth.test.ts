@@ -9,7 +9,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { makeCitizenId } from '../../src/identifiers/generate.js';
+import { jest } from '@jest/globals';
 import { KeyStore } from '../../src/keys/keystore.service.js';
+import { ClientStore } from '../../src/oidc/client-store.js';
 import { OidcProviderService } from '../../src/oidc/oidc-provider.service.js';
 import { RegistryService } from '../../src/registry/registry.service.js';
 import { client, registerPortal, registerService, signInForTokens, type Portal } from '../support/oidc.js';
@@ -180,6 +182,21 @@ describe(`tongban API access tokens on ${backend}`, () => {
       const token = await serviceToken(route.scope);
       expect((await send(`Bearer ${token}`)).status).toBe(200);
       expect((await send(`bearer ${token}`)).status).toBe(200);
+    });
+
+    it('when the token cannot be checked (client records unreadable): 503 unavailable, not a 401 that would make the client drop its token', async () => {
+      const token = await serviceToken(route.scope);
+      const clients = server.app.get(ClientStore);
+      const outage = jest.spyOn(clients, 'exists').mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      try {
+        const answer = await send(`Bearer ${token}`);
+        expect(answer.status).toBe(503);
+        expect(answer.body).toEqual({ error: 'unavailable', message: 'the access token cannot be checked now: try again later' });
+        expect(answer.headers.get('www-authenticate')).toBeNull();
+      } finally {
+        outage.mockRestore();
+      }
+      expect((await send(`Bearer ${token}`)).status).toBe(200);
     });
   });
 
