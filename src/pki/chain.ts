@@ -161,7 +161,7 @@ export class ChainVerifier {
   }
 
   private async checkRevocation(result: ChainVerification, leaf: Parsed, path: FoundPath, at: Date): Promise<void> {
-    const subjects: PathLink[] = [{ parts: leaf.parts, known: this.knownLeaf(leaf) }, ...path.links.slice(0, -1)];
+    const subjects: PathLink[] = [{ parts: leaf.parts, known: this.knownCertificate(leaf) }, ...path.links.slice(0, -1)];
     const isRootItself = path.links.length === 0;
     if (isRootItself) {
       result.revocation = { status: 'PASSED', message: 'a trust anchor: not subject to revocation' };
@@ -279,14 +279,14 @@ export class ChainVerifier {
    * an identical algorithm identifier and the signature), so OpenSSL's second parse can add nothing.
    */
   private vouchedFor(entry: Parsed): boolean {
-    if (entry.verdict?.signatureOk && entry.verdict.caVersion === this.caVersion) return true;
     if (entry.verifiedBy) for (const ok of entry.verifiedBy.values()) if (ok) return true;
-    return this.knownSerials.has(entry.parts.serial) && this.ca.all().some((c) => c.der.equals(entry.der));
+    return this.knownCertificate(entry) !== undefined;
   }
 
-  private knownLeaf(leaf: Parsed): CaCertificate | undefined {
-    if (!this.knownSerials.has(leaf.parts.serial)) return undefined;
-    return this.ca.all().find((c) => c.der.equals(leaf.der));
+  /** The entry as one of tongban's own certificates (KEYS_DIR/certs), if it is one. */
+  private knownCertificate(entry: Parsed): CaCertificate | undefined {
+    if (!this.knownSerials.has(entry.parts.serial)) return undefined;
+    return this.ca.all().find((c) => c.der.equals(entry.der));
   }
 
   private publicKeyOf(entry: Parsed): KeyObject | undefined {
