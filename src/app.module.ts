@@ -1,6 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import type { Logger as PinoLogger } from 'pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/config.js';
@@ -20,13 +18,11 @@ import { VerificationModule } from './verification/verification.module.js';
 /** The whole service. The CLI builds a smaller context from the same modules (src/cli/cli.module.ts). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        // Nest's own log calls go to this logger; the request log is accessLogHook (app.ts).
-        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         DatabaseModule.forRoot({ role: 'service', migrate: true }),
         KeysModule,
         HealthModule,

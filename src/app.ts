@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { ErrorBodyFilter, fastifyError } from './common/error-body.filter.js';
@@ -13,6 +12,7 @@ import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { MetricsService } from './health/metrics.service.js';
 import { accessLogHook, createRootLogger } from './logging/logging.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
 import { OidcProviderService } from './oidc/oidc-provider.service.js';
 import { answerMalformedOcsp, isOcspGetUrl } from './pki/ocsp-http.js';
 
@@ -26,7 +26,7 @@ const REGISTRY_IMPORT_LIMIT = 20 * 1024 * 1024;
  * Nest runs on Fastify: on this 2-core machine a Nest route on Fastify answers about 2.5× the
  * calls per second of the same route on Express (docs/decisions.md, "HTTP server").
  */
-export async function createApp(config: AppConfig, logger: PinoLogger = createRootLogger(config.logLevel)): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, logger: PinoLogger = createRootLogger(config.logLevel, undefined, config.logFormat)): Promise<NestFastifyApplication> {
   const securityHeaders = securityHeadersHook();
   const adapter = new FastifyAdapter({
     // false, true, a hop count or a list of addresses/CIDRs, as proxy-addr reads them (Fastify takes a count too).
@@ -48,10 +48,10 @@ export async function createApp(config: AppConfig, logger: PinoLogger = createRo
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/v1/registry/')) route.bodyLimit = REGISTRY_IMPORT_LIMIT;
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
-    bufferLogs: true,
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    // Nest's own lines through the root logger (masked like the rest); the request log is accessLogHook.
+    logger: new NestPinoLogger(logger),
   });
-  app.useLogger(app.get(Logger));
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', accessLogHook(logger, (method, route, status, seconds) => metrics.observe(method, route, status, seconds)));
   fastify.addHook('onRequest', securityHeaders);

@@ -15,6 +15,8 @@ export interface AppConfig {
   keysAutoInit: boolean;
   demo: boolean;
   logLevel: LogLevel;
+  /** `pretty` (pino-pretty) or `json` lines; `auto`: pretty when stdout is a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
   dbPoolSize: number;
   /** Fastify's trustProxy (proxy-addr): false, true, a hop count or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     keysAutoInit: read.boolean('KEYS_AUTO_INIT', !databaseUrl),
     demo: read.boolean('DEMO', !databaseUrl),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    logFormat: read.oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'] as const),
     dbPoolSize: read.integer('DB_POOL_SIZE', 10, 1, 1000),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     shutdownTimeoutSeconds: read.integer('SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600),

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { LogLevel } from '../config/config.js';
+import type { AppConfig, LogLevel } from '../config/config.js';
 import { maskCitizenIdsInText } from '../identifiers/citizen-id.js';
 
 /**
- * JSON logs on stdout. Every line passes through the ID-number mask just before it is written,
+ * Logs on stdout (or `destination`): JSON lines, or pino-pretty's readable lines for a person at a
+ * terminal (LOG_FORMAT). Every line passes through the ID-number mask just before it is written,
  * so no code path (a URL, an error message, a stack) can put a full citizen ID in the log.
  */
-export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+export function createRootLogger(level: LogLevel, destination?: DestinationStream, format: AppConfig['logFormat'] = 'json'): Logger {
   return pino(
     {
       level,
@@ -18,8 +20,16 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
       hooks: { streamWrite: maskCitizenIdsInText },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? stdoutDestination(format),
   );
+}
+
+function stdoutDestination(format: AppConfig['logFormat']): DestinationStream {
+  if (format === 'pretty' || (format === 'auto' && process.stdout.isTTY)) {
+    // In-process (not a transport worker thread): a terminal's log rate is a person's.
+    return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true });
+  }
+  return pino.destination({ dest: 1, sync: false });
 }
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
