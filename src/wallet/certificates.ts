@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import { canonicalUscc } from '../identifiers/uscc.js';
 import { WalletError } from './errors.js';
 
 x509.cryptoProvider.set(webcrypto as Crypto);
@@ -31,6 +32,49 @@ export function spkiOf(certificate: x509.X509Certificate): Buffer {
 /** The values of the subject's organizationIdentifier attributes. */
 export function organisationIdentifiers(certificate: x509.X509Certificate): string[] {
   return certificate.subjectName.getField(ORGANIZATION_IDENTIFIER);
+}
+
+/** The enterprise's USCC the certificate names (its organizationIdentifier, possibly with a prefix), or null. */
+export function usccOf(certificate: x509.X509Certificate): string | null {
+  for (const value of organisationIdentifiers(certificate)) {
+    const uscc = canonicalUscc(value.slice(-18));
+    if (uscc) return uscc;
+  }
+  return null;
+}
+
+/** The enterprise's name in a licence certificate's subject (O, else CN), or null. */
+export function enterpriseNameOf(certificate: x509.X509Certificate): string | null {
+  return certificate.subjectName.getField('O')[0] ?? certificate.subjectName.getField('CN')[0] ?? null;
+}
+
+/**
+ * The certificates above `leaf` among `others`, in order (issuing CA first, up to a self-signed
+ * root or as far as they go); each one's signature is checked. Certificates that are not part of
+ * the path are left out.
+ */
+export async function chainAbove(leaf: x509.X509Certificate, others: x509.X509Certificate[]): Promise<x509.X509Certificate[]> {
+  const chain: x509.X509Certificate[] = [];
+  const left = [...others];
+  let current = leaf;
+  while (left.length && !(await isSelfSigned(current))) {
+    let issuer: x509.X509Certificate | undefined;
+    for (const candidate of left) {
+      if (candidate.subject === current.issuer && (await current.verify({ publicKey: candidate, signatureOnly: true }).catch(() => false))) {
+        issuer = candidate;
+        break;
+      }
+    }
+    if (!issuer) break;
+    chain.push(issuer);
+    left.splice(left.indexOf(issuer), 1);
+    current = issuer;
+  }
+  return chain;
+}
+
+async function isSelfSigned(certificate: x509.X509Certificate): Promise<boolean> {
+  return certificate.subject === certificate.issuer && (await certificate.verify({ signatureOnly: true }).catch(() => false));
 }
 
 export type ValidityState = 'valid' | 'expired' | 'not_yet_valid';

@@ -13,7 +13,7 @@ export function ensurePrivateDir(dir: string): void {
  * Writes a file with mode 0600 atomically: a temporary file beside it, then a rename — or, with
  * `exclusive`, a hard link that fails if the file exists (so two writers cannot both win).
  */
-export function writePrivateFile(path: string, content: string, options: { exclusive?: boolean } = {}): void {
+export function writePrivateFile(path: string, content: string | Buffer, options: { exclusive?: boolean } = {}): void {
   const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
   writeFileSync(temporary, content, { mode: 0o600, flag: 'wx' });
   try {
@@ -27,6 +27,22 @@ export function writePrivateFile(path: string, content: string, options: { exclu
   } catch (err) {
     if (existsSync(temporary)) unlinkSync(temporary);
     throw err;
+  }
+}
+
+/**
+ * Writes a file the holder takes elsewhere (a PKCS#12 export): 0600, atomically; FILE_EXISTS when
+ * the path is taken, unless `force` (then the file is replaced, never written through).
+ */
+export function writeExportFile(path: string, content: Buffer, options: { force?: boolean } = {}): void {
+  const exists = () => new WalletError('FILE_EXISTS', `${path} exists; use --force to overwrite it`);
+  if (!options.force && existsSync(path)) throw exists();
+  try {
+    writePrivateFile(path, content, { exclusive: !options.force });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw exists();
+    throw new WalletError('FILE_UNWRITABLE', `cannot write ${path} (${code ?? 'error'})`);
   }
 }
 

@@ -4,7 +4,18 @@
  * `tongban wallet` commands (src/cli/wallet-commands.ts) are one client of it.
  */
 export { WalletError, WALLET_ERROR_CODES, type WalletErrorCode } from './errors.js';
-export { SCRYPT_PARAMS, type KeyFile } from './key-file.js';
+export { SCRYPT_PARAMS, WALLET_KEY_TYPES, type KeyFile, type WalletKeyType } from './key-file.js';
+export {
+  MAX_PKCS12_ITERATIONS,
+  MAX_PKCS12_SIZE,
+  PKCS12_ITERATIONS,
+  decodePkcs12,
+  encodePkcs12,
+  type Pkcs12Bag,
+  type Pkcs12Contents,
+  type Pkcs12Input,
+} from './pkcs12.js';
+export { writeExportFile } from './files.js';
 export { LOGIN_CHALLENGE_PREFIX, formatLoginChallenge, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
 export {
   KEY_FILE,
@@ -12,11 +23,14 @@ export {
   Wallet,
   defaultWalletDir,
   describeLicence,
+  importPkcs12,
   initWallet,
   listLicences,
   openWallet,
   readLicence,
   readWalletInfo,
+  type ImportOptions,
+  type ImportResult,
   type IssuedLicence,
   type LicenceSummary,
   type LoginOptions,

@@ -28,26 +28,63 @@ const MAX_N = 2 ** 20;
 const MIN_PASSPHRASE = 8;
 
 export function checkNewPassphrase(passphrase: string): void {
-  if ([...normalise(passphrase)].length < MIN_PASSPHRASE) {
+  if ([...normalisePassphrase(passphrase)].length < MIN_PASSPHRASE) {
     throw new WalletError('WEAK_PASSPHRASE', `the passphrase must have at least ${MIN_PASSPHRASE} characters`);
   }
 }
 
-export async function createKeyFile(passphrase: string, now = new Date()): Promise<{ file: KeyFile; privateKey: KeyObject }> {
+/**
+ * The kinds of key a wallet holds, each with the JWS algorithm it signs with. ECDSA P-256 today;
+ * SM2 will be one more entry here (and its `alg` and public JWK in KeyFile): what reads keys from
+ * elsewhere (the PKCS#12 import) accepts exactly what this list fits.
+ */
+export const WALLET_KEY_TYPES = [
+  {
+    alg: 'ES256',
+    label: 'ECDSA P-256',
+    fits: (key: KeyObject) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
+  },
+] as const;
+export type WalletKeyType = (typeof WALLET_KEY_TYPES)[number];
+
+/** The wallet's kind of this private key, or UNSUPPORTED_KEY_TYPE. */
+export function walletKeyType(key: KeyObject): WalletKeyType {
+  const type = WALLET_KEY_TYPES.find((t) => t.fits(key));
+  if (!type) throw unsupportedKeyType(describeKey(key));
+  return type;
+}
+
+export function unsupportedKeyType(what: string): WalletError {
+  return new WalletError('UNSUPPORTED_KEY_TYPE', `the key is ${what}; a wallet holds ${WALLET_KEY_TYPES.map((t) => t.label).join(' or ')} keys`);
+}
+
+function describeKey(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'ec') return `an EC key on the curve ${details.namedCurve ?? 'unknown'}`;
+  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') return `an RSA key (${details.modulusLength ?? '?'} bits)`;
+  return `an ${key.asymmetricKeyType ?? 'unknown'} key`;
+}
+
+/**
+ * A new key.json: for a new key (init), or for `privateKey` (a key brought from elsewhere, of a
+ * kind the wallet holds: UNSUPPORTED_KEY_TYPE otherwise).
+ */
+export async function createKeyFile(passphrase: string, now = new Date(), privateKey?: KeyObject): Promise<{ file: KeyFile; privateKey: KeyObject }> {
   checkNewPassphrase(passphrase);
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const publicJwk = publicJwkOf(publicKey);
+  const key = privateKey ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const alg = walletKeyType(key).alg;
+  const publicJwk = publicJwkOf(createPublicKey(key));
   const thumbprint = await calculateJwkThumbprint(publicJwk as JWK, 'sha256');
   const salt = randomBytes(16);
   const iv = randomBytes(12);
-  const key = await deriveKey(passphrase, salt, SCRYPT_PARAMS);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const derived = await deriveKey(passphrase, salt, SCRYPT_PARAMS);
+  const cipher = createCipheriv('aes-256-gcm', derived, iv);
   cipher.setAAD(aad(thumbprint));
-  const encrypted = Buffer.concat([cipher.update(privateKey.export({ format: 'der', type: 'pkcs8' })), cipher.final()]);
+  const encrypted = Buffer.concat([cipher.update(key.export({ format: 'der', type: 'pkcs8' })), cipher.final()]);
   const file: KeyFile = {
     format: 'tongban-wallet-key',
     version: 1,
-    alg: 'ES256',
+    alg,
     publicJwk,
     thumbprint,
     kdf: { name: 'scrypt', ...SCRYPT_PARAMS, salt: salt.toString('base64url') },
@@ -55,7 +92,7 @@ export async function createKeyFile(passphrase: string, now = new Date()): Promi
     encryptedKey: encrypted.toString('base64url'),
     createdAt: now.toISOString(),
   };
-  return { file, privateKey };
+  return { file, privateKey: key };
 }
 
 /** The private key, or WRONG_PASSPHRASE. */
@@ -123,12 +160,12 @@ function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: num
   // scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is just too small for N=2^15, r=8.
   const maxmem = 128 * params.N * params.r * 2 + 1024 * 1024;
   return new Promise((resolve, reject) =>
-    scrypt(normalise(passphrase), salt, 32, { ...params, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(normalisePassphrase(passphrase), salt, 32, { ...params, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 
 /** The same passphrase typed, piped or read from a file gives the same key. */
-function normalise(passphrase: string): string {
+export function normalisePassphrase(passphrase: string): string {
   return passphrase.normalize('NFC');
 }
 

@@ -1,14 +1,15 @@
-import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CompactSign } from 'jose';
 import { canonicalUscc } from '../identifiers/uscc.js';
-import { organisationIdentifiers, parseCertificate, spkiOf, validityAt, x509, x5cEntry, type ValidityState } from './certificates.js';
+import { chainAbove, enterpriseNameOf, organisationIdentifiers, parseCertificate, spkiOf, usccOf, validityAt, x509, x5cEntry, type ValidityState } from './certificates.js';
 import { WalletError } from './errors.js';
 import { ensurePrivateDir, readJsonFile, writePrivateFile } from './files.js';
-import { createKeyFile, decryptKeyFile, parseKeyFile, type KeyFile } from './key-file.js';
+import { checkNewPassphrase, createKeyFile, decryptKeyFile, normalisePassphrase, parseKeyFile, unsupportedKeyType, walletKeyType, type KeyFile } from './key-file.js';
 import { isExpired, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
+import { decodePkcs12, encodePkcs12, privateKeyAlgorithm } from './pkcs12.js';
 
 export const KEY_FILE = 'key.json';
 export const LICENCES_DIR = 'licences';
@@ -93,11 +94,91 @@ export interface LoginOptions {
  */
 export async function initWallet(dir: string, passphrase: string, options: { force?: boolean; now?: Date } = {}): Promise<Wallet> {
   const now = options.now ?? new Date();
-  const keyPath = join(dir, KEY_FILE);
-  if (existsSync(keyPath) && !options.force) {
+  refuseExisting(dir, options);
+  const { file, privateKey } = await createKeyFile(passphrase, now);
+  installKeyFile(dir, file, now, options);
+  return new Wallet(dir, file, privateKey);
+}
+
+export interface ImportOptions {
+  /** The wallet's passphrase: the new key.json is encrypted under it. */
+  passphrase: string;
+  /** The file's password, when not the same as the passphrase. */
+  filePassword?: string;
+  /** Replace a wallet already in the directory (its key and licences go to `retired/<time>/`). */
+  force?: boolean;
+  now?: Date;
+}
+
+export interface ImportResult {
+  wallet: Wallet;
+  licence: StoredLicence;
+  /** Certificates in the file that are neither the licence nor above it, and were not kept. */
+  certificatesLeftOut: number;
+}
+
+/**
+ * Makes a wallet in `dir` from a PKCS#12 file (one written by `exportPkcs12`, by
+ * `openssl pkcs12 -export` or another tool): its private key becomes the wallet key (encrypted
+ * under the passphrase, as `init` does) and the certificate for it, with the certificates above
+ * it, the wallet's licence. Refuses, before writing anything: a wallet already there unless
+ * `force` (WALLET_EXISTS), a file that does not open (P12_UNREADABLE, P12_WRONG_PASSWORD,
+ * P12_UNSUPPORTED), without exactly one key (P12_NO_KEY, P12_UNSUPPORTED), with a key of a kind
+ * the wallet does not hold (UNSUPPORTED_KEY_TYPE), without a certificate for the key
+ * (P12_KEY_MISMATCH), or whose certificate names no enterprise (P12_NO_LICENCE). The licence
+ * document the issuer gave with the certificate is not in such a file: the imported licence has none.
+ */
+export async function importPkcs12(dir: string, p12: Buffer, options: ImportOptions): Promise<ImportResult> {
+  const now = options.now ?? new Date();
+  checkNewPassphrase(options.passphrase);
+  refuseExisting(dir, options);
+  const contents = await decodePkcs12(p12, normalisePassphrase(options.filePassword ?? options.passphrase));
+  if (!contents.keys.length) throw new WalletError('P12_NO_KEY', 'the file holds no private key');
+  if (contents.keys.length > 1) throw new WalletError('P12_UNSUPPORTED', `the file holds ${contents.keys.length} private keys; a wallet holds one`);
+  const [key] = contents.keys;
+  const privateKey = readPrivateKey(key!.privateKeyInfo);
+  walletKeyType(privateKey);
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const certificates = contents.certificates.map((c) => ({ ...c, certificate: parseCertificateDer(c.der) }));
+  const forKey = certificates.filter((c) => spkiOf(c.certificate).equals(spki));
+  if (!forKey.length) {
+    throw new WalletError('P12_KEY_MISMATCH', contents.certificates.length ? 'no certificate in the file is for its private key' : 'the file holds no certificate for its private key');
+  }
+  // Several certificates for the one key: the one the file ties to it, else the one valid longest.
+  forKey.sort((a, b) => Number(tiedTo(b, key!.localKeyId)) - Number(tiedTo(a, key!.localKeyId)) || b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
+  const leaf = forKey[0]!.certificate;
+  const uscc = usccOf(leaf);
+  if (!uscc) throw new WalletError('P12_NO_LICENCE', `the certificate for the key (${leaf.subject}) names no enterprise: it is not a licence certificate`);
+  const others = certificates.map((c) => c.certificate).filter((c) => c !== leaf);
+  const chain = await chainAbove(leaf, others);
+
+  const { file } = await createKeyFile(options.passphrase, now, privateKey);
+  installKeyFile(dir, file, now, options);
+  const wallet = new Wallet(dir, file, privateKey);
+  const licence = await wallet.storeLicence(
+    uscc,
+    {
+      serial: leaf.serialNumber,
+      certificate: leaf.toString('pem'),
+      chain: chain.map((c) => c.toString('pem')),
+      enterprise: { uscc, name: enterpriseNameOf(leaf) ?? '' },
+      issuedAt: leaf.notBefore.toISOString(),
+    },
+    now,
+  );
+  return { wallet, licence, certificatesLeftOut: others.length - chain.length };
+}
+
+function refuseExisting(dir: string, options: { force?: boolean }): void {
+  if (existsSync(join(dir, KEY_FILE)) && !options.force) {
     throw new WalletError('WALLET_EXISTS', `${dir} already holds a wallet key; use --force to replace it (the old key is kept in ${join(dir, 'retired')})`);
   }
-  const { file, privateKey } = await createKeyFile(passphrase, now);
+}
+
+/** Writes key.json; a key already there is moved aside with its licences to `retired/<time>/`, never deleted. */
+function installKeyFile(dir: string, file: KeyFile, now: Date, options: { force?: boolean } = {}): void {
+  const keyPath = join(dir, KEY_FILE);
+  refuseExisting(dir, options);
   ensurePrivateDir(dir);
   if (existsSync(keyPath)) {
     const retired = join(dir, 'retired', now.toISOString().replace(/[:.]/g, '-'));
@@ -108,7 +189,28 @@ export async function initWallet(dir: string, passphrase: string, options: { for
   }
   ensurePrivateDir(join(dir, LICENCES_DIR));
   writePrivateFile(keyPath, JSON.stringify(file, null, 2) + '\n', { exclusive: true });
-  return new Wallet(dir, file, privateKey);
+}
+
+function readPrivateKey(privateKeyInfo: Buffer): KeyObject {
+  try {
+    return createPrivateKey({ key: privateKeyInfo, format: 'der', type: 'pkcs8' });
+  } catch {
+    const algorithm = privateKeyAlgorithm(privateKeyInfo);
+    if (algorithm) throw unsupportedKeyType(`of the algorithm ${algorithm}, which this wallet does not read`);
+    throw new WalletError('P12_UNREADABLE', 'the private key in the file cannot be read');
+  }
+}
+
+function parseCertificateDer(der: Buffer): x509.X509Certificate {
+  try {
+    return new x509.X509Certificate(new Uint8Array(der));
+  } catch {
+    throw new WalletError('P12_UNREADABLE', 'a certificate in the file cannot be read');
+  }
+}
+
+function tiedTo(candidate: { localKeyId?: Buffer }, localKeyId: Buffer | undefined): boolean {
+  return Boolean(localKeyId && candidate.localKeyId?.equals(localKeyId));
 }
 
 /** Opens a wallet with its passphrase (NO_WALLET, WRONG_PASSPHRASE, CORRUPT_WALLET). */
@@ -174,6 +276,11 @@ export class Wallet {
 
   get thumbprint(): string {
     return this.keyFile.thumbprint;
+  }
+
+  /** The JWS algorithm of the wallet key. */
+  get alg(): KeyFile['alg'] {
+    return this.keyFile.alg;
   }
 
   get publicJwk(): KeyFile['publicJwk'] {
@@ -247,6 +354,32 @@ export class Wallet {
     return stored;
   }
 
+  /**
+   * The wallet key, a licence certificate and the certificates above it (issuing CA, root, as the
+   * issuer gave them) as a PKCS#12 file for other signing tools, protected by the wallet's
+   * passphrase (WRONG_PASSPHRASE for any other): PBES2 (PBKDF2-HMAC-SHA-256, AES-256-CBC) and an
+   * HMAC-SHA-256 MAC, which OpenSSL 3 reads without `-legacy`. The key and the certificate carry
+   * the same localKeyId and a friendlyName (the USCC and the enterprise's name).
+   * `uscc` may be left out when the wallet holds exactly one licence.
+   */
+  async exportPkcs12(options: { uscc?: string; passphrase: string; iterations?: number }): Promise<Buffer> {
+    await decryptKeyFile(this.keyFile, options.passphrase);
+    const stored = this.chooseLicence(options.uscc);
+    const certificate = Buffer.from(parseCertificate(stored.certificate).rawData);
+    return encodePkcs12(
+      {
+        privateKeyInfo: this.privateKey.export({ format: 'der', type: 'pkcs8' }),
+        certificate,
+        chain: stored.chain.map((pem, i) => Buffer.from(parseCertificate(pem, `chain certificate ${i + 1}`).rawData)),
+        friendlyName: stored.enterpriseName ? `${stored.uscc} ${stored.enterpriseName}` : stored.uscc,
+        // Only an identifier (equal on both bags): OpenSSL takes the SHA-1 of the certificate, this the SHA-256.
+        localKeyId: createHash('sha256').update(certificate).digest(),
+      },
+      normalisePassphrase(options.passphrase),
+      { iterations: options.iterations },
+    );
+  }
+
   licences(): StoredLicence[] {
     return listLicences(this.dir);
   }
@@ -304,7 +437,8 @@ export class Wallet {
     throw serviceError(response, body, 'the sign-in');
   }
 
-  private chooseLicence(uscc: string | undefined): StoredLicence {
+  /** The licence of `uscc`, or the only one when it is left out (NO_LICENCE, LICENCE_CHOICE_NEEDED). */
+  chooseLicence(uscc?: string): StoredLicence {
     if (uscc !== undefined) {
       const stored = this.licence(uscc);
       if (!stored) throw new WalletError('NO_LICENCE', `this wallet holds no licence for ${uscc}: enrol first`);
