@@ -1,14 +1,19 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import {
+  KEY_FILE,
+  MAX_PKCS12_SIZE,
   WalletError,
   defaultWalletDir,
   enrol,
   httpIssuer,
+  importPkcs12,
   initWallet,
   openWallet,
   promptPassphrase,
   readWalletInfo,
+  writeExportFile,
   type IssuedLicence,
   type LicenceIssuer,
   type LicenceSummary,
@@ -99,6 +104,56 @@ export function registerWalletCommands(program: Command, context: CliContext): v
       }),
     );
 
+  common(wallet.command('export'))
+    .description('write the licence key, its certificate and the CA certificates to a PKCS#12 file for other signing tools, protected by the wallet passphrase')
+    .requiredOption('--p12 <file>', 'the PKCS#12 file to write (mode 0600)')
+    .option('--uscc <uscc>', 'which licence (needed when the wallet holds several)')
+    .option('--force', 'overwrite the file if it exists')
+    .action(
+      walletAction(async (opts: WalletOptions & { p12: string; uscc?: string; force?: boolean }, cmd: Command) => {
+        const output = out(cmd);
+        const dir = walletDir(opts);
+        readWalletInfo(dir); // NO_WALLET before asking for a passphrase
+        if (!opts.force && existsSync(opts.p12)) throw new WalletError('FILE_EXISTS', `${opts.p12} exists; use --force to overwrite it`);
+        const passphrase = await readPassphrase(opts, output);
+        const opened = await openWallet(dir, passphrase);
+        const licence = opened.chooseLicence(opts.uscc);
+        const p12 = await opened.exportPkcs12({ uscc: licence.uscc, passphrase });
+        writeExportFile(opts.p12, p12, { force: Boolean(opts.force) });
+        const certificates = 1 + licence.chain.length;
+        output.result({ file: opts.p12, format: 'pkcs12', uscc: licence.uscc, thumbprint: opened.thumbprint, certificates }, () => [
+          `wrote ${opts.p12}: the licence key of ${licence.uscc}${licence.enterpriseName ? ` ${licence.enterpriseName}` : ''}, its certificate and ${licence.chain.length} CA certificate${licence.chain.length === 1 ? '' : 's'} (PKCS#12, protected by the wallet passphrase)`,
+        ]);
+        output.note('keep the file as safe as the wallet: with it and the passphrase anyone can sign as the enterprise');
+      }),
+    );
+
+  common(wallet.command('import'))
+    .description('make the wallet from a PKCS#12 file holding the licence key and its certificate (from `wallet export`, `openssl pkcs12 -export`, …)')
+    .requiredOption('--p12 <file>', 'the PKCS#12 file to read; its password becomes the wallet passphrase')
+    .option('--force', 'replace an existing wallet (the old key and its licences are moved to retired/)')
+    .action(
+      walletAction(async (opts: WalletOptions & { p12: string; force?: boolean }, cmd: Command) => {
+        const output = out(cmd);
+        const dir = walletDir(opts);
+        const p12 = readInputFile(opts.p12, MAX_PKCS12_SIZE);
+        if (!opts.force && existsSync(join(dir, KEY_FILE))) {
+          throw new WalletError('WALLET_EXISTS', `${dir} already holds a wallet key; use --force to replace it (the old key is kept in ${join(dir, 'retired')})`);
+        }
+        const passphrase = await readPassphrase(opts, output);
+        const imported = await importPkcs12(dir, p12, { passphrase, force: Boolean(opts.force) });
+        const summary = readWalletInfo(dir).licences.find((l) => l.uscc === imported.licence.uscc)!;
+        const result = { wallet: dir, alg: imported.wallet.alg, thumbprint: imported.wallet.thumbprint, licence: summary, certificatesLeftOut: imported.certificatesLeftOut };
+        output.result(result, () => [
+          `imported into ${dir}`,
+          `key  ES256 (P-256), thumbprint ${imported.wallet.thumbprint}`,
+          '',
+          ...describe(summary),
+          ...(imported.certificatesLeftOut ? ['', `(${imported.certificatesLeftOut} certificate(s) in the file not above the licence were left out)`] : []),
+        ]);
+      }),
+    );
+
   common(wallet.command('login'))
     .description('sign in as the enterprise: answer the challenge shown on the sign-in page (its text, or - to read it from stdin)')
     .argument('<challenge>', 'the "tongban-login:…" text under the QR code, or -')
@@ -142,6 +197,24 @@ async function open(opts: WalletOptions, output: Output): Promise<Wallet> {
   const dir = walletDir(opts);
   readWalletInfo(dir); // NO_WALLET before asking for a passphrase
   return openWallet(dir, await readPassphrase(opts, output));
+}
+
+/** A file given on the command line (NO_FILE when it cannot be read; P12_UNREADABLE when too large to be what it should). */
+function readInputFile(file: string, maxSize: number): Buffer {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error();
+    size = stat.size;
+  } catch {
+    throw new OperationError('NO_FILE', `cannot read ${file}`);
+  }
+  if (size > maxSize) throw new WalletError('P12_UNREADABLE', `${file} is too large for a PKCS#12 licence key (${size} bytes)`);
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new OperationError('NO_FILE', `cannot read ${file}`);
+  }
 }
 
 function passphraseWithoutPrompt(opts: WalletOptions): string | undefined {
