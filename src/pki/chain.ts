@@ -2,25 +2,27 @@ import { createPublicKey, verify as cryptoVerify, X509Certificate, type KeyObjec
 import type { CaCertificate, CaStore } from './ca.js';
 import type { SerialStatus, StoredReason } from './certificate-store.js';
 import { parseCertificate, pemBlocks, SIGNATURE_HASH, type CertificateParts, type NameAttributes } from './x509.js';
+// The report vocabulary (ETSI EN 319 102-1) is defined once, there; that file imports nothing.
+import { SubIndication, type CheckStatus, type Indication, type Verdict } from '../verification/report.js';
 
-export type CheckStatus = 'PASSED' | 'FAILED' | 'INDETERMINATE';
 export interface CheckResult {
   status: CheckStatus;
   message: string;
 }
-export type ChainSubIndication = 'FORMAT_FAILURE' | 'SIG_CRYPTO_FAILURE' | 'NO_CERTIFICATE_CHAIN_FOUND' | 'EXPIRED' | 'NOT_YET_VALID' | 'REVOKED' | 'TRY_LATER';
 
-export interface CertificateNames {
+/** A type, not an interface: reports carry these objects as they are (as ReportNames). */
+export type CertificateNames = {
   commonName?: string;
   organizationName?: string;
   /** organizationIdentifier (2.5.4.97): the enterprise's USCC. */
   uscc?: string;
-}
+};
 
 /** The outcome of verifyCertificateChain: one result per check, the verdict, and what the leaf says. */
 export interface ChainVerification {
-  indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
-  subIndication?: ChainSubIndication;
+  /** The verdict (a pair ETSI EN 319 102-1 allows: see Verdict), which reports carry as it is. */
+  indication: Indication;
+  subIndication?: SubIndication;
   format: CheckResult;
   signature: CheckResult;
   chain: CheckResult;
@@ -135,7 +137,8 @@ export class ChainVerifier {
     const refused = certificates.findIndex((certificate) => !this.vouchedFor(certificate) && !opensslAccepts(certificate));
     if (refused >= 0) return failedFormat(refused === 0 ? 'not a valid X.509 certificate' : `certificate ${refused + 1} is not a valid X.509 certificate`, validationTime);
     if (!path) {
-      result.chain = { status: 'FAILED', message: 'no path from this certificate to a tongban root certificate' };
+      // Not a failure of the certificate: tongban cannot tell (ETSI: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND).
+      result.chain = { status: 'INDETERMINATE', message: 'no path from this certificate to a tongban root certificate' };
       result.signature = { status: 'INDETERMINATE', message: 'no tongban issuer to check the signature against' };
     } else {
       const anchor = path.links[path.links.length - 1]!;
@@ -152,20 +155,20 @@ export class ChainVerifier {
     const validity = validityAt([leaf.parts, ...(path?.links.map((l) => l.parts) ?? [])], at);
     result.validity = validity.check;
 
+    let revocation: RevocationFinding | undefined;
     if (!path) result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate is not one tongban issued' };
     else if (!path.signatureOk) result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate’s signature does not verify' };
-    else {
-      await this.checkRevocation(result, leaf, path, at);
-    }
-    return verdict(result, validity.sub);
+    else revocation = await this.checkRevocation(result, leaf, path, at);
+    return verdict(result, { chain: !!path, signature: !!path?.signatureOk, validity: validity.sub, revocation });
   }
 
-  private async checkRevocation(result: ChainVerification, leaf: Parsed, path: FoundPath, at: Date): Promise<void> {
+  /** Sets the revocation check; says what stands in the way, if anything (see verdict()). */
+  private async checkRevocation(result: ChainVerification, leaf: Parsed, path: FoundPath, at: Date): Promise<RevocationFinding | undefined> {
     const subjects: PathLink[] = [{ parts: leaf.parts, known: this.knownCertificate(leaf) }, ...path.links.slice(0, -1)];
     const isRootItself = path.links.length === 0;
     if (isRootItself) {
       result.revocation = { status: 'PASSED', message: 'a trust anchor: not subject to revocation' };
-      return;
+      return undefined;
     }
     let statuses: Map<string, SerialStatus>;
     try {
@@ -173,7 +176,7 @@ export class ChainVerifier {
       statuses = looked instanceof Map ? looked : await withTimeout(looked, LOOKUP_TIMEOUT_MS);
     } catch {
       result.revocation = { status: 'INDETERMINATE', message: 'revocation status is not available now: try again later' };
-      return;
+      return SubIndication.TRY_LATER;
     }
     for (const [index, subject] of subjects.entries()) {
       const status = statuses.get(subject.parts.serial);
@@ -187,23 +190,26 @@ export class ChainVerifier {
       }
       if (!status) {
         if (subject.known) continue; // tongban's own certificate (KEYS_DIR/certs), not yet copied to the database
+        // Issued under tongban's key but its record is not (yet) here, e.g. another replica's a moment ago.
         result.revocation = { status: 'INDETERMINATE', message: `tongban holds no status for ${which}` };
-        return;
+        return SubIndication.TRY_LATER;
       }
       if (status.status === 'good' || status.revokedAt!.getTime() > at.getTime()) continue;
       if (status.status === 'hold') {
-        // ETSI EN 319 102-1: a suspended certificate is INDETERMINATE (it may be released), not REVOKED.
+        // ETSI EN 319 102-1: a suspended certificate is INDETERMINATE/TRY_LATER (it may be released), not REVOKED.
         result.revocation = { status: 'INDETERMINATE', message: `${which} is on hold (suspended) since ${status.revokedAt!.toISOString()}` };
-        return;
+        return SubIndication.TRY_LATER;
       }
       result.revocation = { status: 'FAILED', message: `${which} was revoked at ${status.revokedAt!.toISOString()} (${status.reason ?? 'unspecified'})` };
-      return;
+      // REVOKED is the certificate's own; for a CA on its path ETSI has only REVOKED_CA_NO_POE (INDETERMINATE).
+      return index === 0 ? SubIndication.REVOKED : SubIndication.REVOKED_CA_NO_POE;
     }
     const later = statuses.get(leaf.parts.serial);
     result.revocation = {
       status: 'PASSED',
       message: later && later.status !== 'good' ? `not revoked at the validation time (${later.status} since ${later.revokedAt!.toISOString()})` : 'not revoked',
     };
+    return undefined;
   }
 
   /** The path from the leaf's issuer to a tongban root, preferring tongban's own CA certificates. */
@@ -398,12 +404,15 @@ function issues(issuer: CertificateParts, subject: CertificateParts): boolean {
   return !subject.aki || !issuer.ski || subject.aki === issuer.ski;
 }
 
-function validityAt(certificates: CertificateParts[], at: Date): { check: CheckResult; sub?: 'EXPIRED' | 'NOT_YET_VALID' } {
+type ValidityFinding = SubIndication.EXPIRED | SubIndication.NOT_YET_VALID;
+type RevocationFinding = SubIndication.REVOKED | SubIndication.REVOKED_CA_NO_POE | SubIndication.TRY_LATER;
+
+function validityAt(certificates: CertificateParts[], at: Date): { check: CheckResult; sub?: ValidityFinding } {
   const time = at.getTime();
   for (const [index, parts] of certificates.entries()) {
     const which = index === 0 ? 'the certificate' : `the CA certificate ${parts.subject.commonName}`;
-    if (time < parts.notBefore.getTime()) return { check: { status: 'FAILED', message: `${which} is not valid before ${parts.notBefore.toISOString()}` }, sub: 'NOT_YET_VALID' };
-    if (time > parts.notAfter.getTime()) return { check: { status: 'FAILED', message: `${which} expired at ${parts.notAfter.toISOString()}` }, sub: 'EXPIRED' };
+    if (time < parts.notBefore.getTime()) return { check: { status: 'FAILED', message: `${which} is not valid before ${parts.notBefore.toISOString()}` }, sub: SubIndication.NOT_YET_VALID };
+    if (time > parts.notAfter.getTime()) return { check: { status: 'FAILED', message: `${which} expired at ${parts.notAfter.toISOString()}` }, sub: SubIndication.EXPIRED };
   }
   return { check: { status: 'PASSED', message: `valid at ${at.toISOString()}` } };
 }
@@ -419,8 +428,8 @@ function names(name: NameAttributes): CertificateNames {
 function failedFormat(message: string, validationTime: string): ChainVerification {
   const skipped = { status: 'INDETERMINATE' as const, message: 'not checked: the input could not be read' };
   return {
-    indication: 'TOTAL_FAILED',
-    subIndication: 'FORMAT_FAILURE',
+    indication: FORMAT_FAILURE.indication,
+    subIndication: FORMAT_FAILURE.subIndication,
     format: { status: 'FAILED', message },
     signature: skipped,
     chain: skipped,
@@ -431,16 +440,38 @@ function failedFormat(message: string, validationTime: string): ChainVerificatio
   };
 }
 
-/** The overall verdict, in ETSI EN 319 102-1 terms, from the individual checks. */
-function verdict(result: ChainVerification, validity?: 'EXPIRED' | 'NOT_YET_VALID'): ChainVerification {
-  let sub: ChainSubIndication | undefined;
-  if (result.chain.status === 'FAILED') sub = 'NO_CERTIFICATE_CHAIN_FOUND';
-  else if (result.signature.status === 'FAILED') sub = 'SIG_CRYPTO_FAILURE';
-  else if (result.revocation.status === 'FAILED') sub = 'REVOKED';
-  else if (validity) sub = validity;
-  else if (result.revocation.status === 'INDETERMINATE') sub = 'TRY_LATER';
-  if (sub) result.subIndication = sub;
-  result.indication = !sub ? 'TOTAL_PASSED' : sub === 'NO_CERTIFICATE_CHAIN_FOUND' || sub === 'TRY_LATER' ? 'INDETERMINATE' : 'TOTAL_FAILED';
+/** The verdicts a certificate check reaches, in ETSI EN 319 102-1 terms (Verdict admits only pairs it allows). */
+const PASSED: Verdict = { indication: 'TOTAL_PASSED' };
+const FORMAT_FAILURE = { indication: 'TOTAL_FAILED', subIndication: SubIndication.FORMAT_FAILURE } as const satisfies Verdict;
+const NO_CHAIN: Verdict = { indication: 'INDETERMINATE', subIndication: SubIndication.NO_CERTIFICATE_CHAIN_FOUND };
+const SIG_CRYPTO_FAILURE: Verdict = { indication: 'TOTAL_FAILED', subIndication: SubIndication.SIG_CRYPTO_FAILURE };
+const FAILED_BY: Record<ValidityFinding | SubIndication.REVOKED, Verdict> = {
+  [SubIndication.REVOKED]: { indication: 'TOTAL_FAILED', subIndication: SubIndication.REVOKED },
+  [SubIndication.EXPIRED]: { indication: 'TOTAL_FAILED', subIndication: SubIndication.EXPIRED },
+  [SubIndication.NOT_YET_VALID]: { indication: 'TOTAL_FAILED', subIndication: SubIndication.NOT_YET_VALID },
+};
+const UNSETTLED_BY: Record<SubIndication.REVOKED_CA_NO_POE | SubIndication.TRY_LATER, Verdict> = {
+  [SubIndication.REVOKED_CA_NO_POE]: { indication: 'INDETERMINATE', subIndication: SubIndication.REVOKED_CA_NO_POE },
+  [SubIndication.TRY_LATER]: { indication: 'INDETERMINATE', subIndication: SubIndication.TRY_LATER },
+};
+
+/**
+ * The verdict from what the checks found. Without a path to a tongban trust anchor nothing else
+ * counts (INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND: another CA's certificate may be perfectly
+ * good); then a signature that does not verify; then a proven failure (the certificate revoked,
+ * expired, not yet valid: TOTAL_FAILED) before what cannot be settled now (a revoked CA on the
+ * path, a suspension, revocation status not at hand: INDETERMINATE, never PASSED).
+ */
+function verdict(result: ChainVerification, found: { chain: boolean; signature: boolean; validity?: ValidityFinding; revocation?: RevocationFinding }): ChainVerification {
+  const reached =
+    !found.chain ? NO_CHAIN
+    : !found.signature ? SIG_CRYPTO_FAILURE
+    : found.revocation === SubIndication.REVOKED ? FAILED_BY[found.revocation]
+    : found.validity ? FAILED_BY[found.validity]
+    : found.revocation ? UNSETTLED_BY[found.revocation]
+    : PASSED;
+  result.indication = reached.indication;
+  if (reached.subIndication) result.subIndication = reached.subIndication;
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PkiService } from '../pki/pki.service.js';
 import type { ChainVerification } from '../pki/pki.service.js';
-import { indicationOf, type Check, type ValidationReport } from './report.js';
+import { ReportBuilder, type CertificateSection, type ValidationReport } from './report.js';
 
 /** Builds reports (design §9) from the checks of the parts that know each kind of item. */
 @Injectable()
@@ -13,26 +13,24 @@ export class VerificationService {
   }
 }
 
+/** A certificate chain's report: the chain verifier's checks, and its verdict as it reached it. */
 export function certificateReport(result: ChainVerification): ValidationReport {
-  const checks: Check[] = (['format', 'signature', 'chain', 'validity', 'revocation'] as const).map((name) => ({ name, status: result[name].status, message: result[name].message }));
-  const indication = indicationOf(checks);
-  return {
-    indication,
-    ...(indication !== 'TOTAL_PASSED' && result.subIndication ? { subIndication: result.subIndication } : {}),
-    checks,
-    ...(result.subject ? { subject: { ...result.subject } } : {}),
-    ...(result.issuer ? { issuer: { ...result.issuer } } : {}),
-    ...(result.serial
-      ? {
-          certificate: {
-            serial: result.serial,
-            notBefore: result.notBefore,
-            notAfter: result.notAfter,
-            ...(result.profile ? { profile: result.profile } : {}),
-            ...(result.revokedAt ? { revokedAt: result.revokedAt, revocationReason: result.reason } : {}),
-          },
-        }
-      : {}),
-    validationTime: result.validationTime,
-  };
+  const report = new ReportBuilder(result.validationTime)
+    .check('format', result.format.status, result.format.message)
+    .check('signature', result.signature.status, result.signature.message)
+    .check('chain', result.chain.status, result.chain.message)
+    .check('validity', result.validity.status, result.validity.message)
+    .check('revocation', result.revocation.status, result.revocation.message)
+    .subject(result.subject)
+    .issuer(result.issuer);
+  if (result.serial) {
+    const certificate: CertificateSection = { serial: result.serial, notBefore: result.notBefore, notAfter: result.notAfter };
+    if (result.profile) certificate.profile = result.profile;
+    if (result.revokedAt) {
+      certificate.revokedAt = result.revokedAt;
+      if (result.reason) certificate.revocationReason = result.reason;
+    }
+    report.section('certificate', certificate);
+  }
+  return report.build(result);
 }
