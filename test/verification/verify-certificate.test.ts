@@ -74,8 +74,29 @@ describe(`POST /api/v1/verify/certificate on ${backend}`, () => {
     expect(garbage.status).toBe(200);
     expect(await garbage.json()).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
     mustOpenssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Elsewhere CA', '-days', '2', '-keyout', scratch.path('ca.key'), '-out', scratch.path('ca.pem')]);
-    const foreign = await (await verify({ pem: scratch.read('ca.pem').toString('utf8') })).json();
-    expect(foreign).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    const foreign = await verify({ pem: scratch.read('ca.pem').toString('utf8') });
+    expect(foreign.status).toBe(200);
+    // Another CA's certificate is not a failed one: tongban cannot tell (ETSI EN 319 102-1), and says what it could check.
+    const report = await foreign.json();
+    expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', subject: { commonName: 'Elsewhere CA' } });
+    expect(report.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
+      'format:PASSED',
+      'signature:INDETERMINATE',
+      'chain:INDETERMINATE',
+      'validity:PASSED',
+      'revocation:INDETERMINATE',
+    ]);
+  });
+
+  it('answers a foreign leaf with its own CA the same way: INDETERMINATE, never TOTAL_FAILED', async () => {
+    const other = scratch.foreignCa('elsewhere');
+    for (const pem of [other.leaf, other.leaf + other.root]) {
+      const report = await (await verify({ pem })).json();
+      expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', certificate: { serial: expect.any(String) } });
+      expect(report.checks.find((c: { name: string }) => c.name === 'chain')).toMatchObject({ status: 'INDETERMINATE', message: expect.stringMatching(/no path/) });
+    }
+    const { reports } = await (await verify({ items: [{ kind: 'certificate', pem: other.leaf }] }, 'batch')).json();
+    expect(reports[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
   });
 
   it('verifies a batch in order, one report per item', async () => {
