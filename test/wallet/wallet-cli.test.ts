@@ -81,8 +81,9 @@ describe('tongban wallet (CLI)', () => {
   });
 
   it('--passphrase as an argument does not exist', async () => {
-    for (const command of ['init', 'enrol', 'show', 'login']) {
-      const result = await tongban(['wallet', command, '--wallet', join(root, 'x'), '--passphrase', PASSPHRASE, ...(command === 'login' ? ['tongban-login:e30'] : command === 'enrol' ? ['--uscc', USCC] : [])], env);
+    const required: Record<string, string[]> = { login: ['tongban-login:e30'], enrol: ['--uscc', USCC], export: ['--p12', join(root, 'x.p12')], import: ['--p12', join(root, 'x.p12')] };
+    for (const command of ['init', 'enrol', 'show', 'login', 'export', 'import']) {
+      const result = await tongban(['wallet', command, '--wallet', join(root, 'x'), '--passphrase', PASSPHRASE, ...(required[command] ?? [])], env);
       expect([command, result.code]).toEqual([command, 2]);
       expect(result.stderr).toContain("unknown option '--passphrase'");
     }
