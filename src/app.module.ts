@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module.js';
-import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -9,10 +8,12 @@ import { HealthModule } from './health/health.module.js';
 import { IdentifiersModule } from './identifiers/identifiers.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { LicencesModule } from './licences/licences.module.js';
-import { ClientStoreModule } from './oidc/client-store.module.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { EnterpriseLoginModule } from './enterprise-login/enterprise-login.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { PkiModule } from './pki/pki.module.js';
 import { RegistryModule } from './registry/registry.module.js';
+import { SelfServiceModule } from './self-service/self-service.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 
 /** The whole service. The CLI builds a smaller context from the same modules (src/cli/cli.module.ts). */
@@ -30,9 +31,10 @@ export class AppModule {
         RegistryModule,
         PkiModule,
         AccountsModule,
-        ClientStoreModule,
-        AuthModule,
         OidcModule,
+        ClientsModule,
+        EnterpriseLoginModule,
+        SelfServiceModule,
         LicencesModule,
         VerificationModule,
         ...(config.demo ? [DemoModule] : []),

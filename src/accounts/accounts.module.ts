@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { IdentifiersModule } from '../identifiers/identifiers.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { AccountsController } from './accounts.controller.js';
@@ -10,7 +11,7 @@ import { IpWindows } from './ip-windows.js';
 import { Lockout } from './lockout.js';
 
 @Module({
-  imports: [RegistryModule, IdentifiersModule],
+  imports: [AuthModule, RegistryModule, IdentifiersModule],
   controllers: [AccountsController, AgentsController],
   providers: [AccountsService, IpWindows, Lockout, DemoAccounts, EnterpriseAgentsService],
   exports: [AccountsService, IpWindows, EnterpriseAgentsService],

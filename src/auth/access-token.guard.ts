@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata, applyDecorators, UseGuards } from '@nestjs/common';
-import { ModuleRef, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
@@ -26,20 +26,11 @@ export function RequireScopes(...scopes: ApiScope[]) {
 export class AccessTokenGuard implements CanActivate {
   private readonly logger = new Logger('AccessTokenGuard');
 
-  private verifierInstance?: AccessTokenVerifier;
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly moduleRef: ModuleRef,
+    private readonly verifier: AccessTokenVerifier,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
-
-  /** Looked up on first use, so that a module's controllers load in contexts without AuthModule (CLI, service tests). */
-  private get verifier(): AccessTokenVerifier {
-    const verifier = this.verifierInstance ?? this.moduleRef.get<AccessTokenVerifier>(AccessTokenVerifier, { strict: false });
-    this.verifierInstance = verifier;
-    return verifier;
-  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();

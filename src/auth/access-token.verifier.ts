@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { KeyStore } from '../keys/keystore.service.js';
-import { ClientStore } from '../oidc/client-store.js';
+import { ClientStore } from '../clients/client-store.js';
 import { apiResource } from './api-scopes.js';
 
 export interface VerifiedAccessToken {

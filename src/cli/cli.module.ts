@@ -8,14 +8,14 @@ import { RegistryModule } from '../registry/registry.module.js';
 /**
  * The CLI's application context: the service's modules without HTTP. Without `database`, only
  * the key store is loaded (key commands must work before any database exists); `oidc` adds the
- * OpenID Connect module for client management.
+ * client management module (with the OpenID provider it validates metadata with).
  */
 @Module({})
 export class CliModule {
   static async forRoot(config: AppConfig, options: { database: boolean; oidc?: boolean; licences?: boolean; pki?: boolean }): Promise<DynamicModule> {
     const imports: DynamicModule['imports'] = [ConfigModule.forRoot(config), KeysModule];
     // Imported on demand: oidc-provider is heavy and warns about the Node version when loaded.
-    if (options.oidc) imports.push((await import('../oidc/oidc.module.js')).OidcModule);
+    if (options.oidc) imports.push((await import('../clients/clients.module.js')).ClientsModule);
     if (options.licences) imports.push((await import('../licences/licences.module.js')).LicencesModule);
     if (options.database) {
       // On PGlite the CLI is the only user of its database, so it brings the schema up to date

@@ -8,7 +8,7 @@ import { isKeyPurpose, KEY_PURPOSES, type KeyPurpose } from '../keys/key-types.j
 import { readRecords, type ImportFormat } from '../registry/record-reader.js';
 import { CITIZEN_COLUMNS, ENTERPRISE_COLUMNS } from '../registry/registry-rows.js';
 import { RegistryService } from '../registry/registry.service.js';
-import type { ClientRegistration } from '../oidc/clients.service.js';
+import type { ClientRegistration } from '../clients/clients.service.js';
 
 /**
  * The CLI's commands that touch the database or the keys, as functions of an application
@@ -42,7 +42,7 @@ interface Operation {
 
 /** Loaded on demand: oidc-provider is heavy and warns about the Node version when imported. */
 async function clientsService(app: INestApplicationContext) {
-  const { ClientsService } = await import('../oidc/clients.service.js');
+  const { ClientsService } = await import('../clients/clients.service.js');
   return app.get(ClientsService);
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClientStoreModule } from '../clients/client-store.module.js';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { DemoService } from './demo.service.js';
@@ -7,7 +8,7 @@ import { DemoPortalsService } from './portals/demo-portals.service.js';
 
 /** DEMO=1: demo registry data, and two demo portals signing in with this service. */
 @Module({
-  imports: [RegistryModule, OidcModule],
+  imports: [RegistryModule, ClientStoreModule, OidcModule],
   controllers: [DemoPortalsController],
   providers: [DemoService, DemoPortalsService],
   exports: [DemoService],

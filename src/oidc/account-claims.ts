@@ -4,7 +4,7 @@ import { AccountsService } from '../accounts/accounts.service.js';
 import { EnterpriseAgentsService } from '../accounts/enterprise-agents.service.js';
 import { PkiService } from '../pki/pki.service.js';
 import { RegistryService } from '../registry/registry.service.js';
-import { parseEnterpriseAccountId, type EnterpriseActor } from './enterprise/enterprise-account.js';
+import { parseEnterpriseAccountId, type EnterpriseActor } from '../enterprise-login/enterprise-account.js';
 import { OidcSecrets } from './oidc-secrets.js';
 import { subjectClient } from './provider-config.js';
 import { subjectFor } from './subjects.js';

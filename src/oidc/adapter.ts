@@ -2,7 +2,7 @@ import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared.js';
 import { returning } from '../database/returning.js';
-import type { ClientStore } from './client-store.js';
+import type { ClientStore } from '../clients/client-store.js';
 
 /** Models that name a grant: oidc-provider reads the grant right after reading one of them. */
 const GRANT_BEARING = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);

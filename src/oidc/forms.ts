@@ -1,13 +1,7 @@
-import { plainToInstance } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, MaxLength, validateSync } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { CsrfForm } from '../pages/forms.js';
 
-/** The HTML forms of the sign-in flow. A form that fails validation re-renders its page. */
-export class CsrfForm {
-  @IsString()
-  @MaxLength(100)
-  csrf!: string;
-}
-
+/** The HTML forms of the sign-in interactions. */
 export class LoginForm extends CsrfForm {
   @IsString()
   @Length(1, 64)
@@ -28,24 +22,4 @@ export class ConsentForm extends CsrfForm {
   @IsOptional()
   @IsIn(['on', '1', 'true', 'yes'])
   remember?: string;
-}
-
-/** Validates a urlencoded body against a form class; undefined when it does not fit. */
-export function readForm<T extends object>(type: new () => T, body: unknown): T | undefined {
-  const form = plainToInstance(type, typeof body === 'object' && body ? body : {});
-  return validateSync(form, { whitelist: true }).length ? undefined : form;
-}
-
-export class PasswordChangeForm extends CsrfForm {
-  @IsString()
-  @Length(1, 1024)
-  current_password!: string;
-
-  @IsString()
-  @Length(1, 1024)
-  new_password!: string;
-
-  @IsString()
-  @Length(1, 1024)
-  new_password_confirm!: string;
 }

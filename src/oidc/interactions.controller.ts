@@ -7,15 +7,17 @@ import { AccountsService } from '../accounts/accounts.service.js';
 import { LOA_ACR, requiredLoa } from './assurance.js';
 import { ConsentsService } from './consents.service.js';
 import { CsrfTokens } from './csrf.js';
-import { ConsentForm, LoginForm, OtpForm, readForm } from './forms.js';
+import { readForm } from '../pages/forms.js';
+import { ConsentForm, LoginForm, OtpForm } from './forms.js';
 import { OidcProviderService } from './oidc-provider.service.js';
-import { consentItems, pageLanguage, sendPage } from './page-response.js';
-import { consentPage, enterpriseLoginPage, errorPage, loginPage, otpPage, t } from './pages/index.js';
+import { pageLanguage, sendPage } from '../pages/page-response.js';
+import { errorPage, t } from '../pages/index.js';
+import { consentItems, consentPage, enterpriseLoginPage, loginPage, otpPage } from './pages/index.js';
 import QRCode from 'qrcode';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { EnterpriseChallenges } from './enterprise/challenges.service.js';
-import { enterpriseAccountId, parseEnterpriseAccountId } from './enterprise/enterprise-account.js';
+import { EnterpriseChallenges } from '../enterprise-login/challenges.service.js';
+import { enterpriseAccountId, parseEnterpriseAccountId } from '../enterprise-login/enterprise-account.js';
 
 type Details = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
 

@@ -4,11 +4,12 @@ import type { AppConfig } from '../config/config.js';
 import { API_SCOPES, apiResource } from '../auth/api-scopes.js';
 import { ACR_VALUES, loaOf, requiredLoa } from './assurance.js';
 import type { ConsentsService } from './consents.service.js';
-import { isFirstParty } from './first-party-clients.js';
+import { isFirstParty } from '../clients/first-party-clients.js';
 import { subjectFor } from './subjects.js';
 import type { OidcSecrets } from './oidc-secrets.js';
 import type { AccountClaims } from './account-claims.js';
-import { errorPage, langFromRequest, logoutPage, logoutSuccessPage } from './pages/index.js';
+import { errorPage, langFromRequest } from '../pages/index.js';
+import { logoutPage, logoutSuccessPage } from './pages/index.js';
 
 export interface ProviderDependencies {
   config: AppConfig;

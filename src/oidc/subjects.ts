@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { subjectKey } from './enterprise/enterprise-account.js';
+import { subjectKey } from '../enterprise-login/enterprise-account.js';
 
 interface SubjectClient {
   clientId: string;

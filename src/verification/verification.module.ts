@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { PkiModule } from '../pki/pki.module.js';
 import { VerifyRateLimiter } from './rate-limiter.js';
 import { VerificationController } from './verification.controller.js';
 import { VerificationService } from './verification.service.js';
 
 /** The verification endpoints portals call (design §9). */
-@Module({ imports: [PkiModule], controllers: [VerificationController], providers: [VerificationService, VerifyRateLimiter] })
+@Module({ imports: [AuthModule, PkiModule], controllers: [VerificationController], providers: [VerificationService, VerifyRateLimiter] })
 export class VerificationModule {}

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createAdapterClass, deleteExpiredPayloads } from '../../src/oidc/adapter.js';
-import type { ClientStore } from '../../src/oidc/client-store.js';
+import type { ClientStore } from '../../src/clients/client-store.js';
 import { openServices } from '../support/context.js';
 import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
 

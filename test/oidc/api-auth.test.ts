@@ -11,7 +11,7 @@ import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, ge
 import { makeCitizenId } from '../../src/identifiers/generate.js';
 import { jest } from '@jest/globals';
 import { KeyStore } from '../../src/keys/keystore.service.js';
-import { ClientStore } from '../../src/oidc/client-store.js';
+import { ClientStore } from '../../src/clients/client-store.js';
 import { OidcProviderService } from '../../src/oidc/oidc-provider.service.js';
 import { RegistryService } from '../../src/registry/registry.service.js';
 import { client, registerPortal, registerService, signInForTokens, type Portal } from '../support/oidc.js';

@@ -8,7 +8,7 @@ import { client, signIn, ZHANG, type AuthorizationRequest, type Portal } from '.
 import { startTestServer, type TestServer } from '../support/server.js';
 import { backend } from '../support/test-env.js';
 import { UserAgent } from '../support/user-agent.js';
-import { ClientsService } from '../../src/oidc/clients.service.js';
+import { ClientsService } from '../../src/clients/clients.service.js';
 
 const insecure = { execute: [client.allowInsecureRequests] };
 

@@ -1,20 +1,8 @@
-import {
-  accountPage,
-  consentPage,
-  errorPage,
-  escapeHtml,
-  groupSecret,
-  langFromRequest,
-  type Lang,
-  loginPage,
-  logoutPage,
-  logoutSuccessPage,
-  messages,
-  otpPage,
-  registerPage,
-  safeUrl,
-  t,
-} from '../../src/oidc/pages/index.js';
+import { consentPage, loginPage, logoutPage, logoutSuccessPage, otpPage } from '../../src/oidc/pages/index.js';
+import { errorPage, langFromRequest, type Lang, messages, t } from '../../src/pages/index.js';
+import { escapeHtml, safeUrl } from '../../src/pages/html.js';
+import { accountPage, groupSecret } from '../../src/self-service/pages/account.js';
+import { registerPage } from '../../src/self-service/pages/register.js';
 
 // ---------------------------------------------------------------------------------------------
 // A tiny HTML reader: enough for pages we generate ourselves (double-quoted attributes only).

@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { DEMO_PASSWORD } from '../../src/accounts/demo-accounts.js';
 import { DEMO_CITIZENS } from '../../src/demo/demo-data.js';
-import { ClientsService, type ClientRegistration } from '../../src/oidc/clients.service.js';
+import { ClientsService, type ClientRegistration } from '../../src/clients/clients.service.js';
 import type { TestServer } from './server.js';
 import { UserAgent, type Page } from './user-agent.js';
 

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { ClientStore } from '../../oidc/client-store.js';
+import { ClientStore } from '../../clients/client-store.js';
 import { DemoPortal, type PortalDefinition } from './demo-portal.js';
 
 /** Two portals of different sectors, so the same citizen gets a different `sub` at each. */

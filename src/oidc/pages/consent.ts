@@ -1,6 +1,6 @@
-import { escapeHtml, isWebUrl, url } from './escape.js';
-import { type FormBase, documentShell, postForm, submitButton } from './layout.js';
-import { t } from './messages.js';
+import { html, isWebUrl, joinHtml, type HtmlValue } from '../../pages/html.js';
+import { type FormBase, documentShell, postForm, submitButton } from '../../pages/layout.js';
+import { type Lang, t } from '../../pages/messages.js';
 
 export interface ConsentPageInput extends FormBase {
   /** POST target of the confirmation (carries `remember=1` when the box stays ticked). */
@@ -17,44 +17,50 @@ export interface ConsentPageInput extends FormBase {
 /** "{clientName} is requesting access to the following information": allow (and remember) or deny. */
 export function consentPage(p: ConsentPageInput): string {
   const { lang } = p;
-  const parts: string[] = [
-    `<h1 id="consent-title">${escapeHtml(t(lang, 'consent.title', { clientName: p.clientName }))}</h1>`,
+  const parts: HtmlValue[] = [
+    html`<h1 id="consent-title">${t(lang, 'consent.title', { clientName: p.clientName })}</h1>`,
   ];
   if (p.clientUri && isWebUrl(p.clientUri)) {
     parts.push(
-      `<p class="muted">${escapeHtml(t(lang, 'consent.site'))}<a href="${url(p.clientUri)}" rel="noopener noreferrer">${escapeHtml(
-        p.clientUri,
-      )}</a></p>`,
+      html`<p class="muted">${t(lang, 'consent.site')}<a href="${p.clientUri}" rel="noopener noreferrer">${p.clientUri}</a></p>`,
     );
   }
   if (p.items.length > 0) {
     const items = p.items
       .map(
         (item) =>
-          `<li>${escapeHtml(item.label)}${item.detail ? `<span class="detail">${escapeHtml(item.detail)}</span>` : ''}</li>`,
+          html`<li>${item.label}${item.detail ? html`<span class="detail">${item.detail}</span>` : ''}</li>`,
       )
-      .join('\n');
-    parts.push(`<ul class="claims" aria-labelledby="consent-title">\n${items}\n</ul>`);
+      ;
+    parts.push(html`<ul class="claims" aria-labelledby="consent-title">\n${items}\n</ul>`);
   } else {
-    parts.push(`<p>${escapeHtml(t(lang, 'consent.none'))}</p>`);
+    parts.push(html`<p>${t(lang, 'consent.none')}</p>`);
   }
   parts.push(
     postForm(
       p.actionUrl,
       p.csrf,
-      `<div class="check">
+      html`<div class="check">
 <input type="checkbox" id="remember" name="remember" value="1" checked aria-describedby="remember-hint">
-<div><label for="remember">${escapeHtml(t(lang, 'consent.remember'))}</label>
-<p class="hint" id="remember-hint">${escapeHtml(t(lang, 'consent.remember_hint'))}</p></div>
+<div><label for="remember">${t(lang, 'consent.remember')}</label>
+<p class="hint" id="remember-hint">${t(lang, 'consent.remember_hint')}</p></div>
 </div>
-${submitButton(escapeHtml(t(lang, 'consent.allow')), 'btn-primary btn-block')}`,
+${submitButton(t(lang, 'consent.allow'), 'btn-primary btn-block')}`,
     ),
   );
-  parts.push(postForm(p.abortUrl, p.csrf, submitButton(escapeHtml(t(lang, 'consent.deny')), 'btn-secondary btn-block'), 'after'));
+  parts.push(postForm(p.abortUrl, p.csrf, submitButton(t(lang, 'consent.deny'), 'btn-secondary btn-block'), 'after'));
   return documentShell({
     lang,
     switchLangUrl: p.switchLangUrl,
     title: t(lang, 'consent.title', { clientName: p.clientName }),
-    body: parts.join('\n'),
+    body: joinHtml(parts),
   });
+}
+
+/** Consent-page lines for what a portal asks: one per scope, labelled in the page's language. */
+export function consentItems(lang: Lang, details: unknown): Array<{ label: string; detail?: string }> {
+  const { missingOIDCScope = [], missingResourceScopes = {} } = (details ?? {}) as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const items: Array<{ label: string; detail?: string }> = missingOIDCScope.map((scope) => ({ label: t(lang, `claim.${scope}`) }));
+  for (const [resource, scopes] of Object.entries(missingResourceScopes)) items.push({ label: scopes.join(' '), detail: resource });
+  return items;
 }

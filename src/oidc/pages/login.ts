@@ -1,7 +1,7 @@
-import { escapeHtml, url } from './escape.js';
-import { type FormBase, alertBox, documentShell, field, postForm, submitButton } from './layout.js';
+import { html, joinHtml, type HtmlValue } from '../../pages/html.js';
+import { type FormBase, alertBox, documentShell, field, postForm, submitButton } from '../../pages/layout.js';
 import { loginTabs } from './enterprise.js';
-import { type Lang, t, tCount } from './messages.js';
+import { type Lang, t, tCount } from '../../pages/messages.js';
 
 export type LoginError = 'invalid' | 'locked' | 'rate_limited' | 'csrf' | 'expired';
 
@@ -48,15 +48,15 @@ function loginErrorText(lang: Lang, error: LoginError, clientName: string, minut
  */
 export function loginPage(p: LoginPageInput): string {
   const { lang } = p;
-  const parts: string[] = [];
+  const parts: HtmlValue[] = [];
   if (p.tabs) parts.push(loginTabs(lang, p.tabs.active, p.tabs.citizenUrl, p.tabs.enterpriseUrl));
-  parts.push(`<h1>${escapeHtml(t(lang, 'login.title'))}</h1>`);
-  parts.push(`<p class="lead">${escapeHtml(t(lang, 'login.lead', { clientName: p.clientName }))}</p>`);
+  parts.push(html`<h1>${t(lang, 'login.title')}</h1>`);
+  parts.push(html`<p class="lead">${t(lang, 'login.lead', { clientName: p.clientName })}</p>`);
   if (p.error) parts.push(alertBox(ERROR_ID, loginErrorText(lang, p.error, p.clientName, p.retryAfterMinutes)));
 
   if (p.error !== 'expired') {
-    if (p.loa2Required) parts.push(`<p class="note">${escapeHtml(t(lang, 'login.loa2'))}</p>`);
-    if (p.tabs?.active === 'enterprise') parts.push(`<p class="note">${escapeHtml(t(lang, 'login.enterprise_first'))}</p>`);
+    if (p.loa2Required) parts.push(html`<p class="note">${t(lang, 'login.loa2')}</p>`);
+    if (p.tabs?.active === 'enterprise') parts.push(html`<p class="note">${t(lang, 'login.enterprise_first')}</p>`);
     // Only a wrong ID number/password pair marks the fields invalid (both: which one is never said).
     const errorId = p.error === 'invalid' ? ERROR_ID : undefined;
     parts.push(
@@ -83,23 +83,21 @@ export function loginPage(p: LoginPageInput): string {
             autocomplete: 'current-password',
             errorId,
           }),
-          submitButton(escapeHtml(t(lang, 'login.submit')), 'btn-primary btn-block'),
-        ].join('\n'),
+          submitButton(t(lang, 'login.submit'), 'btn-primary btn-block'),
+        ],
       ),
     );
     parts.push(
       postForm(
         p.abortUrl,
         p.csrf,
-        submitButton(escapeHtml(t(lang, 'common.cancel_return', { clientName: p.clientName })), 'btn-link'),
+        submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'),
         'after',
       ),
     );
     if (p.registerUrl) {
       parts.push(
-        `<p class="after">${escapeHtml(t(lang, 'login.no_account'))} <a href="${url(p.registerUrl)}">${escapeHtml(
-          t(lang, 'login.register'),
-        )}</a></p>`,
+        html`<p class="after">${t(lang, 'login.no_account')} <a href="${p.registerUrl}">${t(lang, 'login.register')}</a></p>`,
       );
     }
   }
@@ -108,7 +106,7 @@ export function loginPage(p: LoginPageInput): string {
     lang,
     switchLangUrl: p.switchLangUrl,
     title: t(lang, 'login.title'),
-    body: parts.join('\n'),
+    body: joinHtml(parts),
     hasError: Boolean(p.error),
   });
 }

@@ -1,6 +1,6 @@
-import { escapeHtml } from './escape.js';
-import { type PageBase, documentShell } from './layout.js';
-import { t } from './messages.js';
+import { html, joinHtml, trusted, type HtmlValue } from '../../pages/html.js';
+import { type PageBase, documentShell } from '../../pages/layout.js';
+import { t } from '../../pages/messages.js';
 
 export interface LogoutPageInput extends PageBase {
   /**
@@ -18,28 +18,28 @@ export interface LogoutSuccessPageInput extends PageBase {
 /** RP-initiated logout: confirm signing out of every portal, or stay signed in. */
 export function logoutPage(p: LogoutPageInput): string {
   const { lang } = p;
-  const parts: string[] = [`<h1>${escapeHtml(t(lang, 'logout.title'))}</h1>`];
-  if (p.clientName) parts.push(`<p class="lead">${escapeHtml(t(lang, 'logout.from_client', { clientName: p.clientName }))}</p>`);
-  parts.push(`<p>${escapeHtml(t(lang, 'logout.question'))}</p>`);
-  parts.push(p.form);
-  parts.push(`<div class="actions">
-<button type="submit" form="op.logoutForm" name="logout" value="yes" class="btn-primary" autofocus>${escapeHtml(t(lang, 'logout.confirm'))}</button>
-<button type="submit" form="op.logoutForm" class="btn-secondary">${escapeHtml(t(lang, 'logout.stay'))}</button>
+  const parts: HtmlValue[] = [html`<h1>${t(lang, 'logout.title')}</h1>`];
+  if (p.clientName) parts.push(html`<p class="lead">${t(lang, 'logout.from_client', { clientName: p.clientName })}</p>`);
+  parts.push(html`<p>${t(lang, 'logout.question')}</p>`);
+  parts.push(trusted(p.form));
+  parts.push(html`<div class="actions">
+<button type="submit" form="op.logoutForm" name="logout" value="yes" class="btn-primary" autofocus>${t(lang, 'logout.confirm')}</button>
+<button type="submit" form="op.logoutForm" class="btn-secondary">${t(lang, 'logout.stay')}</button>
 </div>`);
-  return documentShell({ lang, switchLangUrl: p.switchLangUrl, title: t(lang, 'logout.title'), body: parts.join('\n') });
+  return documentShell({ lang, switchLangUrl: p.switchLangUrl, title: t(lang, 'logout.title'), body: joinHtml(parts) });
 }
 
 /** Shown after the session ended. */
 export function logoutSuccessPage(p: LogoutSuccessPageInput): string {
   const { lang } = p;
-  const parts: string[] = [`<h1>${escapeHtml(t(lang, 'logout_success.title'))}</h1>`];
-  if (p.clientName) parts.push(`<p class="lead">${escapeHtml(t(lang, 'logout_success.from_client', { clientName: p.clientName }))}</p>`);
-  parts.push(`<p>${escapeHtml(t(lang, 'logout_success.body'))}</p>`);
-  parts.push(`<p class="muted">${escapeHtml(t(lang, 'logout_success.shared_device'))}</p>`);
+  const parts: HtmlValue[] = [html`<h1>${t(lang, 'logout_success.title')}</h1>`];
+  if (p.clientName) parts.push(html`<p class="lead">${t(lang, 'logout_success.from_client', { clientName: p.clientName })}</p>`);
+  parts.push(html`<p>${t(lang, 'logout_success.body')}</p>`);
+  parts.push(html`<p class="muted">${t(lang, 'logout_success.shared_device')}</p>`);
   return documentShell({
     lang,
     switchLangUrl: p.switchLangUrl,
     title: t(lang, 'logout_success.title'),
-    body: parts.join('\n'),
+    body: joinHtml(parts),
   });
 }

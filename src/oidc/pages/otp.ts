@@ -1,6 +1,6 @@
-import { escapeHtml } from './escape.js';
-import { type FormBase, alertBox, codeField, documentShell, postForm, submitButton } from './layout.js';
-import { t } from './messages.js';
+import { html, joinHtml, type HtmlValue } from '../../pages/html.js';
+import { type FormBase, alertBox, codeField, documentShell, postForm, submitButton } from '../../pages/layout.js';
+import { t } from '../../pages/messages.js';
 
 export interface OtpPageInput extends FormBase {
   /** POST target of `code`. */
@@ -17,9 +17,9 @@ const ERROR_ID = 'otp-error';
 /** The second factor: a one-time code from the citizen's authenticator app. */
 export function otpPage(p: OtpPageInput): string {
   const { lang } = p;
-  const parts: string[] = [
-    `<h1>${escapeHtml(t(lang, 'otp.title'))}</h1>`,
-    `<p class="lead">${escapeHtml(t(lang, 'otp.lead', { account: p.accountNameMasked }))}</p>`,
+  const parts: HtmlValue[] = [
+    html`<h1>${t(lang, 'otp.title')}</h1>`,
+    html`<p class="lead">${t(lang, 'otp.lead', { account: p.accountNameMasked })}</p>`,
   ];
   if (p.error) {
     parts.push(alertBox(ERROR_ID, t(lang, p.error === 'csrf' ? 'error.csrf' : 'otp.error.invalid_code')));
@@ -37,15 +37,15 @@ export function otpPage(p: OtpPageInput): string {
           errorId: p.error === 'invalid_code' ? ERROR_ID : undefined,
           autofocus: true,
         }),
-        submitButton(escapeHtml(t(lang, 'otp.submit')), 'btn-primary btn-block'),
-      ].join('\n'),
+        submitButton(t(lang, 'otp.submit'), 'btn-primary btn-block'),
+      ],
     ),
   );
   parts.push(
     postForm(
       p.abortUrl,
       p.csrf,
-      submitButton(escapeHtml(t(lang, 'common.cancel_return', { clientName: p.clientName })), 'btn-link'),
+      submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'),
       'after',
     ),
   );
@@ -53,7 +53,7 @@ export function otpPage(p: OtpPageInput): string {
     lang,
     switchLangUrl: p.switchLangUrl,
     title: t(lang, 'otp.title'),
-    body: parts.join('\n'),
+    body: joinHtml(parts),
     hasError: Boolean(p.error),
   });
 }

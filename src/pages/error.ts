@@ -1,4 +1,4 @@
-import { escapeHtml, url } from './escape.js';
+import { html, joinHtml, type HtmlValue } from './html.js';
 import { type PageBase, documentShell } from './layout.js';
 import { t } from './messages.js';
 
@@ -16,12 +16,12 @@ export interface ErrorPageInput extends PageBase {
 export function errorPage(p: ErrorPageInput): string {
   const { lang } = p;
   const title = p.title ?? t(lang, 'error.title');
-  const parts: string[] = [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(p.message)}</p>`];
+  const parts: HtmlValue[] = [html`<h1>${title}</h1>`, html`<p>${p.message}</p>`];
   if (p.code) {
     // The code goes inside <code>, in the place the localised template puts {code}.
     const [before = '', after = ''] = t(lang, 'error.code', { code: '\u0000' }).split('\u0000');
-    parts.push(`<p class="code-small">${escapeHtml(before)}<code>${escapeHtml(p.code)}</code>${escapeHtml(after)}</p>`);
+    parts.push(html`<p class="code-small">${before}<code>${p.code}</code>${after}</p>`);
   }
-  if (p.backUrl) parts.push(`<p class="after"><a href="${url(p.backUrl)}">${escapeHtml(t(lang, 'error.back'))}</a></p>`);
-  return documentShell({ lang, switchLangUrl: p.switchLangUrl, title, body: parts.join('\n') });
+  if (p.backUrl) parts.push(html`<p class="after"><a href="${p.backUrl}">${t(lang, 'error.back')}</a></p>`);
+  return documentShell({ lang, switchLangUrl: p.switchLangUrl, title, body: joinHtml(parts) });
 }

@@ -1,6 +1,6 @@
-import { escapeHtml, url } from './escape.js';
-import { type FormBase, alertBox, documentShell, field, postForm, submitButton } from './layout.js';
-import { t } from './messages.js';
+import { html, joinHtml, type HtmlValue } from '../../pages/html.js';
+import { type FormBase, alertBox, documentShell, field, postForm, submitButton } from '../../pages/layout.js';
+import { t } from '../../pages/messages.js';
 
 /** The registration inputs an error can point at. */
 export type RegisterField = 'id_number' | 'name' | 'password' | 'password_confirm';
@@ -28,9 +28,9 @@ export function registerPage(p: RegisterPageInput): string {
     errorId: errorField === f ? ERROR_ID : undefined,
     autofocus: errorField ? errorField === f : f === 'id_number',
   });
-  const parts: string[] = [
-    `<h1>${escapeHtml(t(lang, 'register.title'))}</h1>`,
-    `<p class="lead">${escapeHtml(t(lang, 'register.lead'))}</p>`,
+  const parts: HtmlValue[] = [
+    html`<h1>${t(lang, 'register.title')}</h1>`,
+    html`<p class="lead">${t(lang, 'register.lead')}</p>`,
   ];
   if (p.error) parts.push(alertBox(ERROR_ID, p.error.text));
   parts.push(
@@ -76,22 +76,20 @@ export function registerPage(p: RegisterPageInput): string {
           autocomplete: 'new-password',
           ...state('password_confirm'),
         }),
-        submitButton(escapeHtml(t(lang, 'register.submit')), 'btn-primary btn-block'),
-      ].join('\n'),
+        submitButton(t(lang, 'register.submit'), 'btn-primary btn-block'),
+      ],
     ),
   );
   if (p.loginUrl) {
     parts.push(
-      `<p class="after">${escapeHtml(t(lang, 'register.have_account'))} <a href="${url(p.loginUrl)}">${escapeHtml(
-        t(lang, 'register.login'),
-      )}</a></p>`,
+      html`<p class="after">${t(lang, 'register.have_account')} <a href="${p.loginUrl}">${t(lang, 'register.login')}</a></p>`,
     );
   }
   return documentShell({
     lang,
     switchLangUrl: p.switchLangUrl,
     title: t(lang, 'register.title'),
-    body: parts.join('\n'),
+    body: joinHtml(parts),
     hasError: Boolean(p.error),
   });
 }

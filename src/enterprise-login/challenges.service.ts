@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { returning } from '../../database/returning.js';
+import { returning } from '../database/returning.js';
 
 export const CHALLENGE_TTL_SECONDS = 300;
 const MAX_FAILURES = 5;

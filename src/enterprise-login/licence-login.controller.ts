@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { HttpRequest } from '../../common/http.js';
-import { IpWindows } from '../../accounts/ip-windows.js';
-import { ApiError } from '../../common/api-error.js';
+import type { HttpRequest } from '../common/http.js';
+import { IpWindows } from '../accounts/ip-windows.js';
+import { ApiError } from '../common/api-error.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import { LicenceLoginService } from './licence-login.service.js';

@@ -9,10 +9,11 @@ import { AccountsService } from '../accounts/accounts.service.js';
 import { IpWindows } from '../accounts/ip-windows.js';
 import { ApiError } from '../common/api-error.js';
 import { canonicalCitizenId } from '../identifiers/citizen-id.js';
-import { CsrfTokens } from './csrf.js';
-import { CsrfForm, readForm } from './forms.js';
-import { sendPage } from './page-response.js';
-import { registerPage, t, type RegisterField } from './pages/index.js';
+import { CsrfTokens } from '../oidc/csrf.js';
+import { CsrfForm, readForm } from '../pages/forms.js';
+import { sendPage } from '../pages/page-response.js';
+import { t } from '../pages/index.js';
+import { registerPage, type RegisterField } from './pages/register.js';
 
 class RegisterForm extends CsrfForm {
   @IsString() @Length(1, 64) id_number!: string;

@@ -4,7 +4,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { ApiError } from '../common/api-error.js';
 import { ClientStore } from './client-store.js';
 import { isFirstParty } from './first-party-clients.js';
-import { OidcProviderService } from './oidc-provider.service.js';
+import { OidcProviderService } from '../oidc/oidc-provider.service.js';
 
 /** What an operator says about a client (CLI flags, POST /api/v1/clients). */
 /** What a client_id may look like (it appears in URLs and logs). */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { compactVerify, decodeProtectedHeader } from 'jose';
-import { EnterpriseAgentsService } from '../../accounts/enterprise-agents.service.js';
-import { ApiError } from '../../common/api-error.js';
-import { InjectConfig } from '../../config/config.module.js';
-import type { AppConfig } from '../../config/config.js';
-import { PkiService } from '../../pki/pki.service.js';
-import { RegistryService } from '../../registry/registry.service.js';
+import { EnterpriseAgentsService } from '../accounts/enterprise-agents.service.js';
+import { ApiError } from '../common/api-error.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { PkiService } from '../pki/pki.service.js';
+import { RegistryService } from '../registry/registry.service.js';
 import { EnterpriseChallenges, type Challenge } from './challenges.service.js';
 
 const CLOCK_SKEW_SECONDS = 300;

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
-import { langFromRequest, t, type Lang, type PageBase } from './pages/index.js';
-import { LANG_COOKIE, parseLang } from './pages/messages.js';
+import type { PageBase } from './layout.js';
+import { LANG_COOKIE, langFromRequest, parseLang, type Lang } from './messages.js';
 
 export function pageLanguage(req: HttpRequest): Lang {
   return langFromRequest(req.query.lang, req.cookies?.[LANG_COOKIE], req.headers['accept-language']);
@@ -20,12 +20,4 @@ export function sendPage(req: HttpRequest, res: FastifyReply, status: number, re
   const switchLangUrl = req.method === 'GET' ? `${url.pathname}${url.search}` : `${url.pathname.replace(/\/(login|otp|confirm|abort)$/, '')}${url.search}`;
   res.code(status).header('cache-control', 'no-store');
   res.type('text/html; charset=utf-8').send(render({ lang, switchLangUrl }));
-}
-
-/** Consent-page lines for what a portal asks: one per scope, labelled in the page's language. */
-export function consentItems(lang: Lang, details: unknown): Array<{ label: string; detail?: string }> {
-  const { missingOIDCScope = [], missingResourceScopes = {} } = (details ?? {}) as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
-  const items: Array<{ label: string; detail?: string }> = missingOIDCScope.map((scope) => ({ label: t(lang, `claim.${scope}`) }));
-  for (const [resource, scopes] of Object.entries(missingResourceScopes)) items.push({ label: scopes.join(' '), detail: resource });
-  return items;
 }

@@ -1,4 +1,4 @@
-import { escapeHtml, url } from './escape.js';
+import { html, joinHtml, type HtmlValue, type SafeHtml } from './html.js';
 import { type Lang, t } from './messages.js';
 import { styles } from './styles.js';
 
@@ -15,33 +15,35 @@ export interface FormBase extends PageBase {
   csrf: string;
 }
 
-/** The complete HTML5 document around a page's card. `title` is plain text (escaped here). */
+/** The complete HTML5 document around a page's card. `title` is plain text. */
 export function documentShell(o: {
   lang: Lang;
   switchLangUrl: string;
   title: string;
-  body: string;
+  body: HtmlValue;
   hasError?: boolean;
   wide?: boolean;
+  /** Reload (or go to `url`) after `seconds`: pages that wait for something without script. */
+  refresh?: { seconds: number; url: string };
 }): string {
   const { lang } = o;
   const other: Lang = lang === 'en' ? 'zh-CN' : 'en';
   const title = `${o.hasError ? t(lang, 'title.error_prefix') : ''}${o.title} - ${t(lang, 'service.title')}`;
-  return `<!DOCTYPE html>
+  return html`<!DOCTYPE html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
+${o.refresh ? html`<meta http-equiv="refresh" content="${o.refresh.seconds};url=${o.refresh.url}">\n` : ''}<meta name="robots" content="noindex, nofollow">
 <meta name="format-detection" content="telephone=no">
-<title>${escapeHtml(title)}</title>
+<title>${title}</title>
 <style>${styles}</style>
 </head>
 <body>
 <header class="topbar">
 <div class="topbar-inner">
-<span class="brand">${escapeHtml(t(lang, 'service.name'))}</span>
-<a class="lang-switch" href="${url(o.switchLangUrl)}" hreflang="${other}" lang="${other}">${escapeHtml(t(lang, 'lang.switch'))}</a>
+<span class="brand">${t(lang, 'service.name')}</span>
+<a class="lang-switch" href="${o.switchLangUrl}" hreflang="${other}" lang="${other}">${t(lang, 'lang.switch')}</a>
 </div>
 </header>
 <main class="page${o.wide ? ' wide' : ''}">
@@ -49,29 +51,28 @@ export function documentShell(o: {
 ${o.body}
 </div>
 </main>
-<footer class="footer"><p>${escapeHtml(t(lang, 'footer.security'))}</p></footer>
+<footer class="footer"><p>${t(lang, 'footer.security')}</p></footer>
 </body>
 </html>
-`;
+`.value;
 }
 
 /** The hidden CSRF field of a POST form. */
-export function csrfInput(csrf: string): string {
-  return `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
+export function csrfInput(csrf: string): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${csrf}">`;
 }
 
-/** A POST form with its CSRF field; `inner` is already-rendered HTML. */
-export function postForm(action: string, csrf: string, inner: string, className?: string): string {
-  const cls = className ? ` class="${escapeHtml(className)}"` : '';
-  return `<form method="post" action="${url(action)}"${cls}>
+/** A POST form with its CSRF field around `inner`. */
+export function postForm(action: string, csrf: string, inner: HtmlValue, className?: string): SafeHtml {
+  return html`<form method="post" action="${action}"${className ? html` class="${className}"` : ''}>
 ${csrfInput(csrf)}
 ${inner}
 </form>`;
 }
 
 /** An error message announced to assistive technology, placed before the form it concerns. */
-export function alertBox(id: string, text: string): string {
-  return `<div class="alert" role="alert" id="${escapeHtml(id)}"><p>${escapeHtml(text)}</p></div>`;
+export function alertBox(id: string, text: string): SafeHtml {
+  return html`<div class="alert" role="alert" id="${id}"><p>${text}</p></div>`;
 }
 
 export interface FieldOptions {
@@ -93,7 +94,7 @@ export interface FieldOptions {
 }
 
 /** A labelled input (label `for` = input `id`), with its hint and error wired up by aria-describedby. */
-export function field(f: FieldOptions): string {
+export function field(f: FieldOptions): SafeHtml {
   const hintId = f.hint ? `${f.id}-hint` : undefined;
   const describedBy = [f.errorId, hintId].filter(Boolean).join(' ');
   const attrs: Array<[string, string | number | true]> = [
@@ -109,15 +110,27 @@ export function field(f: FieldOptions): string {
   if (f.errorId) attrs.push(['aria-invalid', 'true']);
   if (describedBy) attrs.push(['aria-describedby', describedBy]);
   if (f.autofocus) attrs.push(['autofocus', true]);
-  const attrText = attrs.map(([k, v]) => (v === true ? ` ${k}` : ` ${k}="${escapeHtml(v)}"`)).join('');
-  return `<div class="field">
-<label for="${escapeHtml(f.id)}">${escapeHtml(f.label)}</label>
-${hintId ? `<p class="hint" id="${escapeHtml(hintId)}">${escapeHtml(f.hint!)}</p>\n` : ''}<input${attrText}>
+  return html`<div class="field">
+<label for="${f.id}">${f.label}</label>
+${hintId ? html`<p class="hint" id="${hintId}">${f.hint}</p>\n` : ''}<input${attributes(attrs)}>
 </div>`;
 }
 
+/** ` name="value"` pairs; attribute names are the caller's constants, values are escaped. */
+export function attributes(attrs: Array<[string, string | number | true]>): SafeHtml {
+  return joinHtml(
+    attrs.map(([name, value]) => {
+      if (!ATTRIBUTE_NAME.test(name)) throw new Error(`not an attribute name: ${name}`);
+      return value === true ? html` ${name}` : html` ${name}="${value}"`;
+    }),
+    '',
+  );
+}
+
+const ATTRIBUTE_NAME = /^[a-z][a-z0-9-]*$/;
+
 /** A one-time-code input (6-digit TOTP): numeric keyboard, one-time-code autofill. */
-export function codeField(f: Omit<FieldOptions, 'type' | 'autocomplete' | 'attrs' | 'className' | 'value'>): string {
+export function codeField(f: Omit<FieldOptions, 'type' | 'autocomplete' | 'attrs' | 'className' | 'value'>): SafeHtml {
   return field({
     ...f,
     type: 'text',
@@ -127,7 +140,7 @@ export function codeField(f: Omit<FieldOptions, 'type' | 'autocomplete' | 'attrs
   });
 }
 
-/** A submit button. `html` is already-rendered content (normally escaped text). */
-export function submitButton(html: string, className = 'btn-primary', extra = ''): string {
-  return `<button type="submit" class="${escapeHtml(className)}"${extra}>${html}</button>`;
+/** A submit button around `content` (text, or markup made with `html`). */
+export function submitButton(content: HtmlValue, className = 'btn-primary', extra?: SafeHtml): SafeHtml {
+  return html`<button type="submit" class="${className}"${extra}>${content}</button>`;
 }

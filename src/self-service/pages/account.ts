@@ -1,6 +1,6 @@
-import { escapeHtml, url } from './escape.js';
-import { type FormBase, codeField, documentShell, field, postForm, submitButton } from './layout.js';
-import { type Lang, t } from './messages.js';
+import { html, joinHtml, trusted, type HtmlValue, type SafeHtml } from '../../pages/html.js';
+import { type FormBase, codeField, documentShell, field, postForm, submitButton } from '../../pages/layout.js';
+import { type Lang, t } from '../../pages/messages.js';
 
 /** The account-page inputs a flash error can point at (`code`: whichever TOTP code input is shown). */
 export type AccountField = 'current_password' | 'new_password' | 'new_password_confirm' | 'code';
@@ -63,27 +63,27 @@ export function accountPage(p: AccountPageInput): string {
     autofocus: focus === f,
   });
 
-  const parts: string[] = [`<h1>${escapeHtml(t(lang, 'account.title'))}</h1>`];
+  const parts: HtmlValue[] = [html`<h1>${t(lang, 'account.title')}</h1>`];
 
   if (p.flash) {
     const role = p.flash.kind === 'error' ? 'alert' : 'status';
     parts.push(
-      `<div class="flash ${p.flash.kind}" role="${role}" id="${FLASH_ID}"><p>${escapeHtml(p.flash.text)}</p></div>`,
+      html`<div class="flash ${p.flash.kind}" role="${role}" id="${FLASH_ID}"><p>${p.flash.text}</p></div>`,
     );
   }
 
   // 1. Profile
-  parts.push(`<section class="section first" aria-labelledby="profile-title">
-<h2 id="profile-title">${escapeHtml(t(lang, 'account.profile'))}</h2>
+  parts.push(html`<section class="section first" aria-labelledby="profile-title">
+<h2 id="profile-title">${t(lang, 'account.profile')}</h2>
 <dl class="profile">
-<dt>${escapeHtml(t(lang, 'account.name'))}</dt><dd>${escapeHtml(p.name)}</dd>
-<dt>${escapeHtml(t(lang, 'account.id_number'))}</dt><dd translate="no">${escapeHtml(p.idNumberMasked)}</dd>
+<dt>${t(lang, 'account.name')}</dt><dd>${p.name}</dd>
+<dt>${t(lang, 'account.id_number')}</dt><dd translate="no">${p.idNumberMasked}</dd>
 </dl>
 </section>`);
 
   // 2. Password
-  parts.push(`<section class="section" aria-labelledby="password-title">
-<h2 id="password-title">${escapeHtml(t(lang, 'account.password'))}</h2>
+  parts.push(html`<section class="section" aria-labelledby="password-title">
+<h2 id="password-title">${t(lang, 'account.password')}</h2>
 ${postForm(
   p.passwordUrl,
   p.csrf,
@@ -113,17 +113,15 @@ ${postForm(
       autocomplete: 'new-password',
       ...fieldState('new_password_confirm'),
     }),
-    submitButton(escapeHtml(t(lang, 'account.password_submit'))),
-  ].join('\n'),
+    submitButton(t(lang, 'account.password_submit')),
+  ],
 )}
 </section>`);
 
   // 3. Two-step sign-in
-  let totp: string;
+  let totp: SafeHtml;
   if (p.totpEnabled) {
-    totp = `<p><span class="status status-on">${escapeHtml(t(lang, 'account.totp_status_on'))}</span> ${escapeHtml(
-      t(lang, 'account.totp_on'),
-    )}</p>
+    totp = html`<p><span class="status status-on">${t(lang, 'account.totp_status_on')}</span> ${t(lang, 'account.totp_on')}</p>
 ${postForm(
   p.totpDisableUrl,
   p.csrf,
@@ -135,15 +133,15 @@ ${postForm(
       hint: t(lang, 'account.totp_disable_hint'),
       ...fieldState('code'),
     }),
-    submitButton(escapeHtml(t(lang, 'account.totp_disable')), 'btn-secondary'),
-  ].join('\n'),
+    submitButton(t(lang, 'account.totp_disable'), 'btn-secondary'),
+  ],
 )}`;
   } else if (p.totpEnrolment) {
-    totp = `<p>${escapeHtml(t(lang, 'account.totp_step_scan'))}</p>
-<figure class="qr" role="img" aria-label="${escapeHtml(t(lang, 'account.totp_qr_alt'))}">${p.totpEnrolment.qrSvg}</figure>
-<p>${escapeHtml(t(lang, 'account.totp_manual'))}</p>
-<p><code class="secret" translate="no">${escapeHtml(groupSecret(p.totpEnrolment.secret))}</code></p>
-<p>${escapeHtml(t(lang, 'account.totp_step_confirm'))}</p>
+    totp = html`<p>${t(lang, 'account.totp_step_scan')}</p>
+<figure class="qr" role="img" aria-label="${t(lang, 'account.totp_qr_alt')}">${trusted(p.totpEnrolment.qrSvg)}</figure>
+<p>${t(lang, 'account.totp_manual')}</p>
+<p><code class="secret" translate="no">${groupSecret(p.totpEnrolment.secret)}</code></p>
+<p>${t(lang, 'account.totp_step_confirm')}</p>
 ${postForm(
   p.totpConfirmUrl,
   p.csrf,
@@ -154,47 +152,43 @@ ${postForm(
       label: t(lang, 'account.totp_confirm_code'),
       ...fieldState('code'),
     }),
-    submitButton(escapeHtml(t(lang, 'account.totp_confirm'))),
-  ].join('\n'),
+    submitButton(t(lang, 'account.totp_confirm')),
+  ],
 )}`;
   } else {
-    totp = `<p><span class="status status-off">${escapeHtml(t(lang, 'account.totp_status_off'))}</span> ${escapeHtml(
-      t(lang, 'account.totp_off'),
-    )}</p>
-${postForm(p.totpStartUrl, p.csrf, submitButton(escapeHtml(t(lang, 'account.totp_start'))))}`;
+    totp = html`<p><span class="status status-off">${t(lang, 'account.totp_status_off')}</span> ${t(lang, 'account.totp_off')}</p>
+${postForm(p.totpStartUrl, p.csrf, submitButton(t(lang, 'account.totp_start')))}`;
   }
-  parts.push(`<section class="section" aria-labelledby="totp-title">
-<h2 id="totp-title">${escapeHtml(t(lang, 'account.totp'))}</h2>
+  parts.push(html`<section class="section" aria-labelledby="totp-title">
+<h2 id="totp-title">${t(lang, 'account.totp')}</h2>
 ${totp}
 </section>`);
 
   // 4. Authorised portals
-  let consents: string;
+  let consents: SafeHtml;
   if (p.consents.length === 0) {
-    consents = `<p>${escapeHtml(t(lang, 'account.consents_none'))}</p>`;
+    consents = html`<p>${t(lang, 'account.consents_none')}</p>`;
   } else {
-    const head = (key: string) => escapeHtml(t(lang, key));
+    const head = (key: string) => t(lang, key);
     const rows = p.consents
       .map((c) => {
         const valid = c.grantedAt instanceof Date && !Number.isNaN(c.grantedAt.getTime());
         const date = valid
-          ? `<time datetime="${escapeHtml(c.grantedAt.toISOString())}">${escapeHtml(formatDate(lang, c.grantedAt))}</time>`
+          ? html`<time datetime="${c.grantedAt.toISOString()}">${formatDate(lang, c.grantedAt)}</time>`
           : '—';
         const withdraw = submitButton(
-          `${escapeHtml(t(lang, 'account.withdraw'))}<span class="visually-hidden">${escapeHtml(
-            t(lang, 'account.withdraw_target', { clientName: c.clientName }),
-          )}</span>`,
+          html`${t(lang, 'account.withdraw')}<span class="visually-hidden">${t(lang, 'account.withdraw_target', { clientName: c.clientName })}</span>`,
           'btn-secondary',
         );
-        return `<tr>
-<td class="portal" data-label="${head('account.consent_portal')}">${escapeHtml(c.clientName)}</td>
-<td data-label="${head('account.consent_items')}">${escapeHtml(c.items.join(t(lang, 'account.list_separator')))}</td>
+        return html`<tr>
+<td class="portal" data-label="${head('account.consent_portal')}">${c.clientName}</td>
+<td data-label="${head('account.consent_items')}">${c.items.join(t(lang, 'account.list_separator'))}</td>
 <td data-label="${head('account.consent_date')}">${date}</td>
 <td>${postForm(c.withdrawUrl, p.csrf, withdraw, 'inline-form')}</td>
 </tr>`;
       })
-      .join('\n');
-    consents = `<p class="muted">${escapeHtml(t(lang, 'account.consents_hint'))}</p>
+      ;
+    consents = html`<p class="muted">${t(lang, 'account.consents_hint')}</p>
 <table class="consents">
 <thead><tr><th scope="col">${head('account.consent_portal')}</th><th scope="col">${head(
       'account.consent_items',
@@ -206,19 +200,19 @@ ${rows}
 </tbody>
 </table>`;
   }
-  parts.push(`<section class="section" aria-labelledby="consents-title">
-<h2 id="consents-title">${escapeHtml(t(lang, 'account.consents'))}</h2>
+  parts.push(html`<section class="section" aria-labelledby="consents-title">
+<h2 id="consents-title">${t(lang, 'account.consents')}</h2>
 ${consents}
 </section>`);
 
   // 5. Sign out
-  parts.push(`<p class="section"><a href="${url(p.logoutUrl)}">${escapeHtml(t(lang, 'account.logout'))}</a></p>`);
+  parts.push(html`<p class="section"><a href="${p.logoutUrl}">${t(lang, 'account.logout')}</a></p>`);
 
   return documentShell({
     lang,
     switchLangUrl: p.switchLangUrl,
     title: t(lang, 'account.title'),
-    body: parts.join('\n'),
+    body: joinHtml(parts),
     hasError: p.flash?.kind === 'error',
     wide: true,
   });
