@@ -7,13 +7,12 @@ export const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 export const CHECK_CHARS = '10X98765432';
 const ZERO = 48;
 
-/** Index = first two digits; 1 = province allowed by GB/T 2260 (plus 71, 81-83, 91-99). */
-const PROVINCES = new Uint8Array(100);
+/** Index = two digits; 1 = a mainland province of GB/T 2260. */
+const MAINLAND = new Uint8Array(100);
 for (const [from, to] of [
   [11, 15], [21, 23], [31, 37], [41, 46], [50, 54], [61, 65],
-  [71, 71], [81, 83], [91, 99],
 ]) {
-  for (let p = from; p <= to; p++) PROVINCES[p] = 1;
+  for (let p = from; p <= to; p++) MAINLAND[p] = 1;
 }
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -30,8 +29,18 @@ export function checkCharFor(s: string): string {
   return CHECK_CHARS[sum % 11];
 }
 
-export function isKnownProvince(twoDigits: number): boolean {
-  return PROVINCES[twoDigits] === 1;
+/**
+ * Whether the number's first digits name where it was issued:
+ * - a mainland province of GB/T 2260 (digits 1–2);
+ * - 71, 81, 82, 83: residence permits of residents of Taiwan, Hong Kong and Macao;
+ * - 9 then a mainland province (digits 2–3, the province of issue): the foreign permanent
+ *   resident ID card of 2023, whose digits 4–6 are the holder's nationality.
+ * The caller guarantees digits.
+ */
+export function hasKnownRegion(id: string): boolean {
+  if (id.charCodeAt(0) === ZERO + 9) return MAINLAND[digitsAt(id, 1, 2)] === 1;
+  const first = digitsAt(id, 0, 2);
+  return MAINLAND[first] === 1 || first === 71 || (first >= 81 && first <= 83);
 }
 
 export function isRealDate(year: number, month: number, day: number): boolean {

@@ -8,7 +8,7 @@ import {
   chinaDateInt,
   digitsAt,
   isDigitCode,
-  isKnownProvince,
+  hasKnownRegion,
   isRealDate,
   todayDateInt,
 } from './citizen-id-rules.js';
@@ -50,9 +50,15 @@ export function checkCitizenId(input: unknown, options: CheckCitizenIdOptions = 
   }
 
   const errors: IdentifierIssue[] = [];
-  const province = digitsAt(id, 0, 2);
-  if (!isKnownProvince(province)) {
-    errors.push(issue('PROVINCE', `province code ${id.slice(0, 2)} is not a known GB/T 2260 province`));
+  if (!hasKnownRegion(id)) {
+    errors.push(
+      issue(
+        'PROVINCE',
+        id[0] === '9'
+          ? `a number beginning with 9 (foreign permanent resident) must have a GB/T 2260 province in digits 2-3, got ${id.slice(1, 3)}`
+          : `province code ${id.slice(0, 2)} is not a known GB/T 2260 province`,
+      ),
+    );
   }
   const today = options.today === undefined ? todayDateInt() : dateIntOf(options.today);
   const dateProblem = birthDateProblem(id, today);
@@ -141,7 +147,7 @@ function birthDateProblem(id: string, today: number): string | null {
 }
 
 function hasValidBody(id: string): boolean {
-  return isKnownProvince(digitsAt(id, 0, 2)) && birthDateProblem(id, todayDateInt()) === null;
+  return hasKnownRegion(id) && birthDateProblem(id, todayDateInt()) === null;
 }
 
 function dateIntOf(date: Date): number {

@@ -76,10 +76,28 @@ describe('checkCitizenId: errors', () => {
     },
   );
 
-  test.each(['11', '15', '23', '37', '46', '50', '54', '65', '71', '81', '82', '83', '91', '99'])(
+  test.each(['11', '15', '23', '37', '46', '50', '54', '65', '71', '81', '82', '83'])(
     'province %s is accepted',
     (province) => {
       expect(checkCitizenId(makeCitizenId({ region: `${province}0000` }), { today }).valid).toBe(true);
+    },
+  );
+
+  // Foreign permanent resident ID card (2023): 9, the province of issue, the nationality code.
+  test.each(['911840', '931392', '944250', '965643'])('foreign permanent resident number %s… is accepted', (region) => {
+    const id = makeCitizenId({ region });
+    expect(checkCitizenId(id, { today }).valid).toBe(true);
+    expect(canonicalCitizenId(id)).toBe(id);
+  });
+
+  test.each(['900840', '910840', '990840', '971840', '981840', '966840'])(
+    'a number beginning with 9 whose digits 2-3 (%s) are not a province is PROVINCE',
+    (region) => {
+      const id = makeCitizenId({ region });
+      const result = checkCitizenId(id, { today });
+      expect(result.errors?.map((e) => e.code)).toEqual(['PROVINCE']);
+      expect(result.errors?.[0]?.message).toMatch(/digits 2-3/);
+      expect(canonicalCitizenId(id)).toBeNull();
     },
   );
 
