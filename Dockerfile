@@ -13,16 +13,17 @@ WORKDIR /app
 # Dependencies first, so this layer stays cached while only sources change.
 # --ignore-scripts: the root `prepare` script would run `tsc` before the sources are copied in.
 # (The dependencies' own install scripts are not needed here: @swc/core and @parcel/watcher are
-# test-only, @scarf/scarf is usage telemetry.)
+# test-only, @scarf/scarf is usage telemetry.) --workspaces=false: the root package only, not the
+# tools/lint workspace (ESLint and its TypeScript 6).
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund --workspaces=false --include-workspace-root
 
 # Everything else (.dockerignore keeps out node_modules, dist, local data and keys, tests' output).
 COPY . .
 # prune keeps typescript (~30 MB with its native binary): it is also an optional peer of
 # @nestjs/swagger, used only by that package's compile-time plugin, never by the service.
 RUN npm run build \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund --workspaces=false --include-workspace-root \
  && rm -rf node_modules/typescript node_modules/@typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 
 # ---- runtime ----
