@@ -124,7 +124,9 @@ export function buildProgram(context: CliContext): Command {
         minimum_loa: opts.minimumLoa ? Number(opts.minimumLoa) : undefined,
         ...(opts.publicSubject ? { subject_type: 'public' } : {}),
       };
-      const result = (await runOperation(context.config(), 'clients.add', JSON.parse(JSON.stringify(registration)))) as { client: Record<string, unknown>; client_secret?: string };
+      // Through JSON and back: the options not given (undefined) are left out, as the API would see them.
+      const params = JSON.parse(JSON.stringify(registration)) as Record<string, unknown>;
+      const result = (await runOperation(context.config(), 'clients.add', params)) as { client: Record<string, unknown>; client_secret?: string };
       out(cmd).result(result, () => [
         `registered ${result.client.client_id as string} (${(result.client.grant_types as string[]).join(', ')}; ${result.client.token_endpoint_auth_method as string})`,
         ...(result.client_secret ? [`client_secret: ${result.client_secret}   (shown once: store it now)`] : []),
@@ -139,11 +141,11 @@ export function buildProgram(context: CliContext): Command {
         table([
           ['CLIENT_ID', 'NAME', 'GRANTS', 'AUTH', 'SCOPE'],
           ...result.clients.map((c) => [
-            String(c.client_id),
-            String(c.client_name ?? ''),
+            text(c.client_id),
+            text(c.client_name),
             ((c.grant_types as string[]) ?? []).join(','),
-            String(c.token_endpoint_auth_method ?? ''),
-            String(c.scope ?? ''),
+            text(c.token_endpoint_auth_method),
+            text(c.scope),
           ]),
         ]),
       );
@@ -295,9 +297,15 @@ function describeIdentifier(type: IdentifierCheck['type'], result: IdentifierChe
   for (const error of result.errors ?? []) lines.push(`  error    ${error.code}: ${error.message}`);
   for (const warning of result.warnings ?? []) lines.push(`  warning  ${warning.code}: ${warning.message}`);
   if (result.parsed) {
-    for (const [key, value] of Object.entries(result.parsed)) {
-      lines.push(`  ${key.padEnd(16)} ${typeof value === 'object' && value ? `${value.code} ${value.name ?? ''}`.trim() : String(value)}`);
+    const parsed: Record<string, string | { code: string; name: string | null }> = { ...result.parsed };
+    for (const [key, value] of Object.entries(parsed)) {
+      lines.push(`  ${key.padEnd(16)} ${typeof value === 'object' ? `${value.code} ${value.name ?? ''}`.trim() : value}`);
     }
   }
   return lines;
+}
+
+/** A text field of a result for a table cell; anything else (absent, or not text) is an empty cell. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

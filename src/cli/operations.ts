@@ -46,8 +46,19 @@ async function clientsService(app: INestApplicationContext) {
   return app.get(ClientsService);
 }
 
+/**
+ * A text parameter, `fallback` when absent. The parameters may come over the control socket as
+ * any JSON: anything but text is refused rather than read as "[object Object]".
+ */
+function stringParam(params: Record<string, unknown>, name: string, fallback = ''): string {
+  const value = params[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string') throw new OperationError('BAD_PARAMS', `${name} must be text`);
+  return value;
+}
+
 function purposeParam(params: Record<string, unknown>): KeyPurpose {
-  const purpose = String(params.purpose ?? '');
+  const purpose = stringParam(params, 'purpose');
   if (!isKeyPurpose(purpose)) throw new OperationError('UNKNOWN_PURPOSE', `--purpose must be one of ${KEY_PURPOSES.join(', ')}`);
   return purpose;
 }
@@ -116,7 +127,7 @@ export const OPERATIONS: Record<string, Operation> = {
     database: true,
     oidc: true,
     async run(app, params) {
-      await (await clientsService(app)).remove(String(params.clientId));
+      await (await clientsService(app)).remove(stringParam(params, 'clientId'));
       return { removed: params.clientId };
     },
   },
@@ -125,7 +136,7 @@ export const OPERATIONS: Record<string, Operation> = {
     licences: true,
     async run(app, params) {
       const { BusinessLicenceService } = await import('../licences/business-licence.service.js');
-      return app.get(BusinessLicenceService).issue(String(params.uscc ?? '').toUpperCase(), String(params.csr ?? ''));
+      return app.get(BusinessLicenceService).issue(stringParam(params, 'uscc').toUpperCase(), stringParam(params, 'csr'));
     },
   },
   'licence.revoke': {
@@ -134,7 +145,7 @@ export const OPERATIONS: Record<string, Operation> = {
     async run(app, params) {
       const { PkiService } = await import('../pki/pki.service.js');
       // The PKI checks the reason and the serial and answers with stable error codes.
-      return app.get(PkiService).revoke(String(params.serial ?? ''), String(params.reason ?? 'unspecified') as 'unspecified');
+      return app.get(PkiService).revoke(stringParam(params, 'serial'), stringParam(params, 'reason', 'unspecified') as 'unspecified');
     },
   },
   'registry.import': {

@@ -11,9 +11,9 @@ import { OPERATIONS, OperationError, operationNeedsDatabase, operationNeedsOidc,
 
 export interface RunOptions {
   input?: () => Readable;
-  onEvent?(event: Record<string, unknown>): void;
+  onEvent?: (event: Record<string, unknown>) => void;
   /** Where the operation ran: in this process, or in the process holding the data directory. */
-  onPlace?(place: 'local' | 'service', holderPid?: number): void;
+  onPlace?: (place: 'local' | 'service', holderPid?: number) => void;
 }
 
 /**
@@ -69,9 +69,14 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
 /** The CLI's own output is stdout (and must stay parseable with --json): modules' warnings go to stderr. */
 const stderrLogger: LoggerService = {
   log: () => {},
-  warn: (message: unknown, context?: unknown) => process.stderr.write(`tongban: warning: ${context ? `[${String(context)}] ` : ''}${String(message)}\n`),
-  error: (message: unknown, context?: unknown) => process.stderr.write(`tongban: error: ${context ? `[${String(context)}] ` : ''}${String(message)}\n`),
+  warn: (message: unknown, context?: unknown) => process.stderr.write(`tongban: warning: ${contextPrefix(context)}${String(message)}\n`),
+  error: (message: unknown, context?: unknown) => process.stderr.write(`tongban: error: ${contextPrefix(context)}${String(message)}\n`),
 };
+
+/** Nest passes the logging class's name as the context. */
+function contextPrefix(context: unknown): string {
+  return typeof context === 'string' && context ? `[${context}] ` : '';
+}
 
 function remote(config: AppConfig, name: string, params: Record<string, unknown>, options: RunOptions, pid: number): Promise<unknown> {
   options.onPlace?.('service', pid);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import {
   KEY_FILE,
   MAX_PKCS12_SIZE,
