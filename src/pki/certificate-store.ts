@@ -102,7 +102,7 @@ export class CertificateStore {
   /** Records certificates made outside the database (tongban's own, from KEYS_DIR/certs); known serials are left alone. */
   async insertMissing(rows: NewCertificateRow[]): Promise<number> {
     if (!rows.length) return 0;
-    const inserted = await this.db.query(
+    const inserted = await this.db.query<Array<{ serial: string }>>(
       `INSERT INTO pki_certificates (serial, profile, issuer_kid, uscc, subject, not_before, not_after, der)
        SELECT serial, profile, issuer_kid, NULL, subject, to_timestamp(nb / 1000), to_timestamp(na / 1000), decode(der, 'hex')
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[]) AS t(serial, profile, issuer_kid, subject, nb, na, der)
@@ -122,17 +122,17 @@ export class CertificateStore {
   }
 
   async find(serial: string): Promise<CertificateRecord | null> {
-    const rows = await this.db.query(`SELECT ${RECORD_COLUMNS} FROM pki_certificates WHERE serial = $1`, [serial]);
+    const rows = await this.db.query<RecordRow[]>(`SELECT ${RECORD_COLUMNS} FROM pki_certificates WHERE serial = $1`, [serial]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async der(serial: string): Promise<Buffer | null> {
-    const rows = await this.db.query(`SELECT encode(der, 'hex') AS der FROM pki_certificates WHERE serial = $1`, [serial]);
+    const rows = await this.db.query<Array<{ der: string }>>(`SELECT encode(der, 'hex') AS der FROM pki_certificates WHERE serial = $1`, [serial]);
     return rows[0] ? Buffer.from(rows[0].der, 'hex') : null;
   }
 
   async forEnterprise(uscc: string): Promise<CertificateRecord[]> {
-    const rows = await this.db.query(`SELECT ${RECORD_COLUMNS} FROM pki_certificates WHERE uscc = $1 ORDER BY created_at, serial`, [uscc]);
+    const rows = await this.db.query<RecordRow[]>(`SELECT ${RECORD_COLUMNS} FROM pki_certificates WHERE uscc = $1 ORDER BY created_at, serial`, [uscc]);
     return rows.map(toRecord);
   }
 
@@ -142,9 +142,9 @@ export class CertificateStore {
    */
   async statuses(serials: string[], issuerKid?: string): Promise<Map<string, SerialStatus>> {
     const rows = issuerKid
-      ? await preparedQuery(this.db, 'pki_statuses_by_issuer', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[]) AND issuer_kid = $2`, [serials, issuerKid])
-      : await preparedQuery(this.db, 'pki_statuses', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[])`, [serials]);
-    return new Map(rows.map((row) => [row.serial as string, toChange(row)]));
+      ? await preparedQuery<ChangeRow>(this.db, 'pki_statuses_by_issuer', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[]) AND issuer_kid = $2`, [serials, issuerKid])
+      : await preparedQuery<ChangeRow>(this.db, 'pki_statuses', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[])`, [serials]);
+    return new Map(rows.map((row) => [row.serial, toChange(row)]));
   }
 
   /**
@@ -159,7 +159,7 @@ export class CertificateStore {
   ): Promise<StatusChange[]> {
     const filter = 'serial' in where ? `serial = $5` : `uscc = $5 AND profile = $6`;
     const params: unknown[] = [from, to.status, to.reason, to.at ? to.at.getTime() : null, ...('serial' in where ? [where.serial] : [where.uscc, where.profile])];
-    const rows = await this.db.query(
+    const rows = await this.db.query<ChangeRow[]>(
       `WITH changed AS (
          UPDATE pki_certificates SET status = $2, revocation_reason = $3,
                 revoked_at = CASE WHEN $4::float8 IS NULL THEN NULL ELSE to_timestamp($4::float8 / 1000) END, updated_at = now()
@@ -178,7 +178,7 @@ export class CertificateStore {
   // ---- CRLs ----
 
   async latestCrl(ca: 'root' | 'issuing'): Promise<StoredCrl | null> {
-    const rows = await this.db.query(`SELECT ${CRL_COLUMNS} FROM pki_crls WHERE ca = $1`, [ca]);
+    const rows = await this.db.query<CrlRow[]>(`SELECT ${CRL_COLUMNS} FROM pki_crls WHERE ca = $1`, [ca]);
     return rows[0] ? toCrl(rows[0]) : null;
   }
 
@@ -189,14 +189,14 @@ export class CertificateStore {
   async withCrlLock<T>(ca: 'root' | 'issuing', fn: (current: StoredCrl, manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (manager) => {
       await manager.query(`INSERT INTO pki_crls (ca) VALUES ($1) ON CONFLICT (ca) DO NOTHING`, [ca]);
-      const [row] = await manager.query(`SELECT ${CRL_COLUMNS} FROM pki_crls WHERE ca = $1 FOR UPDATE`, [ca]);
+      const [row] = await manager.query<CrlRow[]>(`SELECT ${CRL_COLUMNS} FROM pki_crls WHERE ca = $1 FOR UPDATE`, [ca]);
       return fn(toCrl(row), manager);
     });
   }
 
   /** Revoked and held certificates of a CA key that have not expired, oldest revocation first. */
   async revokedEntries(issuerKid: string, manager: EntityManager): Promise<SerialStatus[]> {
-    const rows = await manager.query(
+    const rows = await manager.query<ChangeRow[]>(
       `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE issuer_kid = $1 AND status <> 'good' AND not_after > now() ORDER BY revoked_at, serial`,
       [issuerKid],
     );
@@ -226,43 +226,72 @@ export interface StoredCrl {
 const CRL_COLUMNS = `number::text AS number, issuer_kid, encode(der, 'hex') AS der, stale,
   (extract(epoch FROM this_update) * 1000)::float8 AS this_ms, (extract(epoch FROM next_update) * 1000)::float8 AS next_ms`;
 
-function toCrl(row: Record<string, unknown>): StoredCrl {
+/** A row of CRL_COLUMNS (the number as text: a bigint). */
+interface CrlRow {
+  number: string;
+  issuer_kid: string | null;
+  der: string | null;
+  stale: boolean;
+  this_ms: number | null;
+  next_ms: number | null;
+}
+
+/** A row of CHANGE_COLUMNS. */
+interface ChangeRow {
+  serial: string;
+  profile: StoredProfile;
+  status: CertificateStatus;
+  revocation_reason: StoredReason | null;
+  revoked_ms: number | null;
+}
+
+/** A row of RECORD_COLUMNS. */
+interface RecordRow extends ChangeRow {
+  issuer_kid: string;
+  uscc: string | null;
+  subject: string;
+  not_before_ms: number;
+  not_after_ms: number;
+  created_ms: number;
+}
+
+function toCrl(row: CrlRow): StoredCrl {
   return {
     number: Number(row.number),
-    issuerKid: (row.issuer_kid as string | null) ?? null,
-    der: row.der ? Buffer.from(row.der as string, 'hex') : null,
+    issuerKid: row.issuer_kid ?? null,
+    der: row.der ? Buffer.from(row.der, 'hex') : null,
     thisUpdate: date(row.this_ms),
     nextUpdate: date(row.next_ms),
     stale: row.stale === true,
   };
 }
 
-function date(value: unknown): Date | null {
-  return value === null || value === undefined ? null : new Date(Number(value));
+function date(ms: number | null | undefined): Date | null {
+  return ms === null || ms === undefined ? null : new Date(ms);
 }
 
-function toChange(row: Record<string, unknown>): StatusChange {
+function toChange(row: ChangeRow): StatusChange {
   return {
-    serial: row.serial as string,
-    profile: row.profile as StoredProfile,
-    status: row.status as CertificateStatus,
-    reason: (row.revocation_reason as StoredReason | null) ?? null,
+    serial: row.serial,
+    profile: row.profile,
+    status: row.status,
+    reason: row.revocation_reason ?? null,
     revokedAt: date(row.revoked_ms),
   };
 }
 
-function toRecord(row: Record<string, unknown>): CertificateRecord {
+function toRecord(row: RecordRow): CertificateRecord {
   return {
-    serial: row.serial as string,
-    profile: row.profile as StoredProfile,
-    issuerKid: row.issuer_kid as string,
-    uscc: (row.uscc as string | null) ?? null,
-    subject: row.subject as string,
-    notBefore: date(row.not_before_ms)!,
-    notAfter: date(row.not_after_ms)!,
-    status: row.status as CertificateStatus,
-    revocationReason: (row.revocation_reason as StoredReason | null) ?? null,
+    serial: row.serial,
+    profile: row.profile,
+    issuerKid: row.issuer_kid,
+    uscc: row.uscc ?? null,
+    subject: row.subject,
+    notBefore: new Date(row.not_before_ms),
+    notAfter: new Date(row.not_after_ms),
+    status: row.status,
+    revocationReason: row.revocation_reason ?? null,
     revokedAt: date(row.revoked_ms),
-    createdAt: date(row.created_ms)!,
+    createdAt: new Date(row.created_ms),
   };
 }

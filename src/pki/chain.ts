@@ -114,7 +114,7 @@ export class ChainVerifier {
       return failedFormat(message, validationTime);
     }
     this.refreshKnown();
-    const leaf = certificates[0]!;
+    const leaf = certificates[0];
     leaf.names ??= { subject: Object.freeze(names(leaf.parts.subject)), issuer: Object.freeze(names(leaf.parts.issuer)) };
     const result: ChainVerification = {
       indication: 'TOTAL_PASSED',
@@ -141,14 +141,14 @@ export class ChainVerifier {
       result.chain = { status: 'INDETERMINATE', message: 'no path from this certificate to a tongban root certificate' };
       result.signature = { status: 'INDETERMINATE', message: 'no tongban issuer to check the signature against' };
     } else {
-      const anchor = path.links[path.links.length - 1]!;
+      const anchor = path.links[path.links.length - 1];
       result.path = [leaf, ...path.links].map((link) => link.parts.subject.commonName ?? '?');
       result.chain = {
         status: 'PASSED',
-        message: path.links.length ? `issued by ${path.links[0]!.parts.subject.commonName}, chaining to ${anchor.parts.subject.commonName}` : 'a tongban root certificate',
+        message: path.links.length ? `issued by ${path.links[0].parts.subject.commonName}, chaining to ${anchor.parts.subject.commonName}` : 'a tongban root certificate',
       };
       result.signature = path.signatureOk
-        ? { status: 'PASSED', message: path.links.length ? `signed by ${path.links[0]!.parts.subject.commonName}` : 'self-signed by a tongban root' }
+        ? { status: 'PASSED', message: path.links.length ? `signed by ${path.links[0].parts.subject.commonName}` : 'self-signed by a tongban root' }
         : { status: 'FAILED', message: `the signature does not verify under the key of ${path.links[0]?.parts.subject.commonName}` };
     }
 
@@ -269,7 +269,7 @@ export class ChainVerifier {
     const known = subject.verifiedBy?.get(keyId);
     if (known !== undefined) return known;
     const args = verifyArguments(subject, key);
-    let ok = false;
+    let ok: boolean;
     try {
       ok = !!args && cryptoVerify(...args);
     } catch {

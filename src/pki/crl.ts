@@ -135,5 +135,5 @@ function halfGone(thisUpdate: Date, now: Date): boolean {
 /** A stored serial (hex) as INTEGER content bytes: a leading 0x00 keeps it positive. */
 export function serialBytes(serialHex: string): Buffer {
   const bytes = Buffer.from(serialHex.length % 2 ? `0${serialHex}` : serialHex, 'hex');
-  return bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+  return bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
 }

@@ -63,7 +63,7 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const algorithm = SIGNATURE_HASH[signatureAlgorithm];
   if (!algorithm) throw new ApiError(400, 'csr_algorithm_unsupported', 'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)');
   if (algorithm.key !== publicKey.asymmetricKeyType) throw new ApiError(400, 'csr_signature_invalid', 'the signature algorithm does not match the key type');
-  let valid = false;
+  let valid: boolean;
   try {
     valid = cryptoVerify(algorithm.hash, info, algorithm.key === 'ec' ? { key: publicKey, dsaEncoding: 'der' } : publicKey, signature);
   } catch {

@@ -45,9 +45,9 @@ export interface Tlv {
 /** Reads the element at `offset`, which must end by `limit`. */
 export function readTlv(buf: Buffer, offset: number, limit = buf.length): Tlv {
   if (offset + 2 > limit) throw new DerError('truncated element');
-  const tag = buf[offset]!;
+  const tag = buf[offset];
   if ((tag & 0x1f) === 0x1f) throw new DerError('multi-byte tags are not supported');
-  let length = buf[offset + 1]!;
+  let length = buf[offset + 1];
   let contentStart = offset + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
@@ -55,7 +55,7 @@ export function readTlv(buf: Buffer, offset: number, limit = buf.length): Tlv {
     if (count > 4) throw new DerError('length too large');
     if (contentStart + count > limit) throw new DerError('truncated length');
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + buf[contentStart + i]!;
+    for (let i = 0; i < count; i++) length = length * 256 + buf[contentStart + i];
     if (length < 0x80 || (count > 1 && buf[contentStart] === 0)) throw new DerError('non-minimal length');
     contentStart += count;
   }
@@ -99,7 +99,7 @@ export function raw(buf: Buffer, tlv: Tlv): Buffer {
 
 /** The dotted form of an OBJECT IDENTIFIER's contents. */
 export function decodeOid(bytes: Buffer): string {
-  if (!bytes.length || bytes[bytes.length - 1]! & 0x80) throw new DerError('malformed object identifier');
+  if (!bytes.length || bytes[bytes.length - 1] & 0x80) throw new DerError('malformed object identifier');
   const parts: number[] = [];
   let value = 0;
   for (const byte of bytes) {
@@ -123,7 +123,7 @@ export function readOid(buf: Buffer, tlv: Tlv | undefined): string {
 export function serialHex(bytes: Buffer): string {
   if (!bytes.length) throw new DerError('empty integer');
   // DER: no leading 0x00 unless the next byte's top bit is set (no leading 0xff unless it is clear).
-  if (bytes.length > 1 && ((bytes[0] === 0 && bytes[1]! < 0x80) || (bytes[0] === 0xff && bytes[1]! >= 0x80))) throw new DerError('non-minimal integer');
+  if (bytes.length > 1 && ((bytes[0] === 0 && bytes[1] < 0x80) || (bytes[0] === 0xff && bytes[1] >= 0x80))) throw new DerError('non-minimal integer');
   return (bytes[0] === 0 && bytes.length > 1 ? bytes.subarray(1) : bytes).toString('hex');
 }
 
@@ -188,7 +188,7 @@ function lengthBytes(length: number): Buffer {
 }
 
 export function tlv(tag: number, ...parts: Buffer[]): Buffer {
-  const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  const body = parts.length === 1 ? parts[0] : Buffer.concat(parts);
   return Buffer.concat([Buffer.from([tag]), lengthBytes(body.length), body]);
 }
 
@@ -201,14 +201,14 @@ export const enumerated = (value: number) => tlv(TAG.ENUMERATED, Buffer.from([va
 /** An INTEGER from unsigned big-endian bytes (a 0x00 is added when the top bit is set). */
 export function integer(bytes: Buffer): Buffer {
   let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0 && !(bytes[i + 1]! & 0x80)) i++;
+  while (i < bytes.length - 1 && bytes[i] === 0 && !(bytes[i + 1] & 0x80)) i++;
   const trimmed = bytes.subarray(i);
-  return tlv(TAG.INTEGER, trimmed[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
+  return tlv(TAG.INTEGER, trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
 }
 
 export function oid(dotted: string): Buffer {
   const arcs = dotted.split('.').map(Number);
-  const values = [arcs[0]! * 40 + arcs[1]!, ...arcs.slice(2)];
+  const values = [arcs[0] * 40 + arcs[1], ...arcs.slice(2)];
   const bytes: number[] = [];
   for (const value of values) {
     const chunk = [value & 0x7f];

@@ -114,7 +114,6 @@ function text(value: unknown, field: string): string | undefined {
   if (typeof value !== 'string') throw new ApiError(400, 'invalid_subject', `subject.${field} must be text`);
   const trimmed = value.normalize('NFC').trim();
   if (!trimmed) return undefined;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new ApiError(400, 'invalid_subject', `subject.${field} contains control characters`);
   if ([...trimmed].length > MAX_NAME) throw new ApiError(400, 'invalid_subject', `subject.${field} is longer than ${MAX_NAME} characters`);
   return trimmed;

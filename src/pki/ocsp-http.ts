@@ -11,12 +11,13 @@ import { OCSP_INTERNAL_ERROR, OCSP_MALFORMED_REQUEST, OCSP_MAX_REQUEST_BYTES } f
  * live in their own Fastify scope, with a body parser and an error handler of their own.
  */
 export function mountOcspRoutes(fastify: FastifyInstance, respond: (request: Buffer | undefined) => Promise<Buffer>): void {
-  void fastify.register(async (scope) => {
+  void fastify.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: OCSP_MAX_REQUEST_BYTES }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((_error, _request, reply) => answer(reply, Promise.resolve(OCSP_MALFORMED_REQUEST)));
     scope.post('/pki/ocsp', (request, reply) => answer(reply, respond(Buffer.isBuffer(request.body) ? request.body : undefined)));
     scope.get('/pki/ocsp/*', (request, reply) => answer(reply, respond(requestFromUrl(request.url))));
+    done();
   });
 }
 
@@ -40,7 +41,7 @@ export function requestFromUrl(url: string): Buffer | undefined {
   const marker = '/pki/ocsp/';
   const at = url.indexOf(marker);
   if (at < 0) return undefined;
-  let encoded = url.slice(at + marker.length).split('?')[0]!;
+  let encoded = url.slice(at + marker.length).split('?')[0];
   try {
     encoded = decodeURIComponent(encoded);
   } catch {

@@ -80,7 +80,7 @@ export function parseOcspRequest(der: Buffer): OcspRequestInfo {
   const fields = children(der, expectTag(tbs, TAG.SEQUENCE, 'a TBSRequest'));
   let i = 0;
   if (fields[i]?.tag === 0xa0) {
-    const [version] = children(der, fields[i]!);
+    const [version] = children(der, fields[i]);
     const value = contents(der, expectTag(version, TAG.INTEGER, 'a version'));
     if (value.length !== 1 || value[0] !== 0) throw new DerError('unknown OCSP version');
     i++;
@@ -95,7 +95,7 @@ export function parseOcspRequest(der: Buffer): OcspRequestInfo {
   });
   let nonce: Buffer | undefined;
   if (fields[i]?.tag === 0xa2) {
-    const [extensions] = children(der, fields[i]!);
+    const [extensions] = children(der, fields[i]);
     for (const extension of children(der, expectTag(extensions, TAG.SEQUENCE, 'extensions'))) {
       const items = children(der, expectTag(extension, TAG.SEQUENCE, 'an extension'));
       if (readOid(der, items[0]) === OID.ocspNonce) {

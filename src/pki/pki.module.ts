@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { RegistryModule } from '../registry/registry.module.js';
 import { mountOcspRoutes } from './ocsp-http.js';
 import { PkiController } from './pki.controller.js';
@@ -23,7 +24,7 @@ export class PkiModule implements OnModuleInit {
 
   onModuleInit(): void {
     // Fastify routes of their own (see ocsp-http.ts); the CLI's context has no HTTP adapter.
-    const fastify = this.adapterHost.httpAdapter?.getInstance();
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify) mountOcspRoutes(fastify, (request) => this.pki.ocsp(request));
   }
 }

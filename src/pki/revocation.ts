@@ -88,7 +88,7 @@ export class Revocations {
   private async outcome(serial: string, changed: StatusChange[], alreadyDone: (current: { status: string }) => void): Promise<RevocationResult> {
     if (changed.length) {
       await this.afterChange(new Set(changed.map((c) => crlOf(c.profile))));
-      const row = changed[0]!;
+      const row = changed[0];
       return { serial, status: row.status, reason: row.reason, revokedAt: row.revokedAt, changed: true };
     }
     const current = await this.store.find(serial);

@@ -140,7 +140,7 @@ export function toArrayBuffer(bytes: Buffer): ArrayBuffer {
 /** 16 random bytes, positive and of fixed length (top bits 01), as RFC 5280 and the CA/B rules want. */
 export function newSerial(): Buffer {
   const serial = randomBytes(16);
-  serial[0] = (serial[0]! & 0x3f) | 0x40;
+  serial[0] = (serial[0] & 0x3f) | 0x40;
   return serial;
 }
 
@@ -172,7 +172,7 @@ export function subjectPublicKeyBits(spkiDer: Buffer): Buffer {
 }
 
 export function publicKeySpki(key: KeyObject): Buffer {
-  return key.export({ type: 'spki', format: 'der' }) as Buffer;
+  return key.export({ type: 'spki', format: 'der' });
 }
 
 // ---- reading certificates quickly (no schema library: the verification hot path) ----
@@ -206,21 +206,21 @@ export function parseCertificate(der: Buffer): CertificateParts {
   expectTag(tbsTlv, TAG.SEQUENCE, 'tbsCertificate');
   const signatureAlgorithm = readOid(der, children(der, expectTag(algTlv, TAG.SEQUENCE, 'an algorithm'))[0]);
   const signature = bitStringBytes(der, sigTlv);
-  const fields = children(der, tbsTlv!);
+  const fields = children(der, tbsTlv);
   let i = 0;
   if (fields[0]?.tag === 0xa0) i++; // version
   const serialTlv = expectTag(fields[i++], TAG.INTEGER, 'a serial number');
   // RFC 5280 §4.1.1.2: the same AlgorithmIdentifier, parameters included. Byte for byte, so that
   // outside the signed tbsCertificate there is nothing but this copy and the signature itself.
   const innerAlgTlv = expectTag(fields[i++], TAG.SEQUENCE, 'an algorithm');
-  if (!raw(der, innerAlgTlv).equals(raw(der, algTlv!))) throw new Error('the signature algorithms inside and outside the certificate differ');
+  if (!raw(der, innerAlgTlv).equals(raw(der, algTlv))) throw new Error('the signature algorithms inside and outside the certificate differ');
   const issuerTlv = expectTag(fields[i++], TAG.SEQUENCE, 'an issuer name');
   const [nbTlv, naTlv] = children(der, expectTag(fields[i++], TAG.SEQUENCE, 'a validity'));
   const subjectTlv = expectTag(fields[i++], TAG.SEQUENCE, 'a subject name');
   const spkiTlv = expectTag(fields[i++], TAG.SEQUENCE, 'a public key');
   const parts: CertificateParts = {
     der,
-    tbs: raw(der, tbsTlv!),
+    tbs: raw(der, tbsTlv),
     signatureAlgorithm,
     signature,
     serial: serialHex(contents(der, serialTlv)),
@@ -234,7 +234,7 @@ export function parseCertificate(der: Buffer): CertificateParts {
     isCa: false,
   };
   for (; i < fields.length; i++) {
-    const field = fields[i]!;
+    const field = fields[i];
     if (field.tag !== 0xa3) continue; // issuer/subject unique IDs
     const [list] = children(der, field);
     for (const extTlv of children(der, expectTag(list, TAG.SEQUENCE, 'extensions'))) readExtension(der, extTlv, parts);
@@ -245,7 +245,7 @@ export function parseCertificate(der: Buffer): CertificateParts {
 function readExtension(der: Buffer, extTlv: Tlv, parts: CertificateParts): void {
   const items = children(der, expectTag(extTlv, TAG.SEQUENCE, 'an extension'));
   const id = readOid(der, items[0]);
-  const valueTlv = items[items.length - 1]!;
+  const valueTlv = items[items.length - 1];
   const value = contents(der, expectTag(valueTlv, TAG.OCTET_STRING, 'an extension value'));
   switch (id) {
     case OID.subjectKeyIdentifier: {
@@ -271,7 +271,7 @@ function readExtension(der: Buffer, extTlv: Tlv, parts: CertificateParts): void 
       const bits = contents(value, expectTag(readRoot(value), TAG.BIT_STRING, 'key usage'));
       let flags = 0;
       // Bit n of the named bit string (n from the first byte's top bit) → flag 1 << n.
-      for (let byte = 1; byte < bits.length && byte < 3; byte++) for (let bit = 0; bit < 8; bit++) if (bits[byte]! & (0x80 >> bit)) flags |= 1 << ((byte - 1) * 8 + bit);
+      for (let byte = 1; byte < bits.length && byte < 3; byte++) for (let bit = 0; bit < 8; bit++) if (bits[byte] & (0x80 >> bit)) flags |= 1 << ((byte - 1) * 8 + bit);
       parts.keyUsage = flags;
       break;
     }
@@ -315,8 +315,8 @@ export function pemBlocks(text: string, labels: string[]): Buffer[] {
   let consumed = 0;
   while ((match = pattern.exec(text))) {
     if (match[1] !== match[3]) throw new PemError(`BEGIN ${match[1]} ends with END ${match[3]}`);
-    if (!labels.includes(match[1]!)) throw new PemError(`unexpected PEM block ${match[1]}`);
-    const body = match[2]!.replace(/\s+/g, '');
+    if (!labels.includes(match[1])) throw new PemError(`unexpected PEM block ${match[1]}`);
+    const body = match[2].replace(/\s+/g, '');
     if (!body || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) throw new PemError('the PEM body is not base64');
     blocks.push(Buffer.from(body, 'base64'));
     consumed = pattern.lastIndex;

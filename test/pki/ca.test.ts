@@ -32,7 +32,7 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
   });
 
   it('keys init makes the root, the issuing CA and tongban’s own certificates as files beside the keys', async () => {
-    const result = (await OPERATIONS['keys.init']!.run(app, {}, { emit: () => {} })) as { created: unknown[]; certificates: Array<{ kid: string; purpose: string }> };
+    const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as { created: unknown[]; certificates: Array<{ kid: string; purpose: string }> };
     expect(result.created).toHaveLength(9);
     expect(result.certificates.map((c) => c.purpose)).toEqual(['root-ca', 'issuing-ca', 'licence', 'seal-maker']);
     const keys = app.get(KeyStore);
@@ -45,7 +45,7 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
     for (const file of files) expect(readFileSync(join(t.config.keysDir, 'certs', file), 'utf8')).not.toContain('PRIVATE KEY');
 
     // A second run makes nothing new.
-    const again = (await OPERATIONS['keys.init']!.run(app, {}, { emit: () => {} })) as { certificates: unknown[] };
+    const again = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as { certificates: unknown[] };
     expect(again.certificates).toEqual([]);
   });
 
@@ -100,13 +100,13 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
           return context;
         }),
       );
-      await contexts[0]!.get(KeyStore).init();
-      await contexts[1]!.get(KeyStore).reloadIfChanged();
+      await contexts[0].get(KeyStore).init();
+      await contexts[1].get(KeyStore).reloadIfChanged();
       const stores = contexts.map((c) => new CaStore(c.get(KeyStore), env.config));
       const [a, b] = await Promise.all(stores.map((s) => s.ensure()));
-      expect(a!.length + b!.length).toBe(4);
+      expect(a.length + b.length).toBe(4);
       for (const purpose of ['root-ca', 'issuing-ca', 'licence', 'seal-maker'] as const) {
-        expect(stores[0]!.current(purpose).der.equals(stores[1]!.current(purpose).der)).toBe(true);
+        expect(stores[0].current(purpose).der.equals(stores[1].current(purpose).der)).toBe(true);
       }
       expect(readdirSync(join(env.config.keysDir, 'certs')).filter((f) => f.endsWith('.pem'))).toHaveLength(4);
       await Promise.all(contexts.map((c) => c.close()));
@@ -118,8 +118,8 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
   it('a rotated issuing-ca key gets its own certificate at the next init; the old one stays for verification', async () => {
     const keys = app.get(KeyStore);
     const oldKid = keys.current('issuing-ca').kid;
-    await OPERATIONS['keys.rotate']!.run(app, { purpose: 'issuing-ca' }, { emit: () => {} });
-    const result = (await OPERATIONS['keys.init']!.run(app, {}, { emit: () => {} })) as { certificates: Array<{ kid: string; purpose: string; subject: string }> };
+    await OPERATIONS['keys.rotate'].run(app, { purpose: 'issuing-ca' }, { emit: () => {} });
+    const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as { certificates: Array<{ kid: string; purpose: string; subject: string }> };
     const newKid = keys.current('issuing-ca').kid;
     expect(newKid).not.toBe(oldKid);
     expect(result.certificates.map((c) => [c.purpose, c.kid])).toContainEqual(['issuing-ca', newKid]);
@@ -166,7 +166,7 @@ describe(`the PKI service at start on ${backend}`, () => {
     const certs = join(t.config.keysDir, 'certs');
     const contents = () => Object.fromEntries(readdirSync(certs).map((f) => [f, readFileSync(join(certs, f), 'utf8')]));
     const before = contents();
-    const rows = async (context: INestApplicationContext) => (await context.get(DataSource).query(`SELECT serial FROM pki_certificates ORDER BY serial`)) as unknown[];
+    const rows = (context: INestApplicationContext) => context.get(DataSource).query<Array<{ serial: string }>>(`SELECT serial FROM pki_certificates ORDER BY serial`);
     const rowsBefore = await rows(app);
     await app.close();
     app = await openServices(t.config);

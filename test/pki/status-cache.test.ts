@@ -37,7 +37,7 @@ describe('StatusCache', () => {
     expect(first).toBeInstanceOf(Promise);
     await turn();
     expect(store.queries.map((q) => q.serials)).toEqual([['a1', 'b2', 'c3']]);
-    store.queries[0]!.answer();
+    store.queries[0].answer();
     expect([...(await first).keys()]).toEqual(['a1']);
     expect([...(await second).keys()]).toEqual(['b2']); // c3 is unknown: no entry
 
@@ -54,7 +54,7 @@ describe('StatusCache', () => {
     const second = cache.get(['a1']);
     await turn();
     expect(store.queries).toHaveLength(1);
-    store.queries[0]!.answer();
+    store.queries[0].answer();
     expect((await second).get('a1')?.status).toBe('good');
     expect((await first).get('a1')?.status).toBe('good');
   });
@@ -62,13 +62,13 @@ describe('StatusCache', () => {
   it('a failed query fails its callers and is not remembered', async () => {
     const failing = cache.get(['a1', 'b2']);
     await turn();
-    store.queries[0]!.answer(new Error('connection lost'));
+    store.queries[0].answer(new Error('connection lost'));
     await expect(failing).rejects.toThrow('connection lost');
     const retry = cache.get(['a1']);
     expect(retry).toBeInstanceOf(Promise);
     await turn();
     expect(store.queries).toHaveLength(2);
-    store.queries[1]!.answer();
+    store.queries[1].answer();
     expect((await retry).get('a1')?.status).toBe('good');
   });
 
@@ -76,14 +76,14 @@ describe('StatusCache', () => {
     const before = cache.get(['a1']);
     await turn();
     cache.forgetSerials(['a1']); // e.g. revoked in this process while the query ran
-    store.queries[0]!.answer();
+    store.queries[0].answer();
     expect((await before).get('a1')?.status).toBe('good');
     const after = cache.get(['a1']);
     expect(after).toBeInstanceOf(Promise); // asked again: the old answer was not kept
     await turn();
     expect(store.queries).toHaveLength(2);
     store.rows.set('a1', { ...good('a1'), status: 'revoked', reason: 'keyCompromise', revokedAt: new Date() });
-    store.queries[1]!.answer();
+    store.queries[1].answer();
     expect((await after).get('a1')?.status).toBe('revoked');
   });
 
@@ -92,14 +92,14 @@ describe('StatusCache', () => {
     const scoped = new StatusCache(store as unknown as CertificateStore, 60_000, () => issuer);
     const one = scoped.get(['a1']);
     await turn();
-    store.queries[0]!.answer();
+    store.queries[0].answer();
     await one;
     issuer = 'kid-2';
     const two = scoped.get(['a1']);
     expect(two).toBeInstanceOf(Promise);
     await turn();
     expect(store.queries.map((q) => q.issuer)).toEqual(['kid-1', 'kid-2']);
-    store.queries[1]!.answer();
+    store.queries[1].answer();
     await two;
   });
 });

@@ -127,7 +127,7 @@ export const derUtcTime = (text: string) => derElement(0x17, Buffer.from(text, '
 /** The top-level elements inside a DER element (a small reader of its own, independent of src/pki/der.ts). */
 function derChildren(element: Buffer): Buffer[] {
   const lengthOf = (at: number) => {
-    const first = element[at + 1]!;
+    const first = element[at + 1];
     if (first < 0x80) return { header: 2, length: first };
     const count = first & 0x7f;
     return { header: 2 + count, length: element.subarray(at + 2, at + 2 + count).reduce((sum, byte) => sum * 256 + byte, 0) };
@@ -150,13 +150,13 @@ function derChildren(element: Buffer): Buffer[] {
 export function rebuilt(pem: string, change: { serial?: Buffer; validity?: Buffer; algorithmParameters?: Buffer; outerAlgorithmParameters?: Buffer }): string {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
   const [tbs, algorithm, signature] = derChildren(der);
-  const fields = derChildren(tbs!);
-  const at = fields[0]![0] === 0xa0 ? 1 : 0; // version
-  const withParameters = (parameters?: Buffer) => (parameters ? derSequence(derChildren(algorithm!)[0]!, parameters) : algorithm!);
+  const fields = derChildren(tbs);
+  const at = fields[0][0] === 0xa0 ? 1 : 0; // version
+  const withParameters = (parameters?: Buffer) => (parameters ? derSequence(derChildren(algorithm)[0], parameters) : algorithm);
   if (change.serial) fields[at] = change.serial;
   if (change.algorithmParameters) fields[at + 1] = withParameters(change.algorithmParameters);
   if (change.validity) fields[at + 3] = change.validity;
   const outer = withParameters(change.outerAlgorithmParameters ?? change.algorithmParameters);
-  const out = derSequence(derSequence(...fields), outer, signature!);
+  const out = derSequence(derSequence(...fields), outer, signature);
   return `-----BEGIN CERTIFICATE-----\n${out.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 }
