@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { ErrorBodyFilter, fastifyError } from './common/error-body.filter.js';
+import { apiDocumentConfig } from './common/openapi.js';
 import { securityHeadersHook } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -62,11 +63,7 @@ export async function createApp(config: AppConfig, logger: PinoLogger = createRo
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorBodyFilter());
 
-  const openApi = new DocumentBuilder()
-    .setTitle('tongban')
-    .setDescription('Unified identity and electronic-certificate authority: identifiers, registry, OIDC, PKI, licences, seals, verification')
-    .setVersion('0.1.0')
-    .build();
+  const openApi = apiDocumentConfig(config.publicUrl);
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;
 }

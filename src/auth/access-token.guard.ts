@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata, applyDecorators, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { ApiError } from '../common/api-error.js';
+import { ApiAccessToken } from '../common/openapi.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { ApiScope } from './api-scopes.js';
@@ -15,10 +15,12 @@ const AUTHORIZATION = /^(Bearer|DPoP) ([A-Za-z0-9._~+/=-]+)$/i;
 /**
  * Requires an access token for tongban's API holding every listed scope:
  * `@RequireScopes('registry:write')` on a controller or route. 401 invalid_token without a
- * valid token, 403 insufficient_scope without the scope (RFC 6750 §3.1).
+ * valid token, 403 insufficient_scope without the scope (RFC 6750 §3.1), 503 unavailable when
+ * the token cannot be checked now. The OpenAPI document gets the security requirement (bearer or
+ * DPoP, with the scopes) and those answers from here.
  */
 export function RequireScopes(...scopes: ApiScope[]) {
-  return applyDecorators(SetMetadata(SCOPES, scopes), UseGuards(AccessTokenGuard), ApiBearerAuth());
+  return applyDecorators(SetMetadata(SCOPES, scopes), UseGuards(AccessTokenGuard), ApiAccessToken(...scopes));
 }
 
 /** Reads `Authorization: Bearer|DPoP <jwt>` (and a DPoP proof), verifies the token, checks the route's scopes. */
