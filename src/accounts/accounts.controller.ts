@@ -1,38 +1,50 @@
 import { Body, Controller, HttpCode, Injectable, Post, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { ApiError } from '../common/api-error.js';
+import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { IsCitizenId } from '../identifiers/validators.js';
 import { AccountsService } from './accounts.service.js';
 import { IpWindows } from './ip-windows.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_PROBLEM_MESSAGES } from './password-policy.js';
 
 export const REGISTER_LIMIT_PER_MINUTE = 20;
 
+@ApiSchema({ name: 'CitizenRegistration' })
 class RegisterBody {
-  @ApiProperty({ example: '11010519491231002X', description: '18-digit citizen identity number' })
+  @ApiProperty({ description: '18-digit citizen identity number (a lower-case x is accepted)', example: '11010519491231002X' })
   @IsCitizenId()
   id_number!: string;
 
-  @ApiProperty({ example: '张三', description: 'the name as in the population register' })
+  @ApiProperty({ description: 'the name as in the population register', minLength: 1, maxLength: 100, example: '张三' })
   @IsString()
   @Length(1, 100)
   name!: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 1024, description: '8 to 128 characters; not common, not the ID number or birth date' })
+  @ApiProperty({
+    description: `the new password: ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not a common password, not the ID number or the birth date (400 \`weak_password\` otherwise; longer than 1024 characters is \`validation_failed\`)`,
+    minLength: 1,
+    maxLength: 1024,
+    format: 'password',
+    example: 'correct horse battery staple',
+  })
   @IsString()
   @Length(1, 1024)
   password!: string;
+}
+
+@ApiSchema({ name: 'CitizenAccount' })
+class RegisteredAccount {
+  @ApiProperty({ description: 'the account id', format: 'uuid', example: '5f0c2d1e-8b7a-4c3d-9e2f-1a2b3c4d5e6f' })
+  id!: string;
+
+  @ApiProperty({ description: 'the name as in the population register', example: '张三' })
+  name!: string;
+
+  @ApiProperty({ description: 'the ID number, masked (the full number never leaves the service)', example: '110105********002X' })
+  id_number_masked!: string;
 }
 
 /** Counts every registration request per client IP, before the body is even validated. */
@@ -49,8 +61,6 @@ class RegisterRateGuard implements CanActivate {
   }
 }
 
-const error = (code: string, message: string) => ({ schema: { example: { error: code, message } } });
-
 @ApiTags('accounts')
 @Controller('api/v1/citizens')
 export class AccountsController {
@@ -59,12 +69,26 @@ export class AccountsController {
   @Post('register')
   @HttpCode(201)
   @UseGuards(RegisterRateGuard)
-  @ApiOperation({ summary: 'Create a citizen account; the ID number and name must match an active population-register record' })
-  @ApiCreatedResponse({ schema: { example: { id: '5f0c…', name: '张三', id_number_masked: '110105********002X' } } })
-  @ApiBadRequestResponse({ description: '`validation_failed`, or `weak_password` with details [{ code: TOO_SHORT | TOO_LONG | IS_ID_NUMBER | COMMON }]' })
-  @ApiUnprocessableEntityResponse(error('not_in_registry', 'no active registry record matches this ID number and name'))
-  @ApiConflictResponse(error('already_registered', 'this citizen already has an account'))
-  @ApiTooManyRequestsResponse({ description: '`too_many_requests`, with a retry-after header' })
+  @ApiOperation({
+    operationId: 'registerCitizen',
+    summary: 'Create a citizen account; the ID number and name must match an active population-register record',
+    description: `Public (no access token); at most ${REGISTER_LIMIT_PER_MINUTE} requests per client IP and minute, counted before the body is checked. The registration page (/register) is its HTML face.`,
+  })
+  @ApiCreatedResponse({ description: 'the new account', type: RegisteredAccount, example: { id: '5f0c2d1e-8b7a-4c3d-9e2f-1a2b3c4d5e6f', name: '张三', id_number_masked: '110105********002X' } })
+  @ApiErrors({
+    ...API_BODY_ERRORS,
+    400: [
+      ...API_BODY_ERRORS[400],
+      {
+        error: 'weak_password',
+        message: 'the password does not meet the password rules',
+        details: (['TOO_SHORT', 'IS_ID_NUMBER'] as const).map((code) => ({ code, message: PASSWORD_PROBLEM_MESSAGES[code] })),
+      },
+    ],
+    409: [{ error: 'already_registered', message: 'this citizen already has an account' }],
+    422: [{ error: 'not_in_registry', message: 'no active registry record matches this ID number and name' }],
+    429: [{ error: 'too_many_requests', message: 'too many registration attempts from this address; try again later' }],
+  })
   async register(@Body() body: RegisterBody): Promise<{ id: string; name: string; id_number_masked: string }> {
     const account = await this.accounts.register({ idNumber: body.id_number, name: body.name, password: body.password });
     return { id: account.id, name: account.name, id_number_masked: account.idNumberMasked };
