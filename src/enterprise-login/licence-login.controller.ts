@@ -3,21 +3,43 @@ import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { IpWindows } from '../accounts/ip-windows.js';
 import { ApiError } from '../common/api-error.js';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
+import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { LicenceLoginService } from './licence-login.service.js';
 
 const ANSWERS_PER_MINUTE = 60;
+const CHALLENGE_ID = /^[\w-]{10,64}$/;
 
 class ChallengeParam {
-  @Matches(/^[\w-]{10,64}$/)
+  @ApiProperty({ description: 'the `challenge_id` of the sign-in challenge the wallet was shown', pattern: CHALLENGE_ID.source, example: 'q8hV2mZK3yQbT0nL5wXc1A' })
+  @Matches(CHALLENGE_ID)
   challengeId!: string;
 }
 
+@ApiSchema({ name: 'LicenceLoginAnswer' })
 class LicenceLoginAnswer {
+  @ApiProperty({
+    description: 'a compact JWS, ES256, signed with the licence key; header `x5c` = the licence certificate chain; payload `{ nonce, aud, uscc, iat }` of the challenge',
+    minLength: 20,
+    maxLength: 32_768,
+    example: 'eyJhbGciOiJFUzI1NiIsIng1YyI6WyJNSUlCOHpDQ0FaaWdBd0lCQWdJVUZ…In0.eyJub25jZSI6IlBxN3YiLCJhdWQiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwidXNjYyI6IjkxMzUwMTAwTUEyWVRCOEs0TCIsImlhdCI6MTc2NDIzMDQwMH0.MEUCIQ…',
+  })
   @IsString()
   @Length(20, 32_768)
   jws!: string;
+}
+
+@ApiSchema({ name: 'LicenceLoginAccepted' })
+class LicenceLoginAccepted {
+  @ApiProperty({ description: 'the answer is accepted: the browser waiting on the challenge goes on signed in for the enterprise', enum: ['accepted'], example: 'accepted' })
+  status!: 'accepted';
+
+  @ApiProperty({ description: "the enterprise's unified social credit code (from the licence certificate)", example: '91350100MA2YTB8K4L' })
+  uscc!: string;
+
+  @ApiProperty({ description: 'its name in the register', example: '福州通办示范科技有限公司' })
+  enterprise_name!: string;
 }
 
 /** Where the holder's wallet answers an enterprise sign-in challenge (design §6). Public: the JWS is the credential. */
@@ -31,7 +53,37 @@ export class LicenceLoginController {
 
   @Post(':challengeId')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Answer a sign-in challenge with a JWS (ES256, x5c = licence certificate chain) over { nonce, aud, uscc, iat }' })
+  @ApiOperation({
+    operationId: 'answerLicenceLoginChallenge',
+    summary: 'Answer a sign-in challenge with a JWS (ES256, x5c = licence certificate chain) over { nonce, aud, uscc, iat }',
+    description:
+      `Public (no access token): the signed answer is the credential. At most ${ANSWERS_PER_MINUTE} answers per client IP and minute. ` +
+      'The licence certificate must chain to tongban, be valid and not revoked (checked afresh); the signer must be the legal representative or an agent of an active enterprise.',
+  })
+  @ApiOkResponse({ description: 'accepted', type: LicenceLoginAccepted, example: { status: 'accepted', uscc: '91350100MA2YTB8K4L', enterprise_name: '福州通办示范科技有限公司' } })
+  @ApiErrors({
+    ...API_BODY_ERRORS,
+    400: [
+      ...API_BODY_ERRORS[400],
+      'malformed_url',
+      { error: 'malformed_answer', message: 'the answer is not a signed licence presentation: alg ES256 and an x5c header are required' },
+      { error: 'signature_invalid', message: "the answer is not signed by the licence certificate's key" },
+      { error: 'challenge_mismatch', message: 'the answer is not for this challenge (nonce, audience or time)' },
+      { error: 'uscc_mismatch', message: "the USCC signed for is not the licence certificate's" },
+    ],
+    403: [
+      { error: 'certificate_revoked', message: 'the licence certificate was not accepted (REVOKED)' },
+      { error: 'certificate_expired', message: 'the licence certificate was not accepted (EXPIRED)' },
+      { error: 'certificate_invalid', message: 'the licence certificate was not accepted (NO_CERTIFICATE_CHAIN_FOUND)' },
+      { error: 'enterprise_inactive', message: 'the enterprise is not active in the register' },
+      { error: 'not_authorised', message: 'the signed-in person is neither the legal representative nor an agent of this enterprise' },
+    ],
+    404: [{ error: 'challenge_not_found', message: 'no such sign-in challenge' }],
+    409: [{ error: 'challenge_used', message: 'this sign-in challenge has already been answered' }],
+    410: [{ error: 'challenge_expired', message: 'this sign-in challenge has expired' }],
+    429: [{ error: 'too_many_requests', message: 'too many sign-in answers from this address; try again later' }],
+    503: [{ error: 'try_later', message: 'the licence certificate was not accepted (TRY_LATER)' }],
+  })
   async answer(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Param() { challengeId }: ChallengeParam, @Body() { jws }: LicenceLoginAnswer) {
     const limit = await this.ipWindows.hit(`licence-login:${req.ip ?? ''}`, ANSWERS_PER_MINUTE);
     if (!limit.allowed) {

@@ -1,19 +1,63 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { RequireScopes } from '../auth/access-token.guard.js';
+import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { IsUscc } from '../identifiers/validators.js';
-import { BusinessLicenceService } from './business-licence.service.js';
+import { BusinessLicenceService, type IssuedBusinessLicence } from './business-licence.service.js';
+
+const USCC_EXAMPLE = '91350100MA2YTB8K4L';
+const CSR_EXAMPLE =
+  '-----BEGIN CERTIFICATE REQUEST-----\nMIHXMH8CAQAwHTEbMBkGA1UEAwwSOTEzNTAxMDBNQTJZVEI4SzRMMFkwEwYHKoZI\nzj0CAQYIKoZIzj0DAQcDQgAENrGTFapxxbp/wGmAW+uElOFmsXo2cXG8vhnyO9Nu\niBro3hvBNQP6V/z3MbbnH+fhLvxk77a4LGqzcw7iIGBUVqAAMAoGCCqGSM49BAMC\nA0gAMEUCIESWETEBuOvxxjXlhEwCd4MzIRPp61vq3I1q7eVBfv28AiEA4blwuUZx\nC0LyYO5eaNCqkfOw+w3Z68TlHPT3QqPQ2rE=\n-----END CERTIFICATE REQUEST-----\n';
+const PEM = (what: string) => `-----BEGIN CERTIFICATE-----\nMIIC…(${what})…\n-----END CERTIFICATE-----\n`;
 
 class UsccParam {
+  @ApiProperty({ description: "the enterprise's unified social credit code (lower case accepted)", example: USCC_EXAMPLE })
   @IsUscc()
   uscc!: string;
 }
 
+@ApiSchema({ name: 'LicenceRequest' })
 class LicenceRequest {
+  @ApiProperty({
+    description: "a PKCS#10 certificate signing request (PEM) for the key in the enterprise's wallet: ECDSA P-256/P-384 or RSA 2048-8192 bits, signed by that key (the subject is taken from the register, not from the request)",
+    minLength: 100,
+    maxLength: 16_384,
+    example: CSR_EXAMPLE,
+  })
   @IsString()
   @Length(100, 16_384)
   csr!: string;
+}
+
+@ApiSchema({ name: 'LicenceEnterprise' })
+class LicenceEnterpriseDto {
+  @ApiProperty({ description: 'unified social credit code', example: USCC_EXAMPLE })
+  uscc!: string;
+
+  @ApiProperty({ description: 'the name in the register', example: '福州通办示范科技有限公司' })
+  name!: string;
+}
+
+@ApiSchema({ name: 'BusinessLicence', description: 'An electronic business licence: the certificate for the wallet key, its chain, and the signed licence document' })
+class BusinessLicenceDto implements IssuedBusinessLicence {
+  @ApiProperty({ description: "the certificate's serial number (lowercase hex)", example: '5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c' })
+  serial!: string;
+
+  @ApiProperty({ description: "the enterprise's licence certificate (PEM), for the key of the request", example: PEM('licence certificate') })
+  certificate!: string;
+
+  @ApiProperty({ description: 'the issuing CA, then the root (PEM)', type: [String], example: [PEM('issuing CA'), PEM('root CA')] })
+  chain!: string[];
+
+  @ApiProperty({
+    description: "the signed licence document: a compact JWS (ES256, typ tongban-licence+jwt, x5c = tongban's licence key) over the register's fields, bound to the certificate's key (cnf)",
+    example: 'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
+  })
+  licence!: string;
+
+  @ApiProperty({ description: 'whose licence it is', type: LicenceEnterpriseDto })
+  enterprise!: LicenceEnterpriseDto;
 }
 
 /** Issuing electronic business licences: the market regulator's service client (scope licence:issue). */
@@ -24,7 +68,39 @@ export class LicencesController {
   constructor(private readonly licences: BusinessLicenceService) {}
 
   @Post(':uscc/licence')
-  @ApiOperation({ summary: "Issue an electronic business licence for the enterprise's key (PKCS#10 CSR, PEM)" })
+  @ApiOperation({
+    operationId: 'issueBusinessLicence',
+    summary: "Issue an electronic business licence for the enterprise's key (PKCS#10 CSR, PEM)",
+    description:
+      "Scope `licence:issue` (the market regulator's service client). Only an enterprise active in the register gets one; " +
+      "the certificate's subject is the register's (USCC and name), and a later status change in the register revokes or holds it. `tongban wallet enrol` calls this.",
+  })
+  @ApiCreatedResponse({
+    description: 'the licence',
+    type: BusinessLicenceDto,
+    example: {
+      serial: '5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c',
+      certificate: PEM('licence certificate'),
+      chain: [PEM('issuing CA'), PEM('root CA')],
+      licence: 'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
+      enterprise: { uscc: USCC_EXAMPLE, name: '福州通办示范科技有限公司' },
+    },
+  })
+  @ApiErrors({
+    ...API_BODY_ERRORS,
+    400: [
+      ...API_BODY_ERRORS[400],
+      'malformed_url',
+      { error: 'csr_malformed', message: 'the certificate signing request is not a valid PKCS#10 structure' },
+      { error: 'csr_signature_invalid', message: 'the request is not signed by the key it contains' },
+      { error: 'csr_key_unsupported', message: 'EC keys must be on P-256 or P-384' },
+      { error: 'csr_algorithm_unsupported', message: 'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)' },
+      { error: 'invalid_validity', message: "the validity must lie within the issuing CA's (2025-01-01T00:00:00.000Z to 2030-01-01T00:00:00.000Z)" },
+    ],
+    404: [{ error: 'enterprise_not_found', message: `no enterprise ${USCC_EXAMPLE} in the register` }],
+    422: [{ error: 'enterprise_inactive', message: 'the enterprise is suspended in the register; only an active enterprise gets a licence' }],
+    503: [{ error: 'pki_unavailable', message: 'the certificate authority is not ready: no issuing CA certificate' }],
+  })
   issue(@Param() { uscc }: UsccParam, @Body() { csr }: LicenceRequest) {
     return this.licences.issue(uscc.toUpperCase(), csr);
   }
