@@ -3,6 +3,7 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MigrationExecutor } from 'typeorm/migration/MigrationExecutor.js';
 import { migrations } from '../../migrations/index.js';
+import { PGLITE_SETTINGS } from './pglite-init.js';
 import { PgliteLeasePool, pgliteParsers } from './pglite-pool.js';
 
 // node-postgres would turn a `date` into a Date at local midnight (a time-zone trap); keep 'YYYY-MM-DD'.
@@ -30,7 +31,8 @@ export async function openPostgres(url: string, poolSize: number, entities: Data
 }
 
 export async function openPglite(dir: string, entities: DataSourceOptions['entities']): Promise<OpenedDatabase> {
-  const pglite = await PGlite.create({ dataDir: dir, parsers: pgliteParsers });
+  const settings = PGLITE_SETTINGS.flatMap((setting) => ['-c', setting]);
+  const pglite = await PGlite.create({ dataDir: dir, parsers: pgliteParsers, initDbStartParams: settings, startParams: [...PGlite.defaultStartParams, ...settings] });
   const pool = new PgliteLeasePool(pglite);
   const driver = { Pool: function PoolFactory() { return pool; } };
   const dataSource = new DataSource({ ...common, database: 'postgres', entities, driver });

@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { isEmbedded, type AppConfig } from '../config/config.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { openPglite, openPostgres, pendingMigrations, runMigrations } from './data-source.js';
+import { initialisePgliteInChild } from './pglite-init.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityClass = Function | EntitySchema;
@@ -34,7 +35,13 @@ export class DatabaseService implements OnApplicationShutdown {
     if (isEmbedded(config)) {
       const lock = await DataDirLock.acquire(config.dataDir, options.role);
       try {
-        const { dataSource, pglite } = await openPglite(join(config.dataDir, 'pg'), entities);
+        const dir = join(config.dataDir, 'pg');
+        const initialised = await initialisePgliteInChild(dir);
+        if (initialised) {
+          const peak = initialised.peakKb ? `, peak ${Math.round(initialised.peakKb / 1024)} MB` : '';
+          new Logger('database').log(`created the embedded database in ${dir} (initdb in a child process: ${(initialised.ms / 1000).toFixed(1)} s${peak})`);
+        }
+        const { dataSource, pglite } = await openPglite(dir, entities);
         service = new DatabaseService(dataSource, 'pglite', lock, pglite);
       } catch (err) {
         await lock.release();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import '../support/silent.js';
 import { DataDirInUseError, DataDirLock, askHolder, controlSocketPath } from '../../src/database/data-dir-lock.js';
 import { DatabaseService } from '../../src/database/database.service.js';
@@ -82,5 +83,27 @@ describe('embedded data directory lock', () => {
     const lock = await DataDirLock.acquire(t.config.dataDir, 'service');
     expect(lock.holder.pid).toBe(process.pid);
     await lock.release();
+  });
+
+  it('makes a new store in a child process, clears what an interrupted first start left, and restarts on it', async () => {
+    const left = join(t.config.dataDir, 'pg.init-999999');
+    mkdirSync(join(left, 'base'), { recursive: true });
+    mkdirSync(join(t.config.dataDir, 'pg')); // an empty directory is taken over
+    const first = await DatabaseService.open(t.config, [], { role: 'service', migrate: true });
+    expect(readdirSync(t.config.dataDir).filter((name) => name.startsWith('pg'))).toEqual(['pg']);
+    expect(await first.dataSource.query(`SELECT current_setting('shared_buffers') AS value`)).toEqual([{ value: '16MB' }]);
+    await first.dataSource.query(`CREATE TABLE kept (n int)`);
+    await first.dataSource.query(`INSERT INTO kept VALUES (1)`);
+    await first.close();
+
+    // A store made before the settings existed keeps its own postgresql.conf; the settings still apply.
+    const conf = join(t.config.dataDir, 'pg', 'postgresql.conf');
+    expect(readFileSync(conf, 'utf8')).toMatch(/^shared_buffers = 16MB/m);
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^shared_buffers = 16MB/m, 'shared_buffers = 128MB'));
+    const second = await DatabaseService.open(t.config, [], { role: 'service', migrate: true });
+    expect(await second.pendingMigrations()).toEqual([]);
+    expect(await second.dataSource.query(`SELECT n FROM kept`)).toEqual([{ n: 1 }]);
+    expect(await second.dataSource.query(`SELECT current_setting('shared_buffers') AS value`)).toEqual([{ value: '16MB' }]);
+    await second.close();
   });
 });
