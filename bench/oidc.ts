@@ -124,9 +124,9 @@ export interface Scratch {
   /**
    * Creates the scratch database and starts tongban on it (temp KEYS_DIR with KEYS_AUTO_INIT=1,
    * DEMO=1, LOG_LEVEL=warn, a free port) with `env` on top; resolves once it listens. `nodeArgs`
-   * go before the script (e.g. --cpu-prof).
+   * go before the script (e.g. --cpu-prof); `onSpawn` sees the process as soon as it is spawned.
    */
-  startService(env: Record<string, string>, nodeArgs?: string[]): Promise<{ service: Child; env: Record<string, string>; issuer: string }>;
+  startService(env: Record<string, string>, nodeArgs?: string[], onSpawn?: (service: Child) => void): Promise<{ service: Child; env: Record<string, string>; issuer: string }>;
 }
 
 /**
@@ -153,7 +153,7 @@ export async function withScratch(serverUrl: string, name: string, fn: (scratch:
   process.once('exit', killAll);
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  const startService: Scratch['startService'] = async (extra, nodeArgs = []) => {
+  const startService: Scratch['startService'] = async (extra, nodeArgs = [], onSpawn) => {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
     created = true;
@@ -175,6 +175,7 @@ export async function withScratch(serverUrl: string, name: string, fn: (scratch:
     };
     const service = Child.spawn('tongban', [...nodeArgs, join(root, 'dist/src/main.js')], env);
     children.push(service);
+    onSpawn?.(service);
     await service.ready(/tongban is running at/);
     return { service, env, issuer };
   };
@@ -417,8 +418,13 @@ export class Child {
     return new Child(name, spawn(globalThis.process.execPath, args, { env: { ...base, ...env }, cwd: root }));
   }
 
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   /** Resolves once the output matches `pattern`; rejects if the process exits first or after 60 s. */
   ready(pattern: RegExp): Promise<void> {
+    if (pattern.test(this.text)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name} did not start within 60 s:\n${this.text}`)), 60_000);
       const look = () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { benchEmbedded } from './embedded.js';
 import { benchIdentifiers } from './identifiers.js';
 import { figures } from './lib.js';
 import { benchOidc } from './oidc.js';
@@ -10,7 +11,7 @@ import { benchRegistry } from './registry.js';
  *   BENCH_DATABASE_URL   PostgreSQL server to create scratch databases on (default: the local server's Unix
  *                        socket in /var/run/postgresql when there is one, else postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_CITIZENS       registry size (default 1,000,000)
- *   BENCH_ONLY           comma-separated sections to run (identifiers, registry, oidc, pki)
+ *   BENCH_ONLY           comma-separated sections to run (identifiers, registry, oidc, pki, embedded)
  *   BENCH_OIDC_CONCURRENCY, BENCH_OIDC_POOL, BENCH_OIDC_WARMUP_MS, BENCH_OIDC_SECONDS, BENCH_OIDC_CPU_PROF
  *                        oidc section: requests in flight (16), the service's DB_POOL_SIZE (16),
  *                        warm-up (2000 ms) and measured seconds (4) per figure, a directory for the
@@ -19,6 +20,8 @@ import { benchRegistry } from './registry.js';
  *                        pki section: requests in flight (16), warm-up (1500 ms) and measured seconds (4) per
  *                        figure, CSRs made for the issuance load (4000), issued certificates the OCSP and
  *                        verification loads cycle through (2000), a directory for the service's --cpu-prof profile
+ *   BENCH_EMBEDDED_SIGNINS, BENCH_EMBEDDED_CONCURRENCY
+ *                        embedded section: whole demo sign-ins after the restart (200), and how many at a time (4)
  *   --json               also print every figure as one JSON document at the end
  */
 // A PostgreSQL on the same host is reached through its Unix socket, as psql does: each statement
@@ -37,6 +40,7 @@ if (wanted('identifiers')) benchIdentifiers();
 if (wanted('registry')) await benchRegistry(serverUrl, citizens);
 if (wanted('oidc')) await benchOidc(serverUrl);
 if (wanted('pki')) await benchPki(serverUrl);
+if (wanted('embedded')) await benchEmbedded(serverUrl);
 if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ figures }, null, 2) + '\n');
 
 function describeServer(url: string): string {

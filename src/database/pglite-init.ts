@@ -120,7 +120,8 @@ function runChild(work: string): Promise<number | undefined> {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (code !== 0) return reject(new Error(`initdb of the embedded database failed (${signal ?? `exit ${code}`}): ${err.trim() || out.trim()}`));
+      if (code !== 0)
+        return reject(new Error(`initdb of the embedded database failed (${signal ?? `exit ${code}`}): ${err.trim() || out.trim()}`));
       try {
         resolve((JSON.parse(out) as { peakKb?: number }).peakKb);
       } catch {
