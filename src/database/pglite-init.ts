@@ -30,7 +30,7 @@ export interface PgliteInitResult {
  * module; run in the service, that memory stayed with it: a first start peaked at 966-973 MB
  * (VmHWM) against 422-440 MB for a restart. With the child, the service's first start peaks at
  * 318-359 MB, and the child, which loads nothing but PGlite, at about 430 MB for 2.5-4 s. The first
- * start is also faster (9-12 s instead of 11-14 s on a busy 2-core machine).
+ * start takes about as long as before (6.2-6.6 s to ready against 5.3-8.0 s, 2-core machine).
  *
  * The child writes into a sibling directory that is renamed to `dir` once its PostgreSQL has shut
  * down cleanly, so an interrupted first start leaves nothing that looks like a store; migrations
