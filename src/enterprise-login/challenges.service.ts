@@ -40,7 +40,7 @@ export class EnterpriseChallenges {
     const id = randomBytes(16).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
     if (Math.random() < 0.05) await this.dataSource.query(`DELETE FROM oidc_enterprise_challenges WHERE expires_at < now() - interval '1 day'`);
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<ChallengeRow[]>(
       `INSERT INTO oidc_enterprise_challenges (id, nonce, interaction_uid, account_id, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING *`,
       [id, nonce, interactionUid, accountId, CHALLENGE_TTL_SECONDS],
@@ -49,7 +49,7 @@ export class EnterpriseChallenges {
   }
 
   async find(id: string): Promise<Challenge | undefined> {
-    const rows = await this.dataSource.query(`SELECT * FROM oidc_enterprise_challenges WHERE id = $1`, [id]);
+    const rows = await this.dataSource.query<ChallengeRow[]>(`SELECT * FROM oidc_enterprise_challenges WHERE id = $1`, [id]);
     return rows[0] ? toChallenge(rows[0]) : undefined;
   }
 
@@ -84,18 +84,33 @@ export class EnterpriseChallenges {
   }
 }
 
-function toChallenge(row: Record<string, unknown>): Challenge {
+/** A row of oidc_enterprise_challenges (timestamps as the driver returns them). */
+interface ChallengeRow {
+  id: string;
+  nonce: string;
+  interaction_uid: string;
+  account_id: string;
+  expires_at: Date | string;
+  status: Challenge['status'];
+  failures: number;
+  last_error: string | null;
+  uscc: string | null;
+  role: string | null;
+  certificate_serial: string | null;
+}
+
+function toChallenge(row: ChallengeRow): Challenge {
   return {
-    id: String(row.id),
-    nonce: String(row.nonce),
-    interactionUid: String(row.interaction_uid),
-    accountId: String(row.account_id),
-    expiresAt: new Date(row.expires_at as string),
-    status: row.status as Challenge['status'],
+    id: row.id,
+    nonce: row.nonce,
+    interactionUid: row.interaction_uid,
+    accountId: row.account_id,
+    expiresAt: new Date(row.expires_at),
+    status: row.status,
     failures: Number(row.failures),
-    lastError: (row.last_error as string | null) ?? undefined,
-    uscc: (row.uscc as string | null) ?? undefined,
-    role: (row.role as string | null) ?? undefined,
-    certificateSerial: (row.certificate_serial as string | null) ?? undefined,
+    lastError: row.last_error ?? undefined,
+    uscc: row.uscc ?? undefined,
+    role: row.role ?? undefined,
+    certificateSerial: row.certificate_serial ?? undefined,
   };
 }

@@ -6,6 +6,7 @@ import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { PkiService } from '../pki/pki.service.js';
 import { RegistryService } from '../registry/registry.service.js';
+import { SubIndication } from '../verification/report.js';
 import { EnterpriseChallenges, type Challenge } from './challenges.service.js';
 
 const CLOCK_SKEW_SECONDS = 300;
@@ -52,9 +53,9 @@ export class LicenceLoginService {
     const verification = await this.pki.verifyCertificateChain(chain, new Date(), { fresh: true });
     if (verification.indication !== 'TOTAL_PASSED') {
       const code =
-        verification.subIndication === 'REVOKED' ? 'certificate_revoked'
-        : verification.subIndication === 'EXPIRED' || verification.subIndication === 'NOT_YET_VALID' ? 'certificate_expired'
-        : verification.subIndication === 'TRY_LATER' ? 'try_later'
+        verification.subIndication === SubIndication.REVOKED ? 'certificate_revoked'
+        : verification.subIndication === SubIndication.EXPIRED || verification.subIndication === SubIndication.NOT_YET_VALID ? 'certificate_expired'
+        : verification.subIndication === SubIndication.TRY_LATER ? 'try_later'
         : 'certificate_invalid';
       throw new ApiError(code === 'try_later' ? 503 : 403, code, `the licence certificate was not accepted (${verification.subIndication})`);
     }
@@ -63,7 +64,9 @@ export class LicenceLoginService {
     try {
       const leafKey = verification.publicKey();
       if (!leafKey) throw new Error('the certificate holds no key node:crypto can use');
-      payload = JSON.parse(Buffer.from((await compactVerify(jws, leafKey, { algorithms: ['ES256'] })).payload).toString('utf8'));
+      const parsed: unknown = JSON.parse(Buffer.from((await compactVerify(jws, leafKey, { algorithms: ['ES256'] })).payload).toString('utf8'));
+      if (typeof parsed !== 'object' || parsed === null) throw new Error('the payload is not a JSON object');
+      payload = parsed;
     } catch {
       throw new ApiError(400, 'signature_invalid', 'the answer is not signed by the licence certificate\'s key');
     }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +50,8 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     expect(page.url).toMatch(/\/interaction\/[\w-]+\/enterprise$/);
     expect(page.html).toMatch(/<meta http-equiv="refresh" content="3;url=/);
     expect(page.html).toMatch(/<svg[\s\S]*<\/svg>/);
-    const text = /<code class="secret" id="challenge-text">([^<]+)<\/code>/.exec(page.html)![1]!;
-    return { request, page, text, pollUrl: new URL(/content="3;url=([^"]+)"/.exec(page.html)![1]!.replace(/&amp;/g, '&'), page.url).href };
+    const text = /<code class="secret" id="challenge-text">([^<]+)<\/code>/.exec(page.html)![1];
+    return { request, page, text, pollUrl: new URL(/content="3;url=([^"]+)"/.exec(page.html)![1].replace(/&amp;/g, '&'), page.url).href };
   }
 
   /** After the wallet answered: the page's next poll finishes the sign-in (and asks consent once). */
@@ -116,7 +117,7 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     const { text } = await openChallenge(new UserAgent(server.url), CHEN);
     const challenge = parseLoginChallenge(text);
     const stored = wallet.licence(ACME.uscc)!;
-    const x5c = [stored.certificate, stored.chain[0]!].map((pem) => pem.replace(/-----[^-]+-----|\s/g, ''));
+    const x5c = [stored.certificate, stored.chain[0]].map((pem) => pem.replace(/-----[^-]+-----|\s/g, ''));
     const post = (jws: string) =>
       fetch(`${server.url}/api/v1/licence-login/${challenge.challenge_id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jws }) });
     const sign = async (payload: object, key: CryptoKey | Uint8Array) =>
@@ -135,6 +136,12 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     const garbage = await post('not.a.jws-at-all-but-long-enough');
     expect(garbage.status).toBe(400);
     expect(JSON.stringify(await garbage.json())).not.toMatch(/at \w+ \(/);
+
+    // Signed with the licence key, but JSON that is not an object: refused, not a server error.
+    const licenceKey = (wallet as unknown as { privateKey: KeyObject }).privateKey;
+    const notAnObject = await post(await new CompactSign(Buffer.from('null')).setProtectedHeader({ alg: 'ES256', x5c }).sign(licenceKey));
+    expect(notAnObject.status).toBe(400);
+    expect((await notAnObject.json()).error).toBe('signature_invalid');
 
     // A licence from another CA, for the same key.
     const other = await initWallet(join(walletDir, 'other-ca'), 'x'.repeat(12));
@@ -172,9 +179,7 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     const uscc = await newEnterprise(server, CHEN.idNumber);
     await enrol(cancelledWallet, { uscc, issue: issuer });
     await server.app.get(RegistryService).importEnterprises(
-      (async function* () {
-        yield { line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: CHEN.idNumber, address: '杭州', established: '2020-01-01', status: 'cancelled' } };
-      })(),
+      [{ line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: CHEN.idNumber, address: '杭州', established: '2020-01-01', status: 'cancelled' } }],
     );
     await expect(cancelledWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc })).rejects.toMatchObject({ code: 'certificate_revoked' });
   });
@@ -214,9 +219,7 @@ async function newEnterprise(server: TestServer, legalRepresentative: string): P
   const { makeUscc } = await import('../../src/identifiers/generate.js');
   const uscc = makeUscc({ region: '330100', organisationBody: `MA${String(1000 + ++enterpriseSequence).padStart(6, '0')}` });
   await server.app.get(RegistryService).importEnterprises(
-    (async function* () {
-      yield { line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: legalRepresentative, address: '杭州', established: '2020-01-01', status: 'active' } };
-    })(),
+    [{ line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: legalRepresentative, address: '杭州', established: '2020-01-01', status: 'active' } }],
   );
   return uscc;
 }
