@@ -13,7 +13,7 @@ export function mountRawRoutes(
   urls: string[],
   handler: (req: IncomingMessage, res: ServerResponse, request: FastifyRequest) => void,
 ): void {
-  void fastify.register(async (scope) => {
+  void fastify.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     for (const url of urls) {
@@ -27,5 +27,6 @@ export function mountRawRoutes(
         },
       });
     }
+    done();
   });
 }

@@ -62,7 +62,7 @@ export class AccountClaims {
     const personSub = client ? subjectFor(this.secrets.pairwiseSalt, subjectClient(client), actor.personAccountId) : actor.personAccountId;
     return {
       accountId,
-      claims: async (): Promise<Claims> => ({
+      claims: (): Claims => ({
         sub: accountId,
         account_type: 'enterprise',
         name: enterprise.name,

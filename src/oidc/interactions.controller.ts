@@ -62,8 +62,8 @@ export class InteractionsController {
     const { prompt } = details;
     if (prompt.name === 'login') {
       if ((await this.requiredLevel(details)) >= 3) return res.redirect(this.urls(details).enterprise, 303);
-      const stepUp = prompt.reasons.includes('loa_step_up') && details.session?.accountId;
-      if (stepUp) return this.askForCode(req, res, details, details.session!.accountId!, 0);
+      const stepUpAccount = prompt.reasons.includes('loa_step_up') ? details.session?.accountId : undefined;
+      if (stepUpAccount) return this.askForCode(req, res, details, stepUpAccount, 0);
       return this.renderLogin(req, res, details);
     }
     if (prompt.name === 'consent') return this.renderConsent(req, res, details);
@@ -73,7 +73,8 @@ export class InteractionsController {
   @Post('login')
   async login(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
-    if (!details || !this.checkCsrf(req, res, details, () => this.renderLogin(req, res, details, 'csrf', 403))) return;
+    if (!details) return;
+    if (!this.csrfValid(req, details)) return this.renderLogin(req, res, details, 'csrf', 403);
     if (details.prompt.name !== 'login') return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
     const form = readForm(LoginForm, req.body);
     if (!form) return this.renderLogin(req, res, details, 'invalid', 400);
@@ -104,7 +105,7 @@ export class InteractionsController {
     if (!details) return;
     const pending = (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
     if (!pending) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'invalid_request');
-    if (!this.checkCsrf(req, res, details, () => this.askForCode(req, res, details, pending.accountId, pending.failures, 'csrf', 403))) return;
+    if (!this.csrfValid(req, details)) return this.askForCode(req, res, details, pending.accountId, pending.failures, 'csrf', 403);
     const form = readForm(OtpForm, req.body);
     if (form && (await this.accounts.verifyTotp(pending.accountId, form.code.trim()))) {
       return this.finish(req, res, { login: { accountId: pending.accountId, acr: LOA_ACR[2], amr: ['pwd', 'otp'], remember: false } });
@@ -118,7 +119,8 @@ export class InteractionsController {
   @Post('confirm')
   async confirm(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
-    if (!details || !this.checkCsrf(req, res, details, () => this.renderConsent(req, res, details, 403))) return;
+    if (!details) return;
+    if (!this.csrfValid(req, details)) return this.renderConsent(req, res, details, 403);
     if (details.prompt.name !== 'consent' || !details.session?.accountId) {
       return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
     }
@@ -189,7 +191,8 @@ export class InteractionsController {
   @Post('abort')
   async abort(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
-    if (!details || !this.checkCsrf(req, res, details, () => this.renderError(req, res, 403, t(pageLanguage(req), 'error.csrf'), 'invalid_request'))) return;
+    if (!details) return;
+    if (!this.csrfValid(req, details)) return this.renderError(req, res, 403, t(pageLanguage(req), 'error.csrf'), 'invalid_request');
     await this.finish(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' });
   }
 
@@ -205,10 +208,13 @@ export class InteractionsController {
     return undefined;
   }
 
-  private checkCsrf(req: HttpRequest, res: FastifyReply, details: Details, onFailure: () => void): boolean {
+  /**
+   * Whether the form carries this interaction's CSRF token (a failure is logged). The caller
+   * answers a failure itself, and awaits that answer: its errors reach Nest's error handling.
+   */
+  private csrfValid(req: HttpRequest, details: Details): boolean {
     if (this.csrf.check(`interaction:${details.uid}`, (req.body as { csrf?: unknown } | undefined)?.csrf)) return true;
     this.logger.warn(`CSRF check failed on ${req.method} ${req.routeOptions.url}`);
-    onFailure();
     return false;
   }
 

@@ -29,7 +29,7 @@ const PROVIDER_ROUTES = ['/.well-known/*', ...PROVIDER_PATHS.flatMap((path) => [
 export class OidcProviderService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('oidc');
   private current!: Provider;
-  private handler!: (req: IncomingMessage, res: ServerResponse) => void;
+  private handler!: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   private cleanupTimer?: NodeJS.Timeout;
   private readonly publicUrl: URL;
 
@@ -94,7 +94,15 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     req.headers['x-forwarded-proto'] = this.publicUrl.protocol.slice(0, -1);
     req.headers['x-forwarded-for'] = request.ip;
     delete req.headers['x-forwarded-port'];
-    this.handler(req, res);
+    // Koa answers the errors it catches itself; one that escapes it (its error handler failing)
+    // is logged, and the request is answered or cut rather than left open.
+    this.handler(req, res).catch((err: unknown) => {
+      this.logger.error(`oidc-provider: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else if (!res.writableEnded) res.destroy();
+    });
   }
 
   private async rebuild(): Promise<void> {
@@ -112,6 +120,6 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     provider.proxy = true; // reads only the X-Forwarded-* values set by middleware() above
     provider.on('server_error', (_ctx, err) => this.logger.error(`oidc-provider: ${err.stack ?? err.message}`));
     this.current = provider;
-    this.handler = provider.callback() as unknown as (req: IncomingMessage, res: ServerResponse) => void;
+    this.handler = provider.callback();
   }
 }

@@ -153,7 +153,7 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       backchannelLogout: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
       dPoP: { enabled: true, nonceSecret: secrets.dpopNonceSecret },
-      fapi: { enabled: true, profile: (_ctx, client) => (client?.['tongban_fapi'] === '2.0' ? '2.0' : undefined) as '2.0' },
+      fapi: { enabled: true, profile: (_ctx, client) => (client?.['tongban_fapi'] === '2.0' ? '2.0' : undefined) },
       externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       rpInitiatedLogout: {
         enabled: true,
@@ -196,7 +196,7 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       ctx.type = 'html';
       ctx.body = errorPage({ ...pageBase(ctx), message: String(out.error_description ?? out.error), code: String(out.error) });
     },
-  } as Configuration;
+  };
 }
 
 function pageBase(ctx: KoaContextWithOIDC) {

@@ -109,17 +109,18 @@ export class DemoPortal {
     });
     const claims = tokens.claims()!;
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+    // The enterprise scope's claims come together; an enterprise session needs them as text.
+    const { uscc, enterprise_name: enterpriseName } = userinfo;
+    const enterprise = userinfo.account_type === 'enterprise' && typeof uscc === 'string' && typeof enterpriseName === 'string';
     session.user = {
       sub: claims.sub,
-      name: userinfo.name as string | undefined,
+      name: userinfo.name,
       idNumberMasked: userinfo.id_number_masked as string | undefined,
       acr: claims.acr as string | undefined,
       amr: claims.amr as string[] | undefined,
       sid: claims.sid as string | undefined,
       idToken: tokens.id_token!,
-      ...(userinfo.account_type === 'enterprise'
-        ? { enterprise: { uscc: String(userinfo.uscc), name: String(userinfo.enterprise_name), act: userinfo.act as { name?: string; role?: string; sub?: string } } }
-        : {}),
+      ...(enterprise ? { enterprise: { uscc, name: enterpriseName, act: userinfo.act as { name?: string; role?: string; sub?: string } } } : {}),
     };
     return {};
   }
