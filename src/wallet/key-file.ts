@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint } from 'jose';
 import { WalletError } from './errors.js';
 
 /**
@@ -74,7 +74,7 @@ export async function createKeyFile(passphrase: string, now = new Date(), privat
   const key = privateKey ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const alg = walletKeyType(key).alg;
   const publicJwk = publicJwkOf(createPublicKey(key));
-  const thumbprint = await calculateJwkThumbprint(publicJwk as JWK, 'sha256');
+  const thumbprint = await calculateJwkThumbprint(publicJwk, 'sha256');
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const derived = await deriveKey(passphrase, salt, SCRYPT_PARAMS);

@@ -80,27 +80,27 @@ export async function encodePkcs12(input: Pkcs12Input, password: string, options
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PKCS12_ITERATIONS) throw new RangeError(`iterations must be 1 to ${MAX_PKCS12_ITERATIONS}`);
   const attributes = bagAttributes(input.friendlyName, input.localKeyId);
   const certBags = [input.certificate, ...input.chain].map((der, i) =>
-    seq([oid(oids.certBag!), explicit(seq([oid(oids.x509Certificate!), explicit(octets(der))])), ...(i === 0 ? [attributes] : [])]),
+    seq([oid(oids.certBag), explicit(seq([oid(oids.x509Certificate), explicit(octets(der))])), ...(i === 0 ? [attributes] : [])]),
   );
   const certSafe = await pbes2Encrypt(toDer(seq(certBags)), password, iterations);
   const encryptedData = seq([
     integer(0),
-    seq([oid(oids.data!), certSafe.algorithm, asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, binary(certSafe.ciphertext))]),
+    seq([oid(oids.data), certSafe.algorithm, asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, binary(certSafe.ciphertext))]),
   ]);
   const shroudedKey = await pbes2Encrypt(input.privateKeyInfo, password, iterations);
-  const keyBag = seq([oid(oids.pkcs8ShroudedKeyBag!), explicit(seq([shroudedKey.algorithm, octets(shroudedKey.ciphertext)])), attributes]);
+  const keyBag = seq([oid(oids.pkcs8ShroudedKeyBag), explicit(seq([shroudedKey.algorithm, octets(shroudedKey.ciphertext)])), attributes]);
   const authenticatedSafe = toDer(
     seq([
-      seq([oid(oids.encryptedData!), explicit(encryptedData)]),
-      seq([oid(oids.data!), explicit(octets(toDer(seq([keyBag]))))]),
+      seq([oid(oids.encryptedData), explicit(encryptedData)]),
+      seq([oid(oids.data), explicit(octets(toDer(seq([keyBag]))))]),
     ]),
   );
   const macSalt = randomBytes(16);
   const mac = pkcs12Mac('sha256', password, macSalt, iterations, authenticatedSafe);
   const pfx = seq([
     integer(3),
-    seq([oid(oids.data!), explicit(octets(authenticatedSafe))]),
-    seq([seq([seq([oid(oids.sha256!), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octets(mac)]), octets(macSalt), integer(iterations)]),
+    seq([oid(oids.data), explicit(octets(authenticatedSafe))]),
+    seq([seq([seq([oid(oids.sha256), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octets(mac)]), octets(macSalt), integer(iterations)]),
   ]);
   return toDer(pfx);
 }
@@ -125,24 +125,24 @@ export async function decodePkcs12(der: Buffer, password: string): Promise<Pkcs1
 async function decode(der: Buffer, password: string): Promise<Pkcs12Contents> {
   const pfx = parse(der);
   const [version, authSafe, macData] = children(pfx, asn1.Type.SEQUENCE, 2, 3);
-  if (integerOf(version!) !== 3) throw malformed();
-  const [contentType, content] = children(authSafe!, asn1.Type.SEQUENCE, 2, 2);
-  if (oidOf(contentType!) !== oids.data) {
-    throw new WalletError('P12_UNSUPPORTED', `the file is protected by ${nameOf(oidOf(contentType!))} (public-key integrity), not by a password`);
+  if (integerOf(version) !== 3) throw malformed();
+  const [contentType, content] = children(authSafe, asn1.Type.SEQUENCE, 2, 2);
+  if (oidOf(contentType) !== oids.data) {
+    throw new WalletError('P12_UNSUPPORTED', `the file is protected by ${nameOf(oidOf(contentType))} (public-key integrity), not by a password`);
   }
-  const authenticatedSafe = octetsOf(explicitOf(content!));
+  const authenticatedSafe = octetsOf(explicitOf(content));
   if (macData) verifyMac(macData, password, authenticatedSafe);
   const contents: Pkcs12Contents = { keys: [], certificates: [] };
   for (const info of children(parse(authenticatedSafe), asn1.Type.SEQUENCE)) {
     const [type, value] = children(info, asn1.Type.SEQUENCE, 1, 2);
-    const kind = oidOf(type!);
+    const kind = oidOf(type);
     if (kind === oids.data) {
-      await readSafeContents(octetsOf(explicitOf(value!)), password, contents);
+      await readSafeContents(octetsOf(explicitOf(value)), password, contents);
     } else if (kind === oids.encryptedData) {
-      const [, encryptedContentInfo] = children(explicitOf(value!), asn1.Type.SEQUENCE, 2, 3);
-      const [innerType, algorithm, encrypted] = children(encryptedContentInfo!, asn1.Type.SEQUENCE, 2, 3);
-      if (oidOf(innerType!) !== oids.data || !encrypted || encrypted.tagClass !== asn1.Class.CONTEXT_SPECIFIC || encrypted.type !== 0) throw malformed();
-      await readSafeContents(await decrypt(algorithm!, implicitOctetsOf(encrypted), password, 'the certificates'), password, contents);
+      const [, encryptedContentInfo] = children(explicitOf(value), asn1.Type.SEQUENCE, 2, 3);
+      const [innerType, algorithm, encrypted] = children(encryptedContentInfo, asn1.Type.SEQUENCE, 2, 3);
+      if (oidOf(innerType) !== oids.data || !encrypted || !isContextTag(encrypted, 0)) throw malformed();
+      await readSafeContents(await decrypt(algorithm, implicitOctetsOf(encrypted), password, 'the certificates'), password, contents);
     } else {
       throw new WalletError('P12_UNSUPPORTED', `the file holds a ${nameOf(kind)} part, which this wallet does not read`);
     }
@@ -153,21 +153,21 @@ async function decode(der: Buffer, password: string): Promise<Pkcs12Contents> {
 async function readSafeContents(der: Buffer, password: string, contents: Pkcs12Contents): Promise<void> {
   for (const bag of children(parse(der), asn1.Type.SEQUENCE)) {
     const [bagId, bagValue, attributes] = children(bag, asn1.Type.SEQUENCE, 2, 3);
-    const value = explicitOf(bagValue!);
+    const value = explicitOf(bagValue);
     const attrs = attributes ? readAttributes(attributes) : {};
-    switch (oidOf(bagId!)) {
+    switch (oidOf(bagId)) {
       case oids.keyBag:
         contents.keys.push({ ...attrs, privateKeyInfo: Buffer.from(toDer(value)) });
         break;
       case oids.pkcs8ShroudedKeyBag: {
         const [algorithm, encrypted] = children(value, asn1.Type.SEQUENCE, 2, 2);
-        contents.keys.push({ ...attrs, privateKeyInfo: await decrypt(algorithm!, octetsOf(encrypted!), password, 'the key') });
+        contents.keys.push({ ...attrs, privateKeyInfo: await decrypt(algorithm, octetsOf(encrypted), password, 'the key') });
         break;
       }
       case oids.certBag: {
         const [certId, certValue] = children(value, asn1.Type.SEQUENCE, 2, 2);
         // sdsiCertificate and other kinds are not X.509: nothing a wallet can use.
-        if (oidOf(certId!) === oids.x509Certificate) contents.certificates.push({ ...attrs, der: octetsOf(explicitOf(certValue!)) });
+        if (oidOf(certId) === oids.x509Certificate) contents.certificates.push({ ...attrs, der: octetsOf(explicitOf(certValue)) });
         break;
       }
       default:
@@ -180,9 +180,9 @@ function readAttributes(set: Asn1): Pkcs12Bag {
   const found: Pkcs12Bag = {};
   for (const attribute of children(set, asn1.Type.SET)) {
     const [type, values] = children(attribute, asn1.Type.SEQUENCE, 2, 2);
-    const [first] = children(values!, asn1.Type.SET);
+    const [first] = children(values, asn1.Type.SET);
     if (!first) continue;
-    const kind = oidOf(type!);
+    const kind = oidOf(type);
     if (kind === oids.friendlyName && first.type === asn1.Type.BMPSTRING && typeof first.value === 'string') found.friendlyName = first.value;
     if (kind === oids.localKeyId && first.type === asn1.Type.OCTETSTRING) found.localKeyId = octetsOf(first);
   }
@@ -192,23 +192,23 @@ function readAttributes(set: Asn1): Pkcs12Bag {
 /** RFC 7292 §5.1 / B: HMAC over the AuthenticatedSafe, keyed from the password by the PKCS#12 KDF (ID 3). */
 function verifyMac(macData: Asn1, password: string, authenticatedSafe: Buffer): void {
   const [digestInfo, salt, iterations] = children(macData, asn1.Type.SEQUENCE, 2, 3);
-  const [algorithm, digest] = children(digestInfo!, asn1.Type.SEQUENCE, 2, 2);
-  const [algorithmOid] = children(algorithm!, asn1.Type.SEQUENCE, 1, 2);
-  const hash = MAC_DIGESTS[oidOf(algorithmOid!)];
-  if (!hash) throw new WalletError('P12_UNSUPPORTED', `the file's integrity is protected by ${nameOf(oidOf(algorithmOid!))}, which this wallet does not read`);
+  const [algorithm, digest] = children(digestInfo, asn1.Type.SEQUENCE, 2, 2);
+  const [algorithmOid] = children(algorithm, asn1.Type.SEQUENCE, 1, 2);
+  const hash = MAC_DIGESTS[oidOf(algorithmOid)];
+  if (!hash) throw new WalletError('P12_UNSUPPORTED', `the file's integrity is protected by ${nameOf(oidOf(algorithmOid))}, which this wallet does not read`);
   const count = iterations ? iterationCount(iterations) : 1;
-  const expected = octetsOf(digest!);
-  const actual = pkcs12Mac(hash, password, octetsOf(salt!), count, authenticatedSafe);
+  const expected = octetsOf(digest);
+  const actual = pkcs12Mac(hash, password, octetsOf(salt), count, authenticatedSafe);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw new WalletError('P12_WRONG_PASSWORD', 'the passphrase does not open this PKCS#12 file (or the file was altered)');
   }
 }
 
 const MAC_DIGESTS: Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'> = {
-  [oids.sha1!]: 'sha1',
-  [oids.sha256!]: 'sha256',
-  [oids.sha384!]: 'sha384',
-  [oids.sha512!]: 'sha512',
+  [oids.sha1]: 'sha1',
+  [oids.sha256]: 'sha256',
+  [oids.sha384]: 'sha384',
+  [oids.sha512]: 'sha512',
 };
 
 type MacHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
@@ -239,7 +239,7 @@ export function pkcs12Kdf(hash: MacHash, password: string, salt: Buffer, id: num
     for (let j = 0; j < i.length; j += v) {
       let carry = 1;
       for (let k = v - 1; k >= 0; k--) {
-        const sum = i[j + k]! + b[k]! + carry;
+        const sum = i[j + k] + b[k] + carry;
         i[j + k] = sum & 0xff;
         carry = sum >> 8;
       }
@@ -256,39 +256,39 @@ async function pbes2Encrypt(plaintext: Buffer, password: string, iterations: num
   const cipher = createCipheriv('aes-256-cbc', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const algorithm = seq([
-    oid(oids.pkcs5PBES2!),
+    oid(oids.pkcs5PBES2),
     seq([
       // keyLength is left out, as OpenSSL does: AES-256 fixes it.
-      seq([oid(oids.pkcs5PBKDF2!), seq([octets(salt), integer(iterations), seq([oid(oids.hmacWithSHA256!), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')])])]),
-      seq([oid(oids['aes256-CBC']!), octets(iv)]),
+      seq([oid(oids.pkcs5PBKDF2), seq([octets(salt), integer(iterations), seq([oid(oids.hmacWithSHA256), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')])])]),
+      seq([oid(oids['aes256-CBC']), octets(iv)]),
     ]),
   ]);
   return { algorithm, ciphertext };
 }
 
 const PBES2_CIPHERS: Record<string, { name: string; keyLength: number }> = {
-  [oids['aes128-CBC']!]: { name: 'aes-128-cbc', keyLength: 16 },
-  [oids['aes192-CBC']!]: { name: 'aes-192-cbc', keyLength: 24 },
-  [oids['aes256-CBC']!]: { name: 'aes-256-cbc', keyLength: 32 },
-  [oids['des-EDE3-CBC']!]: { name: 'des-ede3-cbc', keyLength: 24 },
+  [oids['aes128-CBC']]: { name: 'aes-128-cbc', keyLength: 16 },
+  [oids['aes192-CBC']]: { name: 'aes-192-cbc', keyLength: 24 },
+  [oids['aes256-CBC']]: { name: 'aes-256-cbc', keyLength: 32 },
+  [oids['des-EDE3-CBC']]: { name: 'des-ede3-cbc', keyLength: 24 },
 };
 const PBKDF2_PRFS: Record<string, string> = {
-  [oids.hmacWithSHA1!]: 'sha1',
-  [oids.hmacWithSHA224!]: 'sha224',
-  [oids.hmacWithSHA256!]: 'sha256',
-  [oids.hmacWithSHA384!]: 'sha384',
-  [oids.hmacWithSHA512!]: 'sha512',
+  [oids.hmacWithSHA1]: 'sha1',
+  [oids.hmacWithSHA224]: 'sha224',
+  [oids.hmacWithSHA256]: 'sha256',
+  [oids.hmacWithSHA384]: 'sha384',
+  [oids.hmacWithSHA512]: 'sha512',
 };
 const PKCS12_PBE = new Set([oids['pbeWithSHAAnd3-KeyTripleDES-CBC'], oids['pbewithSHAAnd40BitRC2-CBC']]);
 
 /** Decrypts an EncryptedPrivateKeyInfo's or EncryptedContentInfo's content. */
 async function decrypt(algorithm: Asn1, ciphertext: Buffer, password: string, what: string): Promise<Buffer> {
   const [schemeOid, params] = children(algorithm, asn1.Type.SEQUENCE, 1, 2);
-  const scheme = oidOf(schemeOid!);
+  const scheme = oidOf(schemeOid);
   if (scheme === oids.pkcs5PBES2 && params) return pbes2Decrypt(params, ciphertext, password, what);
   if (PKCS12_PBE.has(scheme) && params) {
     const [, count] = children(params, asn1.Type.SEQUENCE, 2, 2);
-    iterationCount(count!);
+    iterationCount(count);
     // RFC 7292 B.2 key and IV from the Unicode password; forge does this and the 3DES/RC2 decryption.
     const cipher = (forge.pki as unknown as { pbe: { getCipher(oid: string, params: Asn1, password: string): forge.cipher.BlockCipher } }).pbe.getCipher(scheme, params, password);
     cipher.update(forge.util.createBuffer(binary(ciphertext)));
@@ -300,22 +300,22 @@ async function decrypt(algorithm: Asn1, ciphertext: Buffer, password: string, wh
 
 async function pbes2Decrypt(params: Asn1, ciphertext: Buffer, password: string, what: string): Promise<Buffer> {
   const [kdf, scheme] = children(params, asn1.Type.SEQUENCE, 2, 2);
-  const [kdfOid, kdfParams] = children(kdf!, asn1.Type.SEQUENCE, 2, 2);
-  if (oidOf(kdfOid!) !== oids.pkcs5PBKDF2) throw new WalletError('P12_UNSUPPORTED', `${what} in the file are protected with ${nameOf(oidOf(kdfOid!))}, which this wallet does not read`);
-  const [salt, count, ...rest] = children(kdfParams!, asn1.Type.SEQUENCE, 2, 4);
-  if (salt!.type !== asn1.Type.OCTETSTRING) throw new WalletError('P12_UNSUPPORTED', 'PBKDF2 with a salt other than an octet string is not read');
+  const [kdfOid, kdfParams] = children(kdf, asn1.Type.SEQUENCE, 2, 2);
+  if (oidOf(kdfOid) !== oids.pkcs5PBKDF2) throw new WalletError('P12_UNSUPPORTED', `${what} in the file are protected with ${nameOf(oidOf(kdfOid))}, which this wallet does not read`);
+  const [salt, count, ...rest] = children(kdfParams, asn1.Type.SEQUENCE, 2, 4);
+  if (salt.type !== asn1.Type.OCTETSTRING) throw new WalletError('P12_UNSUPPORTED', 'PBKDF2 with a salt other than an octet string is not read');
   const keyLength = rest.find((item) => item.type === asn1.Type.INTEGER);
   const prf = rest.find((item) => item.type === asn1.Type.SEQUENCE);
-  const prfOid = prf ? oidOf(children(prf, asn1.Type.SEQUENCE, 1, 2)[0]!) : oids.hmacWithSHA1!;
+  const prfOid = prf ? oidOf(children(prf, asn1.Type.SEQUENCE, 1, 2)[0]) : oids.hmacWithSHA1;
   const hash = PBKDF2_PRFS[prfOid];
-  const [cipherOid, iv] = children(scheme!, asn1.Type.SEQUENCE, 2, 2);
-  const cipher = PBES2_CIPHERS[oidOf(cipherOid!)];
+  const [cipherOid, iv] = children(scheme, asn1.Type.SEQUENCE, 2, 2);
+  const cipher = PBES2_CIPHERS[oidOf(cipherOid)];
   if (!hash || !cipher) {
-    throw new WalletError('P12_UNSUPPORTED', `${what} in the file are encrypted with ${nameOf(oidOf(cipherOid!))} and ${nameOf(prfOid)}, which this wallet does not read`);
+    throw new WalletError('P12_UNSUPPORTED', `${what} in the file are encrypted with ${nameOf(oidOf(cipherOid))} and ${nameOf(prfOid)}, which this wallet does not read`);
   }
   if (keyLength && integerOf(keyLength) !== cipher.keyLength) throw malformed();
-  const key = await pbkdf2Async(Buffer.from(password, 'utf8'), octetsOf(salt!), iterationCount(count!), cipher.keyLength, hash);
-  const decipher = createDecipheriv(cipher.name, key, octetsOf(iv!));
+  const key = await pbkdf2Async(Buffer.from(password, 'utf8'), octetsOf(salt), iterationCount(count), cipher.keyLength, hash);
+  const decipher = createDecipheriv(cipher.name, key, octetsOf(iv));
   try {
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch {
@@ -339,8 +339,8 @@ function iterationCount(node: Asn1): number {
 
 function bagAttributes(friendlyName: string, localKeyId: Buffer): Asn1 {
   const attributes = [
-    seq([oid(oids.friendlyName!), set([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, friendlyName)])]),
-    seq([oid(oids.localKeyId!), set([octets(localKeyId)])]),
+    seq([oid(oids.friendlyName), set([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, friendlyName)])]),
+    seq([oid(oids.localKeyId), set([octets(localKeyId)])]),
   ];
   // DER orders a SET OF by the elements' encodings.
   return set(attributes.map((a) => ({ a, der: toDer(a) })).sort((x, y) => Buffer.compare(x.der, y.der)).map(({ a }) => a));
@@ -353,8 +353,8 @@ function bagAttributes(friendlyName: string, localKeyId: Buffer): Asn1 {
 export function privateKeyAlgorithm(privateKeyInfo: Buffer): string | undefined {
   try {
     const [, algorithm] = children(parse(privateKeyInfo), asn1.Type.SEQUENCE, 3, 5);
-    const [algorithmOid, params] = children(algorithm!, asn1.Type.SEQUENCE, 1, 2);
-    const name = nameOf(oidOf(algorithmOid!));
+    const [algorithmOid, params] = children(algorithm, asn1.Type.SEQUENCE, 1, 2);
+    const name = nameOf(oidOf(algorithmOid));
     return params?.type === asn1.Type.OID ? `${name} ${nameOf(oidOf(params))}` : name;
   } catch {
     return undefined;
@@ -420,8 +420,13 @@ function children(node: Asn1, type: forge.asn1.Type, min = 0, max = Infinity): A
 
 /** The one element of a `[0] EXPLICIT`. */
 function explicitOf(node: Asn1): Asn1 {
-  if (node.tagClass !== asn1.Class.CONTEXT_SPECIFIC || node.type !== 0 || !Array.isArray(node.value) || node.value.length !== 1) throw malformed();
-  return node.value[0]!;
+  if (!isContextTag(node, 0) || !Array.isArray(node.value) || node.value.length !== 1) throw malformed();
+  return node.value[0];
+}
+
+/** Whether the node is tagged `[number]`: forge keeps a context-specific tag's number in `type`, typed as a universal type. */
+function isContextTag(node: Asn1, number: number): boolean {
+  return node.tagClass === asn1.Class.CONTEXT_SPECIFIC && (node.type as number) === number;
 }
 
 function oidOf(node: Asn1): string {

@@ -136,7 +136,7 @@ export async function importPkcs12(dir: string, p12: Buffer, options: ImportOpti
   if (!contents.keys.length) throw new WalletError('P12_NO_KEY', 'the file holds no private key');
   if (contents.keys.length > 1) throw new WalletError('P12_UNSUPPORTED', `the file holds ${contents.keys.length} private keys; a wallet holds one`);
   const [key] = contents.keys;
-  const privateKey = readPrivateKey(key!.privateKeyInfo);
+  const privateKey = readPrivateKey(key.privateKeyInfo);
   walletKeyType(privateKey);
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   const certificates = contents.certificates.map((c) => ({ ...c, certificate: parseCertificateDer(c.der) }));
@@ -145,8 +145,8 @@ export async function importPkcs12(dir: string, p12: Buffer, options: ImportOpti
     throw new WalletError('P12_KEY_MISMATCH', contents.certificates.length ? 'no certificate in the file is for its private key' : 'the file holds no certificate for its private key');
   }
   // Several certificates for the one key: the one the file ties to it, else the one valid longest.
-  forKey.sort((a, b) => Number(tiedTo(b, key!.localKeyId)) - Number(tiedTo(a, key!.localKeyId)) || b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
-  const leaf = forKey[0]!.certificate;
+  forKey.sort((a, b) => Number(tiedTo(b, key.localKeyId)) - Number(tiedTo(a, key.localKeyId)) || b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
+  const leaf = forKey[0].certificate;
   const uscc = usccOf(leaf);
   if (!uscc) throw new WalletError('P12_NO_LICENCE', `the certificate for the key (${leaf.subject}) names no enterprise: it is not a licence certificate`);
   const others = certificates.map((c) => c.certificate).filter((c) => c !== leaf);
@@ -334,7 +334,7 @@ export class Wallet {
     if (issued.chain !== undefined && !Array.isArray(issued.chain)) throw new WalletError('CHAIN_MISMATCH', 'the chain must be a list of PEM certificates');
     const chain = (issued.chain ?? []).map((pem, i) => parseCertificate(pem, `chain certificate ${i + 1}`));
     // Without a chain the sign-in answer carries the licence certificate alone; with one, it must fit.
-    if (chain.length && !(await certificate.verify({ publicKey: chain[0]!, signatureOnly: true }).catch(() => false))) {
+    if (chain.length && !(await certificate.verify({ publicKey: chain[0], signatureOnly: true }).catch(() => false))) {
       throw new WalletError('CHAIN_MISMATCH', 'the certificate was not issued by the first certificate of the chain');
     }
     const stored: StoredLicence = {
@@ -432,7 +432,7 @@ export class Wallet {
     }
     const body = await readJson(response);
     if (response.ok && body?.status === 'accepted') {
-      return { status: 'accepted', uscc: String(body.uscc ?? ''), enterpriseName: String(body.enterprise_name ?? ''), aud: challenge.aud };
+      return { status: 'accepted', uscc: text(body.uscc), enterpriseName: text(body.enterprise_name), aud: challenge.aud };
     }
     throw serviceError(response, body, 'the sign-in');
   }
@@ -445,13 +445,18 @@ export class Wallet {
       return stored;
     }
     const all = this.licences();
-    if (all.length === 1) return all[0]!;
+    if (all.length === 1) return all[0];
     if (!all.length) throw new WalletError('NO_LICENCE', 'this wallet holds no licence: enrol first');
     throw new WalletError('LICENCE_CHOICE_NEEDED', `this wallet holds licences of ${all.length} enterprises: name one (--uscc): ${all.map((l) => l.uscc).join(', ')}`);
   }
 }
 
 /** The JSON body of an answer, or null when it has none. */
+/** A text field of the service's answer; anything else reads as empty rather than as "[object Object]". */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 export async function readJson(response: Response): Promise<Record<string, unknown> | null> {
   try {
     const value: unknown = await response.json();

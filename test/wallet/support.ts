@@ -21,8 +21,8 @@ export interface ThrowawayCa {
 /** A root and an issuing CA made for one test (ECDSA P-256), standing in for tongban's CA. */
 export async function throwawayCa(): Promise<ThrowawayCa> {
   const now = Date.now();
-  const rootKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const issuingKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const rootKeys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
+  const issuingKeys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
     name: 'CN=Test Root CA',

@@ -59,9 +59,9 @@ async function expectCanSignIn(wallet: Wallet, ca: ThrowawayCa, uscc: string): P
   const jws = await wallet.signLoginChallenge(challenge(), uscc);
   const header = decodeProtectedHeader(jws);
   expect(header.x5c).toHaveLength(2);
-  const leaf = new x509.X509Certificate(Buffer.from(header.x5c![0]!, 'base64'));
+  const leaf = new x509.X509Certificate(Buffer.from(header.x5c![0], 'base64'));
   expect(Buffer.from(leaf.publicKey.rawData).equals(wallet.spki)).toBe(true);
-  expect(new x509.X509Certificate(Buffer.from(header.x5c![1]!, 'base64')).subject).toBe(ca.issuing.subject);
+  expect(new x509.X509Certificate(Buffer.from(header.x5c![1], 'base64')).subject).toBe(ca.issuing.subject);
   const { payload } = await compactVerify(jws, await importX509(leaf.toString('pem'), 'ES256'));
   expect(JSON.parse(Buffer.from(payload).toString())).toMatchObject({ uscc, nonce: 'n-Zm9vYmFy' });
 }
@@ -128,10 +128,10 @@ describe('wallet: PKCS#12 export and import', () => {
       expect(read.status).toBe(0);
       const [keyPem, ...rest] = pem('PRIVATE KEY', read.stdout);
       expect(rest).toEqual([]);
-      expect(spki(createPublicKey(keyPem!)).equals(wallet.spki)).toBe(true);
+      expect(spki(createPublicKey(keyPem)).equals(wallet.spki)).toBe(true);
       const certificates = pem('CERTIFICATE', read.stdout).map((text) => new x509.X509Certificate(text));
       expect(certificates.map((c) => c.subject)).toEqual([`2.5.4.97=${USCC}, CN=${NAME}`, ca.issuing.subject, ca.root.subject]);
-      expect(Buffer.from(certificates[0]!.publicKey.rawData).equals(wallet.spki)).toBe(true);
+      expect(Buffer.from(certificates[0].publicKey.rawData).equals(wallet.spki)).toBe(true);
 
       // The key and the licence certificate carry the same localKeyId and a friendlyName.
       const bags = read.stdout.split(/(?=Bag Attributes)/).filter((b) => b.startsWith('Bag Attributes'));
@@ -144,8 +144,8 @@ describe('wallet: PKCS#12 export and import', () => {
       expect(leafBag).toMatch(new RegExp(`friendlyName: ${USCC} `));
       // Our own reader sees the name as written (OpenSSL 3.0 prints a BMPString's CJK as '?').
       const decoded = await decodePkcs12(readFileSync(file()), PASSPHRASE);
-      expect(decoded.keys[0]!.friendlyName).toBe(`${USCC} ${NAME}`);
-      expect(decoded.certificates[0]!.friendlyName).toBe(`${USCC} ${NAME}`);
+      expect(decoded.keys[0].friendlyName).toBe(`${USCC} ${NAME}`);
+      expect(decoded.certificates[0].friendlyName).toBe(`${USCC} ${NAME}`);
     });
 
     it('is protected by PBES2 (PBKDF2-HMAC-SHA-256, AES-256-CBC) and a SHA-256 MAC; another passphrase fails in openssl', () => {
@@ -188,7 +188,7 @@ describe('wallet: PKCS#12 export and import', () => {
       await several.storeLicence(OTHER_USCC, await ca.issuedFor(several, OTHER_USCC));
       expect((await rejection(several.exportPkcs12({ passphrase: PASSPHRASE }))).code).toBe('LICENCE_CHOICE_NEEDED');
       const chosen = await decodePkcs12(await several.exportPkcs12({ passphrase: PASSPHRASE, uscc: OTHER_USCC, iterations: 2048 }), PASSPHRASE);
-      expect(new x509.X509Certificate(new Uint8Array(chosen.certificates[0]!.der)).subjectName.getField('2.5.4.97')).toEqual([OTHER_USCC]);
+      expect(new x509.X509Certificate(new Uint8Array(chosen.certificates[0].der)).subjectName.getField('2.5.4.97')).toEqual([OTHER_USCC]);
     });
   });
 
@@ -250,8 +250,8 @@ describe('wallet: PKCS#12 export and import', () => {
       expect(forced.code).toBe(0);
       expect(JSON.parse(forced.stdout)).toMatchObject({ wallet: target, alg: 'ES256', thumbprint: wallet.thumbprint, licence: { uscc: USCC, enterpriseName: NAME, state: 'valid' } });
       const [retired] = readdirSync(join(target, 'retired'));
-      expect(JSON.parse(readFileSync(join(target, 'retired', retired!, 'key.json'), 'utf8')).thumbprint).toBe(imported.thumbprint);
-      expect(existsSync(join(target, 'retired', retired!, 'licences', `${OTHER_USCC}.json`))).toBe(true);
+      expect(JSON.parse(readFileSync(join(target, 'retired', retired, 'key.json'), 'utf8')).thumbprint).toBe(imported.thumbprint);
+      expect(existsSync(join(target, 'retired', retired, 'licences', `${OTHER_USCC}.json`))).toBe(true);
       expect((await openWallet(target, PASSPHRASE)).licences().map((l) => l.uscc)).toEqual([USCC]);
     });
 
@@ -262,7 +262,7 @@ describe('wallet: PKCS#12 export and import', () => {
       expect((await rejection(importPkcs12(target, p12.subarray(0, p12.length - 40), { passphrase: PASSPHRASE }))).code).toBe('P12_UNREADABLE');
       expect((await rejection(importPkcs12(target, Buffer.from('-----BEGIN CERTIFICATE-----\nnope\n'), { passphrase: PASSPHRASE }))).code).toBe('P12_UNREADABLE');
       const altered = Buffer.from(p12);
-      altered[Math.floor(altered.length / 2)]! ^= 0x01;
+      altered[Math.floor(altered.length / 2)] ^= 0x01;
       expect((await rejection(importPkcs12(target, altered, { passphrase: PASSPHRASE }))).code).toMatch(/^P12_(WRONG_PASSWORD|UNREADABLE)$/);
       expect((await rejection(importPkcs12(target, p12, { passphrase: 'short' }))).code).toBe('WEAK_PASSPHRASE');
       expect(existsSync(target)).toBe(false);
