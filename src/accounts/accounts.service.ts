@@ -301,7 +301,7 @@ export class AccountsService implements OnModuleInit {
 
   /** Failed sign-ins count against the ID number under the current data key, account or not. */
   private async lockKey(idNumber: string): Promise<Buffer> {
-    return (await this.vault.blindIndexes(idNumber))[0]!;
+    return (await this.vault.blindIndexes(idNumber))[0];
   }
 
   private async row(accountId: string): Promise<AccountRow | null> {
@@ -312,7 +312,7 @@ export class AccountsService implements OnModuleInit {
   }
 
   private async rowByCitizen(registryCitizenId: string): Promise<AccountRow | null> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM accounts_citizens WHERE registry_citizen_id = $1`, [registryCitizenId]);
+    const rows = await this.dataSource.query<AccountRow[]>(`SELECT ${COLUMNS} FROM accounts_citizens WHERE registry_citizen_id = $1`, [registryCitizenId]);
     return rows[0] ?? null;
   }
 

@@ -15,9 +15,9 @@ const DAY_MS = 86_400_000;
 export function parseAgentExpiry(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const date = DATE.exec(value);
-  if (date) return realDate(date[1]!, date[2]!, date[3]!) ? new Date(Date.parse(`${value}T00:00:00+08:00`) + DAY_MS) : null;
+  if (date) return realDate(date[1], date[2], date[3]) ? new Date(Date.parse(`${value}T00:00:00+08:00`) + DAY_MS) : null;
   const m = DATE_TIME.exec(value);
-  if (!m || !realDate(m[1]!, m[2]!, m[3]!)) return null;
+  if (!m || !realDate(m[1], m[2], m[3])) return null;
   if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return null;
   if (m[9] !== undefined && (Number(m[9]) > 14 || Number(m[10]) > 59)) return null;
   const ms = Date.parse(value);

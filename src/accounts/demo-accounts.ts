@@ -9,7 +9,7 @@ import { AccountsService } from './accounts.service.js';
 /** The password of every demo account (DEMO=1); the start banner prints it. */
 export const DEMO_PASSWORD = 'Tongban-Demo-2026';
 
-async function* citizenRecords(): AsyncIterable<SourceRecord> {
+function* citizenRecords(): Iterable<SourceRecord> {
   let line = 0;
   for (const citizen of DEMO_CITIZENS) yield { line: ++line, fields: { ...citizen } };
 }

@@ -83,7 +83,7 @@ export class EnterpriseAgentsService {
     if (agent.status !== 'active') throw new ApiError(422, 'agent_not_active', 'this person is not active in the population register');
     if (agent.id === byAccountId) throw new ApiError(409, 'agent_is_legal_representative', 'the legal representative acts for the enterprise already');
 
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<AgentRow[]>(
       `INSERT INTO accounts_enterprise_agents (uscc, agent_account_id, role, expires_at, granted_by)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (uscc, agent_account_id) WHERE withdrawn_at IS NULL
@@ -91,7 +91,7 @@ export class EnterpriseAgentsService {
        RETURNING ${COLUMNS}, (xmax = 0) AS created`,
       [enterprise.uscc, agent.id, input.role, expiresAt!.toISOString(), byAccountId],
     );
-    return { ...toAgent(row as AgentRow, agent), created: Boolean((row as AgentRow).created) };
+    return { ...toAgent(row, agent), created: Boolean(row.created) };
   }
 
   /** The enterprise's grants that are not withdrawn (expired ones included, marked so); legal representative only. */

@@ -14,7 +14,7 @@ export class IpWindows {
   /** Counts one attempt; refused once the window holds more than `limit` (0: no limit, nothing counted). */
   async hit(key: string, limit: number): Promise<WindowResult> {
     if (limit <= 0) return { allowed: true };
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ attempts: number; retry_after: number }>>(
       `INSERT INTO accounts_login_ip_windows AS w (ip, window_start, attempts) VALUES ($1, date_trunc('minute', now()), 1)
        ON CONFLICT (ip, window_start) DO UPDATE SET attempts = w.attempts + 1
        RETURNING attempts, greatest(1, ceil(extract(epoch FROM window_start + interval '1 minute' - now())))::int AS retry_after`,

@@ -19,7 +19,7 @@ export class Lockout {
 
   /** Seconds until the key unlocks; null when it is not locked. */
   async lockedFor(key: Buffer): Promise<number | null> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ seconds: number }>>(
       `SELECT ${SECONDS_LEFT} AS seconds FROM accounts_login_failures WHERE key = decode($1, 'hex') AND locked_until > now()`,
       [key.toString('hex')],
     );
@@ -29,7 +29,7 @@ export class Lockout {
   /** Counts a failure; returns the lock's seconds when this failure (or a concurrent one) locked the key. */
   async recordFailure(key: Buffer): Promise<number | null> {
     const failures = `CASE WHEN f.locked_until <= now() THEN 1 ELSE f.failures + 1 END`;
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ locked_for: number | null }>>(
       `INSERT INTO accounts_login_failures AS f (key, failures, locked_until, updated_at)
        VALUES (decode($1, 'hex'), 1, CASE WHEN $2::int <= 1 THEN now() + make_interval(mins => $3::int) END, now())
        ON CONFLICT (key) DO UPDATE SET

@@ -5,12 +5,12 @@ import { availableParallelism } from 'node:os';
  * argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane). `Algorithm` is a const enum the
  * package does not export at runtime, hence the literal (2 = Argon2id).
  */
-export const ARGON2_OPTIONS = {
-  algorithm: 2 as Algorithm,
+export const ARGON2_OPTIONS: Readonly<Options & { algorithm: Algorithm }> = {
+  algorithm: 2,
   memoryCost: 19456,
   timeCost: 2,
   parallelism: 1,
-} as const satisfies Options;
+};
 
 /**
  * At most one argon2 computation per CPU at a time: each holds 19 MiB, and more at once than

@@ -36,8 +36,8 @@ export class ClientStore implements OnModuleInit {
     const row = rows[0];
     const metadata = row ? { ...row.metadata, ...(row.secret_enc ? { client_secret: await this.decrypt(row.secret_enc) } : {}) } : undefined;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(clientId, { at: Date.now(), metadata: metadata as AdapterPayload | undefined });
-    return metadata as AdapterPayload | undefined;
+    this.cache.set(clientId, { at: Date.now(), metadata });
+    return metadata;
   }
 
   /** Whether a client is (still) registered; shares the two-second cache of metadataFor. */
@@ -49,7 +49,7 @@ export class ClientStore implements OnModuleInit {
   async insert(metadata: ClientMetadata): Promise<boolean> {
     const { client_secret: secret, ...rest } = metadata;
     const sealed = secret ? await this.encrypt(secret) : null;
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ client_id: string }>>(
       `INSERT INTO oidc_clients (client_id, metadata, secret_enc, data_kid) VALUES ($1, $2::jsonb, $3, $4)
        ON CONFLICT (client_id) DO NOTHING RETURNING client_id`,
       [metadata.client_id, JSON.stringify(rest), sealed?.value ?? null, sealed?.kid ?? null],

@@ -98,7 +98,7 @@ function toMetadata(input: ClientRegistration): ClientMetadata {
     client_id: input.client_id,
     ...(input.client_name ? { client_name: input.client_name } : {}),
     ...(input.client_secret && !usesKeys ? { client_secret: input.client_secret } : {}),
-    ...(input.jwks ? { jwks: input.jwks as ClientMetadata['jwks'] } : {}),
+    ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(input.jwks_uri ? { jwks_uri: input.jwks_uri } : {}),
     token_endpoint_auth_method: usesKeys ? 'private_key_jwt' : 'client_secret_basic',
     grant_types: grantTypes,

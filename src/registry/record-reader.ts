@@ -38,6 +38,9 @@ export interface ReadOptions {
   onUnknownColumns?(columns: string[]): void;
 }
 
+/** Rows to import: streamed from a file (async) or at hand (demo data, an HTTP body). */
+export type SourceRecords = AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+
 /** Streams the records of a CSV (header row) or JSON-lines file; memory stays flat whatever the size. */
 export function readRecords(input: Readable, format: ImportFormat, options: ReadOptions): AsyncIterable<SourceRecord> {
   return format === 'csv' ? readCsv(input, options) : readJsonLines(input);
@@ -74,7 +77,7 @@ async function* readCsv(input: Readable, options: ReadOptions): AsyncIterable<So
     for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; invalid_field_length: number } }>) {
       // The parser reports skipped records as soon as it sees them, ahead of records still
       // buffered in the stream: hand them out in line order.
-      while (skipped.length && skipped[0]!.line < record.info.lines) yield skipped.shift()!;
+      while (skipped.length && skipped[0].line < record.info.lines) yield skipped.shift()!;
       if (record.info.invalid_field_length > 0) {
         yield { line: record.info.lines, problem: { field: '', code: 'COLUMN_COUNT', message: 'the row does not have as many fields as the header' } };
         continue;

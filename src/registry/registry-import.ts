@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { CitizenIdVault, ProtectedCitizenId } from '../identifiers/citizen-id-vault.js';
-import type { SourceRecord } from './record-reader.js';
+import type { SourceRecords } from './record-reader.js';
 import { checkCitizenRow, checkEnterpriseRow, type CitizenRow, type EnterpriseRow, type EnterpriseStatus, type RowCheck, type RowProblem } from './registry-rows.js';
 import type { EnterpriseStatusChange, ImportOptions } from './registry.service.js';
 
@@ -62,7 +62,7 @@ abstract class BatchImport<Row> {
   /** Upserts rows; returns the ones written (rows identical to what is stored are not). */
   protected abstract upsert(rows: Row[], sealed: ProtectedCitizenId[]): Promise<Written>;
 
-  async run(records: AsyncIterable<SourceRecord>): Promise<ImportSummary> {
+  async run(records: SourceRecords): Promise<ImportSummary> {
     const started = performance.now();
     const today = this.options.today ?? new Date();
     for await (const record of records) {

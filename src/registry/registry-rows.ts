@@ -127,7 +127,7 @@ function dateField(fields: Fields, field: string, problems: RowProblem[], today:
   if (raw === undefined) return undefined;
   const value = raw.trim();
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : undefined;
+  const date = match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])) : undefined;
   if (!date || date.toISOString().slice(0, 10) !== value) {
     problems.push({ field, code: 'DATE', message: `${field} must be a calendar date as YYYY-MM-DD` });
     return undefined;

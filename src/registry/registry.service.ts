@@ -7,7 +7,7 @@ import { KeyStore } from '../keys/keystore.service.js';
 import type { CitizenStatus, EnterpriseStatus } from './registry-rows.js';
 import { CitizenImport, EnterpriseImport } from './registry-import.js';
 import type { ImportSummary, RowOutcome, RowReport } from './registry-import.js';
-import type { SourceRecord } from './record-reader.js';
+import type { SourceRecords } from './record-reader.js';
 
 export interface Citizen {
   id: string;
@@ -67,11 +67,11 @@ export class RegistryService implements OnModuleInit {
     this.statusListeners.push(listener);
   }
 
-  importCitizens(records: AsyncIterable<SourceRecord>, options: ImportOptions = {}): Promise<ImportSummary> {
+  importCitizens(records: SourceRecords, options: ImportOptions = {}): Promise<ImportSummary> {
     return new CitizenImport(this.dataSource, this.vault, options).run(records);
   }
 
-  async importEnterprises(records: AsyncIterable<SourceRecord>, options: ImportOptions = {}): Promise<ImportSummary> {
+  async importEnterprises(records: SourceRecords, options: ImportOptions = {}): Promise<ImportSummary> {
     const importer = new EnterpriseImport(this.dataSource, this.vault, options, (changes) => this.announce(changes));
     return importer.run(records);
   }
@@ -82,7 +82,7 @@ export class RegistryService implements OnModuleInit {
     const indexes = await this.vault.blindIndexes(canonical);
     if (!indexes.length) return null;
     // One parameter per data key (normally one): a plain index lookup for the planner.
-    const rows = await preparedQuery<Record<string, string>>(
+    const rows = await preparedQuery<CitizenRecordRow>(
       this.dataSource,
       `registry_citizen_by_bidx_${indexes.length}`,
       `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens
@@ -95,17 +95,17 @@ export class RegistryService implements OnModuleInit {
   /** The canonical ID number of a registry citizen (for an `id_number` claim); null when there is no such row. */
   async findCitizenById(id: string): Promise<Citizen | null> {
     // On every token, userinfo and refresh (account claims): a prepared statement.
-    const rows = await preparedQuery<Record<string, string>>(this.dataSource, 'registry_citizen_by_id', `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id = $1`, [id]);
+    const rows = await preparedQuery<CitizenRecordRow>(this.dataSource, 'registry_citizen_by_id', `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id = $1`, [id]);
     return rows[0] ? toCitizen(rows[0]) : null;
   }
 
   async revealCitizenIdNumber(registryCitizenId: string): Promise<string | null> {
-    const rows = await this.dataSource.query(`SELECT id_number_enc FROM registry_citizens WHERE id = $1`, [registryCitizenId]);
+    const rows = await this.dataSource.query<Array<{ id_number_enc: string }>>(`SELECT id_number_enc FROM registry_citizens WHERE id = $1`, [registryCitizenId]);
     return rows[0] ? this.vault.reveal(rows[0].id_number_enc) : null;
   }
 
   async findEnterprise(uscc: string): Promise<Enterprise | null> {
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<EnterpriseRecordRow[]>(
       `SELECT uscc, name, type, legal_rep_masked, address, established, status FROM registry_enterprises WHERE uscc = $1`,
       [uscc.toUpperCase()],
     );
@@ -117,7 +117,7 @@ export class RegistryService implements OnModuleInit {
     const canonical = canonicalCitizenId(idNumber);
     if (!canonical) return [];
     const indexes = await this.vault.blindIndexes(canonical);
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<EnterpriseRecordRow[]>(
       `SELECT uscc, name, type, legal_rep_masked, address, established, status FROM registry_enterprises
         WHERE legal_rep_bidx IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) ORDER BY uscc`,
       [indexes.map(hex)],
@@ -126,7 +126,7 @@ export class RegistryService implements OnModuleInit {
   }
 
   async counts(): Promise<{ citizens: number; enterprises: number }> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ citizens: number; enterprises: number }>>(
       `SELECT (SELECT count(*) FROM registry_citizens)::int AS citizens, (SELECT count(*) FROM registry_enterprises)::int AS enterprises`,
     );
     return row;
@@ -177,25 +177,46 @@ function hex(bytes: Buffer): string {
   return bytes.toString('hex');
 }
 
-function toCitizen(row: Record<string, string>): Citizen {
+/** A row of registry_citizens as read here (dates as YYYY-MM-DD text: see data-source.ts). */
+interface CitizenRecordRow {
+  id: string;
+  id_number_masked: string;
+  name: string;
+  status: CitizenStatus;
+  sex: 'male' | 'female';
+  birth_date: string;
+}
+
+/** A row of registry_enterprises as read here. */
+interface EnterpriseRecordRow {
+  uscc: string;
+  name: string;
+  type: string;
+  legal_rep_masked: string;
+  address: string;
+  established: string;
+  status: EnterpriseStatus;
+}
+
+function toCitizen(row: CitizenRecordRow): Citizen {
   return {
-    id: row.id!,
-    idNumberMasked: row.id_number_masked!,
-    name: row.name!,
-    status: row.status as CitizenStatus,
-    sex: row.sex as 'male' | 'female',
-    birthDate: row.birth_date!,
+    id: row.id,
+    idNumberMasked: row.id_number_masked,
+    name: row.name,
+    status: row.status,
+    sex: row.sex,
+    birthDate: row.birth_date,
   };
 }
 
-function toEnterprise(row: Record<string, string>): Enterprise {
+function toEnterprise(row: EnterpriseRecordRow): Enterprise {
   return {
-    uscc: row.uscc!,
-    name: row.name!,
-    type: row.type!,
-    legalRepresentativeMasked: row.legal_rep_masked!,
-    address: row.address!,
-    established: row.established!,
-    status: row.status as EnterpriseStatus,
+    uscc: row.uscc,
+    name: row.name,
+    type: row.type,
+    legalRepresentativeMasked: row.legal_rep_masked,
+    address: row.address,
+    established: row.established,
+    status: row.status,
   };
 }

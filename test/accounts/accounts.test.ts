@@ -30,7 +30,7 @@ describe(`accounts on ${backend}`, () => {
   const nextIp = () => `198.51.100.${++ip}`;
 
   const signIn = (idNumber: string, password: string, from = '192.0.2.1') => accounts.authenticate({ idNumber, password, ip: from });
-  const lockKey = async (idNumber: string) => (await app.get(CitizenIdVault).blindIndexes(idNumber))[0]!.toString('hex');
+  const lockKey = async (idNumber: string) => (await app.get(CitizenIdVault).blindIndexes(idNumber))[0].toString('hex');
   const failureRows = async (idNumber: string) =>
     db.query(`SELECT failures, locked_until > now() AS locked FROM accounts_login_failures WHERE key = decode($1, 'hex')`, [await lockKey(idNumber)]);
   const rejection = (promise: Promise<unknown>) =>
@@ -143,8 +143,8 @@ describe(`accounts on ${backend}`, () => {
       for (let i = 0; i < 5; i++) reasons.push(await signIn(LI, `wrong-${i}-password`, from));
       expect(reasons.slice(0, 4)).toEqual(Array(4).fill({ ok: false, reason: 'invalid' }));
       expect(reasons[4]).toEqual({ ok: false, reason: 'locked', retryAfterSeconds: expect.any(Number) });
-      expect(reasons[4]!.ok === false && reasons[4]!.retryAfterSeconds).toBeGreaterThan(14 * 60);
-      expect(reasons[4]!.ok === false && reasons[4]!.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+      expect(reasons[4].ok === false && reasons[4].retryAfterSeconds).toBeGreaterThan(14 * 60);
+      expect(reasons[4].ok === false && reasons[4].retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
 
       const whileLocked = await signIn(LI, PASSWORD, from);
       expect(whileLocked).toMatchObject({ ok: false, reason: 'locked', retryAfterSeconds: expect.any(Number) });
@@ -167,15 +167,15 @@ describe(`accounts on ${backend}`, () => {
         }
         return out;
       };
-      const known = await sequence(ZHANG, from[0]!);
+      const known = await sequence(ZHANG, from[0]);
       expect(known).toEqual(['invalid', 'invalid', 'invalid', 'invalid', 'locked', 'locked']);
-      expect(await sequence(NOBODY, from[1]!)).toEqual(known);
+      expect(await sequence(NOBODY, from[1])).toEqual(known);
       expect(await failureRows(NOBODY)).toEqual([{ failures: 5, locked: true }]);
 
       // A deceased citizen (in the registry, no account possible) too.
-      const deceased = [];
-      for (let i = 0; i < 5; i++) deceased.push((await signIn(LIU, PASSWORD, nextIp())) as { reason: string });
-      expect(deceased.map((d) => d.reason)).toEqual(['invalid', 'invalid', 'invalid', 'invalid', 'locked']);
+      const deceased: Array<Awaited<ReturnType<typeof signIn>>> = [];
+      for (let i = 0; i < 5; i++) deceased.push(await signIn(LIU, PASSWORD, nextIp()));
+      expect(deceased.map((d) => (d.ok ? 'ok' : d.reason))).toEqual(['invalid', 'invalid', 'invalid', 'invalid', 'locked']);
       await db.query(`DELETE FROM accounts_login_failures`);
     });
 

@@ -14,6 +14,17 @@ const SUSPENDED = DEMO_ENTERPRISES[1].uscc; // legal representative 李娜 (LI)
 const UNKNOWN = makeUscc({ organisationBody: 'MA7KQ3XW' });
 const inDays = (days: number) => new Date(Date.now() + days * 86400_000).toISOString();
 
+/** What these tests read in the API's answers: a grant, the list of grants, or an error (an empty answer reads as {}). */
+interface Answer {
+  id: string;
+  role: string;
+  status: string;
+  expires_at: string;
+  agents: Array<{ id: string; role: string; status: string }>;
+  error: string;
+  details: Array<{ field: string }>;
+}
+
 describe(`enterprise agents on ${backend}`, () => {
   let server: TestServer;
   let account: Portal;
@@ -30,14 +41,14 @@ describe(`enterprise agents on ${backend}`, () => {
     return tokens.access_token;
   }
 
-  async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any; text: string }> {
+  async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Answer; text: string }> {
     const response = await fetch(`${server.url}/api/v1/enterprises/${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, text, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, text, body: (text ? JSON.parse(text) : {}) as Answer };
   }
 
   beforeAll(async () => {
@@ -47,7 +58,7 @@ describe(`enterprise agents on ${backend}`, () => {
     account = { clientId: 'tongban-account', secret: '', redirectUri: `${server.url}/account/callback`, config };
     chen = await citizenToken(CHEN);
     zhang = await citizenToken(ZHANG);
-    chenAccountId = JSON.parse(Buffer.from(chen.split('.')[1]!, 'base64url').toString()).sub;
+    chenAccountId = JSON.parse(Buffer.from(chen.split('.')[1], 'base64url').toString()).sub;
   });
   afterAll(() => server?.close());
 
@@ -80,10 +91,10 @@ describe(`enterprise agents on ${backend}`, () => {
   it('authorisationFor: the legal representative from the register; nobody for an inactive enterprise or a stranger', async () => {
     expect(await agents.authorisationFor(ACTIVE, chenAccountId)).toEqual({ role: 'legal_representative' });
     expect(await agents.authorisationFor(ACTIVE.toLowerCase(), chenAccountId)).toEqual({ role: 'legal_representative' });
-    const zhangId = JSON.parse(Buffer.from(zhang.split('.')[1]!, 'base64url').toString()).sub;
+    const zhangId = JSON.parse(Buffer.from(zhang.split('.')[1], 'base64url').toString()).sub;
     expect(await agents.authorisationFor(ACTIVE, zhangId)).toBeNull();
     const li = await citizenToken(LI);
-    const liId = JSON.parse(Buffer.from(li.split('.')[1]!, 'base64url').toString()).sub;
+    const liId = JSON.parse(Buffer.from(li.split('.')[1], 'base64url').toString()).sub;
     expect(await agents.authorisationFor(SUSPENDED, liId)).toBeNull();
     expect(await agents.authorisationFor(UNKNOWN, chenAccountId)).toBeNull();
     expect(await agents.authorisationFor(ACTIVE, 'not-a-uuid')).toBeNull();

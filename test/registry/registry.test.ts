@@ -70,13 +70,14 @@ describe(`registry on ${backend}`, () => {
       JSON.stringify({ id_number: WANG, name: '王芳', status: 'active' }),
       '',
       '{"id_number": "oops"',
-      JSON.stringify({ id_number: 440305199208150042, name: 'number' }),
+      // A number, not text: as a producer that wrote the ID number unquoted would send it.
+      '{"id_number": 440305199208150042, "name": "number"}',
       '[1]',
     ].join('\n');
     const rows: RowReport[] = [];
     const summary = await registry.importCitizens(citizenRecords(jsonl, 'jsonl'), { onRow: (r) => rows.push(r) });
     expect(summary).toMatchObject({ read: 4, inserted: 1, rejected: 3 });
-    expect(rows.map((r) => [r.line, r.problems[0]!.code])).toEqual([
+    expect(rows.map((r) => [r.line, r.problems[0].code])).toEqual([
       [3, 'JSON_SYNTAX'],
       [4, 'TYPE'],
       [5, 'JSON_SYNTAX'],
@@ -122,7 +123,7 @@ describe(`registry on ${backend}`, () => {
     const rows: RowReport[] = [];
     const summary = await registry.importEnterprises(enterpriseRecords(csv), { onRow: (r) => rows.push(r) });
     expect(summary).toMatchObject({ read: 5, inserted: 1, unchanged: 1, rejected: 3 });
-    expect(rows.map((r) => [r.line, r.problems[0]!.field, r.problems[0]!.code])).toEqual([
+    expect(rows.map((r) => [r.line, r.problems[0].field, r.problems[0].code])).toEqual([
       [4, 'uscc', 'CHECKSUM'],
       [5, 'established', 'DATE'],
       [6, 'status', 'INVALID_VALUE'],
