@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
       keysAutoInit: true,
       demo: true,
       logLevel: 'info',
+      logFormat: 'auto',
       dbPoolSize: 10,
       trustProxy: false,
       shutdownTimeoutSeconds: 10,
