@@ -14,7 +14,7 @@ describe(`oidc-provider storage on ${backend}`, () => {
     t = await makeTestEnv();
     app = await openServices(t.config);
     db = app.get(DataSource);
-    Adapter = createAdapterClass(db, { metadataFor: async (id: string) => (id === 'known' ? { client_id: 'known' } : undefined) } as unknown as ClientStore);
+    Adapter = createAdapterClass(db, { metadataFor: (id: string) => Promise.resolve(id === 'known' ? { client_id: 'known' } : undefined) } as unknown as ClientStore);
   });
   afterAll(async () => {
     await app.close();
@@ -101,6 +101,6 @@ describe(`consuming a code twice at the same moment on ${backend}`, () => {
     await codes.upsert('race', { jti: 'race' }, 60);
     const outcomes = await Promise.allSettled([codes.consume('race'), codes.consume('race'), codes.consume('race')]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.error)).toEqual(['invalid_grant', 'invalid_grant']);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason.error)).toEqual(['invalid_grant', 'invalid_grant']);
   });
 });

@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { KeyStore } from '../../src/keys/keystore.service.js';
 import { newCitizen } from '../support/citizens.js';
 import { authorizationRequest, client, registerPortal, registerService, signIn, signInForTokens, stopAtPortal, ZHANG, type Portal } from '../support/oidc.js';
@@ -15,7 +15,7 @@ describe(`authorization code flow on ${backend}`, () => {
   });
   afterAll(() => server.close());
 
-  it('publishes discovery with the profile of design §5', async () => {
+  it('publishes discovery with the profile of design §5', () => {
     const metadata = portal.config.serverMetadata();
     expect(metadata.issuer).toBe(server.url);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
@@ -172,9 +172,7 @@ describe(`authorization code flow on ${backend}`, () => {
       const tokens = await signInForTokens(new UserAgent(server.url), portal, {}, citizen);
       const sub = tokens.claims()!.sub;
       await server.app.get((await import('../../src/registry/registry.service.js')).RegistryService).importCitizens(
-        (async function* () {
-          yield { line: 1, fields: { id_number: citizen.idNumber, name: citizen.name, status: 'deceased' } };
-        })(),
+        [{ line: 1, fields: { id_number: citizen.idNumber, name: citizen.name, status: 'deceased' } }],
       );
       await expect(client.fetchUserInfo(portal.config, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
     });

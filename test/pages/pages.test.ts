@@ -24,15 +24,15 @@ function withoutStyle(html: string): string {
 
 function parseAttrs(text: string): Attrs {
   const attrs: Attrs = {};
-  for (const m of text.matchAll(/([^\s=/>]+)(?:="([^"]*)")?/g)) attrs[m[1]!] = m[2] ?? true;
+  for (const m of text.matchAll(/([^\s=/>]+)(?:="([^"]*)")?/g)) attrs[m[1]] = m[2] ?? true;
   return attrs;
 }
 
 function tags(html: string, name?: string): Tag[] {
   const out: Tag[] = [];
   for (const m of withoutStyle(html).matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*?)?)\s*\/?>/g)) {
-    const tagName = m[1]!.toLowerCase();
-    if (name === undefined || tagName === name) out.push({ name: tagName, attrs: parseAttrs(m[2] ?? ''), index: m.index! });
+    const tagName = m[1].toLowerCase();
+    if (name === undefined || tagName === name) out.push({ name: tagName, attrs: parseAttrs(m[2] ?? ''), index: m.index });
   }
   return out;
 }
@@ -45,9 +45,9 @@ interface Form {
 
 function forms(html: string): Form[] {
   return [...withoutStyle(html).matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].map((m) => ({
-    attrs: parseAttrs(m[1]!),
-    inner: m[2]!,
-    index: m.index!,
+    attrs: parseAttrs(m[1]),
+    inner: m[2],
+    index: m.index,
   }));
 }
 
@@ -58,19 +58,19 @@ function postForms(html: string): Form[] {
 function formPostingTo(html: string, action: string): Form {
   const found = forms(html).filter((f) => f.attrs['action'] === escapeHtml(action));
   expect(found).toHaveLength(1);
-  return found[0]!;
+  return found[0];
 }
 
 function input(html: string, id: string): Attrs {
   const found = tags(html, 'input').filter((i) => i.attrs['id'] === id);
   expect(found).toHaveLength(1);
-  return found[0]!.attrs;
+  return found[0].attrs;
 }
 
 function byRole(html: string, role: string): Array<{ attrs: Attrs; text: string; index: number }> {
   return [...withoutStyle(html).matchAll(/<(div|p|section)\b([^>]*\brole="([^"]+)"[^>]*)>([\s\S]*?)<\/\1>/g)]
     .filter((m) => m[3] === role)
-    .map((m) => ({ attrs: parseAttrs(m[2]!), text: textOf(m[4]!), index: m.index! }));
+    .map((m) => ({ attrs: parseAttrs(m[2]), text: textOf(m[4]), index: m.index }));
 }
 
 function textOf(html: string): string {
@@ -86,7 +86,7 @@ function textOf(html: string): string {
 /** Text of the element with this id (div, p, span, h1, h2, button, label). */
 function textById(html: string, id: string): string {
   const m = new RegExp(`<([a-z0-9]+)\\b[^>]*\\bid="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(withoutStyle(html));
-  return m ? textOf(m[2]!) : '';
+  return m ? textOf(m[2]) : '';
 }
 
 /** Start and end tags balance (void elements and `/>` excepted). */
@@ -94,7 +94,7 @@ function expectWellFormed(html: string): void {
   const stack: string[] = [];
   for (const m of withoutStyle(html).matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(\/?)>/g)) {
     const [, closing, rawName, selfClosing] = m;
-    const name = rawName!.toLowerCase();
+    const name = rawName.toLowerCase();
     if (VOID.has(name) || selfClosing) continue;
     if (!closing) stack.push(name);
     else expect(`${stack.pop()} closed by ${name}`).toBe(`${name} closed by ${name}`);
@@ -252,7 +252,7 @@ describe.each(LANGS)('every page, %s', (lang) => {
     expect(switchLinks).toHaveLength(1);
     const switchText = /<a class="lang-switch"[^>]*>([^<]*)<\/a>/.exec(html)?.[1];
     expect(switchText).toBe(lang === 'en' ? '中文' : 'English');
-    expect(switchLinks[0]!.attrs['lang']).toBe(lang === 'en' ? 'zh-CN' : 'en');
+    expect(switchLinks[0].attrs['lang']).toBe(lang === 'en' ? 'zh-CN' : 'en');
     expect(tags(html, 'h1')).toHaveLength(1);
     expectWellFormed(html);
   });
@@ -381,14 +381,14 @@ describe('loginPage', () => {
     const html = login(lang, { error: err, retryAfterMinutes: 5 });
     const alerts = byRole(html, 'alert');
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.text).toContain(text);
+    expect(alerts[0].text).toContain(text);
     expect(html).toMatch(new RegExp(`<title>${lang === 'en' ? 'Error: ' : '错误：'}`));
   });
 
   test('a wrong ID number/password marks both fields invalid, described by the alert', () => {
     for (const lang of LANGS) {
       const html = login(lang, { error: 'invalid' });
-      const alertId = byRole(html, 'alert')[0]!.attrs['id'];
+      const alertId = byRole(html, 'alert')[0].attrs['id'];
       for (const id of ['id_number', 'password']) {
         expect(input(html, id)['aria-invalid']).toBe('true');
         expect(String(input(html, id)['aria-describedby']).split(' ')).toContain(alertId);
@@ -405,13 +405,13 @@ describe('loginPage', () => {
   });
 
   test('the lock message never says whether the account exists, and handles minutes', () => {
-    const zh = byRole(login('zh-CN', { error: 'locked', retryAfterMinutes: 14.2 }), 'alert')[0]!.text;
+    const zh = byRole(login('zh-CN', { error: 'locked', retryAfterMinutes: 14.2 }), 'alert')[0].text;
     expect(zh).toContain('15 分钟');
     expect(zh).not.toMatch(/账户已|账号已|不存在|已注册/);
-    expect(byRole(login('en', { error: 'locked', retryAfterMinutes: 1 }), 'alert')[0]!.text).toContain('Try again in 1 minute.');
-    expect(byRole(login('en', { error: 'locked' }), 'alert')[0]!.text).toContain('Try again later.');
-    expect(byRole(login('en', { error: 'rate_limited', retryAfterMinutes: 30 }), 'alert')[0]!.text).toContain('30 minutes');
-    expect(byRole(login('zh-CN', { error: 'rate_limited' }), 'alert')[0]!.text).toContain('请稍后再试');
+    expect(byRole(login('en', { error: 'locked', retryAfterMinutes: 1 }), 'alert')[0].text).toContain('Try again in 1 minute.');
+    expect(byRole(login('en', { error: 'locked' }), 'alert')[0].text).toContain('Try again later.');
+    expect(byRole(login('en', { error: 'rate_limited', retryAfterMinutes: 30 }), 'alert')[0].text).toContain('30 minutes');
+    expect(byRole(login('zh-CN', { error: 'rate_limited' }), 'alert')[0].text).toContain('请稍后再试');
   });
 
   test('an expired request shows only the message: no form can succeed', () => {
@@ -454,11 +454,11 @@ describe('otpPage', () => {
 
   test('invalid_code: alert and aria-invalid; csrf: alert only', () => {
     const bad = otp('en', { error: 'invalid_code' });
-    expect(byRole(bad, 'alert')[0]!.text).toContain('The code is incorrect');
+    expect(byRole(bad, 'alert')[0].text).toContain('The code is incorrect');
     expect(input(bad, 'code')['aria-invalid']).toBe('true');
     expect(String(input(bad, 'code')['aria-describedby'])).toContain('otp-error');
     const csrf = otp('zh-CN', { error: 'csrf' });
-    expect(byRole(csrf, 'alert')[0]!.text).toContain('页面已过期');
+    expect(byRole(csrf, 'alert')[0].text).toContain('页面已过期');
     expect(input(csrf, 'code')['aria-invalid']).toBeUndefined();
   });
 });
@@ -470,7 +470,7 @@ describe('otpPage', () => {
 describe('consentPage', () => {
   test.each(LANGS)('%s: lists what is asked, remember ticked, allow and deny forms', (lang) => {
     const html = consent(lang);
-    expect(textOf(tags(html, 'h1').length ? /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)![1]! : '')).toBe(
+    expect(textOf(tags(html, 'h1').length ? /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)![1] : '')).toBe(
       lang === 'en'
         ? '国家政务服务平台 is requesting access to the following information'
         : '“国家政务服务平台”请求访问以下信息',
@@ -509,8 +509,8 @@ describe('logoutPage and logoutSuccessPage', () => {
     const buttons = tags(html, 'button');
     expect(buttons).toHaveLength(2);
     for (const b of buttons) expect(b.attrs['form']).toBe('op.logoutForm');
-    expect(buttons[0]!.attrs).toMatchObject({ name: 'logout', value: 'yes', autofocus: true });
-    expect(buttons[1]!.attrs['name']).toBeUndefined();
+    expect(buttons[0].attrs).toMatchObject({ name: 'logout', value: 'yes', autofocus: true });
+    expect(buttons[1].attrs['name']).toBeUndefined();
     expect(textOf(html)).toContain(
       lang === 'en'
         ? 'Sign out of tongban? This also signs you out of every government portal you used with it.'
@@ -575,15 +575,15 @@ describe('accountPage', () => {
     const rows = [...html.matchAll(/<tr>\s*<td[\s\S]*?<\/tr>/g)].map((m) => m[0]);
     expect(rows).toHaveLength(CONSENTS.length);
     CONSENTS.forEach((c, i) => {
-      const row = rows[i]!;
+      const row = rows[i];
       expect(row).toContain(c.clientName);
       for (const k of c.items) expect(row).toContain(escapeHtml(t(lang, `claim.${k}`)));
       const rowForms = forms(row);
       expect(rowForms).toHaveLength(1);
-      expect(rowForms[0]!.attrs['action']).toBe(c.withdrawUrl);
-      expect(rowForms[0]!.inner).toContain(`name="csrf" value="${CSRF}"`);
-      expect(textOf(rowForms[0]!.inner)).toContain(lang === 'en' ? 'Withdraw' : '撤销授权');
-      expect(textOf(rowForms[0]!.inner)).toContain(c.clientName); // the accessible name says which portal
+      expect(rowForms[0].attrs['action']).toBe(c.withdrawUrl);
+      expect(rowForms[0].inner).toContain(`name="csrf" value="${CSRF}"`);
+      expect(textOf(rowForms[0].inner)).toContain(lang === 'en' ? 'Withdraw' : '撤销授权');
+      expect(textOf(rowForms[0].inner)).toContain(c.clientName); // the accessible name says which portal
     });
     expect(rows[0]).toContain(lang === 'en' ? 'June 16, 2024' : '2024年6月16日');
     expect(rows[0]).toContain('datetime="2024-06-15T20:00:00.000Z"');
@@ -609,7 +609,7 @@ describe('accountPage', () => {
     const html = account('en', { totpEnrolment: { qrSvg: SVG, secret: 'JBSWY3DPEHPK3PXPJBSWY3DP' } });
     const figure = /<figure\b([^>]*)>([\s\S]*?)<\/figure>/.exec(html)!;
     expect(figure[2]).toBe(SVG);
-    expect(parseAttrs(figure[1]!)).toMatchObject({ role: 'img', 'aria-label': 'QR code for adding this account to your authenticator app' });
+    expect(parseAttrs(figure[1])).toMatchObject({ role: 'img', 'aria-label': 'QR code for adding this account to your authenticator app' });
     expect(html).toContain('JBSW Y3DP EHPK 3PXP JBSW Y3DP');
     const confirm = formPostingTo(html, '/account/totp/confirm');
     expect(input(confirm.inner, 'totp-confirm-code')).toMatchObject({
@@ -631,15 +631,15 @@ describe('accountPage', () => {
 
   test('flash: success is a status, an error an alert; a field error marks and focuses the field', () => {
     const ok = account('zh-CN', { flash: { kind: 'success', text: t('zh-CN', 'flash.password_changed') } });
-    expect(byRole(ok, 'status')[0]!.text).toBe('密码已修改。');
+    expect(byRole(ok, 'status')[0].text).toBe('密码已修改。');
     expect(byRole(ok, 'alert')).toHaveLength(0);
     expect(tags(ok).filter((tag) => tag.attrs['autofocus'])).toHaveLength(0);
 
     const bad = account('en', { flash: { kind: 'error', text: t('en', 'flash.wrong_password'), field: 'current_password' } });
-    expect(byRole(bad, 'alert')[0]!.text).toBe('Your current password is incorrect.');
+    expect(byRole(bad, 'alert')[0].text).toBe('Your current password is incorrect.');
     expect(input(bad, 'current_password')).toMatchObject({ 'aria-invalid': 'true', 'aria-describedby': 'flash', autofocus: true });
     expect(input(bad, 'new_password')['aria-invalid']).toBeUndefined();
-    expect(byRole(bad, 'alert')[0]!.index).toBeLessThan(forms(bad)[0]!.index);
+    expect(byRole(bad, 'alert')[0].index).toBeLessThan(forms(bad)[0].index);
 
     const code = account('en', { totpEnabled: true, flash: { kind: 'error', text: 'x', field: 'code' } });
     expect(input(code, 'totp-disable-code')).toMatchObject({ 'aria-invalid': 'true', autofocus: true });
@@ -673,7 +673,7 @@ describe('registerPage', () => {
       error: { text: t('zh-CN', 'register.error.passwords_differ'), field: 'password_confirm' },
       name: '张"三<',
     });
-    expect(byRole(html, 'alert')[0]!.text).toBe('两次输入的密码不一致。');
+    expect(byRole(html, 'alert')[0].text).toBe('两次输入的密码不一致。');
     expect(input(html, 'password_confirm')).toMatchObject({ 'aria-invalid': 'true', autofocus: true });
     expect(input(html, 'id_number')['autofocus']).toBeUndefined();
     expect(input(html, 'name')['value']).toBe('张&quot;三&lt;');
@@ -682,7 +682,7 @@ describe('registerPage', () => {
 
   test('an error without a field marks nothing', () => {
     const html = register('en', { error: { text: 'No.' } });
-    expect(byRole(html, 'alert')[0]!.text).toBe('No.');
+    expect(byRole(html, 'alert')[0].text).toBe('No.');
     expect(tags(html).filter((tag) => tag.attrs['aria-invalid'])).toHaveLength(0);
   });
 });

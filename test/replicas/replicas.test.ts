@@ -266,11 +266,11 @@ function getJson(base: string, path: string, host: string): Promise<unknown> {
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
       response.on('end', () => {
+        if (response.statusCode !== 200) return reject(new Error(`GET ${path} at ${base}: ${response.statusCode} ${body}`));
         try {
-          if (response.statusCode !== 200) throw new Error(`GET ${path} at ${base}: ${response.statusCode} ${body}`);
           resolve(JSON.parse(body));
-        } catch (err) {
-          reject(err);
+        } catch {
+          reject(new Error(`GET ${path} at ${base}: the answer is not JSON: ${body}`));
         }
       });
     });

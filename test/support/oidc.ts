@@ -3,7 +3,7 @@ import { DEMO_PASSWORD } from '../../src/accounts/demo-accounts.js';
 import { DEMO_CITIZENS } from '../../src/demo/demo-data.js';
 import { ClientsService, type ClientRegistration } from '../../src/clients/clients.service.js';
 import type { TestServer } from './server.js';
-import { UserAgent, type Page } from './user-agent.js';
+import { type UserAgent, type Page } from './user-agent.js';
 
 /** The demo citizens with accounts (DEMO=1 in the test server), and their password. */
 export interface Credentials {
@@ -44,7 +44,7 @@ export async function registerPortal(server: TestServer, overrides: Partial<Clie
 export async function registerService(server: TestServer, scope: string): Promise<Portal> {
   const clientId = `service-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
   const { client_secret } = await server.app.get(ClientsService).register({ client_id: clientId, scope });
-  const config = await client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(client_secret!), { execute: [client.allowInsecureRequests] });
+  const config = await client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(client_secret), { execute: [client.allowInsecureRequests] });
   return { clientId, secret: client_secret!, redirectUri: '', config };
 }
 

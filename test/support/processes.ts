@@ -43,18 +43,18 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   const child = spawn(process.execPath, [SERVICE], { env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }), cwd: root });
   const done = finished(child);
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the service did not start:\n${output}`)), 60_000);
     const look = () => {
       const match = /running at (http:\/\/localhost:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(match[1]);
       }
     };
-    child.stdout!.on('data', look);
+    child.stdout.on('data', look);
     child.on('exit', () => {
       clearTimeout(timer);
       reject(new Error(`the service exited:\n${output}`));

@@ -87,13 +87,13 @@ export class UserAgent {
   private store(url: URL, setCookies: string[]): void {
     for (const header of setCookies) {
       const [pair, ...attributes] = header.split(';').map((part) => part.trim());
-      const index = pair!.indexOf('=');
-      const cookie: Cookie = { name: pair!.slice(0, index), value: pair!.slice(index + 1), path: '/' };
+      const index = pair.indexOf('=');
+      const cookie: Cookie = { name: pair.slice(0, index), value: pair.slice(index + 1), path: '/' };
       for (const attribute of attributes) {
         const [key, value = ''] = attribute.split('=');
-        if (key!.toLowerCase() === 'path') cookie.path = value;
-        if (key!.toLowerCase() === 'expires') cookie.expires = Date.parse(value);
-        if (key!.toLowerCase() === 'max-age') cookie.expires = Date.now() + Number(value) * 1000;
+        if (key.toLowerCase() === 'path') cookie.path = value;
+        if (key.toLowerCase() === 'expires') cookie.expires = Date.parse(value);
+        if (key.toLowerCase() === 'max-age') cookie.expires = Date.now() + Number(value) * 1000;
       }
       if (!attributes.some((a) => /^path=/i.test(a))) cookie.path = url.pathname.replace(/\/[^/]*$/, '') || '/';
       const key = `${cookie.name};${cookie.path}`;
@@ -107,13 +107,13 @@ export class UserAgent {
 export function formOn(page: Page, actionSuffix: string): { action: string; hidden: Record<string, string> } {
   const forms = [...page.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
   for (const [, attributes, inner] of forms) {
-    const action = decodeEntities(/action="([^"]*)"/.exec(attributes!)?.[1] ?? '');
+    const action = decodeEntities(/action="([^"]*)"/.exec(attributes)?.[1] ?? '');
     if (!action.endsWith(actionSuffix)) continue;
     const hidden: Record<string, string> = {};
-    for (const [, input] of inner!.matchAll(/<input\b([^>]*)>/g)) {
-      if (!/type="hidden"/.test(input!)) continue;
-      const name = /name="([^"]*)"/.exec(input!)?.[1];
-      if (name) hidden[name] = decodeEntities(/value="([^"]*)"/.exec(input!)?.[1] ?? '');
+    for (const [, input] of inner.matchAll(/<input\b([^>]*)>/g)) {
+      if (!/type="hidden"/.test(input)) continue;
+      const name = /name="([^"]*)"/.exec(input)?.[1];
+      if (name) hidden[name] = decodeEntities(/value="([^"]*)"/.exec(input)?.[1] ?? '');
     }
     return { action, hidden };
   }
