@@ -61,7 +61,8 @@ const configuration: Configuration = {
 const log = console.log;
 console.log = (...args: unknown[]) => console.error(...args);
 const provider = new Provider(issuer, configuration);
-const server = createServer(provider.callback());
+const handle = provider.callback();
+const server = createServer((req, res) => void handle(req, res));
 await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
 const registered = await provider.Client.find(client.client_id);
@@ -74,8 +75,8 @@ for (let i = 0; i < count; i++) {
   const grantId = await grant.save();
   const authTime = Math.floor(Date.now() / 1000);
   const common = { accountId, client: registered!, grantId, gty: 'authorization_code', scope: 'openid profile offline_access' };
-  refreshTokens.push(await new provider.RefreshToken({ ...common, authTime, acr: 'urn:bench:loa:1', amr: ['pwd'] } as never).save());
-  accessTokens.push(await new provider.AccessToken({ ...common, scope: 'openid profile' } as never).save());
+  refreshTokens.push(await new provider.RefreshToken({ ...common, authTime, acr: 'urn:bench:loa:1', amr: ['pwd'] }).save());
+  accessTokens.push(await new provider.AccessToken({ ...common, scope: 'openid profile' }).save());
 }
 log(JSON.stringify({ ready: true, issuer, clientId: client.client_id, clientSecret: client.client_secret, refreshTokens, accessTokens }));
 

@@ -193,11 +193,11 @@ export class Browser {
   private store(url: URL, setCookies: string[]): void {
     for (const header of setCookies) {
       const [pair, ...attributes] = header.split(';').map((part) => part.trim());
-      const index = pair!.indexOf('=');
-      const cookie: Cookie = { name: pair!.slice(0, index), value: pair!.slice(index + 1), path: url.pathname.replace(/\/[^/]*$/, '') || '/' };
+      const index = pair.indexOf('=');
+      const cookie: Cookie = { name: pair.slice(0, index), value: pair.slice(index + 1), path: url.pathname.replace(/\/[^/]*$/, '') || '/' };
       for (const attribute of attributes) {
         const [key, value = ''] = attribute.split('=');
-        const name = key!.toLowerCase();
+        const name = key.toLowerCase();
         if (name === 'path') cookie.path = value;
         if (name === 'expires') cookie.expires = Date.parse(value);
         if (name === 'max-age') cookie.expires = Date.now() + Number(value) * 1000;
@@ -212,13 +212,13 @@ export class Browser {
 /** The form posting to an action ending with `actionSuffix`: its action and hidden inputs. */
 export function formOn(page: Page, actionSuffix: string): { action: string; hidden: Record<string, string> } {
   for (const [, attributes, inner] of page.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
-    const action = decodeEntities(/action="([^"]*)"/.exec(attributes!)?.[1] ?? '');
+    const action = decodeEntities(/action="([^"]*)"/.exec(attributes)?.[1] ?? '');
     if (!action.endsWith(actionSuffix)) continue;
     const hidden: Record<string, string> = {};
-    for (const [, input] of inner!.matchAll(/<input\b([^>]*)>/g)) {
-      if (!/type="hidden"/.test(input!)) continue;
-      const name = /name="([^"]*)"/.exec(input!)?.[1];
-      if (name) hidden[name] = decodeEntities(/value="([^"]*)"/.exec(input!)?.[1] ?? '');
+    for (const [, input] of inner.matchAll(/<input\b([^>]*)>/g)) {
+      if (!/type="hidden"/.test(input)) continue;
+      const name = /name="([^"]*)"/.exec(input)?.[1];
+      if (name) hidden[name] = decodeEntities(/value="([^"]*)"/.exec(input)?.[1] ?? '');
     }
     return { action, hidden };
   }

@@ -72,7 +72,7 @@ export async function latencies(fn: (i: number) => Promise<unknown>, count: numb
 }
 
 export function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 export function mb(bytes: number): number {

@@ -222,8 +222,8 @@ export async function withCpuAccounting(server: Child | undefined, run: () => Pr
 
 /** Busy CPU time of the whole machine (seconds), from /proc/stat. */
 function machineBusySeconds(): number {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
 }
 
 /** CPU time of every PostgreSQL server process on this machine (seconds); 0 when it runs elsewhere. */
@@ -280,7 +280,7 @@ async function tokenLoads(
   rssAfter.userinfo = rss();
 
   const introspection = await measured(server, async (w) => {
-    const body = await postForm(`${issuer}/token/introspection`, { token: accessTokens[w % accessTokens.length]! }, portalAuth);
+    const body = await postForm(`${issuer}/token/introspection`, { token: accessTokens[w % accessTokens.length] }, portalAuth);
     if (body.active !== true) throw new Error(`introspection: ${JSON.stringify(body)}`);
   });
   rssAfter.introspection = rss();
@@ -290,7 +290,7 @@ async function tokenLoads(
   // One rotating chain per worker: each refresh consumes the token and returns the next one.
   if (chains.length < CONCURRENCY) throw new Error(`${chains.length} refresh chains for ${CONCURRENCY} workers`);
   const refresh = await measured(server, async (w) => {
-    const body = await postForm(`${issuer}/token`, { grant_type: 'refresh_token', refresh_token: chains[w]! }, portalAuth);
+    const body = await postForm(`${issuer}/token`, { grant_type: 'refresh_token', refresh_token: chains[w] }, portalAuth);
     if (typeof body.refresh_token !== 'string' || !body.access_token || !body.id_token) throw new Error(`refresh: ${JSON.stringify(body).slice(0, 200)}`);
     chains[w] = body.refresh_token;
   });
@@ -352,7 +352,7 @@ async function measureTongban(issuer: string, env: Record<string, string>, child
 
   let n = 0;
   const signIns = await measured(child, async () => {
-    const tokens = await signIn(portal, CITIZENS[n++ % CITIZENS.length]!, 'openid profile');
+    const tokens = await signIn(portal, CITIZENS[n++ % CITIZENS.length], 'openid profile');
     if (!tokens.access_token || !tokens.id_token) throw new Error('the code exchange returned no tokens');
   });
   rssAfter.signIns = child.peakRss();
@@ -434,7 +434,7 @@ export class Child {
         resolve();
       };
       this.process.stdout!.on('data', look);
-      this.exited.then(() => {
+      void this.exited.then(() => {
         clearTimeout(timer);
         reject(new Error(`${this.name} exited (${this.process.exitCode ?? this.process.signalCode}) before it was ready:\n${this.text}`));
       });
@@ -457,7 +457,7 @@ export class Child {
   /** User + system CPU time of the process so far (seconds). */
   cpuSeconds(): number {
     try {
-      const fields = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const fields = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
       return 0;

@@ -134,7 +134,7 @@ export async function benchPki(serverUrl: string): Promise<void> {
       checkOcspAnswer(der, probe.serial, nonce);
     };
     let ocspCalls = 0;
-    const ocspPlain = await timed('ocsp-plain', () => measured(service, () => askOcsp(probes[ocspCalls++ % probes.length]!), options()));
+    const ocspPlain = await timed('ocsp-plain', () => measured(service, () => askOcsp(probes[ocspCalls++ % probes.length]), options()));
     let nonceCounter = 0;
     const ocspNonce = await timed('ocsp-nonce', () =>
       measured(
@@ -142,7 +142,7 @@ export async function benchPki(serverUrl: string): Promise<void> {
         () => {
           const nonce = randomBytes(NONCE_BYTES);
           nonce.writeUInt32BE(nonceCounter++ >>> 0, 0); // unique within the run, whatever the random bytes
-          return askOcsp(probes[ocspCalls++ % probes.length]!, nonce);
+          return askOcsp(probes[ocspCalls++ % probes.length], nonce);
         },
         options(),
       ),
@@ -154,7 +154,7 @@ export async function benchPki(serverUrl: string): Promise<void> {
     process.stdout.write(`  raw ECDSA P-256 verify: ${format(rawVerify)}/s at the start, ${format(rawVerifyAgain)}/s just before the verification loads; the ratios below use the mean\n`);
     rawVerify = (rawVerify + rawVerifyAgain) / 2;
     vsVerify.value = rawVerify;
-    const texts = pool.map((c) => c.certificate + c.chain[0]!);
+    const texts = pool.map((c) => c.certificate + c.chain[0]);
     // Request bodies serialised once: the driver's CPU comes out of the same two cores.
     const verifyBodies = texts.map((pem) => JSON.stringify({ pem }));
     const verifyUrl = `${issuer}/api/v1/verify/certificate`;
@@ -168,8 +168,8 @@ export async function benchPki(serverUrl: string): Promise<void> {
         service,
         async () => {
           const i = verifyCalls++ % seenCount;
-          const report = await postJson(verifyUrl, verifyAuth, verifyBodies[i]!);
-          checkReport(report, pool[i]!.serial);
+          const report = await postJson(verifyUrl, verifyAuth, verifyBodies[i]);
+          checkReport(report, pool[i].serial);
         },
         options(),
       ),
@@ -183,8 +183,8 @@ export async function benchPki(serverUrl: string): Promise<void> {
             texts.length - seenCount,
             async (k) => {
               const i = seenCount + k;
-              const report = await postJson(verifyUrl, verifyAuth, verifyBodies[i]!);
-              checkReport(report, pool[i]!.serial);
+              const report = await postJson(verifyUrl, verifyAuth, verifyBodies[i]);
+              checkReport(report, pool[i].serial);
             },
             CONCURRENCY,
           ),
@@ -201,7 +201,7 @@ export async function benchPki(serverUrl: string): Promise<void> {
           const indices = Array.from({ length: BATCH }, (_, k) => (from + k) % texts.length);
           const body = (await postJson(batchUrl, verifyAuth, { items: indices.map((i) => ({ kind: 'certificate', pem: texts[i] })) })) as { reports?: unknown[] };
           if (body.reports?.length !== BATCH) throw new Error(`POST /verify/batch: ${BATCH} items, ${body.reports?.length} reports`);
-          body.reports.forEach((report, k) => checkReport(report, pool[indices[k]!]!.serial));
+          body.reports.forEach((report, k) => checkReport(report, pool[indices[k]].serial));
         },
         options(),
       ),
@@ -295,7 +295,7 @@ async function makeCsrs(count: number): Promise<string[]> {
   x509.cryptoProvider.set(webcrypto as Crypto);
   const one = async (i: number) => {
     const keys = await webcrypto.subtle.generateKey(P256, false, ['sign', 'verify']);
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=bench ${i}`, keys: keys as CryptoKeyPair, signingAlgorithm: P256 });
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=bench ${i}`, keys: keys, signingAlgorithm: P256 });
     return csr.toString('pem');
   };
   const csrs: string[] = [];
@@ -306,7 +306,7 @@ async function makeCsrs(count: number): Promise<string[]> {
 /** The OCSP request for a certificate, built with pkijs (CertID from the issuing CA's name and key). */
 async function ocspProbe(issued: Issued): Promise<OcspProbe> {
   const certificate = pkijs.Certificate.fromBER(pemBody(issued.certificate));
-  const issuerCertificate = pkijs.Certificate.fromBER(pemBody(issued.chain[0]!));
+  const issuerCertificate = pkijs.Certificate.fromBER(pemBody(issued.chain[0]));
   const request = new pkijs.OCSPRequest();
   await request.createForCertificate(certificate, { hashAlgorithm: 'SHA-1', issuerCertificate });
   const plain = Buffer.from(request.toSchema(true).toBER(false));
@@ -331,15 +331,15 @@ function checkOcspAnswer(der: Buffer, serial: string, nonce?: Buffer): void {
   if (status?.tag !== 0x0a || status.end - status.start !== 1) throw new Error('OCSP: no responseStatus');
   if (der[status.start] !== 0) throw new Error(`OCSP: responseStatus ${der[status.start]} (not successful)`);
   const [type, octets] = children(der, only(children(der, expect(bytes, 0xa0)), 0x30));
-  if (!der.subarray(expect(type, 0x06).start, type!.end).equals(OCSP_BASIC_OID)) throw new Error('OCSP: not a basic response');
-  const basic = der.subarray(expect(octets, 0x04).start, octets!.end);
-  const fields = children(basic, children(basic, element(basic, 0, 0x30))[0]!);
+  if (!der.subarray(expect(type, 0x06).start, type.end).equals(OCSP_BASIC_OID)) throw new Error('OCSP: not a basic response');
+  const basic = der.subarray(expect(octets, 0x04).start, octets.end);
+  const fields = children(basic, children(basic, element(basic, 0, 0x30))[0]);
   const at = fields[0]?.tag === 0xa0 ? 1 : 0; // version
   const [responder, producedAt, responses, extensions] = fields.slice(at);
   if ((responder?.tag !== 0xa1 && responder?.tag !== 0xa2) || producedAt?.tag !== 0x18) throw new Error('OCSP: malformed ResponseData');
   const [certId, certStatus] = children(basic, only(children(basic, expect(responses, 0x30)), 0x30));
   const serialTlv = children(basic, expect(certId, 0x30))[3];
-  const answered = basic.subarray(expect(serialTlv, 0x02).start, serialTlv!.end).toString('hex').replace(/^(00)+(?=.)/, '');
+  const answered = basic.subarray(expect(serialTlv, 0x02).start, serialTlv.end).toString('hex').replace(/^(00)+(?=.)/, '');
   if (answered !== serial.replace(/^(00)+(?=.)/, '').toLowerCase()) throw new Error(`OCSP: answered for ${answered}, asked about ${serial}`);
   if (certStatus?.tag !== 0x80) throw new Error(`OCSP: ${serial} is not good (${certStatus?.tag === 0xa1 ? 'revoked' : 'unknown'})`);
   if (nonce && !(extensions?.tag === 0xa1 && basic.subarray(extensions.start, extensions.end).includes(nonce))) throw new Error('OCSP: the nonce is not echoed');
@@ -357,22 +357,22 @@ interface Element {
 
 function element(der: Buffer, at: number, tag?: number): Element {
   if (at + 2 > der.length) throw new Error('OCSP: truncated DER');
-  let length = der[at + 1]!;
+  let length = der[at + 1];
   let start = at + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + der[start + i]!;
+    for (let i = 0; i < count; i++) length = length * 256 + der[start + i];
     start += count;
   }
   if (start + length > der.length) throw new Error('OCSP: truncated DER');
-  if (tag !== undefined && der[at] !== tag) throw new Error(`OCSP: expected tag 0x${tag.toString(16)}, found 0x${der[at]!.toString(16)}`);
-  return { tag: der[at]!, start, end: start + length };
+  if (tag !== undefined && der[at] !== tag) throw new Error(`OCSP: expected tag 0x${tag.toString(16)}, found 0x${der[at].toString(16)}`);
+  return { tag: der[at], start, end: start + length };
 }
 
 function children(der: Buffer, parent: Element): Element[] {
   const list: Element[] = [];
-  for (let at = parent.start; at < parent.end; at = list[list.length - 1]!.end) list.push(element(der, at));
+  for (let at = parent.start; at < parent.end; at = list[list.length - 1].end) list.push(element(der, at));
   return list;
 }
 

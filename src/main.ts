@@ -9,7 +9,7 @@ try {
     process.stderr.write(`tongban: cannot start: ${err.message}\n`);
     if (err instanceof DataDirInUseError) process.stderr.write('Stop that process, or set DATA_DIR to another directory.\n');
   } else {
-    process.stderr.write(`tongban: cannot start: ${(err as Error).stack ?? err}\n`);
+    process.stderr.write(`tongban: cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
   process.exit(1);
 }

@@ -68,8 +68,8 @@ export class AccessTokenGuard implements CanActivate {
     const proof = req.headers.dpop;
     const config = this.config;
     return {
-      scheme: match[1]!.toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
-      token: match[2]!,
+      scheme: match[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer',
+      token: match[2],
       dpopProof: typeof proof === 'string' ? proof : undefined,
       method: req.method,
       // Only a DPoP proof is checked against the URL: made when asked.

@@ -122,7 +122,7 @@ export class AccessTokenVerifier {
     if (presented.scheme !== 'dpop' || !presented.dpopProof) throw new TokenRejected('invalid_token', 'this access token is DPoP-bound: send it as "Authorization: DPoP" with a DPoP proof');
     let jwk: JWK | undefined;
     try {
-      jwk = decodeProtectedHeader(presented.dpopProof).jwk as JWK | undefined;
+      jwk = decodeProtectedHeader(presented.dpopProof).jwk;
     } catch {
       throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof is not a JWT');
     }
@@ -142,7 +142,7 @@ export class AccessTokenVerifier {
     if (typeof proof.jti !== 'string' || !proof.jti) throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof has no jti');
     // One use only, across replicas: the proof's jti goes into a shared table for its lifetime.
     if (Math.random() < 0.01) await this.dataSource.query(`DELETE FROM auth_dpop_proofs WHERE expires_at < now()`);
-    const inserted = await this.dataSource.query(
+    const inserted = await this.dataSource.query<unknown[]>(
       `INSERT INTO auth_dpop_proofs (id, expires_at) VALUES ($1, now() + make_interval(secs => $2::int)) ON CONFLICT (id) DO NOTHING RETURNING 1`,
       [`${jkt}:${proof.jti}`, DPOP_MAX_AGE_SECONDS + 60],
     );

@@ -129,7 +129,8 @@ export function ApiErrors(byStatus: Partial<Record<number, readonly ErrorExample
     const prototype = (target as { prototype: object }).prototype;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = Object.getOwnPropertyDescriptor(prototype, name);
-      if (name !== 'constructor' && typeof method?.value === 'function' && Reflect.hasMetadata(PATH_METADATA, method.value)) addErrors(prototype, name, method, byStatus);
+      const handler: unknown = method?.value;
+      if (name !== 'constructor' && typeof handler === 'function' && Reflect.hasMetadata(PATH_METADATA, handler)) addErrors(prototype, name, method!, byStatus);
     }
     return target;
   }) as MethodDecorator & ClassDecorator;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { PGlite, types, type Results } from '@electric-sql/pglite';
+import { type PGlite, types, type Results } from '@electric-sql/pglite';
 
 /**
  * A pg.Pool look-alike over one PGlite instance, for TypeORM's postgres driver.
@@ -117,7 +117,7 @@ function toPgResult(sql: string, result: Results): PgLikeResult {
   const byteaFields = fields.filter((f) => f.dataTypeID === types.BYTEA).map((f) => f.name);
   const rows = result.rows as Record<string, unknown>[];
   if (byteaFields.length) {
-    for (const row of rows) for (const name of byteaFields) if (row[name] instanceof Uint8Array) row[name] = Buffer.from(row[name] as Uint8Array);
+    for (const row of rows) for (const name of byteaFields) if (row[name] instanceof Uint8Array) row[name] = Buffer.from(row[name]);
   }
   return { rows, rowCount: result.affectedRows ?? rows.length, command, fields };
 }

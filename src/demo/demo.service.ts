@@ -5,7 +5,7 @@ import { DEMO_PASSWORD } from '../accounts/demo-accounts.js';
 import { DEMO_CITIZENS, DEMO_ENTERPRISES } from './demo-data.js';
 import { DEMO_PORTALS } from './portals/demo-portals.service.js';
 
-async function* records(rows: readonly object[]): AsyncIterable<SourceRecord> {
+function* records(rows: readonly object[]): Iterable<SourceRecord> {
   let line = 0;
   for (const fields of rows) yield { line: ++line, fields: { ...fields } };
 }

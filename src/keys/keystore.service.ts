@@ -123,7 +123,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  current(purpose: KeyPurpose, alg: KeyAlgorithm = PURPOSE_ALGORITHMS[purpose][0]!): KeyRecord {
+  current(purpose: KeyPurpose, alg: KeyAlgorithm = PURPOSE_ALGORITHMS[purpose][0]): KeyRecord {
     const record = this.find(purpose, alg, 'current');
     if (!record) throw new KeyStoreError('NO_CURRENT_KEY', `no current ${alg} key for purpose ${purpose}: run \`tongban keys init\``);
     return record;

@@ -22,10 +22,10 @@ export type HtmlValue = SafeHtml | string | number | boolean | null | undefined 
 const URL_ATTRIBUTE = /(?:\s(?:href|src|action|formaction)="|;url=)$/i;
 
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
-  let out = strings[0]!;
+  let out = strings[0];
   for (let i = 0; i < values.length; i++) {
-    const inUrl = URL_ATTRIBUTE.test(strings[i]!);
-    out += render(values[i], inUrl) + strings[i + 1]!;
+    const inUrl = URL_ATTRIBUTE.test(strings[i]);
+    out += render(values[i], inUrl) + strings[i + 1];
   }
   return new SafeHtml(out);
 }
@@ -66,7 +66,7 @@ const ESCAPES: Record<string, string> = {
 
 /** Escapes text for HTML text and double-quoted attribute values. Used by `html`; call it directly only outside HTML templates. */
 export function escapeHtml(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /**
@@ -77,7 +77,7 @@ export function escapeHtml(value: string | number): string {
 export function safeUrl(value: string): string {
   const probe = value.replace(/[\u0000-\u0020\u007f]/g, '');
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(probe);
-  if (scheme && !/^https?$/i.test(scheme[1]!)) return '#';
+  if (scheme && !/^https?$/i.test(scheme[1])) return '#';
   return value;
 }
 

@@ -4,7 +4,7 @@ import { RequireScopes } from '../auth/access-token.guard.js';
 import { ApiError } from '../common/api-error.js';
 import { ApiErrors } from '../common/openapi.js';
 import { CitizenRowDto, EnterpriseRowDto, ImportResultDto } from './registry.dto.js';
-import type { SourceRecord } from './record-reader.js';
+import type { SourceRecord, SourceRecords } from './record-reader.js';
 import type { ImportSummary, RowOutcome } from './registry-import.js';
 import type { RowProblem } from './registry-rows.js';
 import { RegistryService, type ImportOptions } from './registry.service.js';
@@ -107,15 +107,15 @@ export class RegistryController {
 
   private async run(
     body: unknown,
-    importer: (records: AsyncIterable<SourceRecord>, options: ImportOptions) => Promise<ImportSummary>,
+    importer: (records: SourceRecords, options: ImportOptions) => Promise<ImportSummary>,
   ): Promise<{ summary: ImportSummary; results: RowResult[] }> {
     if (!Array.isArray(body) || body.length > MAX_ROWS_PER_REQUEST) {
       throw new ApiError(400, 'validation_failed', `the body must be a JSON array of at most ${MAX_ROWS_PER_REQUEST} row objects`);
     }
     const rows: unknown[] = body;
-    const results: RowResult[] = new Array(rows.length);
+    const results = new Array<RowResult>(rows.length);
     // Lines are 1-based positions in the array; results are reported by 0-based index.
-    async function* records(): AsyncIterable<SourceRecord> {
+    function* records(): Iterable<SourceRecord> {
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
         yield row && typeof row === 'object' && !Array.isArray(row)

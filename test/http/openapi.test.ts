@@ -69,7 +69,7 @@ function schemaProblems(doc: Node, schema: unknown, where: string, seen: Set<unk
   if (seen.has(schema)) return [];
   seen.add(schema);
   const problems: string[] = [];
-  if (schema.type !== undefined && !SCHEMA_TYPES.has(schema.type as string)) problems.push(`${where}: type ${String(schema.type)} is not an OpenAPI 3.0 type`);
+  if (schema.type !== undefined && !SCHEMA_TYPES.has(schema.type as string)) problems.push(`${where}: type ${JSON.stringify(schema.type)} is not an OpenAPI 3.0 type`);
   if (schema.type === 'array' && schema.items === undefined) problems.push(`${where}: an array without items`);
   if (schema.items !== undefined) problems.push(...schemaProblems(doc, schema.items, `${where}.items`, seen));
   if (schema.enum !== undefined && (!Array.isArray(schema.enum) || !schema.enum.length)) problems.push(`${where}: enum must be a non-empty array`);
@@ -142,7 +142,7 @@ function structuralProblems(doc: Node): string[] {
       continue;
     }
     for (const key of Object.keys(item)) if (!PATH_ITEM_KEYS.has(key) && !key.startsWith('x-')) problems.push(`${path}: unknown key ${key}`);
-    const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     for (const method of METHODS) {
       if (item[method] === undefined) continue;
       const op = node(item[method]);
@@ -162,7 +162,7 @@ function structuralProblems(doc: Node): string[] {
         if (p.schema !== undefined) problems.push(...schemaProblems(doc, p.schema, `${name} parameter ${String(p.name)}`, seen));
       }
       const inPath = parameters.filter((p) => p.in === 'path').map((p) => p.name as string);
-      if ([...templated].sort().join() !== [...inPath].sort().join()) problems.push(`${name}: path parameters [${inPath}] do not match the template [${templated}]`);
+      if ([...templated].sort().join() !== [...inPath].sort().join()) problems.push(`${name}: path parameters [${inPath.join()}] do not match the template [${templated.join()}]`);
       if (op.requestBody !== undefined) problems.push(...contentProblems(doc, node(deref(doc, op.requestBody)).content, `${name} requestBody`, seen));
       const responses = node(op.responses);
       if (!Object.keys(responses).length) problems.push(`${name}: no responses`);
@@ -304,7 +304,7 @@ function operationProblems(doc: Node, { method, op, name }: Operation): string[]
     if (!codes.get('401')?.includes('invalid_token')) problems.push(`${name}: behind auth but no 401 invalid_token`);
     if (!codes.get('403')?.includes('insufficient_scope')) problems.push(`${name}: behind auth but no 403 insufficient_scope`);
     for (const scope of new Set(security.flatMap((requirement) => (node(requirement).oauth2 as string[] | undefined) ?? []))) {
-      if (!String(op.description ?? '').includes(`\`${scope}\``)) problems.push(`${name}: the description does not name the scope \`${scope}\``);
+      if (!(typeof op.description === 'string' && op.description.includes(`\`${scope}\``))) problems.push(`${name}: the description does not name the scope \`${scope}\``);
     }
   }
   return problems;
@@ -315,7 +315,7 @@ function exampleUrl(doc: Node, { path, op }: Operation): string {
   let url = path;
   for (const p of ((op.parameters as unknown[]) ?? []).map((raw) => deref(doc, raw) ?? {})) {
     const example = p.example ?? deref(doc, p.schema)?.example ?? 'x';
-    if (p.in === 'path') url = url.replace(`{${String(p.name)}}`, encodeURIComponent(String(example)));
+    if (p.in === 'path') url = url.replace(`{${String(p.name)}}`, encodeURIComponent(typeof example === 'string' ? example : JSON.stringify(example)));
   }
   return url;
 }

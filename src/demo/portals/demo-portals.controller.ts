@@ -60,7 +60,7 @@ export class DemoPortalsController {
     try {
       const { error } = await portal.callback(session, new URL(req.originalUrl, this.config.publicUrl));
       // Signed in at tongban but not yet allowed this portal: ask for consent (no password needed).
-      if (error === 'consent_required' || error === 'interaction_required') return res.redirect(await portal.authorizationUrl(session), 303);
+      if (error === 'consent_required' || error === 'interaction_required') return await res.redirect(await portal.authorizationUrl(session), 303);
       if (error && !QUIET_ERRORS.has(error)) return this.render(req, res, portal, session, error);
     } catch (err) {
       this.logger.warn(`callback failed: ${(err as Error).message}`);
