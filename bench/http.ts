@@ -20,8 +20,16 @@ export interface Answer {
   text(): string;
 }
 
-export async function send(url: string | URL, options: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {}): Promise<Answer> {
-  const response = await request(url, { method: (options.method ?? 'GET') as 'GET', headers: options.headers, body: options.body, dispatcher: agent });
+export async function send(
+  url: string | URL,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {},
+): Promise<Answer> {
+  const response = await request(url, {
+    method: (options.method ?? 'GET') as 'GET',
+    headers: options.headers,
+    body: options.body,
+    dispatcher: agent,
+  });
   const body = Buffer.from(await response.body.arrayBuffer());
   return { status: response.statusCode, headers: response.headers, body, text: () => body.toString('utf8') };
 }
@@ -42,7 +50,10 @@ export interface LoadResult {
  * `warmupMs`, then for `durationMs` more; the figures are the calls that completed in the second
  * window: completions per second and latency percentiles (ms).
  */
-export async function load(fn: (worker: number) => Promise<void>, options: { concurrency: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
+export async function load(
+  fn: (worker: number) => Promise<void>,
+  options: { concurrency: number; warmupMs: number; durationMs: number },
+): Promise<LoadResult> {
   const samples: number[] = [];
   let errors = 0;
   let total = 0;
@@ -108,7 +119,15 @@ export async function loadEach(count: number, fn: (index: number) => Promise<voi
   const seconds = (performance.now() - begin) / 1000;
   samples.sort((a, b) => a - b);
   if (!samples.length) throw new Error(`no call succeeded${firstError ? `: ${firstError}` : ''}`);
-  return { perSecond: samples.length / seconds, p50: percentile(samples, 50), p99: percentile(samples, 99), count: samples.length, total: count, errors, firstError };
+  return {
+    perSecond: samples.length / seconds,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    count: samples.length,
+    total: count,
+    errors,
+    firstError,
+  };
 }
 
 export function basicAuth(clientId: string, secret: string): string {
@@ -194,7 +213,11 @@ export class Browser {
     for (const header of setCookies) {
       const [pair, ...attributes] = header.split(';').map((part) => part.trim());
       const index = pair.indexOf('=');
-      const cookie: Cookie = { name: pair.slice(0, index), value: pair.slice(index + 1), path: url.pathname.replace(/\/[^/]*$/, '') || '/' };
+      const cookie: Cookie = {
+        name: pair.slice(0, index),
+        value: pair.slice(index + 1),
+        path: url.pathname.replace(/\/[^/]*$/, '') || '/',
+      };
       for (const attribute of attributes) {
         const [key, value = ''] = attribute.split('=');
         const name = key.toLowerCase();
@@ -226,5 +249,11 @@ export function formOn(page: Page, actionSuffix: string): { action: string; hidd
 }
 
 function decodeEntities(value: string): string {
-  return value.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x27;/g, "'");
+  return value
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#x27;/g, "'");
 }

@@ -11,8 +11,32 @@ export function benchIdentifiers(): void {
   const shape = /^\d{17}[\dX]$/;
   const regex = rate((i) => shape.test(ids[i % ids.length]));
   const baseline = { name: 'regex shape check', value: regex };
-  record({ section: 'identifiers', name: 'citizen ID full check (checkCitizenId)', value: rate((i) => checkCitizenId(ids[i % ids.length])), unit: 'checks/s', baseline });
-  record({ section: 'identifiers', name: 'citizen ID fast path (canonicalCitizenId)', value: rate((i) => canonicalCitizenId(ids[i % ids.length])), unit: 'checks/s', baseline });
-  record({ section: 'identifiers', name: 'USCC full check (checkUscc)', value: rate((i) => checkUscc(usccs[i % usccs.length])), unit: 'checks/s', baseline });
-  record({ section: 'identifiers', name: 'USCC fast path (canonicalUscc)', value: rate((i) => canonicalUscc(usccs[i % usccs.length])), unit: 'checks/s', baseline });
+  record({
+    section: 'identifiers',
+    name: 'citizen ID full check (checkCitizenId)',
+    value: rate((i) => checkCitizenId(ids[i % ids.length])),
+    unit: 'checks/s',
+    baseline,
+  });
+  record({
+    section: 'identifiers',
+    name: 'citizen ID fast path (canonicalCitizenId)',
+    value: rate((i) => canonicalCitizenId(ids[i % ids.length])),
+    unit: 'checks/s',
+    baseline,
+  });
+  record({
+    section: 'identifiers',
+    name: 'USCC full check (checkUscc)',
+    value: rate((i) => checkUscc(usccs[i % usccs.length])),
+    unit: 'checks/s',
+    baseline,
+  });
+  record({
+    section: 'identifiers',
+    name: 'USCC fast path (canonicalUscc)',
+    value: rate((i) => canonicalUscc(usccs[i % usccs.length])),
+    unit: 'checks/s',
+    baseline,
+  });
 }

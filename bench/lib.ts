@@ -15,9 +15,13 @@ export const figures: Figure[] = [];
 
 export function record(figure: Figure): void {
   figures.push(figure);
-  const ratio = figure.baseline ? `  (${ratioText(figure.value / figure.baseline.value)}× ${figure.baseline.name}: ${format(figure.baseline.value)} ${figure.unit})` : '';
+  const ratio = figure.baseline
+    ? `  (${ratioText(figure.value / figure.baseline.value)}× ${figure.baseline.name}: ${format(figure.baseline.value)} ${figure.unit})`
+    : '';
   const target = figure.target ? `  [target ${figure.target}]` : '';
-  process.stdout.write(`  ${figure.name.padEnd(46)} ${format(figure.value).padStart(12)} ${figure.unit}${ratio}${target}${figure.note ? `  ${figure.note}` : ''}\n`);
+  process.stdout.write(
+    `  ${figure.name.padEnd(46)} ${format(figure.value).padStart(12)} ${figure.unit}${ratio}${target}${figure.note ? `  ${figure.note}` : ''}\n`,
+  );
 }
 
 /** Two decimals; two significant digits below 0.1 (so that 0.0058× does not print as 0.00×). */

@@ -84,7 +84,15 @@ export async function benchOidc(serverUrl: string): Promise<void> {
     for (const [name, label, key, target, unit] of rows) {
       const [ours, theirs] = [tongban.figures[key], bare[key]];
       const cpu = `(CPU per call: service ${ours.cpuMs.toFixed(2)} ms [bare ${theirs.cpuMs.toFixed(2)}], PostgreSQL ${ours.postgresMs.toFixed(2)}, load driver ${ours.driverMs.toFixed(2)})${otherLoadNote(ours)}${otherLoadNote(theirs).replace('other', 'during the bare run, other')}`;
-      record({ section: 'oidc', name, value: ours.perSecond, unit, baseline: vs(theirs.perSecond), target, note: `${errorsNote(ours) ?? ''}${cpu}` });
+      record({
+        section: 'oidc',
+        name,
+        value: ours.perSecond,
+        unit,
+        baseline: vs(theirs.perSecond),
+        target,
+        note: `${errorsNote(ours) ?? ''}${cpu}`,
+      });
       record({ section: 'oidc', name: `  ${label}: p50 latency`, value: ours.p50, unit: 'ms', baseline: vs(theirs.p50) });
       record({ section: 'oidc', name: `  ${label}: p99 latency`, value: ours.p99, unit: 'ms', baseline: vs(theirs.p99) });
       record({ section: 'oidc', name: `  ${label}: peak RSS so far`, value: mb(tongban.rssAfter[key]), unit: 'MB' });
@@ -99,8 +107,20 @@ export async function benchOidc(serverUrl: string): Promise<void> {
       target: '≥ 30',
       note: `${errorsNote(signIns) ?? ''}(fresh session each, consent remembered beforehand; CPU per sign-in: service ${signIns.cpuMs.toFixed(1)} ms, PostgreSQL ${signIns.postgresMs.toFixed(1)}, load driver ${signIns.driverMs.toFixed(1)})${otherLoadNote(signIns)}${otherLoadNote(argon).replace('other', 'during the argon2 run, other')}`,
     });
-    record({ section: 'oidc', name: '  sign-in: p50 latency', value: signIns.p50, unit: 'ms', baseline: { name: 'one argon2id verify', value: argon.p50 } });
-    record({ section: 'oidc', name: '  sign-in: p99 latency', value: signIns.p99, unit: 'ms', baseline: { name: 'one argon2id verify', value: argon.p99 } });
+    record({
+      section: 'oidc',
+      name: '  sign-in: p50 latency',
+      value: signIns.p50,
+      unit: 'ms',
+      baseline: { name: 'one argon2id verify', value: argon.p50 },
+    });
+    record({
+      section: 'oidc',
+      name: '  sign-in: p99 latency',
+      value: signIns.p99,
+      unit: 'ms',
+      baseline: { name: 'one argon2id verify', value: argon.p99 },
+    });
     record({ section: 'oidc', name: '  sign-in: peak RSS so far', value: mb(tongban.rssAfter.signIns), unit: 'MB' });
     record({
       section: 'oidc',
@@ -126,7 +146,11 @@ export interface Scratch {
    * DEMO=1, LOG_LEVEL=warn, a free port) with `env` on top; resolves once it listens. `nodeArgs`
    * go before the script (e.g. --cpu-prof); `onSpawn` sees the process as soon as it is spawned.
    */
-  startService(env: Record<string, string>, nodeArgs?: string[], onSpawn?: (service: Child) => void): Promise<{ service: Child; env: Record<string, string>; issuer: string }>;
+  startService(
+    env: Record<string, string>,
+    nodeArgs?: string[],
+    onSpawn?: (service: Child) => void,
+  ): Promise<{ service: Child; env: Record<string, string>; issuer: string }>;
 }
 
 /**
@@ -187,7 +211,10 @@ export async function withScratch(serverUrl: string, name: string, fn: (scratch:
     process.removeListener('exit', killAll);
     process.removeListener('SIGINT', interrupted);
     process.removeListener('SIGTERM', interrupted);
-    if (created) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch((err: Error) => process.stderr.write(`could not drop ${database}: ${err.message}\n`));
+    if (created)
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+        .catch((err: Error) => process.stderr.write(`could not drop ${database}: ${err.message}\n`));
     await admin.end().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
@@ -208,7 +235,13 @@ export async function measured(
 
 /** Runs a load and adds the CPU time per call of the service, PostgreSQL and this driver. */
 export async function withCpuAccounting(server: Child | undefined, run: () => Promise<LoadResult>): Promise<Measured> {
-  const before = { server: server?.cpuSeconds() ?? 0, bench: process.cpuUsage(), machine: machineBusySeconds(), postgres: postgresSeconds(), at: performance.now() };
+  const before = {
+    server: server?.cpuSeconds() ?? 0,
+    bench: process.cpuUsage(),
+    machine: machineBusySeconds(),
+    postgres: postgresSeconds(),
+    at: performance.now(),
+  };
   const result = await run();
   const serverSeconds = (server?.cpuSeconds() ?? 0) - before.server;
   const bench = process.cpuUsage(before.bench);
@@ -217,12 +250,23 @@ export async function withCpuAccounting(server: Child | undefined, run: () => Pr
   const other = machineBusySeconds() - before.machine - serverSeconds - benchSeconds - pgSeconds;
   const capacity = ((performance.now() - before.at) / 1000) * availableParallelism();
   const perCall = (seconds: number) => (seconds * 1000) / result.total;
-  return { ...result, cpuMs: perCall(serverSeconds), postgresMs: perCall(pgSeconds), driverMs: perCall(benchSeconds), otherLoad: Math.max(0, other / capacity) };
+  return {
+    ...result,
+    cpuMs: perCall(serverSeconds),
+    postgresMs: perCall(pgSeconds),
+    driverMs: perCall(benchSeconds),
+    otherLoad: Math.max(0, other / capacity),
+  };
 }
 
 /** Busy CPU time of the whole machine (seconds), from /proc/stat. */
 function machineBusySeconds(): number {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user + nice + system + irq + softirq + steal) / 100;
 }
 
@@ -265,7 +309,8 @@ async function tokenLoads(
   const portalAuth = basicAuth(portal.clientId, portal.secret);
 
   const first = await postForm(`${issuer}/token`, { grant_type: 'client_credentials', scope: 'verify' }, serviceAuth);
-  if (String(first.access_token).split('.').length !== 3) throw new Error(`client credentials: expected a JWT access token, got ${JSON.stringify(first)}`);
+  if (String(first.access_token).split('.').length !== 3)
+    throw new Error(`client credentials: expected a JWT access token, got ${JSON.stringify(first)}`);
   const clientCredentials = await measured(server, async () => {
     const body = await postForm(`${issuer}/token`, { grant_type: 'client_credentials', scope: 'verify' }, serviceAuth);
     if (!body.access_token) throw new Error('no access token');
@@ -291,7 +336,8 @@ async function tokenLoads(
   if (chains.length < CONCURRENCY) throw new Error(`${chains.length} refresh chains for ${CONCURRENCY} workers`);
   const refresh = await measured(server, async (w) => {
     const body = await postForm(`${issuer}/token`, { grant_type: 'refresh_token', refresh_token: chains[w] }, portalAuth);
-    if (typeof body.refresh_token !== 'string' || !body.access_token || !body.id_token) throw new Error(`refresh: ${JSON.stringify(body).slice(0, 200)}`);
+    if (typeof body.refresh_token !== 'string' || !body.access_token || !body.id_token)
+      throw new Error(`refresh: ${JSON.stringify(body).slice(0, 200)}`);
     chains[w] = body.refresh_token;
   });
   rssAfter.refresh = rss();
@@ -301,10 +347,18 @@ async function tokenLoads(
 
 async function measureBare(children: Child[]): Promise<TokenFigures> {
   const port = await freePort();
-  const bare = Child.spawn('bare oidc-provider', [join(root, 'dist/bench/bare-provider.js')], { BARE_PORT: String(port), BARE_TOKENS: String(CONCURRENCY) });
+  const bare = Child.spawn('bare oidc-provider', [join(root, 'dist/bench/bare-provider.js')], {
+    BARE_PORT: String(port),
+    BARE_TOKENS: String(CONCURRENCY),
+  });
   children.push(bare);
   await bare.ready(/"ready":true/);
-  const ready = JSON.parse(bare.output().split('\n').find((line) => line.includes('"ready":true'))!) as {
+  const ready = JSON.parse(
+    bare
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"ready":true'))!,
+  ) as {
     issuer: string;
     clientId: string;
     clientSecret: string;
@@ -328,10 +382,23 @@ async function argon2Floor(): Promise<Measured> {
 
 async function measureTongban(issuer: string, env: Record<string, string>, child: Child) {
   // Clients through the real CLI, on the same database; the running service finds them there.
-  const service = (await cli(['clients', 'add', '--client-id', 'bench-service', '--name', 'bench service', '--scope', 'verify'], env)) as { client_secret: string };
+  const service = (await cli(['clients', 'add', '--client-id', 'bench-service', '--name', 'bench service', '--scope', 'verify'], env)) as {
+    client_secret: string;
+  };
   const redirectUri = `${issuer}/bench/callback`;
   const registered = (await cli(
-    ['clients', 'add', '--client-id', 'bench-portal', '--name', 'bench portal', '--redirect-uri', redirectUri, '--scope', 'openid profile offline_access'],
+    [
+      'clients',
+      'add',
+      '--client-id',
+      'bench-portal',
+      '--name',
+      'bench portal',
+      '--redirect-uri',
+      redirectUri,
+      '--scope',
+      'openid profile offline_access',
+    ],
     env,
   )) as { client_secret: string };
   const portal: Portal = { issuer, clientId: 'bench-portal', secret: registered.client_secret, redirectUri };
@@ -346,9 +413,17 @@ async function measureTongban(issuer: string, env: Record<string, string>, child
   }
   const chains = seeds.map((s) => String(s.refresh_token));
   const accessTokens = seeds.map((s) => String(s.access_token));
-  if (chains.some((c) => c === 'undefined')) throw new Error(`a sign-in with offline_access returned no refresh token: ${JSON.stringify(seeds[0])}`);
+  if (chains.some((c) => c === 'undefined'))
+    throw new Error(`a sign-in with offline_access returned no refresh token: ${JSON.stringify(seeds[0])}`);
 
-  const { figures, rssAfter } = await tokenLoads(issuer, { clientId: 'bench-service', secret: service.client_secret }, portal, chains, accessTokens, child);
+  const { figures, rssAfter } = await tokenLoads(
+    issuer,
+    { clientId: 'bench-service', secret: service.client_secret },
+    portal,
+    chains,
+    accessTokens,
+    child,
+  );
 
   let n = 0;
   const signIns = await measured(child, async () => {
@@ -387,7 +462,8 @@ async function signIn(portal: Portal, who: Citizen, scope: string, extra: { prom
     if (extra.prompt !== 'consent') throw new Error('a consent page although the consent was remembered');
     page = await browser.fill(page, '/confirm', { remember: '1' });
   }
-  if (!page.url.startsWith(portal.redirectUri)) throw new Error(`the sign-in did not return to the portal: ${page.url} (${page.status}) ${page.html.slice(0, 300)}`);
+  if (!page.url.startsWith(portal.redirectUri))
+    throw new Error(`the sign-in did not return to the portal: ${page.url} (${page.status}) ${page.html.slice(0, 300)}`);
   const callback = new URL(page.url);
   const code = callback.searchParams.get('code');
   if (!code || callback.searchParams.get('state') !== state) throw new Error(`bad callback ${callback.href}`);

@@ -89,8 +89,14 @@ export async function benchPki(serverUrl: string): Promise<void> {
     };
 
     // Service clients through the real CLI, on the same database; the running service finds them there.
-    const issuerClient = (await cli(['clients', 'add', '--client-id', 'bench-registrar', '--name', 'bench registrar', '--scope', 'licence:issue'], env)) as { client_secret: string };
-    const verifierClient = (await cli(['clients', 'add', '--client-id', 'bench-verifier', '--name', 'bench verifier', '--scope', 'verify'], env)) as { client_secret: string };
+    const issuerClient = (await cli(
+      ['clients', 'add', '--client-id', 'bench-registrar', '--name', 'bench registrar', '--scope', 'licence:issue'],
+      env,
+    )) as { client_secret: string };
+    const verifierClient = (await cli(
+      ['clients', 'add', '--client-id', 'bench-verifier', '--name', 'bench verifier', '--scope', 'verify'],
+      env,
+    )) as { client_secret: string };
     const token = async (clientId: string, secret: string, scope: string) => {
       const body = await postForm(`${issuer}/token`, { grant_type: 'client_credentials', scope }, basicAuth(clientId, secret));
       if (typeof body.access_token !== 'string') throw new Error(`no ${scope} token: ${JSON.stringify(body)}`);
@@ -106,11 +112,16 @@ export async function benchPki(serverUrl: string): Promise<void> {
     const issueOne = async () => {
       const csr = csrs[nextCsr++];
       if (csr === undefined) throw new Error(`the ${CSRS} CSRs are used up: raise BENCH_PKI_CSRS`);
-      const response = await send(licenceUrl, { method: 'POST', headers: { authorization: issueAuth, 'content-type': 'application/json' }, body: JSON.stringify({ csr }) });
+      const response = await send(licenceUrl, {
+        method: 'POST',
+        headers: { authorization: issueAuth, 'content-type': 'application/json' },
+        body: JSON.stringify({ csr }),
+      });
       const text = response.text();
       if (response.status !== 201) throw new Error(`POST …/licence: ${response.status} ${text.slice(0, 200)}`);
       const body = JSON.parse(text) as Issued & { licence?: string };
-      if (!body.certificate?.includes('BEGIN CERTIFICATE') || body.chain?.length !== 2 || !body.licence) throw new Error(`POST …/licence: unexpected answer ${text.slice(0, 200)}`);
+      if (!body.certificate?.includes('BEGIN CERTIFICATE') || body.chain?.length !== 2 || !body.licence)
+        throw new Error(`POST …/licence: unexpected answer ${text.slice(0, 200)}`);
       issued.push({ serial: body.serial, certificate: body.certificate, chain: body.chain });
     };
     const issuance = await timed('issuance', () => measured(service, issueOne, options()));
@@ -151,7 +162,9 @@ export async function benchPki(serverUrl: string): Promise<void> {
 
     // 3. Verification: the leaf and its issuing CA (PEM), as a portal would pass them on.
     const rawVerifyAgain = rawVerifyRate();
-    process.stdout.write(`  raw ECDSA P-256 verify: ${format(rawVerify)}/s at the start, ${format(rawVerifyAgain)}/s just before the verification loads; the ratios below use the mean\n`);
+    process.stdout.write(
+      `  raw ECDSA P-256 verify: ${format(rawVerify)}/s at the start, ${format(rawVerifyAgain)}/s just before the verification loads; the ratios below use the mean\n`,
+    );
     rawVerify = (rawVerify + rawVerifyAgain) / 2;
     vsVerify.value = rawVerify;
     const texts = pool.map((c) => c.certificate + c.chain[0]);
@@ -199,7 +212,9 @@ export async function benchPki(serverUrl: string): Promise<void> {
         async () => {
           const from = (batchStart += BATCH) % texts.length;
           const indices = Array.from({ length: BATCH }, (_, k) => (from + k) % texts.length);
-          const body = (await postJson(batchUrl, verifyAuth, { items: indices.map((i) => ({ kind: 'certificate', pem: texts[i] })) })) as { reports?: unknown[] };
+          const body = (await postJson(batchUrl, verifyAuth, { items: indices.map((i) => ({ kind: 'certificate', pem: texts[i] })) })) as {
+            reports?: unknown[];
+          };
           if (body.reports?.length !== BATCH) throw new Error(`POST /verify/batch: ${BATCH} items, ${body.reports?.length} reports`);
           body.reports.forEach((report, k) => checkReport(report, pool[indices[k]].serial));
         },
@@ -275,8 +290,13 @@ export async function benchPki(serverUrl: string): Promise<void> {
     latencyRows(`batch of ${BATCH}`, batch, rssAfterVerify);
 
     record({ section: 'pki', name: 'service peak RSS over the whole run (VmHWM)', value: mb(service.peakRss()), unit: 'MB' });
-    process.stdout.write(`  (${CSRS} CSRs made beforehand in ${csrSeconds.toFixed(1)} s; ${issued.length} certificates issued in all; section wall time ${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
-    if (CPU_PROF_DIR) process.stdout.write(`  CPU profile of the service in ${CPU_PROF_DIR}; measured windows (CLOCK_MONOTONIC µs, the profile's clock): ${windows.join(', ')}\n`);
+    process.stdout.write(
+      `  (${CSRS} CSRs made beforehand in ${csrSeconds.toFixed(1)} s; ${issued.length} certificates issued in all; section wall time ${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+    );
+    if (CPU_PROF_DIR)
+      process.stdout.write(
+        `  CPU profile of the service in ${CPU_PROF_DIR}; measured windows (CLOCK_MONOTONIC µs, the profile's clock): ${windows.join(', ')}\n`,
+      );
   });
 
   function latencyRows(label: string, m: Measured, rss?: number): void {
@@ -299,7 +319,8 @@ async function makeCsrs(count: number): Promise<string[]> {
     return csr.toString('pem');
   };
   const csrs: string[] = [];
-  for (let i = 0; i < count; i += 100) csrs.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, k) => one(i + k)))));
+  for (let i = 0; i < count; i += 100)
+    csrs.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, k) => one(i + k)))));
   return csrs;
 }
 
@@ -312,7 +333,9 @@ async function ocspProbe(issued: Issued): Promise<OcspProbe> {
   const plain = Buffer.from(request.toSchema(true).toBER(false));
   // The same request with a nonce extension (RFC 8954): a marker to find, replaced per request.
   const marker = Buffer.alloc(NONCE_BYTES, 0xa5);
-  request.tbsRequest.requestExtensions = [new pkijs.Extension({ extnID: id_pkix_ocsp_nonce, extnValue: new asn1js.OctetString({ valueHex: marker }).toBER(false) })];
+  request.tbsRequest.requestExtensions = [
+    new pkijs.Extension({ extnID: id_pkix_ocsp_nonce, extnValue: new asn1js.OctetString({ valueHex: marker }).toBER(false) }),
+  ];
   const withNonce = Buffer.from(request.toSchema(true).toBER(false));
   const nonceAt = withNonce.indexOf(marker);
   if (nonceAt < 0 || withNonce.indexOf(marker, nonceAt + 1) >= 0) throw new Error('cannot place the OCSP nonce');
@@ -339,10 +362,15 @@ function checkOcspAnswer(der: Buffer, serial: string, nonce?: Buffer): void {
   if ((responder?.tag !== 0xa1 && responder?.tag !== 0xa2) || producedAt?.tag !== 0x18) throw new Error('OCSP: malformed ResponseData');
   const [certId, certStatus] = children(basic, only(children(basic, expect(responses, 0x30)), 0x30));
   const serialTlv = children(basic, expect(certId, 0x30))[3];
-  const answered = basic.subarray(expect(serialTlv, 0x02).start, serialTlv.end).toString('hex').replace(/^(00)+(?=.)/, '');
-  if (answered !== serial.replace(/^(00)+(?=.)/, '').toLowerCase()) throw new Error(`OCSP: answered for ${answered}, asked about ${serial}`);
+  const answered = basic
+    .subarray(expect(serialTlv, 0x02).start, serialTlv.end)
+    .toString('hex')
+    .replace(/^(00)+(?=.)/, '');
+  if (answered !== serial.replace(/^(00)+(?=.)/, '').toLowerCase())
+    throw new Error(`OCSP: answered for ${answered}, asked about ${serial}`);
   if (certStatus?.tag !== 0x80) throw new Error(`OCSP: ${serial} is not good (${certStatus?.tag === 0xa1 ? 'revoked' : 'unknown'})`);
-  if (nonce && !(extensions?.tag === 0xa1 && basic.subarray(extensions.start, extensions.end).includes(nonce))) throw new Error('OCSP: the nonce is not echoed');
+  if (nonce && !(extensions?.tag === 0xa1 && basic.subarray(extensions.start, extensions.end).includes(nonce)))
+    throw new Error('OCSP: the nonce is not echoed');
 }
 
 /** DER of the OID id-pkix-ocsp-basic (1.3.6.1.5.5.7.48.1.1). */
@@ -377,7 +405,8 @@ function children(der: Buffer, parent: Element): Element[] {
 }
 
 function expect(item: Element | undefined, tag: number): Element {
-  if (item?.tag !== tag) throw new Error(`OCSP: expected tag 0x${tag.toString(16)}, found ${item ? `0x${item.tag.toString(16)}` : 'nothing'}`);
+  if (item?.tag !== tag)
+    throw new Error(`OCSP: expected tag 0x${tag.toString(16)}, found ${item ? `0x${item.tag.toString(16)}` : 'nothing'}`);
   return item;
 }
 
@@ -388,13 +417,19 @@ function only(items: Element[], tag: number): Element {
 
 function checkReport(report: unknown, serial: string): void {
   const r = report as { indication?: string; subIndication?: string; certificate?: { serial?: string } };
-  if (r.indication !== 'TOTAL_PASSED') throw new Error(`verification: ${r.indication} ${r.subIndication ?? ''} ${JSON.stringify(report).slice(0, 200)}`);
-  if (r.certificate?.serial?.toLowerCase() !== serial.toLowerCase()) throw new Error(`verification: a report for ${r.certificate?.serial}, expected ${serial}`);
+  if (r.indication !== 'TOTAL_PASSED')
+    throw new Error(`verification: ${r.indication} ${r.subIndication ?? ''} ${JSON.stringify(report).slice(0, 200)}`);
+  if (r.certificate?.serial?.toLowerCase() !== serial.toLowerCase())
+    throw new Error(`verification: a report for ${r.certificate?.serial}, expected ${serial}`);
 }
 
 /** POSTs a JSON body (a string is sent as it is: already serialised) and returns the parsed 200 answer. */
 async function postJson(url: string, authorization: string, body: unknown): Promise<unknown> {
-  const response = await send(url, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await send(url, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = response.text();
   if (response.status !== 200) throw new Error(`POST ${new URL(url).pathname}: ${response.status} ${text.slice(0, 200)}`);
   return JSON.parse(text);
@@ -404,4 +439,3 @@ function pemBody(pem: string): ArrayBuffer {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
   return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength);
 }
-

@@ -29,7 +29,9 @@ import { benchRegistry } from './registry.js';
 const LOCAL_SOCKET_DIR = '/var/run/postgresql';
 const serverUrl =
   process.env.BENCH_DATABASE_URL ??
-  (existsSync(`${LOCAL_SOCKET_DIR}/.s.PGSQL.5432`) ? `postgres://postgres@${encodeURIComponent(LOCAL_SOCKET_DIR)}/postgres` : 'postgres://postgres@127.0.0.1:5432/postgres');
+  (existsSync(`${LOCAL_SOCKET_DIR}/.s.PGSQL.5432`)
+    ? `postgres://postgres@${encodeURIComponent(LOCAL_SOCKET_DIR)}/postgres`
+    : 'postgres://postgres@127.0.0.1:5432/postgres');
 const citizens = Number(process.env.BENCH_CITIZENS ?? 1_000_000);
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);

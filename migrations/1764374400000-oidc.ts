@@ -56,6 +56,7 @@ export class Oidc1764374400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['auth_dpop_proofs', 'oidc_secrets', 'oidc_consents', 'oidc_clients', 'oidc_payloads']) await q.query(`DROP TABLE ${table}`);
+    for (const table of ['auth_dpop_proofs', 'oidc_secrets', 'oidc_consents', 'oidc_clients', 'oidc_payloads'])
+      await q.query(`DROP TABLE ${table}`);
   }
 }

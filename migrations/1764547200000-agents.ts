@@ -23,8 +23,12 @@ export class Agents1764547200000 implements MigrationInterface {
         withdrawn_at     timestamptz,
         withdrawn_by     uuid
       )`);
-    await q.query(`CREATE UNIQUE INDEX accounts_enterprise_agents_standing ON accounts_enterprise_agents (uscc, agent_account_id) WHERE withdrawn_at IS NULL`);
-    await q.query(`CREATE INDEX accounts_enterprise_agents_agent ON accounts_enterprise_agents (agent_account_id) WHERE withdrawn_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX accounts_enterprise_agents_standing ON accounts_enterprise_agents (uscc, agent_account_id) WHERE withdrawn_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX accounts_enterprise_agents_agent ON accounts_enterprise_agents (agent_account_id) WHERE withdrawn_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -6,4 +6,11 @@ import { Agents1764547200000 } from './1764547200000-agents.js';
 import { EnterpriseLogin1764633600000 } from './1764633600000-enterprise-login.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [Registry1764201600000, Accounts1764288000000, Oidc1764374400000, Pki1764460800000, Agents1764547200000, EnterpriseLogin1764633600000];
+export const migrations = [
+  Registry1764201600000,
+  Accounts1764288000000,
+  Oidc1764374400000,
+  Pki1764460800000,
+  Agents1764547200000,
+  EnterpriseLogin1764633600000,
+];

@@ -27,7 +27,10 @@ const REGISTRY_IMPORT_LIMIT = 20 * 1024 * 1024;
  * Nest runs on Fastify: on this 2-core machine a Nest route on Fastify answers about 2.5× the
  * calls per second of the same route on Express (docs/decisions.md, "HTTP server").
  */
-export async function createApp(config: AppConfig, logger: PinoLogger = createRootLogger(config.logLevel, undefined, config.logFormat)): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  logger: PinoLogger = createRootLogger(config.logLevel, undefined, config.logFormat),
+): Promise<NestFastifyApplication> {
   const securityHeaders = securityHeadersHook();
   const adapter = new FastifyAdapter({
     // false, true, a hop count or a list of addresses/CIDRs, as proxy-addr reads them (Fastify takes a count too).
@@ -54,7 +57,10 @@ export async function createApp(config: AppConfig, logger: PinoLogger = createRo
     logger: new NestPinoLogger(logger),
   });
   const metrics = app.get(MetricsService);
-  fastify.addHook('onRequest', accessLogHook(logger, (method, route, status, seconds) => metrics.observe(method, route, status, seconds)));
+  fastify.addHook(
+    'onRequest',
+    accessLogHook(logger, (method, route, status, seconds) => metrics.observe(method, route, status, seconds)),
+  );
   fastify.addHook('onRequest', securityHeaders);
   await app.register(fastifyCookie);
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_LIMIT });

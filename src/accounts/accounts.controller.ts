@@ -74,7 +74,11 @@ export class AccountsController {
     summary: 'Create a citizen account; the ID number and name must match an active population-register record',
     description: `Public (no access token); at most ${REGISTER_LIMIT_PER_MINUTE} requests per client IP and minute, counted before the body is checked. The registration page (/register) is its HTML face.`,
   })
-  @ApiCreatedResponse({ description: 'the new account', type: RegisteredAccount, example: { id: '5f0c2d1e-8b7a-4c3d-9e2f-1a2b3c4d5e6f', name: '张三', id_number_masked: '110105********002X' } })
+  @ApiCreatedResponse({
+    description: 'the new account',
+    type: RegisteredAccount,
+    example: { id: '5f0c2d1e-8b7a-4c3d-9e2f-1a2b3c4d5e6f', name: '张三', id_number_masked: '110105********002X' },
+  })
   @ApiErrors({
     ...API_BODY_ERRORS,
     400: [

@@ -29,8 +29,7 @@ export interface CitizenAccount {
 }
 
 export type AuthenticationResult =
-  | { ok: true; account: CitizenAccount }
-  | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
+  { ok: true; account: CitizenAccount } | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
 
 interface AccountRow {
   id: string;
@@ -171,7 +170,8 @@ export class AccountsService implements OnModuleInit {
   async startTotpEnrolment(accountId: string): Promise<{ secret: string; otpauthUri: string }> {
     const account = await this.findById(accountId);
     if (!account) throw noAccount();
-    if (account.totpEnabled) throw new ApiError(409, 'totp_already_enabled', 'a one-time code generator is already set up; remove it first');
+    if (account.totpEnabled)
+      throw new ApiError(409, 'totp_already_enabled', 'a one-time code generator is already set up; remove it first');
     const secret = generateTotpSecret();
     await this.dataSource.query(`UPDATE accounts_citizens SET totp_pending_enc = $2, updated_at = now() WHERE id = $1`, [
       accountId,
@@ -307,12 +307,19 @@ export class AccountsService implements OnModuleInit {
   private async row(accountId: string): Promise<AccountRow | null> {
     if (!UUID.test(accountId)) return null;
     // On every token, userinfo and refresh: a prepared statement.
-    const rows = await preparedQuery<AccountRow>(this.dataSource, 'account_by_id', `SELECT ${COLUMNS} FROM accounts_citizens WHERE id = $1`, [accountId]);
+    const rows = await preparedQuery<AccountRow>(
+      this.dataSource,
+      'account_by_id',
+      `SELECT ${COLUMNS} FROM accounts_citizens WHERE id = $1`,
+      [accountId],
+    );
     return rows[0] ?? null;
   }
 
   private async rowByCitizen(registryCitizenId: string): Promise<AccountRow | null> {
-    const rows = await this.dataSource.query<AccountRow[]>(`SELECT ${COLUMNS} FROM accounts_citizens WHERE registry_citizen_id = $1`, [registryCitizenId]);
+    const rows = await this.dataSource.query<AccountRow[]>(`SELECT ${COLUMNS} FROM accounts_citizens WHERE registry_citizen_id = $1`, [
+      registryCitizenId,
+    ]);
     return rows[0] ?? null;
   }
 

@@ -49,7 +49,8 @@ export function IsAgentExpiry(options: ValidationOptions = {}): PropertyDecorato
       options,
       validator: {
         validate: (value: unknown) => agentExpiryProblem(parseAgentExpiry(value)) === null,
-        defaultMessage: (args?: ValidationArguments) => `$property ${agentExpiryProblem(parseAgentExpiry(args?.value)) ?? 'is not acceptable'}`,
+        defaultMessage: (args?: ValidationArguments) =>
+          `$property ${agentExpiryProblem(parseAgentExpiry(args?.value)) ?? 'is not acceptable'}`,
       },
     });
   };

@@ -26,7 +26,10 @@ class AgentParams extends EnterpriseParams {
 
 @ApiSchema({ name: 'AgentGrant' })
 class GrantAgentBody {
-  @ApiProperty({ description: "the agent's 18-digit citizen ID number; they must have a tongban account (never echoed)", example: '110105199003070236' })
+  @ApiProperty({
+    description: "the agent's 18-digit citizen ID number; they must have a tongban account (never echoed)",
+    example: '110105199003070236',
+  })
   @IsCitizenId()
   id_number!: string;
 
@@ -45,7 +48,12 @@ class GrantAgentBody {
 
 @ApiSchema({ name: 'AgentPerson' })
 class AgentPersonDto {
-  @ApiProperty({ description: 'the name in the population register (null if the account is gone)', type: String, nullable: true, example: '张三' })
+  @ApiProperty({
+    description: 'the name in the population register (null if the account is gone)',
+    type: String,
+    nullable: true,
+    example: '张三',
+  })
   name!: string | null;
 
   @ApiProperty({ description: 'the ID number, masked', type: String, nullable: true, example: '110105********0236' })
@@ -60,7 +68,11 @@ class AgentDto implements AgentView {
   @ApiProperty({ description: 'what the agent may do', enum: AGENT_ROLES, example: 'operator' })
   role!: AgentRole;
 
-  @ApiProperty({ description: '`expired`: past its expiry but not withdrawn (granting again renews it)', enum: ['active', 'expired'], example: 'active' })
+  @ApiProperty({
+    description: '`expired`: past its expiry but not withdrawn (granting again renews it)',
+    enum: ['active', 'expired'],
+    example: 'active',
+  })
   status!: 'active' | 'expired';
 
   @ApiProperty({ description: 'when the grant ends', format: 'date-time', example: '2027-06-30T16:00:00.000Z' })
@@ -108,7 +120,8 @@ const EXAMPLE: AgentView = {
   agent: { name: '张三', id_number_masked: '110105********0236' },
 };
 
-const ABOUT = "Scope `account`: a citizen's access token from a first-party client (e.g. the account console), acting as the enterprise's legal representative in the register.";
+const ABOUT =
+  "Scope `account`: a citizen's access token from a first-party client (e.g. the account console), acting as the enterprise's legal representative in the register.";
 
 /**
  * The enterprise's legal representative manages its agents (design §6). Citizen tokens only: a
@@ -147,8 +160,17 @@ export class AgentsController {
       { error: 'agent_not_active', message: 'this person is not active in the population register' },
     ],
   })
-  async grant(@Param() { uscc }: EnterpriseParams, @Body() body: GrantAgentBody, @Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<AgentView> {
-    const granted = await this.agents.grant(uscc, citizenAccountOf(req), { idNumber: body.id_number, role: body.role, expiresAt: body.expires_at });
+  async grant(
+    @Param() { uscc }: EnterpriseParams,
+    @Body() body: GrantAgentBody,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<AgentView> {
+    const granted = await this.agents.grant(uscc, citizenAccountOf(req), {
+      idNumber: body.id_number,
+      role: body.role,
+      expiresAt: body.expires_at,
+    });
     res.code(granted.created ? 201 : 200);
     return view(granted);
   }
@@ -166,7 +188,11 @@ export class AgentsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'withdrawEnterpriseAgent', summary: "Withdraw an agent's grant, at once", description: `${ABOUT} The grant is kept, marked withdrawn.` })
+  @ApiOperation({
+    operationId: 'withdrawEnterpriseAgent',
+    summary: "Withdraw an agent's grant, at once",
+    description: `${ABOUT} The grant is kept, marked withdrawn.`,
+  })
   @ApiNoContentResponse({ description: 'withdrawn' })
   @ApiErrors({ 404: [{ error: 'agent_not_found', message: 'no such agent of this enterprise' }] })
   async withdraw(@Param() { uscc, id }: AgentParams, @Req() req: HttpRequest): Promise<void> {

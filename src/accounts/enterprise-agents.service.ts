@@ -41,8 +41,10 @@ interface AgentRow {
 const COLUMNS = 'id, uscc, agent_account_id, role, expires_at, granted_by, granted_at, expires_at > now() AS live';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const enterpriseNotFound = () => new ApiError(404, 'enterprise_not_found', 'no enterprise with this unified social credit code in the register');
-const notLegalRepresentative = () => new ApiError(403, 'not_legal_representative', 'only the enterprise\'s legal representative may manage its agents');
+const enterpriseNotFound = () =>
+  new ApiError(404, 'enterprise_not_found', 'no enterprise with this unified social credit code in the register');
+const notLegalRepresentative = () =>
+  new ApiError(403, 'not_legal_representative', "only the enterprise's legal representative may manage its agents");
 const agentNotFound = () => new ApiError(404, 'agent_not_found', 'no such agent of this enterprise');
 
 /**
@@ -77,11 +79,13 @@ export class EnterpriseAgentsService {
     if (!idNumber) throw new ApiError(400, 'invalid_id_number', 'id_number is not a valid citizen ID number');
 
     const enterprise = await this.requireLegalRepresentative(uscc, byAccountId);
-    if (enterprise.status !== 'active') throw new ApiError(409, 'enterprise_not_active', `the enterprise is ${enterprise.status} in the register: no agents can be granted`);
+    if (enterprise.status !== 'active')
+      throw new ApiError(409, 'enterprise_not_active', `the enterprise is ${enterprise.status} in the register: no agents can be granted`);
     const agent = await this.accounts.findByIdNumber(idNumber);
     if (!agent) throw new ApiError(422, 'agent_has_no_account', 'this person has no tongban account: they must register first');
     if (agent.status !== 'active') throw new ApiError(422, 'agent_not_active', 'this person is not active in the population register');
-    if (agent.id === byAccountId) throw new ApiError(409, 'agent_is_legal_representative', 'the legal representative acts for the enterprise already');
+    if (agent.id === byAccountId)
+      throw new ApiError(409, 'agent_is_legal_representative', 'the legal representative acts for the enterprise already');
 
     const [row] = await this.dataSource.query<AgentRow[]>(
       `INSERT INTO accounts_enterprise_agents (uscc, agent_account_id, role, expires_at, granted_by)

@@ -20,7 +20,8 @@ export class IpWindows {
        RETURNING attempts, greatest(1, ceil(extract(epoch FROM window_start + interval '1 minute' - now())))::int AS retry_after`,
       [key],
     );
-    if (Math.random() < 0.01) await this.dataSource.query(`DELETE FROM accounts_login_ip_windows WHERE window_start < now() - interval '1 hour'`);
+    if (Math.random() < 0.01)
+      await this.dataSource.query(`DELETE FROM accounts_login_ip_windows WHERE window_start < now() - interval '1 hour'`);
     return row.attempts > limit ? { allowed: false, retryAfterSeconds: row.retry_after } : { allowed: true };
   }
 }

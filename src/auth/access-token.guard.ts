@@ -7,7 +7,13 @@ import { ApiAccessToken } from '../common/openapi.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { ApiScope } from './api-scopes.js';
-import { AccessTokenVerifier, DPOP_ALGORITHMS, TokenRejected, type PresentedToken, type VerifiedAccessToken } from './access-token.verifier.js';
+import {
+  AccessTokenVerifier,
+  DPOP_ALGORITHMS,
+  TokenRejected,
+  type PresentedToken,
+  type VerifiedAccessToken,
+} from './access-token.verifier.js';
 
 const SCOPES = 'tongban:required-scopes';
 const AUTHORIZATION = /^(Bearer|DPoP) ([A-Za-z0-9._~+/=-]+)$/i;
@@ -88,6 +94,7 @@ export function accessTokenOf(req: HttpRequest): VerifiedAccessToken {
 /** The citizen account a token speaks for (first-party client tokens with the `account` scope); 403 otherwise. */
 export function citizenAccountOf(req: HttpRequest): string {
   const accountId = accessTokenOf(req)?.accountId;
-  if (!accountId) throw new ApiError(403, 'citizen_token_required', 'this call needs a citizen access token (scope account, from a first-party client)');
+  if (!accountId)
+    throw new ApiError(403, 'citizen_token_required', 'this call needs a citizen access token (scope account, from a first-party client)');
   return accountId;
 }

@@ -87,7 +87,12 @@ export class AccessTokenVerifier {
    */
   private async checkSignature(token: string): Promise<JWTPayload> {
     const known = this.verified.get(token);
-    if (known && typeof known.payload.exp === 'number' && known.payload.exp * 1000 > Date.now() && this.keys.usable('oidc').some((key) => key.kid === known.kid)) {
+    if (
+      known &&
+      typeof known.payload.exp === 'number' &&
+      known.payload.exp * 1000 > Date.now() &&
+      this.keys.usable('oidc').some((key) => key.kid === known.kid)
+    ) {
       return known.payload;
     }
     this.verified.delete(token);
@@ -119,7 +124,8 @@ export class AccessTokenVerifier {
 
   /** RFC 9449 §4.3 and §7: proof signed by the bound key, for this request and this token, used once. */
   private async checkDpop(presented: PresentedToken, jkt: string): Promise<void> {
-    if (presented.scheme !== 'dpop' || !presented.dpopProof) throw new TokenRejected('invalid_token', 'this access token is DPoP-bound: send it as "Authorization: DPoP" with a DPoP proof');
+    if (presented.scheme !== 'dpop' || !presented.dpopProof)
+      throw new TokenRejected('invalid_token', 'this access token is DPoP-bound: send it as "Authorization: DPoP" with a DPoP proof');
     let jwk: JWK | undefined;
     try {
       jwk = decodeProtectedHeader(presented.dpopProof).jwk;
@@ -129,16 +135,24 @@ export class AccessTokenVerifier {
     if (!jwk || 'd' in jwk) throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof must carry a public jwk');
     let proof: JWTPayload;
     try {
-      ({ payload: proof } = await jwtVerify(presented.dpopProof, jwk, { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS, maxTokenAge: DPOP_MAX_AGE_SECONDS, clockTolerance: 30 }));
+      ({ payload: proof } = await jwtVerify(presented.dpopProof, jwk, {
+        typ: 'dpop+jwt',
+        algorithms: DPOP_ALGORITHMS,
+        maxTokenAge: DPOP_MAX_AGE_SECONDS,
+        clockTolerance: 30,
+      }));
     } catch (err) {
       throw new TokenRejected('invalid_dpop_proof', `the DPoP proof is not valid: ${(err as Error).message}`);
     }
-    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== jkt) throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof key is not the one the token is bound to');
+    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== jkt)
+      throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof key is not the one the token is bound to');
     const expectedUrl = new URL(presented.url);
     expectedUrl.search = '';
     expectedUrl.hash = '';
-    if (proof.htm !== presented.method || proof.htu !== expectedUrl.href) throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof is for another request (htm/htu)');
-    if (proof.ath !== createHash('sha256').update(presented.token).digest('base64url')) throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof is for another access token (ath)');
+    if (proof.htm !== presented.method || proof.htu !== expectedUrl.href)
+      throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof is for another request (htm/htu)');
+    if (proof.ath !== createHash('sha256').update(presented.token).digest('base64url'))
+      throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof is for another access token (ath)');
     if (typeof proof.jti !== 'string' || !proof.jti) throw new TokenRejected('invalid_dpop_proof', 'the DPoP proof has no jti');
     // One use only, across replicas: the proof's jti goes into a shared table for its lifetime.
     if (Math.random() < 0.01) await this.dataSource.query(`DELETE FROM auth_dpop_proofs WHERE expires_at < now()`);

@@ -5,7 +5,15 @@
  * API (e.g. granting enterprise agents), in tokens of first-party clients whose `sub` is the
  * account itself.
  */
-export const API_SCOPES = ['registry:write', 'clients:write', 'verify', 'licence:issue', 'seal:make', 'tokens:introspect', 'account'] as const;
+export const API_SCOPES = [
+  'registry:write',
+  'clients:write',
+  'verify',
+  'licence:issue',
+  'seal:make',
+  'tokens:introspect',
+  'account',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export function apiResource(publicUrl: string): string {

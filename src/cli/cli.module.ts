@@ -12,7 +12,10 @@ import { RegistryModule } from '../registry/registry.module.js';
  */
 @Module({})
 export class CliModule {
-  static async forRoot(config: AppConfig, options: { database: boolean; oidc?: boolean; licences?: boolean; pki?: boolean }): Promise<DynamicModule> {
+  static async forRoot(
+    config: AppConfig,
+    options: { database: boolean; oidc?: boolean; licences?: boolean; pki?: boolean },
+  ): Promise<DynamicModule> {
     const imports: DynamicModule['imports'] = [ConfigModule.forRoot(config), KeysModule];
     // Imported on demand: oidc-provider is heavy and warns about the Node version when loaded.
     if (options.oidc) imports.push((await import('../clients/clients.module.js')).ClientsModule);
@@ -20,7 +23,10 @@ export class CliModule {
     if (options.database) {
       // On PGlite the CLI is the only user of its database, so it brings the schema up to date
       // itself; on a shared PostgreSQL server that stays an explicit `tongban db migrate`.
-      imports.push(DatabaseModule.forRoot({ role: `cli (${process.argv.slice(2, 4).join(' ')})`, migrate: isEmbedded(config) }), RegistryModule);
+      imports.push(
+        DatabaseModule.forRoot({ role: `cli (${process.argv.slice(2, 4).join(' ')})`, migrate: isEmbedded(config) }),
+        RegistryModule,
+      );
       // The PKI follows the register: an enterprise cancelled by an import here has its licences
       // revoked. Loaded only when needed (a citizens import of millions of rows stays lean).
       if (options.pki) imports.push((await import('../pki/pki.module.js')).PkiModule);

@@ -44,17 +44,22 @@ export function buildProgram(context: CliContext): Command {
     .description('apply pending migrations')
     .action(async (_opts, cmd: Command) => {
       const result = (await runOperation(context.config(), 'db.migrate', {})) as { kind: string; applied: string[] };
-      out(cmd).result(result, () => [result.applied.length ? `applied: ${result.applied.join(', ')}` : `the ${result.kind} schema is up to date`]);
+      out(cmd).result(result, () => [
+        result.applied.length ? `applied: ${result.applied.join(', ')}` : `the ${result.kind} schema is up to date`,
+      ]);
     });
   db.command('status')
     .description('show pending migrations')
     .action(async (_opts, cmd: Command) => {
       const result = (await runOperation(context.config(), 'db.status', {})) as { kind: string; pending: string[] };
-      out(cmd).result(result, () => [result.pending.length ? `pending: ${result.pending.join(', ')}` : `the ${result.kind} schema is up to date`]);
+      out(cmd).result(result, () => [
+        result.pending.length ? `pending: ${result.pending.join(', ')}` : `the ${result.kind} schema is up to date`,
+      ]);
     });
 
   const keys = program.command('keys').description('the key store (KEYS_DIR)');
-  keys.command('init')
+  keys
+    .command('init')
     .description('create a current key for every purpose that has none')
     .action(async (_opts, cmd: Command) => {
       const result = (await runOperation(context.config(), 'keys.init', {})) as { created: KeyRecord[]; existing: KeyRecord[] };
@@ -63,18 +68,23 @@ export function buildProgram(context: CliContext): Command {
         ...keyTable(result.created),
       ]);
     });
-  keys.command('list')
+  keys
+    .command('list')
     .description('list keys: kid, purpose, algorithm, state (never private material)')
     .action(async (_opts, cmd: Command) => {
       const result = (await runOperation(context.config(), 'keys.list', {})) as { keys: KeyRecord[] };
       out(cmd).result(result, () => (result.keys.length ? keyTable(result.keys) : ['no keys: run `tongban keys init`']));
     });
-  keys.command('rotate')
+  keys
+    .command('rotate')
     .description('add a next key, promote it to current and retire the old one (retired keys still verify/decrypt)')
     .addOption(new Option('--purpose <purpose>', 'key purpose').choices([...KEY_PURPOSES]).makeOptionMandatory())
     .option('--prepare', 'only add (publish) the next key; a later rotate promotes it')
     .action(async (opts: { purpose: string; prepare?: boolean }, cmd: Command) => {
-      const result = (await runOperation(context.config(), 'keys.rotate', { purpose: opts.purpose, prepare: Boolean(opts.prepare) })) as RotationResult & {
+      const result = (await runOperation(context.config(), 'keys.rotate', {
+        purpose: opts.purpose,
+        prepare: Boolean(opts.prepare),
+      })) as RotationResult & {
         reencrypted?: Record<string, number>;
       };
       out(cmd).result(result, () => [
@@ -94,15 +104,19 @@ export function buildProgram(context: CliContext): Command {
     .option('--name <name>', 'display name shown on the consent page')
     .option('--client-secret <secret>', 'client_secret_basic secret (default: generated)')
     .option('--jwks-uri <url>', 'private_key_jwt: where the client publishes its keys')
-    .option('--jwks <json|@file>', 'private_key_jwt: the client\'s public JWK set')
+    .option('--jwks <json|@file>', "private_key_jwt: the client's public JWK set")
     .option('--redirect-uri <uri>', 'redirect URI (repeatable); makes it a portal client', collect)
     .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI (repeatable)', collect)
     .option('--backchannel-logout-uri <uri>', 'back-channel logout endpoint')
     .option('--scope <scopes>', 'allowed scopes, e.g. "openid profile id_number" or "registry:write verify" (repeatable)', collect)
-    .option('--grant-type <type>', 'authorization_code, refresh_token or client_credentials (repeatable)', (value: string, previous: string[] = []) => {
-      if (!GRANT_TYPES.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${GRANT_TYPES.join(', ')}.`);
-      return [...previous, value];
-    })
+    .option(
+      '--grant-type <type>',
+      'authorization_code, refresh_token or client_credentials (repeatable)',
+      (value: string, previous: string[] = []) => {
+        if (!GRANT_TYPES.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${GRANT_TYPES.join(', ')}.`);
+        return [...previous, value];
+      },
+    )
     .option('--sector <sector>', 'pairwise sector: portals of one sector see the same subject identifier')
     .option('--fapi', 'FAPI 2.0 profile (PAR, DPoP, private_key_jwt)')
     .addOption(new Option('--minimum-loa <level>', 'lowest level of assurance this client accepts').choices(['1', '2', '3']))
@@ -126,7 +140,10 @@ export function buildProgram(context: CliContext): Command {
       };
       // Through JSON and back: the options not given (undefined) are left out, as the API would see them.
       const params = JSON.parse(JSON.stringify(registration)) as Record<string, unknown>;
-      const result = (await runOperation(context.config(), 'clients.add', params)) as { client: Record<string, unknown>; client_secret?: string };
+      const result = (await runOperation(context.config(), 'clients.add', params)) as {
+        client: Record<string, unknown>;
+        client_secret?: string;
+      };
       out(cmd).result(result, () => [
         `registered ${result.client.client_id as string} (${(result.client.grant_types as string[]).join(', ')}; ${result.client.token_endpoint_auth_method as string})`,
         ...(result.client_secret ? [`client_secret: ${result.client_secret}   (shown once: store it now)`] : []),
@@ -172,14 +189,22 @@ export function buildProgram(context: CliContext): Command {
       } catch {
         throw new OperationError('NO_FILE', `cannot read ${opts.csr}`);
       }
-      const result = (await runOperation(context.config(), 'licence.issue', { uscc: opts.uscc, csr })) as { serial: string; certificate: string; enterprise: { name: string } };
+      const result = (await runOperation(context.config(), 'licence.issue', { uscc: opts.uscc, csr })) as {
+        serial: string;
+        certificate: string;
+        enterprise: { name: string };
+      };
       out(cmd).result(result, () => [`issued licence ${result.serial} to ${result.enterprise.name}`, result.certificate.trim()]);
     });
   licence
     .command('revoke')
     .description('revoke a licence certificate by serial')
     .requiredOption('--serial <hex>', 'certificate serial number (hex)')
-    .option('--reason <reason>', 'unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn', 'unspecified')
+    .option(
+      '--reason <reason>',
+      'unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn',
+      'unspecified',
+    )
     .action(async (opts: { serial: string; reason: string }, cmd: Command) => {
       const result = await runOperation(context.config(), 'licence.revoke', { serial: opts.serial, reason: opts.reason });
       out(cmd).result(result, () => [`revoked ${opts.serial} (${opts.reason})`]);
@@ -195,7 +220,8 @@ export function buildProgram(context: CliContext): Command {
     .option('--max-errors <n>', 'list at most this many rejected rows', (v) => Number.parseInt(v, 10), 1000)
     .action(async (opts: { citizens?: string; enterprises?: string; format?: 'csv' | 'jsonl'; maxErrors: number }, cmd: Command) => {
       const output = out(cmd);
-      if (Boolean(opts.citizens) === Boolean(opts.enterprises)) throw new UsageError('give exactly one of --citizens FILE or --enterprises FILE');
+      if (Boolean(opts.citizens) === Boolean(opts.enterprises))
+        throw new UsageError('give exactly one of --citizens FILE or --enterprises FILE');
       const file = (opts.citizens ?? opts.enterprises)!;
       const format = opts.format ?? formatFromFileName(file);
       if (!format) throw new UsageError(`cannot tell the format of ${file} from its name: add --format csv or --format jsonl`);
@@ -212,14 +238,17 @@ export function buildProgram(context: CliContext): Command {
         { register: opts.citizens ? 'citizens' : 'enterprises', format },
         {
           input: () => createReadStream(file),
-          onPlace: (place, pid) => place === 'service' && output.note(`(the service, pid ${pid}, holds the embedded database: importing through it)`),
+          onPlace: (place, pid) =>
+            place === 'service' && output.note(`(the service, pid ${pid}, holds the embedded database: importing through it)`),
           onEvent: (event) => {
             if (event.type === 'warning') output.note(`warning: ${event.message as string}`);
             if (event.type !== 'row') return;
             const { type: _type, ...row } = event as unknown as (typeof errors)[number] & { type: string };
             if (errors.length >= opts.maxErrors) return void unlisted++;
             errors.push(row);
-            output.note(`line ${row.line}: ${row.problems.map((p) => `${p.field ? p.field + ' ' : ''}${p.code}: ${p.message}`).join('; ')}`);
+            output.note(
+              `line ${row.line}: ${row.problems.map((p) => `${p.field ? p.field + ' ' : ''}${p.code}: ${p.message}`).join('; ')}`,
+            );
           },
         },
       )) as ImportSummary;
@@ -279,8 +308,7 @@ function keyTable(keys: KeyRecord[]): string[] {
 }
 
 type IdentifierCheck =
-  | { type: 'citizen-id'; result: IdentifierResult<CitizenIdParsed> }
-  | { type: 'uscc'; result: IdentifierResult<UsccParsed> };
+  { type: 'citizen-id'; result: IdentifierResult<CitizenIdParsed> } | { type: 'uscc'; result: IdentifierResult<UsccParsed> };
 
 function checkIdentifier(value: string, type?: 'citizen-id' | 'uscc'): IdentifierCheck {
   if (type === 'citizen-id') return { type, result: checkCitizenId(value) };

@@ -14,13 +14,21 @@ export function callOverControlSocket(
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { socketPath, path: `/ops/${name}`, method: 'POST', agent: false, headers: { [PARAMS_HEADER]: encodeURIComponent(JSON.stringify(params)) } },
+      {
+        socketPath,
+        path: `/ops/${name}`,
+        method: 'POST',
+        agent: false,
+        headers: { [PARAMS_HEADER]: encodeURIComponent(JSON.stringify(params)) },
+      },
       // An answer that cannot be read (a broken line, the connection lost) fails the call.
       (res) => {
         readAnswer(res, onEvent).then(resolve, reject);
       },
     );
-    req.on('error', (err) => reject(new OperationError('CONTROL_SOCKET', `cannot reach the running service on ${socketPath}: ${err.message}`)));
+    req.on('error', (err) =>
+      reject(new OperationError('CONTROL_SOCKET', `cannot reach the running service on ${socketPath}: ${err.message}`)),
+    );
     if (input) {
       input.on('error', (err) => req.destroy(err));
       input.pipe(req);

@@ -46,7 +46,8 @@ async function handle(app: INestApplicationContext, req: IncomingMessage, res: S
 
 /** Errors an operator can act on keep their code and message; anything else is reported generically. */
 export function describeError(err: unknown): { code: string; message: string } {
-  if (err instanceof OperationError || err instanceof ImportFormatError || err instanceof KeyStoreError) return { code: err.code, message: err.message };
+  if (err instanceof OperationError || err instanceof ImportFormatError || err instanceof KeyStoreError)
+    return { code: err.code, message: err.message };
   if (err instanceof ApiError) {
     const body = err.getResponse() as { error: string; message: string };
     return { code: body.error, message: body.message };

@@ -152,7 +152,8 @@ export const OPERATIONS: Record<string, Operation> = {
     database: true,
     async run(app, params, io) {
       const register = params.register;
-      if (register !== 'citizens' && register !== 'enterprises') throw new OperationError('BAD_REGISTER', 'register must be citizens or enterprises');
+      if (register !== 'citizens' && register !== 'enterprises')
+        throw new OperationError('BAD_REGISTER', 'register must be citizens or enterprises');
       const format = params.format as ImportFormat;
       if (format !== 'csv' && format !== 'jsonl') throw new OperationError('BAD_FORMAT', 'format must be csv or jsonl');
       if (!io.input) throw new OperationError('NO_INPUT', 'no file to import');
@@ -160,7 +161,8 @@ export const OPERATIONS: Record<string, Operation> = {
       const records = readRecords(io.input, format, {
         requiredColumns: columns.required,
         knownColumns: [...columns.required, ...columns.optional],
-        onUnknownColumns: (unknown) => io.emit({ type: 'warning', code: 'UNKNOWN_COLUMNS', message: `ignoring column(s) ${unknown.join(', ')}` }),
+        onUnknownColumns: (unknown) =>
+          io.emit({ type: 'warning', code: 'UNKNOWN_COLUMNS', message: `ignoring column(s) ${unknown.join(', ')}` }),
       });
       const registry = app.get(RegistryService);
       const onRow = (report: { line: number; problems: unknown[] }) => io.emit({ type: 'row', ...report });

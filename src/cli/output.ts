@@ -19,5 +19,10 @@ export class Output {
 export function table(rows: string[][]): string[] {
   if (!rows.length) return [];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => [...(row[i] ?? '')].length)));
-  return rows.map((row) => row.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -30,7 +30,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (err instanceof ConfigError) output.error('CONFIG', err.message);
-    else if (err instanceof OperationError || err instanceof ImportFormatError || err instanceof KeyStoreError) output.error(err.code, err.message);
+    else if (err instanceof OperationError || err instanceof ImportFormatError || err instanceof KeyStoreError)
+      output.error(err.code, err.message);
     else if (err instanceof DataDirInUseError) output.error('DATA_DIR_IN_USE', err.message);
     else {
       const { code, message } = describeError(err);
@@ -39,4 +40,3 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT.failed;
   }
 }
-

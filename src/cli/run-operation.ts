@@ -21,7 +21,12 @@ export interface RunOptions {
  * if no other process holds the data directory; otherwise inside that process, over its control
  * socket — so the CLI works in a second terminal while `npm start` runs.
  */
-export async function runOperation(config: AppConfig, name: string, params: Record<string, unknown>, options: RunOptions = {}): Promise<unknown> {
+export async function runOperation(
+  config: AppConfig,
+  name: string,
+  params: Record<string, unknown>,
+  options: RunOptions = {},
+): Promise<unknown> {
   const operation = OPERATIONS[name];
   if (!operation) throw new OperationError('UNKNOWN_OPERATION', `no operation ${name}`);
   const onEvent = options.onEvent ?? (() => {});
@@ -36,10 +41,18 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
   const local = name.startsWith('keys.') ? { ...config, keysAutoInit: false } : config;
   let app;
   try {
-    app = await NestFactory.createApplicationContext(CliModule.forRoot(local, { database, oidc: operationNeedsOidc(name, params), licences: operation.licences, pki: operationNeedsPki(name, params) }), {
-      logger: stderrLogger,
-      abortOnError: false,
-    });
+    app = await NestFactory.createApplicationContext(
+      CliModule.forRoot(local, {
+        database,
+        oidc: operationNeedsOidc(name, params),
+        licences: operation.licences,
+        pki: operationNeedsPki(name, params),
+      }),
+      {
+        logger: stderrLogger,
+        abortOnError: false,
+      },
+    );
   } catch (err) {
     // Lost a race with a service that started meanwhile: go through it instead.
     if (err instanceof DataDirInUseError) return remote(config, name, params, options, err.holder.pid);
@@ -51,7 +64,11 @@ export async function runOperation(config: AppConfig, name: string, params: Reco
       const db = app.get(DatabaseService);
       if (db.kind === 'postgres' && name !== 'db.migrate' && name !== 'db.status') {
         const pending = await db.pendingMigrations();
-        if (pending.length) throw new OperationError('SCHEMA_BEHIND', `the database schema is behind (${pending.length} pending migration(s)): run \`tongban db migrate\` first`);
+        if (pending.length)
+          throw new OperationError(
+            'SCHEMA_BEHIND',
+            `the database schema is behind (${pending.length} pending migration(s)): run \`tongban db migrate\` first`,
+          );
       }
     }
     await app.init();

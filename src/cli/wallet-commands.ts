@@ -42,7 +42,7 @@ export function registerWalletCommands(program: Command, context: CliContext): v
   const out = (cmd: Command) => new Output(Boolean(cmd.optsWithGlobals().json));
   const wallet = program
     .command('wallet')
-    .description('the holder\'s wallet: the licence key (encrypted under a passphrase) and the licences issued for it');
+    .description("the holder's wallet: the licence key (encrypted under a passphrase) and the licences issued for it");
 
   common(wallet.command('init'))
     .description('create the wallet and its key (ECDSA P-256), encrypted under a passphrase')
@@ -63,25 +63,33 @@ export function registerWalletCommands(program: Command, context: CliContext): v
 
   common(wallet.command('enrol'))
     .description('have the licence certificate of an enterprise issued for the wallet key, and keep it')
-    .requiredOption('--uscc <uscc>', 'the enterprise\'s unified social credit code')
+    .requiredOption('--uscc <uscc>', "the enterprise's unified social credit code")
     .option('--name <name>', 'the enterprise name to put in the request (the CA takes the registered one)')
     .option('--issuer-client-id <id>', 'issue over HTTP as this service client (scope licence:issue); without: locally, as the operator')
     .option('--issuer-client-secret <secret>', `its secret (or the environment variable ${ISSUER_SECRET_ENV})`)
-    .option('--issuer-url <url>', 'the service\'s URL for --issuer-client-id (default: PUBLIC_URL)')
+    .option('--issuer-url <url>', "the service's URL for --issuer-client-id (default: PUBLIC_URL)")
     .action(
-      walletAction(async (opts: WalletOptions & { uscc: string; name?: string; issuerClientId?: string; issuerClientSecret?: string; issuerUrl?: string }, cmd: Command) => {
-        const output = out(cmd);
-        const issue = issuerFor(opts, context, output);
-        const opened = await open(opts, output);
-        const stored = await enrol(opened, { uscc: opts.uscc, name: opts.name, issue });
-        const summary = readWalletInfo(opened.dir).licences.find((l) => l.uscc === stored.uscc)!;
-        output.result({ wallet: opened.dir, licence: summary }, () => [`enrolled: the licence of ${stored.uscc} is in ${opened.dir}`, ...describe(summary)]);
-      }),
+      walletAction(
+        async (
+          opts: WalletOptions & { uscc: string; name?: string; issuerClientId?: string; issuerClientSecret?: string; issuerUrl?: string },
+          cmd: Command,
+        ) => {
+          const output = out(cmd);
+          const issue = issuerFor(opts, context, output);
+          const opened = await open(opts, output);
+          const stored = await enrol(opened, { uscc: opts.uscc, name: opts.name, issue });
+          const summary = readWalletInfo(opened.dir).licences.find((l) => l.uscc === stored.uscc)!;
+          output.result({ wallet: opened.dir, licence: summary }, () => [
+            `enrolled: the licence of ${stored.uscc} is in ${opened.dir}`,
+            ...describe(summary),
+          ]);
+        },
+      ),
     );
 
   common(wallet.command('show'))
-    .description('the wallet\'s key thumbprint and licences: enterprise, serial, validity, subject (never the key)')
-    .option('--uscc <uscc>', 'only this enterprise\'s licence')
+    .description("the wallet's key thumbprint and licences: enterprise, serial, validity, subject (never the key)")
+    .option('--uscc <uscc>', "only this enterprise's licence")
     .action(
       walletAction(async (opts: WalletOptions & { uscc?: string }, cmd: Command) => {
         const output = out(cmd);
@@ -99,13 +107,17 @@ export function registerWalletCommands(program: Command, context: CliContext): v
         output.result(result, () => [
           `wallet   ${dir}`,
           `key      ES256 (P-256), thumbprint ${info.thumbprint}${unlocked ? '  (passphrase ok)' : ''}`,
-          ...(licences.length ? licences.flatMap((l) => ['', ...describe(l)]) : ['', 'no licences yet: `tongban wallet enrol --uscc <USCC>`']),
+          ...(licences.length
+            ? licences.flatMap((l) => ['', ...describe(l)])
+            : ['', 'no licences yet: `tongban wallet enrol --uscc <USCC>`']),
         ]);
       }),
     );
 
   common(wallet.command('export'))
-    .description('write the licence key, its certificate and the CA certificates to a PKCS#12 file for other signing tools, protected by the wallet passphrase')
+    .description(
+      'write the licence key, its certificate and the CA certificates to a PKCS#12 file for other signing tools, protected by the wallet passphrase',
+    )
     .requiredOption('--p12 <file>', 'the PKCS#12 file to write (mode 0600)')
     .option('--uscc <uscc>', 'which licence (needed when the wallet holds several)')
     .option('--force', 'overwrite the file if it exists')
@@ -129,7 +141,9 @@ export function registerWalletCommands(program: Command, context: CliContext): v
     );
 
   common(wallet.command('import'))
-    .description('make the wallet from a PKCS#12 file holding the licence key and its certificate (from `wallet export`, `openssl pkcs12 -export`, …)')
+    .description(
+      'make the wallet from a PKCS#12 file holding the licence key and its certificate (from `wallet export`, `openssl pkcs12 -export`, …)',
+    )
     .requiredOption('--p12 <file>', 'the PKCS#12 file to read; its password becomes the wallet passphrase')
     .option('--force', 'replace an existing wallet (the old key and its licences are moved to retired/)')
     .action(
@@ -138,18 +152,29 @@ export function registerWalletCommands(program: Command, context: CliContext): v
         const dir = walletDir(opts);
         const p12 = readInputFile(opts.p12, MAX_PKCS12_SIZE);
         if (!opts.force && existsSync(join(dir, KEY_FILE))) {
-          throw new WalletError('WALLET_EXISTS', `${dir} already holds a wallet key; use --force to replace it (the old key is kept in ${join(dir, 'retired')})`);
+          throw new WalletError(
+            'WALLET_EXISTS',
+            `${dir} already holds a wallet key; use --force to replace it (the old key is kept in ${join(dir, 'retired')})`,
+          );
         }
         const passphrase = await readPassphrase(opts, output);
         const imported = await importPkcs12(dir, p12, { passphrase, force: Boolean(opts.force) });
         const summary = readWalletInfo(dir).licences.find((l) => l.uscc === imported.licence.uscc)!;
-        const result = { wallet: dir, alg: imported.wallet.alg, thumbprint: imported.wallet.thumbprint, licence: summary, certificatesLeftOut: imported.certificatesLeftOut };
+        const result = {
+          wallet: dir,
+          alg: imported.wallet.alg,
+          thumbprint: imported.wallet.thumbprint,
+          licence: summary,
+          certificatesLeftOut: imported.certificatesLeftOut,
+        };
         output.result(result, () => [
           `imported into ${dir}`,
           `key  ES256 (P-256), thumbprint ${imported.wallet.thumbprint}`,
           '',
           ...describe(summary),
-          ...(imported.certificatesLeftOut ? ['', `(${imported.certificatesLeftOut} certificate(s) in the file not above the licence were left out)`] : []),
+          ...(imported.certificatesLeftOut
+            ? ['', `(${imported.certificatesLeftOut} certificate(s) in the file not above the licence were left out)`]
+            : []),
         ]);
       }),
     );
@@ -165,7 +190,9 @@ export function registerWalletCommands(program: Command, context: CliContext): v
         const text = challenge === '-' ? readFileSync(0, 'utf8') : challenge;
         const opened = await open(opts, output);
         const result = await opened.login(text, { uscc: opts.uscc, expectedAudience: opts.expectUrl });
-        output.result(result, () => [`signed in to ${result.aud} as ${result.enterpriseName} (${result.uscc}): continue on the sign-in page`]);
+        output.result(result, () => [
+          `signed in to ${result.aud} as ${result.enterpriseName} (${result.uscc}): continue on the sign-in page`,
+        ]);
       }),
     );
 }
@@ -236,10 +263,12 @@ function passphraseWithoutPrompt(opts: WalletOptions): string | undefined {
 async function readPassphrase(opts: WalletOptions, output: Output, options: { confirm?: boolean } = {}): Promise<string> {
   const given = passphraseWithoutPrompt(opts);
   if (given !== undefined) {
-    if (opts.passphraseFile && (statSync(opts.passphraseFile).mode & 0o077) !== 0) output.note(`warning: ${opts.passphraseFile} is readable by other users (chmod 600 it)`);
+    if (opts.passphraseFile && (statSync(opts.passphraseFile).mode & 0o077) !== 0)
+      output.note(`warning: ${opts.passphraseFile} is readable by other users (chmod 600 it)`);
     return given;
   }
-  if (!process.stdin.isTTY) throw new UsageError(`no passphrase: give --passphrase-file FILE or set ${PASSPHRASE_ENV} (there is no terminal to ask on)`);
+  if (!process.stdin.isTTY)
+    throw new UsageError(`no passphrase: give --passphrase-file FILE or set ${PASSPHRASE_ENV} (there is no terminal to ask on)`);
   const passphrase = await promptPassphrase('wallet passphrase: ');
   if (options.confirm && (await promptPassphrase('again, to confirm: ')) !== passphrase) throw new UsageError('the two passphrases differ');
   return passphrase;
@@ -260,12 +289,21 @@ function issuerFor(
   // Without credentials: the operator's path, on the service's machine (or its database).
   return async (csr, uscc) => {
     try {
-      return (await runOperation(context.config(), 'licence.issue', { uscc, csr }, {
-        onPlace: (place, pid) => place === 'service' && output.note(`(the service, pid ${pid}, holds the embedded database: issuing through it)`),
-      })) as IssuedLicence;
+      return (await runOperation(
+        context.config(),
+        'licence.issue',
+        { uscc, csr },
+        {
+          onPlace: (place, pid) =>
+            place === 'service' && output.note(`(the service, pid ${pid}, holds the embedded database: issuing through it)`),
+        },
+      )) as IssuedLicence;
     } catch (err) {
       if (err instanceof OperationError && err.code === 'UNKNOWN_OPERATION') {
-        throw new OperationError('UNKNOWN_OPERATION', 'this build cannot issue licences locally: give --issuer-client-id and --issuer-client-secret');
+        throw new OperationError(
+          'UNKNOWN_OPERATION',
+          'this build cannot issue licences locally: give --issuer-client-id and --issuer-client-secret',
+        );
       }
       throw err;
     }

@@ -34,7 +34,9 @@ export class ClientStore implements OnModuleInit {
       [clientId],
     );
     const row = rows[0];
-    const metadata = row ? { ...row.metadata, ...(row.secret_enc ? { client_secret: await this.decrypt(row.secret_enc) } : {}) } : undefined;
+    const metadata = row
+      ? { ...row.metadata, ...(row.secret_enc ? { client_secret: await this.decrypt(row.secret_enc) } : {}) }
+      : undefined;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(clientId, { at: Date.now(), metadata });
     return metadata;
@@ -114,7 +116,11 @@ export class ClientStore implements OnModuleInit {
     );
     for (const row of rows) {
       const sealed = await this.encrypt(await this.decrypt(row.secret_enc));
-      await this.dataSource.query(`UPDATE oidc_clients SET secret_enc = $2, data_kid = $3, updated_at = now() WHERE client_id = $1`, [row.client_id, sealed.value, sealed.kid]);
+      await this.dataSource.query(`UPDATE oidc_clients SET secret_enc = $2, data_kid = $3, updated_at = now() WHERE client_id = $1`, [
+        row.client_id,
+        sealed.value,
+        sealed.kid,
+      ]);
     }
     this.cache.clear();
     return { rows: rows.length };

@@ -1,7 +1,28 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiSchema,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUrl, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { RequireScopes } from '../auth/access-token.guard.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { ClientDto, ClientListDto, JWKS_EXAMPLE, RegisteredClientDto } from './clients.dto.js';
@@ -13,7 +34,13 @@ const SECTOR = /^[\w.:-]{1,100}$/;
 
 @ApiSchema({ name: 'JwksInput', description: 'A JSON Web Key Set (RFC 7517) of public keys' })
 class JwksDto {
-  @ApiProperty({ description: 'the public keys (JWK objects, at most 20)', type: 'array', items: { type: 'object' }, maxItems: 20, example: JWKS_EXAMPLE.keys })
+  @ApiProperty({
+    description: 'the public keys (JWK objects, at most 20)',
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: 20,
+    example: JWKS_EXAMPLE.keys,
+  })
   @IsArray()
   @ArrayMaxSize(20)
   @IsObject({ each: true })
@@ -23,53 +50,134 @@ class JwksDto {
 const uris = (what: string, example: string[]) =>
   ApiPropertyOptional({ description: `${what} (absolute http(s) URLs, at most 20)`, type: [String], format: 'uri', maxItems: 20, example });
 
-@ApiSchema({ name: 'ClientRegistration', description: "The CLI's `clients add` options: a portal has redirect_uris (authorization code), a service client has none (client credentials)" })
+@ApiSchema({
+  name: 'ClientRegistration',
+  description:
+    "The CLI's `clients add` options: a portal has redirect_uris (authorization code), a service client has none (client credentials)",
+})
 export class ClientRegistrationDto implements ClientRegistration {
   @ApiProperty({ description: '3-100 characters of letters, digits, . _ : -', pattern: CLIENT_ID.source, example: 'tax-portal' })
   @Matches(CLIENT_ID, { message: 'client_id must be 3-100 characters of letters, digits, . _ : -' })
   client_id!: string;
 
   @ApiPropertyOptional({ description: 'shown to citizens on the consent page', minLength: 1, maxLength: 200, example: '税务门户' })
-  @IsOptional() @IsString() @Length(1, 200) client_name?: string;
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  client_name?: string;
 
-  @ApiPropertyOptional({ description: 'the secret for client_secret_basic; generated (and returned once) when absent; not used with jwks/jwks_uri', minLength: 16, maxLength: 256, format: 'password', example: 's3cr3t-chosen-by-the-operator' })
-  @IsOptional() @IsString() @Length(16, 256) client_secret?: string;
+  @ApiPropertyOptional({
+    description: 'the secret for client_secret_basic; generated (and returned once) when absent; not used with jwks/jwks_uri',
+    minLength: 16,
+    maxLength: 256,
+    format: 'password',
+    example: 's3cr3t-chosen-by-the-operator',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(16, 256)
+  client_secret?: string;
 
-  @ApiPropertyOptional({ description: 'where its public keys are published: the client then authenticates with private_key_jwt', format: 'uri', example: 'https://tax.example.gov.cn/jwks.json' })
-  @IsOptional() @IsUrl(URL_OPTIONS) jwks_uri?: string;
+  @ApiPropertyOptional({
+    description: 'where its public keys are published: the client then authenticates with private_key_jwt',
+    format: 'uri',
+    example: 'https://tax.example.gov.cn/jwks.json',
+  })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  jwks_uri?: string;
 
   @ApiPropertyOptional({ description: 'its public keys: the client then authenticates with private_key_jwt', type: JwksDto })
-  @IsOptional() @ValidateNested() @Type(() => JwksDto) jwks?: JwksDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => JwksDto)
+  jwks?: JwksDto;
 
   @uris('where authorization answers may go: makes it a portal', ['https://tax.example.gov.cn/callback'])
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsUrl(URL_OPTIONS, { each: true }) redirect_uris?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUrl(URL_OPTIONS, { each: true })
+  redirect_uris?: string[];
 
   @uris('where a logout may return to', ['https://tax.example.gov.cn/'])
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsUrl(URL_OPTIONS, { each: true }) post_logout_redirect_uris?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUrl(URL_OPTIONS, { each: true })
+  post_logout_redirect_uris?: string[];
 
-  @ApiPropertyOptional({ description: 'where logout tokens are posted (OIDC back-channel logout)', format: 'uri', example: 'https://tax.example.gov.cn/backchannel-logout' })
-  @IsOptional() @IsUrl(URL_OPTIONS) backchannel_logout_uri?: string;
+  @ApiPropertyOptional({
+    description: 'where logout tokens are posted (OIDC back-channel logout)',
+    format: 'uri',
+    example: 'https://tax.example.gov.cn/backchannel-logout',
+  })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  backchannel_logout_uri?: string;
 
-  @ApiPropertyOptional({ description: 'the scopes it may ask for, space-separated (portals: `openid profile` when absent)', minLength: 1, maxLength: 1000, example: 'openid profile' })
-  @IsOptional() @IsString() @Length(1, 1000) scope?: string;
+  @ApiPropertyOptional({
+    description: 'the scopes it may ask for, space-separated (portals: `openid profile` when absent)',
+    minLength: 1,
+    maxLength: 1000,
+    example: 'openid profile',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  scope?: string;
 
-  @ApiPropertyOptional({ description: 'the grants it may use (default: authorization_code + refresh_token for portals, client_credentials otherwise)', type: 'array', items: { type: 'string', enum: GRANT_TYPES }, example: ['authorization_code', 'refresh_token'] })
-  @IsOptional() @IsArray() @IsIn(GRANT_TYPES, { each: true }) grant_types?: string[];
+  @ApiPropertyOptional({
+    description: 'the grants it may use (default: authorization_code + refresh_token for portals, client_credentials otherwise)',
+    type: 'array',
+    items: { type: 'string', enum: GRANT_TYPES },
+    example: ['authorization_code', 'refresh_token'],
+  })
+  @IsOptional()
+  @IsArray()
+  @IsIn(GRANT_TYPES, { each: true })
+  grant_types?: string[];
 
-  @ApiPropertyOptional({ description: 'the sector its pairwise subjects are computed for (portals of one sector see the same subject)', pattern: SECTOR.source, example: 'tax' })
-  @IsOptional() @Matches(SECTOR) sector?: string;
+  @ApiPropertyOptional({
+    description: 'the sector its pairwise subjects are computed for (portals of one sector see the same subject)',
+    pattern: SECTOR.source,
+    example: 'tax',
+  })
+  @IsOptional()
+  @Matches(SECTOR)
+  sector?: string;
 
-  @ApiPropertyOptional({ description: 'FAPI 2.0: pushed authorization requests, DPoP-bound tokens; needs jwks or jwks_uri', example: false })
-  @IsOptional() @IsBoolean() fapi?: boolean;
+  @ApiPropertyOptional({
+    description: 'FAPI 2.0: pushed authorization requests, DPoP-bound tokens; needs jwks or jwks_uri',
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  fapi?: boolean;
 
-  @ApiPropertyOptional({ description: 'the lowest level of assurance of a sign-in it accepts', type: 'integer', enum: [1, 2, 3], example: 2 })
-  @IsOptional() @IsIn([1, 2, 3]) minimum_loa?: number;
+  @ApiPropertyOptional({
+    description: 'the lowest level of assurance of a sign-in it accepts',
+    type: 'integer',
+    enum: [1, 2, 3],
+    example: 2,
+  })
+  @IsOptional()
+  @IsIn([1, 2, 3])
+  minimum_loa?: number;
 
-  @ApiPropertyOptional({ description: 'subject identifiers: pairwise (default for portals) or public (default for service clients)', enum: ['pairwise', 'public'], example: 'pairwise' })
-  @IsOptional() @IsIn(['pairwise', 'public']) subject_type?: 'pairwise' | 'public';
+  @ApiPropertyOptional({
+    description: 'subject identifiers: pairwise (default for portals) or public (default for service clients)',
+    enum: ['pairwise', 'public'],
+    example: 'pairwise',
+  })
+  @IsOptional()
+  @IsIn(['pairwise', 'public'])
+  subject_type?: 'pairwise' | 'public';
 
   @ApiPropertyOptional({ description: 'ID token signature algorithm', enum: ['ES256', 'RS256'], example: 'ES256' })
-  @IsOptional() @IsIn(['ES256', 'RS256']) id_token_signed_response_alg?: 'ES256' | 'RS256';
+  @IsOptional()
+  @IsIn(['ES256', 'RS256'])
+  id_token_signed_response_alg?: 'ES256' | 'RS256';
 }
 
 class ClientIdParam {
@@ -98,7 +206,7 @@ const SERVICE = {
   scope: 'licence:issue',
   subject_type: 'public',
 };
-const ABOUT = 'Scope `clients:write` (client credentials of an operator\'s automation); the CLI\'s `tongban clients` does the same.';
+const ABOUT = "Scope `clients:write` (client credentials of an operator's automation); the CLI's `tongban clients` does the same.";
 const CLIENT_NOT_FOUND = { error: 'client_not_found', message: 'no client tax-portal' };
 
 /** Client management for operators' automation (design §5); the CLI offers the same. */
@@ -118,7 +226,10 @@ export class ClientsController {
     description: 'the client as stored, and the generated secret (once)',
     type: RegisteredClientDto,
     examples: {
-      portal: { summary: 'a portal, its secret generated', value: { client: PORTAL, client_secret: 'Yq3vR0x8sW2kT7nB5mJ1cL9dF4hG6aE0pZ8uQ2iK7oM' } },
+      portal: {
+        summary: 'a portal, its secret generated',
+        value: { client: PORTAL, client_secret: 'Yq3vR0x8sW2kT7nB5mJ1cL9dF4hG6aE0pZ8uQ2iK7oM' },
+      },
       service: { summary: 'a service client with a secret of its own', value: { client: SERVICE } },
     },
   })
@@ -151,7 +262,11 @@ export class ClientsController {
 
   @Delete(':clientId')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'removeClient', summary: 'Remove a client and revoke everything issued to it', description: `${ABOUT} Its tokens and grants stop working at once.` })
+  @ApiOperation({
+    operationId: 'removeClient',
+    summary: 'Remove a client and revoke everything issued to it',
+    description: `${ABOUT} Its tokens and grants stop working at once.`,
+  })
   @ApiNoContentResponse({ description: 'removed' })
   @ApiErrors({
     400: ['validation_failed', 'malformed_url'],

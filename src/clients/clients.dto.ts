@@ -2,15 +2,38 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 /** What /api/v1/clients answers with, for the OpenAPI document (the service returns oidc-provider's client metadata). */
 
-const JWKS_EXAMPLE = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', use: 'sig', kid: 'portal-1' }] };
+const JWKS_EXAMPLE = {
+  keys: [
+    {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+      y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+      use: 'sig',
+      kid: 'portal-1',
+    },
+  ],
+};
 
-@ApiSchema({ name: 'Jwks', description: 'A JSON Web Key Set (RFC 7517): the public keys of a client that authenticates with private_key_jwt' })
+@ApiSchema({
+  name: 'Jwks',
+  description: 'A JSON Web Key Set (RFC 7517): the public keys of a client that authenticates with private_key_jwt',
+})
 export class JwksSchema {
-  @ApiProperty({ description: 'the public keys (at most 20)', type: 'array', items: { type: 'object' }, maxItems: 20, example: JWKS_EXAMPLE.keys })
+  @ApiProperty({
+    description: 'the public keys (at most 20)',
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: 20,
+    example: JWKS_EXAMPLE.keys,
+  })
   keys!: object[];
 }
 
-@ApiSchema({ name: 'Client', description: "A client's OIDC metadata as stored (RFC 7591 names, and tongban's `tongban_*`); never its secret" })
+@ApiSchema({
+  name: 'Client',
+  description: "A client's OIDC metadata as stored (RFC 7591 names, and tongban's `tongban_*`); never its secret",
+})
 export class ClientDto {
   @ApiProperty({ description: 'the client identifier', example: 'tax-portal' })
   client_id!: string;
@@ -18,7 +41,11 @@ export class ClientDto {
   @ApiPropertyOptional({ description: 'shown to citizens on the consent page', example: '税务门户' })
   client_name?: string;
 
-  @ApiProperty({ description: 'how the client authenticates at the token endpoint', enum: ['client_secret_basic', 'private_key_jwt', 'none'], example: 'client_secret_basic' })
+  @ApiProperty({
+    description: 'how the client authenticates at the token endpoint',
+    enum: ['client_secret_basic', 'private_key_jwt', 'none'],
+    example: 'client_secret_basic',
+  })
   token_endpoint_auth_method!: string;
 
   @ApiProperty({ description: 'the grants it may use', type: [String], example: ['authorization_code', 'refresh_token'] })
@@ -27,13 +54,22 @@ export class ClientDto {
   @ApiProperty({ description: '`["code"]` for portals, empty for service clients', type: [String], example: ['code'] })
   response_types!: string[];
 
-  @ApiProperty({ description: 'where authorization answers may go (portals)', type: [String], format: 'uri', example: ['https://tax.example.gov.cn/callback'] })
+  @ApiProperty({
+    description: 'where authorization answers may go (portals)',
+    type: [String],
+    format: 'uri',
+    example: ['https://tax.example.gov.cn/callback'],
+  })
   redirect_uris!: string[];
 
   @ApiPropertyOptional({ description: 'where a logout may return to', type: [String], example: ['https://tax.example.gov.cn/'] })
   post_logout_redirect_uris?: string[];
 
-  @ApiPropertyOptional({ description: 'where logout tokens are posted (OIDC back-channel logout)', format: 'uri', example: 'https://tax.example.gov.cn/backchannel-logout' })
+  @ApiPropertyOptional({
+    description: 'where logout tokens are posted (OIDC back-channel logout)',
+    format: 'uri',
+    example: 'https://tax.example.gov.cn/backchannel-logout',
+  })
   backchannel_logout_uri?: string;
 
   @ApiPropertyOptional({ description: 'true with a back-channel logout URI: logout tokens carry the session id', example: true })
@@ -42,7 +78,11 @@ export class ClientDto {
   @ApiPropertyOptional({ description: 'the scopes it may ask for, space-separated', example: 'openid profile' })
   scope?: string;
 
-  @ApiProperty({ description: '`pairwise` (a subject per sector) for portals, `public` for service clients', enum: ['pairwise', 'public'], example: 'pairwise' })
+  @ApiProperty({
+    description: '`pairwise` (a subject per sector) for portals, `public` for service clients',
+    enum: ['pairwise', 'public'],
+    example: 'pairwise',
+  })
   subject_type!: string;
 
   @ApiPropertyOptional({ description: 'ID token signature algorithm', enum: ['ES256', 'RS256'], example: 'ES256' })
@@ -51,16 +91,27 @@ export class ClientDto {
   @ApiPropertyOptional({ description: 'its public keys (private_key_jwt)', type: JwksSchema })
   jwks?: JwksSchema;
 
-  @ApiPropertyOptional({ description: 'where its public keys are published (private_key_jwt)', format: 'uri', example: 'https://tax.example.gov.cn/jwks.json' })
+  @ApiPropertyOptional({
+    description: 'where its public keys are published (private_key_jwt)',
+    format: 'uri',
+    example: 'https://tax.example.gov.cn/jwks.json',
+  })
   jwks_uri?: string;
 
-  @ApiPropertyOptional({ description: 'the sector its pairwise subjects are computed for (portals of one sector share them)', example: 'tax' })
+  @ApiPropertyOptional({
+    description: 'the sector its pairwise subjects are computed for (portals of one sector share them)',
+    example: 'tax',
+  })
   tongban_sector?: string;
 
   @ApiPropertyOptional({ description: 'the lowest level of assurance it accepts (1 to 3)', type: 'integer', enum: [1, 2, 3], example: 2 })
   tongban_minimum_loa?: number;
 
-  @ApiPropertyOptional({ description: 'FAPI 2.0 profile: pushed authorization requests and DPoP-bound tokens required', enum: ['2.0'], example: '2.0' })
+  @ApiPropertyOptional({
+    description: 'FAPI 2.0 profile: pushed authorization requests and DPoP-bound tokens required',
+    enum: ['2.0'],
+    example: '2.0',
+  })
   tongban_fapi?: string;
 
   @ApiPropertyOptional({ description: 'FAPI: authorization requests must be pushed (PAR)', example: true })
@@ -75,7 +126,10 @@ export class RegisteredClientDto {
   @ApiProperty({ description: 'the client as stored', type: ClientDto })
   client!: ClientDto;
 
-  @ApiPropertyOptional({ description: 'the generated secret, when none was given and the client uses client_secret_basic: shown this once, stored encrypted', example: 'Yq3vR0x8sW2kT7nB5mJ1cL9dF4hG6aE0pZ8uQ2iK7oM' })
+  @ApiPropertyOptional({
+    description: 'the generated secret, when none was given and the client uses client_secret_basic: shown this once, stored encrypted',
+    example: 'Yq3vR0x8sW2kT7nB5mJ1cL9dF4hG6aE0pZ8uQ2iK7oM',
+  })
   client_secret?: string;
 }
 

@@ -63,7 +63,8 @@ export class ClientsService {
       const e = err as { error?: string; error_description?: string; message: string };
       throw new ApiError(400, e.error ?? 'invalid_client_metadata', e.error_description ?? e.message);
     }
-    if (!(await this.store.insert(metadata))) throw new ApiError(409, 'client_exists', `a client ${metadata.client_id} is already registered`);
+    if (!(await this.store.insert(metadata)))
+      throw new ApiError(409, 'client_exists', `a client ${metadata.client_id} is already registered`);
     return { client: withoutSecret(metadata), ...(generated ? { client_secret: generated } : {}) };
   }
 
@@ -91,9 +92,14 @@ function withoutSecret(metadata: ClientMetadata): ClientMetadata {
 function toMetadata(input: ClientRegistration): ClientMetadata {
   const redirects = input.redirect_uris ?? [];
   const portal = redirects.length > 0;
-  const grantTypes = input.grant_types?.length ? input.grant_types : portal ? ['authorization_code', 'refresh_token'] : ['client_credentials'];
+  const grantTypes = input.grant_types?.length
+    ? input.grant_types
+    : portal
+      ? ['authorization_code', 'refresh_token']
+      : ['client_credentials'];
   const usesKeys = Boolean(input.jwks || input.jwks_uri);
-  if (input.fapi && !usesKeys) throw new ApiError(400, 'invalid_client_metadata', 'a FAPI 2.0 client authenticates with private_key_jwt: give its jwks or jwks_uri');
+  if (input.fapi && !usesKeys)
+    throw new ApiError(400, 'invalid_client_metadata', 'a FAPI 2.0 client authenticates with private_key_jwt: give its jwks or jwks_uri');
   const metadata: ClientMetadata = {
     client_id: input.client_id,
     ...(input.client_name ? { client_name: input.client_name } : {}),
@@ -105,7 +111,9 @@ function toMetadata(input: ClientRegistration): ClientMetadata {
     response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
     redirect_uris: redirects,
     ...(input.post_logout_redirect_uris?.length ? { post_logout_redirect_uris: input.post_logout_redirect_uris } : {}),
-    ...(input.backchannel_logout_uri ? { backchannel_logout_uri: input.backchannel_logout_uri, backchannel_logout_session_required: true } : {}),
+    ...(input.backchannel_logout_uri
+      ? { backchannel_logout_uri: input.backchannel_logout_uri, backchannel_logout_session_required: true }
+      : {}),
     scope: input.scope ?? (portal ? 'openid profile' : ''),
     subject_type: input.subject_type ?? (portal ? 'pairwise' : 'public'),
     ...(input.id_token_signed_response_alg ? { id_token_signed_response_alg: input.id_token_signed_response_alg } : {}),

@@ -41,10 +41,23 @@ export class ErrorBodyFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
-      if (typeof raw === 'object' && raw && 'error' in raw && 'message' in raw && typeof raw.message === 'string' && typeof raw.error === 'string' && !('statusCode' in raw)) {
+      if (
+        typeof raw === 'object' &&
+        raw &&
+        'error' in raw &&
+        'message' in raw &&
+        typeof raw.message === 'string' &&
+        typeof raw.error === 'string' &&
+        !('statusCode' in raw)
+      ) {
         return { status, body: raw as ErrorBody };
       }
-      const message = typeof raw === 'string' ? raw : typeof (raw as { message?: unknown }).message === 'string' ? (raw as { message: string }).message : exception.message;
+      const message =
+        typeof raw === 'string'
+          ? raw
+          : typeof (raw as { message?: unknown }).message === 'string'
+            ? (raw as { message: string }).message
+            : exception.message;
       return { status, body: { error: CODE_BY_STATUS[status] ?? `http_${status}`, message: maskCitizenIdsInText(message) } };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
@@ -56,9 +69,15 @@ export class ErrorBodyFilter implements ExceptionFilter {
 export function fastifyError(exception: unknown): { status: number; body: ErrorBody } | undefined {
   if (!(exception instanceof Error)) return undefined;
   const { code, statusCode } = exception as Error & { code?: string; statusCode?: number };
-  if (code === 'FST_ERR_BAD_URL') return { status: 400, body: { error: 'malformed_url', message: 'the URL has an invalid percent-encoding' } };
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { error: 'payload_too_large', message: 'the request body is too large' } };
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, body: { error: 'unsupported_media_type', message: 'the request body has a content type this service does not read' } };
+  if (code === 'FST_ERR_BAD_URL')
+    return { status: 400, body: { error: 'malformed_url', message: 'the URL has an invalid percent-encoding' } };
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, body: { error: 'payload_too_large', message: 'the request body is too large' } };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return {
+      status: 415,
+      body: { error: 'unsupported_media_type', message: 'the request body has a content type this service does not read' },
+    };
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { status: 400, body: { error: 'malformed_json', message: 'the request body is not valid JSON' } };
   }

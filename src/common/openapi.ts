@@ -1,6 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import { ApiPropertyOptional, ApiProperty, ApiResponse, ApiSchema, ApiSecurity, DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  ApiPropertyOptional,
+  ApiProperty,
+  ApiResponse,
+  ApiSchema,
+  ApiSecurity,
+  DocumentBuilder,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
 import type { ApiScope } from '../auth/api-scopes.js';
 
 /**
@@ -27,7 +35,8 @@ export class ErrorBodyDto {
   message!: string;
 
   @ApiPropertyOptional({
-    description: 'more about the error: for `validation_failed` the problems by field (`[{ field, problems }]`), for `weak_password` the rules broken (`[{ code, message }]`), for a rate limit `{ retry_after }`',
+    description:
+      'more about the error: for `validation_failed` the problems by field (`[{ field, problems }]`), for `weak_password` the rules broken (`[{ code, message }]`), for a rate limit `{ retry_after }`',
     oneOf: [{ type: 'array', items: { type: 'object' } }, { type: 'object' }],
     example: [{ field: 'pem', problems: ['pem must be a string'] }],
   })
@@ -62,13 +71,22 @@ const CHALLENGE: Header = {
 const HEADERS: Record<string, Record<string, Header>> = {
   invalid_token: { 'WWW-Authenticate': CHALLENGE },
   invalid_dpop_proof: { 'WWW-Authenticate': CHALLENGE },
-  insufficient_scope: { 'WWW-Authenticate': { description: 'the scopes the call needs', schema: { type: 'string' }, example: 'Bearer error="insufficient_scope", scope="verify"' } },
+  insufficient_scope: {
+    'WWW-Authenticate': {
+      description: 'the scopes the call needs',
+      schema: { type: 'string' },
+      example: 'Bearer error="insufficient_scope", scope="verify"',
+    },
+  },
   too_many_requests: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' }, example: 12 } },
 };
 
 /** Example bodies for codes many routes answer with (a route gives its own codes as whole examples). */
 const COMMON_ERRORS: Record<string, { message: string; details?: unknown }> = {
-  validation_failed: { message: 'the request is not valid', details: [{ field: 'id_number', problems: ['id_number must be a valid 18-digit citizen ID number (CHECKSUM)'] }] },
+  validation_failed: {
+    message: 'the request is not valid',
+    details: [{ field: 'id_number', problems: ['id_number must be a valid 18-digit citizen ID number (CHECKSUM)'] }],
+  },
   malformed_json: { message: 'the request body is not valid JSON' },
   malformed_url: { message: 'the URL has an invalid percent-encoding' },
   payload_too_large: { message: 'the request body is too large' },
@@ -83,20 +101,30 @@ const COMMON_ERRORS: Record<string, { message: string; details?: unknown }> = {
 function exampleBody(example: ErrorExample): { error: string; message: string; details?: unknown } {
   if (typeof example !== 'string') return example;
   const common = COMMON_ERRORS[example];
-  return { error: example, message: common?.message ?? example.replace(/_/g, ' '), ...(common?.details === undefined ? {} : { details: common.details }) };
+  return {
+    error: example,
+    message: common?.message ?? example.replace(/_/g, ' '),
+    ...(common?.details === undefined ? {} : { details: common.details }),
+  };
 }
 
 const ERRORS = 'tongban:openapi-errors';
 
 /** Adds error answers to one route, merged with those it has (one response per status, one example per code). */
-function addErrors(prototype: object, key: string | symbol, descriptor: PropertyDescriptor, byStatus: Partial<Record<number, readonly ErrorExample[]>>): void {
+function addErrors(
+  prototype: object,
+  key: string | symbol,
+  descriptor: PropertyDescriptor,
+  byStatus: Partial<Record<number, readonly ErrorExample[]>>,
+): void {
   const handler = descriptor.value as object;
   const recorded: Record<number, string[]> = { ...(Reflect.getOwnMetadata(ERRORS, handler) as Record<number, string[]> | undefined) };
   for (const [status, list] of Object.entries(byStatus)) {
     const code = Number(status);
     const known = recorded[code] ?? [];
     const fresh: Array<ReturnType<typeof exampleBody>> = [];
-    for (const body of (list ?? []).map(exampleBody)) if (!known.includes(body.error) && !fresh.some((f) => f.error === body.error)) fresh.push(body);
+    for (const body of (list ?? []).map(exampleBody))
+      if (!known.includes(body.error) && !fresh.some((f) => f.error === body.error)) fresh.push(body);
     if (!fresh.length) continue;
     const codes = [...known, ...fresh.map((e) => e.error)];
     const lines = fresh.map((e) => `- \`${e.error}\`: ${e.message}`).join('\n');
@@ -130,14 +158,19 @@ export function ApiErrors(byStatus: Partial<Record<number, readonly ErrorExample
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = Object.getOwnPropertyDescriptor(prototype, name);
       const handler: unknown = method?.value;
-      if (name !== 'constructor' && typeof handler === 'function' && Reflect.hasMetadata(PATH_METADATA, handler)) addErrors(prototype, name, method!, byStatus);
+      if (name !== 'constructor' && typeof handler === 'function' && Reflect.hasMetadata(PATH_METADATA, handler))
+        addErrors(prototype, name, method!, byStatus);
     }
     return target;
   }) as MethodDecorator & ClassDecorator;
 }
 
 /** What every route that reads a JSON body can answer before it runs: a body that is not JSON, too large, or of another type. */
-export const API_BODY_ERRORS = { 400: ['validation_failed', 'malformed_json'], 413: ['payload_too_large'], 415: ['unsupported_media_type'] } as const;
+export const API_BODY_ERRORS = {
+  400: ['validation_failed', 'malformed_json'],
+  413: ['payload_too_large'],
+  415: ['unsupported_media_type'],
+} as const;
 
 /** What a route with path parameters answers for an invalid one (or a URL it cannot decode). */
 export const API_PARAM_ERRORS = { 400: ['validation_failed', 'malformed_url'] } as const;
@@ -166,7 +199,9 @@ export function ApiAccessToken(...scopes: ApiScope[]): ClassDecorator & MethodDe
  * member (`unionValues<Indication>()('TOTAL_PASSED', …)`), so the document keeps up with the type.
  */
 export function unionValues<T extends string>() {
-  return <const A extends readonly T[]>(...values: A & ([Exclude<T, A[number]>] extends [never] ? unknown : { missing: Exclude<T, A[number]> })): A => values;
+  return <const A extends readonly T[]>(
+    ...values: A & ([Exclude<T, A[number]>] extends [never] ? unknown : { missing: Exclude<T, A[number]> })
+  ): A => values;
 }
 
 /** What each scope of tongban's API allows (the OAuth 2.0 scheme's scope list). */
@@ -204,19 +239,31 @@ export function apiDocumentConfig(publicUrl: string): Omit<OpenAPIObject, 'paths
     )
     .setVersion('0.1.0')
     .addServer(publicUrl)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token: `Authorization: Bearer <token>`. Its scopes: see the `oauth2` scheme and each operation.' }, 'bearer')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'An access token: `Authorization: Bearer <token>`. Its scopes: see the `oauth2` scheme and each operation.',
+      },
+      'bearer',
+    )
     .addSecurity('dpop', {
       type: 'http',
       scheme: 'DPoP',
       bearerFormat: 'JWT',
-      description: 'A DPoP-bound access token (FAPI clients): `Authorization: DPoP <token>` and a `DPoP` header with a proof for this request (RFC 9449).',
+      description:
+        'A DPoP-bound access token (FAPI clients): `Authorization: DPoP <token>` and a `DPoP` header with a proof for this request (RFC 9449).',
     })
     .addOAuth2(
       {
         type: 'oauth2',
         description: 'Where access tokens come from, and their scopes.',
         flows: {
-          clientCredentials: { tokenUrl: `${publicUrl}/token`, scopes: scopes(['registry:write', 'clients:write', 'verify', 'licence:issue', 'seal:make', 'tokens:introspect']) },
+          clientCredentials: {
+            tokenUrl: `${publicUrl}/token`,
+            scopes: scopes(['registry:write', 'clients:write', 'verify', 'licence:issue', 'seal:make', 'tokens:introspect']),
+          },
           authorizationCode: { authorizationUrl: `${publicUrl}/auth`, tokenUrl: `${publicUrl}/token`, scopes: scopes(['account']) },
         },
       },

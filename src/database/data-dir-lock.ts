@@ -15,7 +15,9 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly holder: LockHolder,
   ) {
-    super(`the embedded database in ${dataDir} is in use by another tongban process (pid ${holder.pid}, ${holder.role}, since ${holder.startedAt})`);
+    super(
+      `the embedded database in ${dataDir} is in use by another tongban process (pid ${holder.pid}, ${holder.role}, since ${holder.startedAt})`,
+    );
     this.name = 'DataDirInUseError';
   }
 }

@@ -32,9 +32,18 @@ export async function openPostgres(url: string, poolSize: number, entities: Data
 
 export async function openPglite(dir: string, entities: DataSourceOptions['entities']): Promise<OpenedDatabase> {
   const settings = PGLITE_SETTINGS.flatMap((setting) => ['-c', setting]);
-  const pglite = await PGlite.create({ dataDir: dir, parsers: pgliteParsers, initDbStartParams: settings, startParams: [...PGlite.defaultStartParams, ...settings] });
+  const pglite = await PGlite.create({
+    dataDir: dir,
+    parsers: pgliteParsers,
+    initDbStartParams: settings,
+    startParams: [...PGlite.defaultStartParams, ...settings],
+  });
   const pool = new PgliteLeasePool(pglite);
-  const driver = { Pool: function PoolFactory() { return pool; } };
+  const driver = {
+    Pool: function PoolFactory() {
+      return pool;
+    },
+  };
   const dataSource = new DataSource({ ...common, database: 'postgres', entities, driver });
   try {
     await dataSource.initialize();

@@ -39,7 +39,9 @@ export class DatabaseService implements OnApplicationShutdown {
         const initialised = await initialisePgliteInChild(dir);
         if (initialised) {
           const peak = initialised.peakKb ? `, peak ${Math.round(initialised.peakKb / 1024)} MB` : '';
-          new Logger('database').log(`created the embedded database in ${dir} (initdb in a child process: ${(initialised.ms / 1000).toFixed(1)} s${peak})`);
+          new Logger('database').log(
+            `created the embedded database in ${dir} (initdb in a child process: ${(initialised.ms / 1000).toFixed(1)} s${peak})`,
+          );
         }
         const { dataSource, pglite } = await openPglite(dir, entities);
         service = new DatabaseService(dataSource, 'pglite', lock, pglite);

@@ -69,7 +69,11 @@ export class PgliteLeasePool extends EventEmitter {
       const timer = setTimeout(() => {
         const index = this.waiters.indexOf(grant);
         if (index >= 0) this.waiters.splice(index, 1);
-        reject(new Error(`waited ${this.leaseTimeoutMs} ms for the embedded database session (is a connection held while another is requested?)`));
+        reject(
+          new Error(
+            `waited ${this.leaseTimeoutMs} ms for the embedded database session (is a connection held while another is requested?)`,
+          ),
+        );
       }, this.leaseTimeoutMs);
       timer.unref();
       this.waiters.push(grant);

@@ -9,7 +9,12 @@ import { returning } from './returning.js';
  * past TypeORM's query-runner bookkeeping. On PGlite (one session in this process, where the
  * saving is small) it is an ordinary query. `name` must always come with the same `text`.
  */
-export async function preparedQuery<T = Record<string, unknown>>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
+export async function preparedQuery<T = Record<string, unknown>>(
+  dataSource: DataSource,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
   const pool = (dataSource.driver as { master?: unknown }).master;
   if (pool instanceof pg.Pool) return (await pool.query({ name, text, values })).rows as T[];
   return returning<T>(dataSource, text, values);

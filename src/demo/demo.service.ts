@@ -20,7 +20,8 @@ export class DemoService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const citizens = await this.registry.importCitizens(records(DEMO_CITIZENS));
     const enterprises = await this.registry.importEnterprises(records(DEMO_ENTERPRISES));
-    if (citizens.inserted || enterprises.inserted) this.logger.log(`seeded ${citizens.inserted} demo citizens and ${enterprises.inserted} demo enterprises`);
+    if (citizens.inserted || enterprises.inserted)
+      this.logger.log(`seeded ${citizens.inserted} demo citizens and ${enterprises.inserted} demo enterprises`);
   }
 
   /** What the start banner shows about the demo data. */
@@ -32,7 +33,10 @@ export class DemoService implements OnApplicationBootstrap {
       '',
       `Demo data (synthetic numbers, DEMO=1); every active demo citizen's password is ${DEMO_PASSWORD}`,
       ...DEMO_CITIZENS.map((c) => `  citizen     ${c.id_number}  ${c.name}  (${c.status})`),
-      ...DEMO_ENTERPRISES.map((e) => `  enterprise  ${e.uscc}  ${e.name}  (${e.status}; legal representative ${DEMO_CITIZENS.find((c) => c.id_number === e.legal_representative_id_number)?.name})`),
+      ...DEMO_ENTERPRISES.map(
+        (e) =>
+          `  enterprise  ${e.uscc}  ${e.name}  (${e.status}; legal representative ${DEMO_CITIZENS.find((c) => c.id_number === e.legal_representative_id_number)?.name})`,
+      ),
     ];
   }
 }

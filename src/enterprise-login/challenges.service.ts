@@ -39,7 +39,8 @@ export class EnterpriseChallenges {
   async create(interactionUid: string, accountId: string): Promise<Challenge> {
     const id = randomBytes(16).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
-    if (Math.random() < 0.05) await this.dataSource.query(`DELETE FROM oidc_enterprise_challenges WHERE expires_at < now() - interval '1 day'`);
+    if (Math.random() < 0.05)
+      await this.dataSource.query(`DELETE FROM oidc_enterprise_challenges WHERE expires_at < now() - interval '1 day'`);
     const [row] = await this.dataSource.query<ChallengeRow[]>(
       `INSERT INTO oidc_enterprise_challenges (id, nonce, interaction_uid, account_id, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING *`,

@@ -12,7 +12,11 @@ const ANSWERS_PER_MINUTE = 60;
 const CHALLENGE_ID = /^[\w-]{10,64}$/;
 
 class ChallengeParam {
-  @ApiProperty({ description: 'the `challenge_id` of the sign-in challenge the wallet was shown', pattern: CHALLENGE_ID.source, example: 'q8hV2mZK3yQbT0nL5wXc1A' })
+  @ApiProperty({
+    description: 'the `challenge_id` of the sign-in challenge the wallet was shown',
+    pattern: CHALLENGE_ID.source,
+    example: 'q8hV2mZK3yQbT0nL5wXc1A',
+  })
   @Matches(CHALLENGE_ID)
   challengeId!: string;
 }
@@ -20,10 +24,12 @@ class ChallengeParam {
 @ApiSchema({ name: 'LicenceLoginAnswer' })
 class LicenceLoginAnswer {
   @ApiProperty({
-    description: 'a compact JWS, ES256, signed with the licence key; header `x5c` = the licence certificate chain; payload `{ nonce, aud, uscc, iat }` of the challenge',
+    description:
+      'a compact JWS, ES256, signed with the licence key; header `x5c` = the licence certificate chain; payload `{ nonce, aud, uscc, iat }` of the challenge',
     minLength: 20,
     maxLength: 32_768,
-    example: 'eyJhbGciOiJFUzI1NiIsIng1YyI6WyJNSUlCOHpDQ0FaaWdBd0lCQWdJVUZ…In0.eyJub25jZSI6IlBxN3YiLCJhdWQiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwidXNjYyI6IjkxMzUwMTAwTUEyWVRCOEs0TCIsImlhdCI6MTc2NDIzMDQwMH0.MEUCIQ…',
+    example:
+      'eyJhbGciOiJFUzI1NiIsIng1YyI6WyJNSUlCOHpDQ0FaaWdBd0lCQWdJVUZ…In0.eyJub25jZSI6IlBxN3YiLCJhdWQiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwidXNjYyI6IjkxMzUwMTAwTUEyWVRCOEs0TCIsImlhdCI6MTc2NDIzMDQwMH0.MEUCIQ…',
   })
   @IsString()
   @Length(20, 32_768)
@@ -32,7 +38,11 @@ class LicenceLoginAnswer {
 
 @ApiSchema({ name: 'LicenceLoginAccepted' })
 class LicenceLoginAccepted {
-  @ApiProperty({ description: 'the answer is accepted: the browser waiting on the challenge goes on signed in for the enterprise', enum: ['accepted'], example: 'accepted' })
+  @ApiProperty({
+    description: 'the answer is accepted: the browser waiting on the challenge goes on signed in for the enterprise',
+    enum: ['accepted'],
+    example: 'accepted',
+  })
   status!: 'accepted';
 
   @ApiProperty({ description: "the enterprise's unified social credit code (from the licence certificate)", example: '91350100MA2YTB8K4L' })
@@ -60,7 +70,11 @@ export class LicenceLoginController {
       `Public (no access token): the signed answer is the credential. At most ${ANSWERS_PER_MINUTE} answers per client IP and minute. ` +
       'The licence certificate must chain to tongban, be valid and not revoked (checked afresh); the signer must be the legal representative or an agent of an active enterprise.',
   })
-  @ApiOkResponse({ description: 'accepted', type: LicenceLoginAccepted, example: { status: 'accepted', uscc: '91350100MA2YTB8K4L', enterprise_name: '福州通办示范科技有限公司' } })
+  @ApiOkResponse({
+    description: 'accepted',
+    type: LicenceLoginAccepted,
+    example: { status: 'accepted', uscc: '91350100MA2YTB8K4L', enterprise_name: '福州通办示范科技有限公司' },
+  })
   @ApiErrors({
     ...API_BODY_ERRORS,
     400: [
@@ -84,7 +98,12 @@ export class LicenceLoginController {
     429: [{ error: 'too_many_requests', message: 'too many sign-in answers from this address; try again later' }],
     503: [{ error: 'try_later', message: 'the licence certificate was not accepted (TRY_LATER)' }],
   })
-  async answer(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Param() { challengeId }: ChallengeParam, @Body() { jws }: LicenceLoginAnswer) {
+  async answer(
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Param() { challengeId }: ChallengeParam,
+    @Body() { jws }: LicenceLoginAnswer,
+  ) {
     const limit = await this.ipWindows.hit(`licence-login:${req.ip ?? ''}`, ANSWERS_PER_MINUTE);
     if (!limit.allowed) {
       res.header('retry-after', String(limit.retryAfterSeconds));

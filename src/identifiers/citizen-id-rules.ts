@@ -10,7 +10,12 @@ const ZERO = 48;
 /** Index = two digits; 1 = a mainland province of GB/T 2260. */
 const MAINLAND = new Uint8Array(100);
 for (const [from, to] of [
-  [11, 15], [21, 23], [31, 37], [41, 46], [50, 54], [61, 65],
+  [11, 15],
+  [21, 23],
+  [31, 37],
+  [41, 46],
+  [50, 54],
+  [61, 65],
 ]) {
   for (let p = from; p <= to; p++) MAINLAND[p] = 1;
 }

@@ -39,8 +39,7 @@ export function makeUscc({
   if (authority.length !== 1 || entityType.length !== 1) throw new RangeError('authority and entityType are one character each');
   if (region.length !== 6) throw new RangeError('region must be 6 characters');
   if (organisationBody.length !== 8) throw new RangeError('organisationBody must be 8 characters');
-  const first17 = (authority + entityType + region + organisationBody).toUpperCase()
-    + organisationCodeCheckCharacter(organisationBody);
+  const first17 = (authority + entityType + region + organisationBody).toUpperCase() + organisationCodeCheckCharacter(organisationBody);
   return first17 + usccCheckCharacter(first17); // throws on characters outside the USCC alphabet
 }
 

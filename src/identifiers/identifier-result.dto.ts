@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { unionValues } from '../common/openapi.js';
-import type { CitizenIdParsed, IdentifierErrorCode, IdentifierIssue, IdentifierResult, IdentifierWarningCode, UsccParsed } from './identifier-result.js';
+import type {
+  CitizenIdParsed,
+  IdentifierErrorCode,
+  IdentifierIssue,
+  IdentifierResult,
+  IdentifierWarningCode,
+  UsccParsed,
+} from './identifier-result.js';
 
 /** The answers of the identifier checks, for the OpenAPI document (the checks build plain IdentifierResult objects). */
 
@@ -21,7 +28,8 @@ const ISSUE_CODES = unionValues<IdentifierErrorCode | IdentifierWarningCode>()(
 @ApiSchema({ name: 'IdentifierIssue' })
 export class IdentifierIssueDto implements IdentifierIssue {
   @ApiProperty({
-    description: 'stable code. Errors: LENGTH, CHARSET, PROVINCE, BIRTH_DATE, CHECKSUM (citizen ID), REGION (USCC); warnings: LEGACY_15_DIGIT, ORG_CODE_CHECKSUM, UNKNOWN_AUTHORITY, UNKNOWN_ENTITY_TYPE',
+    description:
+      'stable code. Errors: LENGTH, CHARSET, PROVINCE, BIRTH_DATE, CHECKSUM (citizen ID), REGION (USCC); warnings: LEGACY_15_DIGIT, ORG_CODE_CHECKSUM, UNKNOWN_AUTHORITY, UNKNOWN_ENTITY_TYPE',
     enum: ISSUE_CODES,
     example: 'CHECKSUM',
   })
@@ -33,7 +41,11 @@ export class IdentifierIssueDto implements IdentifierIssue {
 
 @ApiSchema({ name: 'CitizenIdParsed' })
 export class CitizenIdParsedDto implements CitizenIdParsed {
-  @ApiProperty({ description: 'GB/T 2260 administrative division code of the place of registration', pattern: '^[0-9]{6}$', example: '110105' })
+  @ApiProperty({
+    description: 'GB/T 2260 administrative division code of the place of registration',
+    pattern: '^[0-9]{6}$',
+    example: '110105',
+  })
   region!: string;
 
   @ApiProperty({ description: 'date of birth', format: 'date', example: '1949-12-31' })
@@ -48,7 +60,12 @@ export class UsccCodeDto {
   @ApiProperty({ description: 'the code character', example: '9' })
   code!: string;
 
-  @ApiProperty({ description: 'its meaning (GB 32100-2015 appendix), null when not a known code', type: String, nullable: true, example: '工商' })
+  @ApiProperty({
+    description: 'its meaning (GB 32100-2015 appendix), null when not a known code',
+    type: String,
+    nullable: true,
+    example: '工商',
+  })
   name!: string | null;
 }
 
@@ -71,7 +88,10 @@ class IdentifierResultFields {
   @ApiProperty({ description: 'whether the value is a well-formed identifier (warnings do not make it invalid)', example: true })
   valid!: boolean;
 
-  @ApiPropertyOptional({ description: 'the canonical form (upper case; a legacy 15-digit citizen ID converted to 18 digits); only when valid', example: '11010519491231002X' })
+  @ApiPropertyOptional({
+    description: 'the canonical form (upper case; a legacy 15-digit citizen ID converted to 18 digits); only when valid',
+    example: '11010519491231002X',
+  })
   canonical?: string;
 
   @ApiPropertyOptional({ description: 'what makes it invalid; absent when there is nothing', type: [IdentifierIssueDto] })

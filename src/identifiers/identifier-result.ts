@@ -4,21 +4,10 @@ export interface IdentifierIssue {
 }
 
 /** Error codes; stable, part of the API contract. */
-export type IdentifierErrorCode =
-  | 'TYPE'
-  | 'LENGTH'
-  | 'CHARSET'
-  | 'PROVINCE'
-  | 'BIRTH_DATE'
-  | 'CHECKSUM'
-  | 'REGION';
+export type IdentifierErrorCode = 'TYPE' | 'LENGTH' | 'CHARSET' | 'PROVINCE' | 'BIRTH_DATE' | 'CHECKSUM' | 'REGION';
 
 /** Warning codes; a result with only warnings is still valid. */
-export type IdentifierWarningCode =
-  | 'LEGACY_15_DIGIT'
-  | 'ORG_CODE_CHECKSUM'
-  | 'UNKNOWN_AUTHORITY'
-  | 'UNKNOWN_ENTITY_TYPE';
+export type IdentifierWarningCode = 'LEGACY_15_DIGIT' | 'ORG_CODE_CHECKSUM' | 'UNKNOWN_AUTHORITY' | 'UNKNOWN_ENTITY_TYPE';
 
 export interface CitizenIdParsed {
   region: string;

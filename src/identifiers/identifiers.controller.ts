@@ -17,7 +17,14 @@ class IdentifierParam {
 const VALUE_SCHEMA = { type: 'string', minLength: 1, maxLength: 64 } as const;
 // The example goes in the schema: @ApiParam keeps only the schema when one is given.
 const ERRORS = {
-  400: [{ error: 'validation_failed', message: 'the request is not valid', details: [{ field: 'value', problems: ['value must be longer than or equal to 1 and shorter than or equal to 64 characters'] }] }, 'malformed_url'],
+  400: [
+    {
+      error: 'validation_failed',
+      message: 'the request is not valid',
+      details: [{ field: 'value', problems: ['value must be longer than or equal to 1 and shorter than or equal to 64 characters'] }],
+    },
+    'malformed_url',
+  ],
 };
 const ABOUT =
   'Public (no access token). A well-formed request always gets 200: `valid` says whether the value is an identifier, `errors` and `warnings` say why with stable codes. ' +
@@ -33,17 +40,32 @@ export class IdentifiersController {
     summary: 'Validate an 18-digit (or legacy 15-digit) citizen identity number (GB 11643-1999)',
     description: `${ABOUT} A lower-case x is accepted; a 15-digit number is converted (warning LEGACY_15_DIGIT).`,
   })
-  @ApiParam({ name: 'value', description: 'the number to check (18 digits, the last may be X; or a legacy 15 digits)', schema: { ...VALUE_SCHEMA, example: '11010519491231002X' } })
+  @ApiParam({
+    name: 'value',
+    description: 'the number to check (18 digits, the last may be X; or a legacy 15 digits)',
+    schema: { ...VALUE_SCHEMA, example: '11010519491231002X' },
+  })
   @ApiOkResponse({
     description: 'the check: valid, canonical form, errors/warnings with stable codes, parsed region/birthDate/sex',
     type: CitizenIdResultDto,
     examples: {
-      valid: { summary: 'a valid number', value: { valid: true, canonical: '11010519491231002X', parsed: { region: '110105', birthDate: '1949-12-31', sex: 'female' } } },
+      valid: {
+        summary: 'a valid number',
+        value: { valid: true, canonical: '11010519491231002X', parsed: { region: '110105', birthDate: '1949-12-31', sex: 'female' } },
+      },
       legacy: {
         summary: 'a legacy 15-digit number, converted',
-        value: { valid: true, canonical: '11010519491231002X', warnings: [{ code: 'LEGACY_15_DIGIT', message: 'legacy 15-digit number was converted to 18 digits' }], parsed: { region: '110105', birthDate: '1949-12-31', sex: 'female' } },
+        value: {
+          valid: true,
+          canonical: '11010519491231002X',
+          warnings: [{ code: 'LEGACY_15_DIGIT', message: 'legacy 15-digit number was converted to 18 digits' }],
+          parsed: { region: '110105', birthDate: '1949-12-31', sex: 'female' },
+        },
       },
-      invalid: { summary: 'a wrong check character', value: { valid: false, errors: [{ code: 'CHECKSUM', message: 'check character should be X, got 1' }] } },
+      invalid: {
+        summary: 'a wrong check character',
+        value: { valid: false, errors: [{ code: 'CHECKSUM', message: 'check character should be X, got 1' }] },
+      },
     },
   })
   @ApiErrors(ERRORS)
@@ -57,16 +79,32 @@ export class IdentifiersController {
     summary: 'Validate a Unified Social Credit Code (GB 32100-2015)',
     description: `${ABOUT} Lower-case letters are accepted; a bad organisation-code check character is only a warning (ORG_CODE_CHECKSUM).`,
   })
-  @ApiParam({ name: 'value', description: 'the code to check (18 characters: digits and letters other than I, O, Z, S, V)', schema: { ...VALUE_SCHEMA, example: '91350100M000100Y43' } })
+  @ApiParam({
+    name: 'value',
+    description: 'the code to check (18 characters: digits and letters other than I, O, Z, S, V)',
+    schema: { ...VALUE_SCHEMA, example: '91350100M000100Y43' },
+  })
   @ApiOkResponse({
     description: 'the check: valid, canonical form, errors/warnings with stable codes, parsed authority/entityType/region/organisationCode',
     type: UsccResultDto,
     examples: {
       valid: {
         summary: 'a valid code',
-        value: { valid: true, canonical: '91350100M000100Y43', parsed: { authority: { code: '9', name: '工商' }, entityType: { code: '1', name: '企业' }, region: '350100', organisationCode: 'M000100Y4' } },
+        value: {
+          valid: true,
+          canonical: '91350100M000100Y43',
+          parsed: {
+            authority: { code: '9', name: '工商' },
+            entityType: { code: '1', name: '企业' },
+            region: '350100',
+            organisationCode: 'M000100Y4',
+          },
+        },
       },
-      invalid: { summary: 'a wrong check character', value: { valid: false, errors: [{ code: 'CHECKSUM', message: 'check character should be 3, got 4' }] } },
+      invalid: {
+        summary: 'a wrong check character',
+        value: { valid: false, errors: [{ code: 'CHECKSUM', message: 'check character should be 3, got 4' }] },
+      },
     },
   })
   @ApiErrors(ERRORS)

@@ -1,9 +1,4 @@
-import type {
-  IdentifierErrorCode,
-  IdentifierIssue,
-  IdentifierResult,
-  IdentifierWarningCode,
-} from './identifier-result.js';
+import type { IdentifierErrorCode, IdentifierIssue, IdentifierResult, IdentifierWarningCode } from './identifier-result.js';
 
 /** Internal helper shared by the citizen ID and USCC checkers. */
 export function issue(code: IdentifierErrorCode | IdentifierWarningCode, message: string): IdentifierIssue {

@@ -107,12 +107,16 @@ export function checkUscc(input: unknown): IdentifierResult<UsccParsed> {
   }
 
   if (errors.length > 0) return invalid(errors, warnings);
-  return valid(code, {
-    authority: { code: code[0], name: authority ? authority.name : null },
-    entityType: { code: code[1], name: entityTypeName },
-    region: code.slice(2, 8),
-    organisationCode: orgCode,
-  }, warnings);
+  return valid(
+    code,
+    {
+      authority: { code: code[0], name: authority ? authority.name : null },
+      entityType: { code: code[1], name: entityTypeName },
+      region: code.slice(2, 8),
+      organisationCode: orgCode,
+    },
+    warnings,
+  );
 }
 
 /**

@@ -35,7 +35,12 @@ export class BusinessLicenceService {
   async issue(uscc: string, csrPem: string): Promise<IssuedBusinessLicence> {
     const enterprise = await this.registry.findEnterprise(uscc);
     if (!enterprise) throw new ApiError(404, 'enterprise_not_found', `no enterprise ${uscc} in the register`);
-    if (enterprise.status !== 'active') throw new ApiError(422, 'enterprise_inactive', `the enterprise is ${enterprise.status} in the register; only an active enterprise gets a licence`);
+    if (enterprise.status !== 'active')
+      throw new ApiError(
+        422,
+        'enterprise_inactive',
+        `the enterprise is ${enterprise.status} in the register; only an active enterprise gets a licence`,
+      );
     const issued = await this.pki.issueFromCsr(csrPem, {
       profile: 'enterprise-licence',
       subject: { uscc: enterprise.uscc, organizationName: enterprise.name, commonName: enterprise.name },
@@ -59,9 +64,18 @@ export class BusinessLicenceService {
         status: enterprise.status,
       },
       // Bound to the certificate's key (RFC 7800): whoever presents the licence proves that key.
-      cnf: { jwk: certificate.publicKey.export({ format: 'jwk' }), 'x5t#S256': createHash('sha256').update(certificate.raw).digest('base64url') },
+      cnf: {
+        jwk: certificate.publicKey.export({ format: 'jwk' }),
+        'x5t#S256': createHash('sha256').update(certificate.raw).digest('base64url'),
+      },
     });
-    return { serial: issued.serial, certificate: issued.pem, chain: issued.chain, licence, enterprise: { uscc: enterprise.uscc, name: enterprise.name } };
+    return {
+      serial: issued.serial,
+      certificate: issued.pem,
+      chain: issued.chain,
+      licence,
+      enterprise: { uscc: enterprise.uscc, name: enterprise.name },
+    };
   }
 
   /** Signs with the `licence` key; x5c carries tongban's licence-issuer certificate and its chain. */

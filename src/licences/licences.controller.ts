@@ -20,7 +20,8 @@ class UsccParam {
 @ApiSchema({ name: 'LicenceRequest' })
 class LicenceRequest {
   @ApiProperty({
-    description: "a PKCS#10 certificate signing request (PEM) for the key in the enterprise's wallet: ECDSA P-256/P-384 or RSA 2048-8192 bits, signed by that key (the subject is taken from the register, not from the request)",
+    description:
+      "a PKCS#10 certificate signing request (PEM) for the key in the enterprise's wallet: ECDSA P-256/P-384 or RSA 2048-8192 bits, signed by that key (the subject is taken from the register, not from the request)",
     minLength: 100,
     maxLength: 16_384,
     example: CSR_EXAMPLE,
@@ -39,20 +40,28 @@ class LicenceEnterpriseDto {
   name!: string;
 }
 
-@ApiSchema({ name: 'BusinessLicence', description: 'An electronic business licence: the certificate for the wallet key, its chain, and the signed licence document' })
+@ApiSchema({
+  name: 'BusinessLicence',
+  description: 'An electronic business licence: the certificate for the wallet key, its chain, and the signed licence document',
+})
 class BusinessLicenceDto implements IssuedBusinessLicence {
   @ApiProperty({ description: "the certificate's serial number (lowercase hex)", example: '5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c' })
   serial!: string;
 
-  @ApiProperty({ description: "the enterprise's licence certificate (PEM), for the key of the request", example: PEM('licence certificate') })
+  @ApiProperty({
+    description: "the enterprise's licence certificate (PEM), for the key of the request",
+    example: PEM('licence certificate'),
+  })
   certificate!: string;
 
   @ApiProperty({ description: 'the issuing CA, then the root (PEM)', type: [String], example: [PEM('issuing CA'), PEM('root CA')] })
   chain!: string[];
 
   @ApiProperty({
-    description: "the signed licence document: a compact JWS (ES256, typ tongban-licence+jwt, x5c = tongban's licence key) over the register's fields, bound to the certificate's key (cnf)",
-    example: 'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
+    description:
+      "the signed licence document: a compact JWS (ES256, typ tongban-licence+jwt, x5c = tongban's licence key) over the register's fields, bound to the certificate's key (cnf)",
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
   })
   licence!: string;
 
@@ -82,7 +91,8 @@ export class LicencesController {
       serial: '5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c',
       certificate: PEM('licence certificate'),
       chain: [PEM('issuing CA'), PEM('root CA')],
-      licence: 'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
+      licence:
+        'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
       enterprise: { uscc: USCC_EXAMPLE, name: '福州通办示范科技有限公司' },
     },
   })
@@ -94,11 +104,19 @@ export class LicencesController {
       { error: 'csr_malformed', message: 'the certificate signing request is not a valid PKCS#10 structure' },
       { error: 'csr_signature_invalid', message: 'the request is not signed by the key it contains' },
       { error: 'csr_key_unsupported', message: 'EC keys must be on P-256 or P-384' },
-      { error: 'csr_algorithm_unsupported', message: 'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)' },
-      { error: 'invalid_validity', message: "the validity must lie within the issuing CA's (2025-01-01T00:00:00.000Z to 2030-01-01T00:00:00.000Z)" },
+      {
+        error: 'csr_algorithm_unsupported',
+        message: 'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)',
+      },
+      {
+        error: 'invalid_validity',
+        message: "the validity must lie within the issuing CA's (2025-01-01T00:00:00.000Z to 2030-01-01T00:00:00.000Z)",
+      },
     ],
     404: [{ error: 'enterprise_not_found', message: `no enterprise ${USCC_EXAMPLE} in the register` }],
-    422: [{ error: 'enterprise_inactive', message: 'the enterprise is suspended in the register; only an active enterprise gets a licence' }],
+    422: [
+      { error: 'enterprise_inactive', message: 'the enterprise is suspended in the register; only an active enterprise gets a licence' },
+    ],
     503: [{ error: 'pki_unavailable', message: 'the certificate authority is not ready: no issuing CA certificate' }],
   })
   issue(@Param() { uscc }: UsccParam, @Body() { csr }: LicenceRequest) {

@@ -6,5 +6,10 @@ import { BusinessLicenceService } from './business-licence.service.js';
 import { LicencesController } from './licences.controller.js';
 
 /** Electronic licences (design §7); for now the electronic business licence. */
-@Module({ imports: [AuthModule, PkiModule, RegistryModule], controllers: [LicencesController], providers: [BusinessLicenceService], exports: [BusinessLicenceService] })
+@Module({
+  imports: [AuthModule, PkiModule, RegistryModule],
+  controllers: [LicencesController],
+  providers: [BusinessLicenceService],
+  exports: [BusinessLicenceService],
+})
 export class LicencesModule {}

@@ -59,7 +59,11 @@ export function accessLogHook(logger: Logger, observe: RequestObserver = () => u
       const level = !writableFinished || statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
-        { req: { id, method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode }, responseTime: Math.round(ms) },
+        {
+          req: { id, method: request.method, url: request.url, remoteAddress: request.ip },
+          res: { statusCode },
+          responseTime: Math.round(ms),
+        },
         writableFinished ? 'request completed' : 'request aborted',
       );
     });

@@ -54,7 +54,15 @@ export function createAdapterClass(dataSource: DataSource, clients: ClientStore)
          VALUES ($1, $2, $3::jsonb, $4, $5, $6, CASE WHEN $7::int > 0 THEN now() + make_interval(secs => $7::int) END)
          ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
            user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at`,
-        [this.kind, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, expiresIn ? Math.ceil(expiresIn) : 0],
+        [
+          this.kind,
+          id,
+          JSON.stringify(payload),
+          payload.grantId ?? null,
+          payload.uid ?? null,
+          payload.userCode ?? null,
+          expiresIn ? Math.ceil(expiresIn) : 0,
+        ],
       );
     }
 

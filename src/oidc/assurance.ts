@@ -17,7 +17,13 @@ export function loaOf(acr: unknown): number {
  * lowest listed tongban level is enough; a client may insist on a minimum of its own.
  */
 export function requiredLoa(acrValues: unknown, clientMinimum: unknown): number {
-  const requested = typeof acrValues === 'string' ? acrValues.split(' ').map(loaOf).filter((level) => level > 0) : [];
+  const requested =
+    typeof acrValues === 'string'
+      ? acrValues
+          .split(' ')
+          .map(loaOf)
+          .filter((level) => level > 0)
+      : [];
   const fromRequest = requested.length ? Math.min(...requested) : 1;
   const minimum = typeof clientMinimum === 'number' && clientMinimum >= 1 && clientMinimum <= 3 ? clientMinimum : 1;
   return Math.max(fromRequest, minimum);

@@ -37,7 +37,10 @@ export class ConsentsService {
   /** Forgets the consent and revokes every grant (with its tokens) of this account at this client. */
   async withdraw(accountId: string, clientId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const forgotten = await returning(manager, `DELETE FROM oidc_consents WHERE account_id = $1 AND client_id = $2 RETURNING 1`, [accountId, clientId]);
+      const forgotten = await returning(manager, `DELETE FROM oidc_consents WHERE account_id = $1 AND client_id = $2 RETURNING 1`, [
+        accountId,
+        clientId,
+      ]);
       const grants = await returning<{ id: string }>(
         manager,
         `DELETE FROM oidc_payloads WHERE kind = 'Grant' AND payload->>'accountId' = $1 AND payload->>'clientId' = $2 RETURNING id`,

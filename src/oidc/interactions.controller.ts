@@ -75,7 +75,8 @@ export class InteractionsController {
     const details = await this.details(req, res);
     if (!details) return;
     if (!this.csrfValid(req, details)) return this.renderLogin(req, res, details, 'csrf', 403);
-    if (details.prompt.name !== 'login') return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
+    if (details.prompt.name !== 'login')
+      return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
     const form = readForm(LoginForm, req.body);
     if (!form) return this.renderLogin(req, res, details, 'invalid', 400);
 
@@ -130,10 +131,15 @@ export class InteractionsController {
     const clientId = String(details.params.client_id);
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId });
     if (!grant) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'invalid_request');
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(resource, scopes.join(' '));
     const grantId = await grant.save();
     if ('remember' in form && form.remember) {
       await this.consents.remember(accountId, clientId, grant.getOIDCScope(), [...(grant.getOIDCClaims?.() ?? [])]);
@@ -151,7 +157,8 @@ export class InteractionsController {
   async enterprise(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details) return;
-    if (details.prompt.name !== 'login') return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
+    if (details.prompt.name !== 'login')
+      return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
     const pending = (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
     const person = pending?.enterprise ? pending.accountId : personOf(details.session?.accountId);
     if (!person) return this.renderLogin(req, res, details, undefined, 200, undefined, true);
@@ -160,10 +167,20 @@ export class InteractionsController {
     const challenge = requested && requested.interactionUid === details.uid && requested.accountId === person ? requested : undefined;
     if (challenge?.status === 'accepted') {
       return this.finish(req, res, {
-        login: { accountId: enterpriseAccountId({ uscc: challenge.uscc!, personAccountId: person, certificateSerial: challenge.certificateSerial! }), acr: LOA_ACR[3], amr: ['pwd', 'swk'], remember: false },
+        login: {
+          accountId: enterpriseAccountId({
+            uscc: challenge.uscc!,
+            personAccountId: person,
+            certificateSerial: challenge.certificateSerial!,
+          }),
+          acr: LOA_ACR[3],
+          amr: ['pwd', 'swk'],
+          remember: false,
+        },
       });
     }
-    const error = challenge?.status === 'failed' ? 'failed' : challenge && challenge.expiresAt.getTime() <= Date.now() ? 'expired' : undefined;
+    const error =
+      challenge?.status === 'failed' ? 'failed' : challenge && challenge.expiresAt.getTime() <= Date.now() ? 'expired' : undefined;
     const current = challenge ?? (await this.challenges.create(details.uid, person));
     const text = this.challenges.offerText(this.challenges.offer(current, this.config.publicUrl));
     const account = await this.accounts.findById(person);
@@ -234,7 +251,14 @@ export class InteractionsController {
 
   private urls(details: Details) {
     const base = `/interaction/${details.uid}`;
-    return { base, login: `${base}/login`, otp: `${base}/otp`, confirm: `${base}/confirm`, abort: `${base}/abort`, enterprise: `${base}/enterprise` };
+    return {
+      base,
+      login: `${base}/login`,
+      otp: `${base}/otp`,
+      confirm: `${base}/confirm`,
+      abort: `${base}/abort`,
+      enterprise: `${base}/enterprise`,
+    };
   }
 
   /** Keeps the first step's outcome in the interaction while the second is asked for. */
@@ -246,7 +270,15 @@ export class InteractionsController {
     return true;
   }
 
-  private async renderLogin(req: HttpRequest, res: FastifyReply, details: Details, error?: 'invalid' | 'locked' | 'rate_limited' | 'csrf', status = 200, retryAfterSeconds?: number, enterprise = req.query.enterprise === '1') {
+  private async renderLogin(
+    req: HttpRequest,
+    res: FastifyReply,
+    details: Details,
+    error?: 'invalid' | 'locked' | 'rate_limited' | 'csrf',
+    status = 200,
+    retryAfterSeconds?: number,
+    enterprise = req.query.enterprise === '1',
+  ) {
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     const loa2Required = (await this.requiredLevel(details)) >= 2;
@@ -267,10 +299,19 @@ export class InteractionsController {
   }
 
   /** Records the password step in the interaction and shows the one-time-code page. */
-  private async askForCode(req: HttpRequest, res: FastifyReply, details: Details, accountId: string, failures: number, error?: 'invalid_code' | 'csrf', status = 200) {
+  private async askForCode(
+    req: HttpRequest,
+    res: FastifyReply,
+    details: Details,
+    accountId: string,
+    failures: number,
+    error?: 'invalid_code' | 'csrf',
+    status = 200,
+  ) {
     const account = await this.accounts.findById(accountId);
     if (!account?.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
-    if (!(await this.remember(details, { accountId, failures }))) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
+    if (!(await this.remember(details, { accountId, failures })))
+      return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     sendPage(req, res, status, (base) =>

@@ -22,7 +22,10 @@ export class OidcSecrets {
       `INSERT INTO oidc_secrets (name, value) SELECT name, value FROM unnest($1::text[], $2::text[]) AS t(name, value) ON CONFLICT (name) DO NOTHING`,
       [wanted, wanted.map(() => randomBytes(32).toString('base64url'))],
     );
-    const rows: Array<{ name: string; value: string }> = await this.dataSource.query(`SELECT name, value FROM oidc_secrets WHERE name = ANY($1::text[])`, [wanted]);
+    const rows: Array<{ name: string; value: string }> = await this.dataSource.query(
+      `SELECT name, value FROM oidc_secrets WHERE name = ANY($1::text[])`,
+      [wanted],
+    );
     const value = (name: string) => Buffer.from(rows.find((row) => row.name === name)!.value, 'base64url');
     this.cookieKeys = [value('cookie-key').toString('base64url')];
     this.pairwiseSalt = value('pairwise-salt');

@@ -41,11 +41,15 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
   const policy = interactionPolicy.base();
   // A session whose account no longer resolves (a citizen marked deceased, an enterprise session
   // whose licence was revoked or whose agent was withdrawn) signs in again.
-  policy.get('login')!.checks.add(
-    new interactionPolicy.Check('account_gone', 'the signed-in account is no longer valid', (ctx) =>
-      ctx.oidc.session?.accountId && !ctx.oidc.account ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
-    ),
-  );
+  policy
+    .get('login')!
+    .checks.add(
+      new interactionPolicy.Check('account_gone', 'the signed-in account is no longer valid', (ctx) =>
+        ctx.oidc.session?.accountId && !ctx.oidc.account
+          ? interactionPolicy.Check.REQUEST_PROMPT
+          : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+      ),
+    );
   policy.get('login')!.checks.add(
     new interactionPolicy.Check('loa_step_up', 'a higher level of assurance is required', (ctx) => {
       const { oidc } = ctx;
@@ -83,7 +87,8 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
         if (key === 'tongban_sector' && (typeof value !== 'string' || !/^[\w.:-]{1,100}$/.test(value))) {
           throw new errors.InvalidClientMetadata('tongban_sector must be 1-100 characters of letters, digits, . : _ -');
         }
-        if (key === 'tongban_minimum_loa' && ![1, 2, 3].includes(value as number)) throw new errors.InvalidClientMetadata('tongban_minimum_loa must be 1, 2 or 3');
+        if (key === 'tongban_minimum_loa' && ![1, 2, 3].includes(value as number))
+          throw new errors.InvalidClientMetadata('tongban_minimum_loa must be 1, 2 or 3');
         if (key === 'tongban_fapi' && value !== '2.0') throw new errors.InvalidClientMetadata('tongban_fapi must be "2.0"');
       },
     },
@@ -140,7 +145,8 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       // tokens:introspect scope may introspect any. Revocation is for a token's own client only.
       introspection: {
         enabled: true,
-        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId || (client.scope ?? '').split(' ').includes('tokens:introspect'),
+        allowedPolicy: (_ctx, client, token) =>
+          token.clientId === client.clientId || (client.scope ?? '').split(' ').includes('tokens:introspect'),
       },
       revocation: {
         enabled: true,
@@ -176,7 +182,13 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
         useGrantedResource: () => false,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== api) throw new errors.InvalidTarget();
-          return { scope: API_SCOPES.join(' '), audience: api, accessTokenTTL: 600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+          return {
+            scope: API_SCOPES.join(' '),
+            audience: api,
+            accessTokenTTL: 600,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
         },
       },
     },
@@ -208,5 +220,10 @@ function pageBase(ctx: KoaContextWithOIDC) {
 
 /** The parts of a client that decide the subjects it sees. */
 export function subjectClient(client: { clientId: string; subjectType?: string; sectorIdentifier?: string; [key: string]: unknown }) {
-  return { clientId: client.clientId, subjectType: client.subjectType, sectorIdentifier: client.sectorIdentifier, tongban_sector: client['tongban_sector'] };
+  return {
+    clientId: client.clientId,
+    subjectType: client.subjectType,
+    sectorIdentifier: client.sectorIdentifier,
+    tongban_sector: client['tongban_sector'],
+  };
 }

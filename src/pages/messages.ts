@@ -186,15 +186,18 @@ const en: Record<string, string> = {
   'login.id_number_hint': 'The 18 characters of your resident identity card number. A final X may be upper or lower case.',
   'login.password': 'Password',
   'login.submit': 'Sign in',
-  'login.loa2': 'This portal requires extra security: after your password, you will be asked for a one-time code from your authenticator app.',
+  'login.loa2':
+    'This portal requires extra security: after your password, you will be asked for a one-time code from your authenticator app.',
   'login.no_account': 'No account yet?',
   'login.register': 'Register',
   'tabs.label': 'How to sign in',
   'tabs.citizen': 'Personal',
   'tabs.enterprise': 'For an enterprise (e-licence)',
-  'login.enterprise_first': 'Signing in for an enterprise takes two steps: first sign in as yourself, then confirm the enterprise with its electronic business licence.',
+  'login.enterprise_first':
+    'Signing in for an enterprise takes two steps: first sign in as yourself, then confirm the enterprise with its electronic business licence.',
   'enterprise.title': 'Sign in for an enterprise: present the e-licence',
-  'enterprise.lead': '{person} will sign in to {clientName} on behalf of an enterprise. Confirm with the wallet holding the enterprise\'s electronic business licence.',
+  'enterprise.lead':
+    "{person} will sign in to {clientName} on behalf of an enterprise. Confirm with the wallet holding the enterprise's electronic business licence.",
   'enterprise.qr_label': 'Sign-in QR code',
   'enterprise.scan': 'Scan the QR code with the e-licence wallet and confirm.',
   'enterprise.text': 'If the wallet is on this computer, run: tongban wallet login followed by this text.',
@@ -224,7 +227,8 @@ const en: Record<string, string> = {
   'consent.site': 'Website: ',
   'consent.none': 'This portal only needs to know that you are signed in. It receives none of your personal details.',
   'consent.remember': 'Remember this decision for this portal',
-  'consent.remember_hint': "You won't be asked again when you sign in to this portal. You can withdraw it at any time on your account page.",
+  'consent.remember_hint':
+    "You won't be asked again when you sign in to this portal. You can withdraw it at any time on your account page.",
   'consent.allow': 'Allow and continue',
   'consent.deny': 'Deny',
 
@@ -243,7 +247,8 @@ const en: Record<string, string> = {
   'error.back': 'Go back',
   'error.generic': 'We could not process your request. Please try again later.',
   'error.not_found': 'The page you are looking for does not exist or is no longer valid.',
-  'error.interaction_expired': 'This sign-in request has expired or was already completed. Go back to the portal you were using and sign in again.',
+  'error.interaction_expired':
+    'This sign-in request has expired or was already completed. Go back to the portal you were using and sign in again.',
   'error.expired': 'This sign-in request has expired or was already completed. Go back to the portal you were using and sign in again.',
   'error.unknown_prompt': 'This sign-in request cannot be continued. Go back to the portal you were using and sign in again.',
 
@@ -261,7 +266,8 @@ const en: Record<string, string> = {
   'account.totp_status_on': 'On',
   'account.totp_status_off': 'Off',
   'account.totp_on': 'When you sign in, you enter a one-time code from your authenticator app after your password.',
-  'account.totp_off': 'Turn it on to better protect your account: when you sign in, you will also enter a one-time code from an authenticator app on your phone.',
+  'account.totp_off':
+    'Turn it on to better protect your account: when you sign in, you will also enter a one-time code from an authenticator app on your phone.',
   'account.totp_start': 'Turn on two-step sign-in',
   'account.totp_disable_code': 'One-time code',
   'account.totp_disable_hint': 'To turn it off, enter the code your authenticator app shows now.',

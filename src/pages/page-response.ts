@@ -17,7 +17,8 @@ export function sendPage(req: HttpRequest, res: FastifyReply, status: number, re
   const url = new URL(req.originalUrl, 'http://local');
   url.searchParams.set('lang', lang === 'en' ? 'zh-CN' : 'en');
   // The switch link re-opens the page (GET); after a POST that is the form's own page.
-  const switchLangUrl = req.method === 'GET' ? `${url.pathname}${url.search}` : `${url.pathname.replace(/\/(login|otp|confirm|abort)$/, '')}${url.search}`;
+  const switchLangUrl =
+    req.method === 'GET' ? `${url.pathname}${url.search}` : `${url.pathname.replace(/\/(login|otp|confirm|abort)$/, '')}${url.search}`;
   res.code(status).header('cache-control', 'no-store');
   res.type('text/html; charset=utf-8').send(render({ lang, switchLangUrl }));
 }

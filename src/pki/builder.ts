@@ -1,9 +1,30 @@
 import 'reflect-metadata';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, Extensions, KeyUsageFlags, Name, SubjectPublicKeyInfo, TBSCertificate, Validity, Version, type Extension } from '@peculiar/asn1-x509';
+import {
+  AlgorithmIdentifier,
+  Extensions,
+  KeyUsageFlags,
+  Name,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+  type Extension,
+} from '@peculiar/asn1-x509';
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { KeyStore } from '../keys/keystore.service.js';
-import { buildName, ext, keyIdentifier, OID, parseCertificate, serialize, signTbs, toArrayBuffer, type CertificateParts, type NameAttributes } from './x509.js';
+import {
+  buildName,
+  ext,
+  keyIdentifier,
+  OID,
+  parseCertificate,
+  serialize,
+  signTbs,
+  toArrayBuffer,
+  type CertificateParts,
+  type NameAttributes,
+} from './x509.js';
 
 /** The certificate profiles the CA issues to end entities (design §4). */
 export const PROFILES = ['enterprise-licence', 'seal-maker', 'licence-issuer'] as const;
@@ -49,7 +70,11 @@ export interface CertificateSpec {
  * (ECDSA P-256 / SHA-256, DER signature). The result is checked against the signer's public key
  * before it is returned, so a misbehaving key backend cannot hand out a broken certificate.
  */
-export async function signCertificate(keys: KeyStore, signer: Signer | 'self', spec: CertificateSpec & { selfKid?: string }): Promise<{ der: Buffer; parts: CertificateParts }> {
+export async function signCertificate(
+  keys: KeyStore,
+  signer: Signer | 'self',
+  spec: CertificateSpec & { selfKid?: string },
+): Promise<{ der: Buffer; parts: CertificateParts }> {
   const subject = buildName(spec.subject);
   const issuer = signer === 'self' ? subject : AsnConvert.parse(signer.subjectDer, Name);
   const tbs = new TBSCertificate({

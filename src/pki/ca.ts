@@ -6,17 +6,38 @@ import type { AppConfig } from '../config/config.js';
 import type { KeyStore } from '../keys/keystore.service.js';
 import type { KeyPurpose, KeyRecord } from '../keys/key-types.js';
 import { addYears, endEntityExtensions, pkiUrls, signCertificate, wholeSeconds, type Signer } from './builder.js';
-import { ext, keyIdentifier, newSerial, nameText, parseCertificate, pemBlocks, publicKeySpki, SIGNATURE_HASH, toPem, type CertificateParts, type NameAttributes } from './x509.js';
+import {
+  ext,
+  keyIdentifier,
+  newSerial,
+  nameText,
+  parseCertificate,
+  pemBlocks,
+  publicKeySpki,
+  SIGNATURE_HASH,
+  toPem,
+  type CertificateParts,
+  type NameAttributes,
+} from './x509.js';
 
 /** Key purposes that get a certificate from tongban's own CA, in the order they are made. */
 export const CERTIFIED_PURPOSES = ['root-ca', 'issuing-ca', 'licence', 'seal-maker'] as const satisfies readonly KeyPurpose[];
 export type CertifiedPurpose = (typeof CERTIFIED_PURPOSES)[number];
 
 /** What each purpose's certificate is, as stored in pki_certificates.profile. */
-export const PURPOSE_PROFILE = { 'root-ca': 'root-ca', 'issuing-ca': 'issuing-ca', licence: 'licence-issuer', 'seal-maker': 'seal-maker' } as const;
+export const PURPOSE_PROFILE = {
+  'root-ca': 'root-ca',
+  'issuing-ca': 'issuing-ca',
+  licence: 'licence-issuer',
+  'seal-maker': 'seal-maker',
+} as const;
 
 export const ROOT_SUBJECT: NameAttributes = { country: 'CN', organizationName: 'tongban', commonName: 'tongban Root CA' };
-export const issuingSubject = (generation: number): NameAttributes => ({ country: 'CN', organizationName: 'tongban', commonName: `tongban Issuing CA ${generation}` });
+export const issuingSubject = (generation: number): NameAttributes => ({
+  country: 'CN',
+  organizationName: 'tongban',
+  commonName: `tongban Issuing CA ${generation}`,
+});
 const END_ENTITY_SUBJECTS: Record<'licence' | 'seal-maker', NameAttributes> = {
   licence: { country: 'CN', organizationName: 'tongban', commonName: 'tongban Licence Issuer' },
   'seal-maker': { country: 'CN', organizationName: 'tongban', commonName: 'tongban Seal Maker' },
@@ -100,7 +121,8 @@ export class CaStore {
       throw new PkiUnavailableError((err as Error).message);
     }
     const certificate = this.certificates.get(kid);
-    if (!certificate) throw new PkiUnavailableError(`the ${purpose} key ${kid} has no certificate yet: run \`tongban keys init\` or restart the service`);
+    if (!certificate)
+      throw new PkiUnavailableError(`the ${purpose} key ${kid} has no certificate yet: run \`tongban keys init\` or restart the service`);
     return certificate;
   }
 
@@ -187,7 +209,10 @@ export class CaStore {
       found.push({ record, der });
     }
     // Roots first, then what they signed, so every issuer is known before its subjects.
-    found.sort((a, b) => CERTIFIED_PURPOSES.indexOf(a.record.purpose as CertifiedPurpose) - CERTIFIED_PURPOSES.indexOf(b.record.purpose as CertifiedPurpose));
+    found.sort(
+      (a, b) =>
+        CERTIFIED_PURPOSES.indexOf(a.record.purpose as CertifiedPurpose) - CERTIFIED_PURPOSES.indexOf(b.record.purpose as CertifiedPurpose),
+    );
     for (const { record, der } of found) {
       this.certificates.set(record.kid, await this.check(record, der));
       this.generation++;
@@ -253,7 +278,11 @@ export class CaStore {
         spki,
         notBefore,
         notAfter: addYears(notBefore, ROOT_YEARS),
-        extensions: [ext.basicConstraints(true, 1), ext.keyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign), ext.subjectKeyIdentifier(ski)],
+        extensions: [
+          ext.basicConstraints(true, 1),
+          ext.keyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign),
+          ext.subjectKeyIdentifier(ski),
+        ],
       }));
     } else if (purpose === 'issuing-ca') {
       const root = this.current('root-ca');

@@ -95,7 +95,16 @@ export class CertificateStore {
     await executor.query(
       `INSERT INTO pki_certificates (serial, profile, issuer_kid, uscc, subject, not_before, not_after, der)
        VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000), to_timestamp($7::float8 / 1000), decode($8, 'hex'))`,
-      [row.serial, row.profile, row.issuerKid, row.uscc, row.subject, row.notBefore.getTime(), row.notAfter.getTime(), row.der.toString('hex')],
+      [
+        row.serial,
+        row.profile,
+        row.issuerKid,
+        row.uscc,
+        row.subject,
+        row.notBefore.getTime(),
+        row.notAfter.getTime(),
+        row.der.toString('hex'),
+      ],
     );
   }
 
@@ -127,12 +136,17 @@ export class CertificateStore {
   }
 
   async der(serial: string): Promise<Buffer | null> {
-    const rows = await this.db.query<Array<{ der: string }>>(`SELECT encode(der, 'hex') AS der FROM pki_certificates WHERE serial = $1`, [serial]);
+    const rows = await this.db.query<Array<{ der: string }>>(`SELECT encode(der, 'hex') AS der FROM pki_certificates WHERE serial = $1`, [
+      serial,
+    ]);
     return rows[0] ? Buffer.from(rows[0].der, 'hex') : null;
   }
 
   async forEnterprise(uscc: string): Promise<CertificateRecord[]> {
-    const rows = await this.db.query<RecordRow[]>(`SELECT ${RECORD_COLUMNS} FROM pki_certificates WHERE uscc = $1 ORDER BY created_at, serial`, [uscc]);
+    const rows = await this.db.query<RecordRow[]>(
+      `SELECT ${RECORD_COLUMNS} FROM pki_certificates WHERE uscc = $1 ORDER BY created_at, serial`,
+      [uscc],
+    );
     return rows.map(toRecord);
   }
 
@@ -142,8 +156,18 @@ export class CertificateStore {
    */
   async statuses(serials: string[], issuerKid?: string): Promise<Map<string, SerialStatus>> {
     const rows = issuerKid
-      ? await preparedQuery<ChangeRow>(this.db, 'pki_statuses_by_issuer', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[]) AND issuer_kid = $2`, [serials, issuerKid])
-      : await preparedQuery<ChangeRow>(this.db, 'pki_statuses', `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[])`, [serials]);
+      ? await preparedQuery<ChangeRow>(
+          this.db,
+          'pki_statuses_by_issuer',
+          `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[]) AND issuer_kid = $2`,
+          [serials, issuerKid],
+        )
+      : await preparedQuery<ChangeRow>(
+          this.db,
+          'pki_statuses',
+          `SELECT ${CHANGE_COLUMNS} FROM pki_certificates WHERE serial = ANY($1::text[])`,
+          [serials],
+        );
     return new Map(rows.map((row) => [row.serial, toChange(row)]));
   }
 
@@ -158,7 +182,13 @@ export class CertificateStore {
     to: { status: CertificateStatus; reason: StoredReason | null; at: Date | null },
   ): Promise<StatusChange[]> {
     const filter = 'serial' in where ? `serial = $5` : `uscc = $5 AND profile = $6`;
-    const params: unknown[] = [from, to.status, to.reason, to.at ? to.at.getTime() : null, ...('serial' in where ? [where.serial] : [where.uscc, where.profile])];
+    const params: unknown[] = [
+      from,
+      to.status,
+      to.reason,
+      to.at ? to.at.getTime() : null,
+      ...('serial' in where ? [where.serial] : [where.uscc, where.profile]),
+    ];
     const rows = await this.db.query<ChangeRow[]>(
       `WITH changed AS (
          UPDATE pki_certificates SET status = $2, revocation_reason = $3,

@@ -135,7 +135,11 @@ export class ChainVerifier {
     if (leaf.verdict?.caVersion !== this.caVersion) await this.judgeSignature(leaf);
     const path = this.findPath(leaf, certificates.slice(1));
     const refused = certificates.findIndex((certificate) => !this.vouchedFor(certificate) && !opensslAccepts(certificate));
-    if (refused >= 0) return failedFormat(refused === 0 ? 'not a valid X.509 certificate' : `certificate ${refused + 1} is not a valid X.509 certificate`, validationTime);
+    if (refused >= 0)
+      return failedFormat(
+        refused === 0 ? 'not a valid X.509 certificate' : `certificate ${refused + 1} is not a valid X.509 certificate`,
+        validationTime,
+      );
     if (!path) {
       // Not a failure of the certificate: tongban cannot tell (ETSI: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND).
       result.chain = { status: 'INDETERMINATE', message: 'no path from this certificate to a tongban root certificate' };
@@ -145,10 +149,15 @@ export class ChainVerifier {
       result.path = [leaf, ...path.links].map((link) => link.parts.subject.commonName ?? '?');
       result.chain = {
         status: 'PASSED',
-        message: path.links.length ? `issued by ${path.links[0].parts.subject.commonName}, chaining to ${anchor.parts.subject.commonName}` : 'a tongban root certificate',
+        message: path.links.length
+          ? `issued by ${path.links[0].parts.subject.commonName}, chaining to ${anchor.parts.subject.commonName}`
+          : 'a tongban root certificate',
       };
       result.signature = path.signatureOk
-        ? { status: 'PASSED', message: path.links.length ? `signed by ${path.links[0].parts.subject.commonName}` : 'self-signed by a tongban root' }
+        ? {
+            status: 'PASSED',
+            message: path.links.length ? `signed by ${path.links[0].parts.subject.commonName}` : 'self-signed by a tongban root',
+          }
         : { status: 'FAILED', message: `the signature does not verify under the key of ${path.links[0]?.parts.subject.commonName}` };
     }
 
@@ -157,13 +166,19 @@ export class ChainVerifier {
 
     let revocation: RevocationFinding | undefined;
     if (!path) result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate is not one tongban issued' };
-    else if (!path.signatureOk) result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate’s signature does not verify' };
+    else if (!path.signatureOk)
+      result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate’s signature does not verify' };
     else revocation = await this.checkRevocation(result, leaf, path, at);
     return verdict(result, { chain: !!path, signature: !!path?.signatureOk, validity: validity.sub, revocation });
   }
 
   /** Sets the revocation check; says what stands in the way, if anything (see verdict()). */
-  private async checkRevocation(result: ChainVerification, leaf: Parsed, path: FoundPath, at: Date): Promise<RevocationFinding | undefined> {
+  private async checkRevocation(
+    result: ChainVerification,
+    leaf: Parsed,
+    path: FoundPath,
+    at: Date,
+  ): Promise<RevocationFinding | undefined> {
     const subjects: PathLink[] = [{ parts: leaf.parts, known: this.knownCertificate(leaf) }, ...path.links.slice(0, -1)];
     const isRootItself = path.links.length === 0;
     if (isRootItself) {
@@ -197,17 +212,26 @@ export class ChainVerifier {
       if (status.status === 'good' || status.revokedAt!.getTime() > at.getTime()) continue;
       if (status.status === 'hold') {
         // ETSI EN 319 102-1: a suspended certificate is INDETERMINATE/TRY_LATER (it may be released), not REVOKED.
-        result.revocation = { status: 'INDETERMINATE', message: `${which} is on hold (suspended) since ${status.revokedAt!.toISOString()}` };
+        result.revocation = {
+          status: 'INDETERMINATE',
+          message: `${which} is on hold (suspended) since ${status.revokedAt!.toISOString()}`,
+        };
         return SubIndication.TRY_LATER;
       }
-      result.revocation = { status: 'FAILED', message: `${which} was revoked at ${status.revokedAt!.toISOString()} (${status.reason ?? 'unspecified'})` };
+      result.revocation = {
+        status: 'FAILED',
+        message: `${which} was revoked at ${status.revokedAt!.toISOString()} (${status.reason ?? 'unspecified'})`,
+      };
       // REVOKED is the certificate's own; for a CA on its path ETSI has only REVOKED_CA_NO_POE (INDETERMINATE).
       return index === 0 ? SubIndication.REVOKED : SubIndication.REVOKED_CA_NO_POE;
     }
     const later = statuses.get(leaf.parts.serial);
     result.revocation = {
       status: 'PASSED',
-      message: later && later.status !== 'good' ? `not revoked at the validation time (${later.status} since ${later.revokedAt!.toISOString()})` : 'not revoked',
+      message:
+        later && later.status !== 'good'
+          ? `not revoked at the validation time (${later.status} since ${later.revokedAt!.toISOString()})`
+          : 'not revoked',
     };
     return undefined;
   }
@@ -225,7 +249,9 @@ export class ChainVerifier {
     for (const intermediate of extras) {
       if (!intermediate.parts.isCa || !issues(intermediate.parts, leaf.parts)) continue;
       if (intermediate.parts.keyUsage !== undefined && !(intermediate.parts.keyUsage & 32)) continue;
-      const anchor = this.known.find((ca) => ca.purpose === 'root-ca' && issues(ca.parts, intermediate.parts) && this.signedBy(intermediate, ca.kid, ca.publicKey));
+      const anchor = this.known.find(
+        (ca) => ca.purpose === 'root-ca' && issues(ca.parts, intermediate.parts) && this.signedBy(intermediate, ca.kid, ca.publicKey),
+      );
       const key = anchor && this.publicKeyOf(intermediate);
       if (!anchor || !key) continue;
       const links = [{ parts: intermediate.parts }, { parts: anchor.parts, known: anchor }];
@@ -260,7 +286,9 @@ export class ChainVerifier {
     const known = subject.verifiedBy?.get(keyId);
     if (known !== undefined) return known;
     const args = verifyArguments(subject, key);
-    const ok = args ? await new Promise<boolean>((resolve) => cryptoVerify(...args, (err, valid) => resolve(!err && valid))).catch(() => false) : false;
+    const ok = args
+      ? await new Promise<boolean>((resolve) => cryptoVerify(...args, (err, valid) => resolve(!err && valid))).catch(() => false)
+      : false;
     (subject.verifiedBy ??= new Map()).set(keyId, ok);
     return ok;
   }
@@ -315,7 +343,8 @@ export class ChainVerifier {
 
   private decode(input: string[] | string): Parsed[] {
     const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? input : null;
-    if (!texts || !texts.length || texts.length > MAX_CERTIFICATES) throw new FormatFailure(`expected PEM text or a list of at most ${MAX_CERTIFICATES} PEM/base64 certificates`);
+    if (!texts || !texts.length || texts.length > MAX_CERTIFICATES)
+      throw new FormatFailure(`expected PEM text or a list of at most ${MAX_CERTIFICATES} PEM/base64 certificates`);
     const certificates: Parsed[] = [];
     for (const [index, text] of texts.entries()) {
       if (typeof text !== 'string') throw new FormatFailure('expected PEM text or a list of PEM/base64 certificates');
@@ -411,8 +440,13 @@ function validityAt(certificates: CertificateParts[], at: Date): { check: CheckR
   const time = at.getTime();
   for (const [index, parts] of certificates.entries()) {
     const which = index === 0 ? 'the certificate' : `the CA certificate ${parts.subject.commonName}`;
-    if (time < parts.notBefore.getTime()) return { check: { status: 'FAILED', message: `${which} is not valid before ${parts.notBefore.toISOString()}` }, sub: SubIndication.NOT_YET_VALID };
-    if (time > parts.notAfter.getTime()) return { check: { status: 'FAILED', message: `${which} expired at ${parts.notAfter.toISOString()}` }, sub: SubIndication.EXPIRED };
+    if (time < parts.notBefore.getTime())
+      return {
+        check: { status: 'FAILED', message: `${which} is not valid before ${parts.notBefore.toISOString()}` },
+        sub: SubIndication.NOT_YET_VALID,
+      };
+    if (time > parts.notAfter.getTime())
+      return { check: { status: 'FAILED', message: `${which} expired at ${parts.notAfter.toISOString()}` }, sub: SubIndication.EXPIRED };
   }
   return { check: { status: 'PASSED', message: `valid at ${at.toISOString()}` } };
 }
@@ -462,14 +496,21 @@ const UNSETTLED_BY: Record<SubIndication.REVOKED_CA_NO_POE | SubIndication.TRY_L
  * expired, not yet valid: TOTAL_FAILED) before what cannot be settled now (a revoked CA on the
  * path, a suspension, revocation status not at hand: INDETERMINATE, never PASSED).
  */
-function verdict(result: ChainVerification, found: { chain: boolean; signature: boolean; validity?: ValidityFinding; revocation?: RevocationFinding }): ChainVerification {
-  const reached =
-    !found.chain ? NO_CHAIN
-    : !found.signature ? SIG_CRYPTO_FAILURE
-    : found.revocation === SubIndication.REVOKED ? FAILED_BY[found.revocation]
-    : found.validity ? FAILED_BY[found.validity]
-    : found.revocation ? UNSETTLED_BY[found.revocation]
-    : PASSED;
+function verdict(
+  result: ChainVerification,
+  found: { chain: boolean; signature: boolean; validity?: ValidityFinding; revocation?: RevocationFinding },
+): ChainVerification {
+  const reached = !found.chain
+    ? NO_CHAIN
+    : !found.signature
+      ? SIG_CRYPTO_FAILURE
+      : found.revocation === SubIndication.REVOKED
+        ? FAILED_BY[found.revocation]
+        : found.validity
+          ? FAILED_BY[found.validity]
+          : found.revocation
+            ? UNSETTLED_BY[found.revocation]
+            : PASSED;
   result.indication = reached.indication;
   if (reached.subIndication) result.subIndication = reached.subIndication;
   return result;

@@ -55,7 +55,8 @@ export class CrlPublisher {
   async current(name: CrlName, now = new Date()): Promise<Buffer> {
     const signer = this.signer(name);
     const cached = this.cache.get(name);
-    if (cached && cached.kid === signer.kid && Date.now() - cached.fetchedAt < CRL_MEMORY_MS && !halfGone(cached.thisUpdate, now)) return cached.der;
+    if (cached && cached.kid === signer.kid && Date.now() - cached.fetchedAt < CRL_MEMORY_MS && !halfGone(cached.thisUpdate, now))
+      return cached.der;
     const stored = await this.store.latestCrl(name);
     if (stored && this.usable(stored, signer.kid, now)) return this.remember(name, stored);
     return this.publish(name, now);
@@ -104,7 +105,15 @@ export class CrlPublisher {
           revocationDate: new Time(entry.revokedAt!),
           // RFC 5280 §5.3.1: the reason code unspecified SHOULD be left out.
           ...(entry.reason && entry.reason !== 'unspecified'
-            ? { crlEntryExtensions: [new Extension({ extnID: OID.crlReason, critical: false, extnValue: new OctetString(AsnConvert.serialize(new CRLReason(REASON_CODES[entry.reason]))) })] }
+            ? {
+                crlEntryExtensions: [
+                  new Extension({
+                    extnID: OID.crlReason,
+                    critical: false,
+                    extnValue: new OctetString(AsnConvert.serialize(new CRLReason(REASON_CODES[entry.reason]))),
+                  }),
+                ],
+              }
             : {}),
         }),
     );
@@ -119,9 +128,15 @@ export class CrlPublisher {
         new Extension({
           extnID: OID.authorityKeyIdentifier,
           critical: false,
-          extnValue: new OctetString(AsnConvert.serialize(new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(toArrayBuffer(signer.ski)) }))),
+          extnValue: new OctetString(
+            AsnConvert.serialize(new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(toArrayBuffer(signer.ski)) })),
+          ),
         }),
-        new Extension({ extnID: OID.crlNumber, critical: false, extnValue: new OctetString(AsnConvert.serialize(new CRLNumber(crl.number))) }),
+        new Extension({
+          extnID: OID.crlNumber,
+          critical: false,
+          extnValue: new OctetString(AsnConvert.serialize(new CRLNumber(crl.number))),
+        }),
       ],
     });
     return signTbs(this.keys, signer.kid, serialize(tbs));

@@ -61,8 +61,14 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const keyDescription = checkKey(publicKey);
 
   const algorithm = SIGNATURE_HASH[signatureAlgorithm];
-  if (!algorithm) throw new ApiError(400, 'csr_algorithm_unsupported', 'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)');
-  if (algorithm.key !== publicKey.asymmetricKeyType) throw new ApiError(400, 'csr_signature_invalid', 'the signature algorithm does not match the key type');
+  if (!algorithm)
+    throw new ApiError(
+      400,
+      'csr_algorithm_unsupported',
+      'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)',
+    );
+  if (algorithm.key !== publicKey.asymmetricKeyType)
+    throw new ApiError(400, 'csr_signature_invalid', 'the signature algorithm does not match the key type');
   let valid: boolean;
   try {
     valid = cryptoVerify(algorithm.hash, info, algorithm.key === 'ec' ? { key: publicKey, dsaEncoding: 'der' } : publicKey, signature);
@@ -89,7 +95,8 @@ function checkKey(key: KeyObject): string {
 }
 
 function csrBytes(input: string | Uint8Array): Buffer {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw malformed('the certificate signing request must be PEM text or DER bytes');
+  if (typeof input !== 'string' && !(input instanceof Uint8Array))
+    throw malformed('the certificate signing request must be PEM text or DER bytes');
   if (input.length > MAX_CSR_BYTES * 2) throw malformed(`the certificate signing request is larger than ${MAX_CSR_BYTES} bytes`);
   const bytes = typeof input === 'string' ? null : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const text = typeof input === 'string' ? input : bytes![0] === 0x2d /* '-' */ ? bytes!.toString('latin1') : null;

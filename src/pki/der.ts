@@ -123,7 +123,8 @@ export function readOid(buf: Buffer, tlv: Tlv | undefined): string {
 export function serialHex(bytes: Buffer): string {
   if (!bytes.length) throw new DerError('empty integer');
   // DER: no leading 0x00 unless the next byte's top bit is set (no leading 0xff unless it is clear).
-  if (bytes.length > 1 && ((bytes[0] === 0 && bytes[1] < 0x80) || (bytes[0] === 0xff && bytes[1] >= 0x80))) throw new DerError('non-minimal integer');
+  if (bytes.length > 1 && ((bytes[0] === 0 && bytes[1] < 0x80) || (bytes[0] === 0xff && bytes[1] >= 0x80)))
+    throw new DerError('non-minimal integer');
   return (bytes[0] === 0 && bytes.length > 1 ? bytes.subarray(1) : bytes).toString('hex');
 }
 
@@ -138,14 +139,25 @@ export function bitStringBytes(buf: Buffer, tlv: Tlv | undefined): Buffer {
 export function readTime(buf: Buffer, tlv: Tlv | undefined): Date {
   if (!tlv || (tlv.tag !== TAG.UTC_TIME && tlv.tag !== TAG.GENERALIZED_TIME)) throw new DerError('expected a time');
   const text = contents(buf, tlv).toString('latin1');
-  const match = tlv.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text);
+  const match =
+    tlv.tag === TAG.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text);
   if (!match) throw new DerError('malformed time');
   let year = Number(match[1]);
   if (tlv.tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;
   const [month, day, hour, minute, second] = match.slice(2, 7).map(Number) as [number, number, number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   // Date.UTC rolls over (month 13 is next January): a field out of range reads back different.
-  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour || date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) {
+  if (
+    Number.isNaN(date.getTime()) ||
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    date.getUTCHours() !== hour ||
+    date.getUTCMinutes() !== minute ||
+    date.getUTCSeconds() !== second
+  ) {
     throw new DerError('malformed time');
   }
   return date;
@@ -223,6 +235,12 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** GeneralizedTime in whole seconds, as RFC 5280 and RFC 6960 want it. */
 export function generalizedTime(date: Date): Buffer {
   const text =
-    pad(date.getUTCFullYear(), 4) + pad(date.getUTCMonth() + 1) + pad(date.getUTCDate()) + pad(date.getUTCHours()) + pad(date.getUTCMinutes()) + pad(date.getUTCSeconds()) + 'Z';
+    pad(date.getUTCFullYear(), 4) +
+    pad(date.getUTCMonth() + 1) +
+    pad(date.getUTCDate()) +
+    pad(date.getUTCHours()) +
+    pad(date.getUTCMinutes()) +
+    pad(date.getUTCSeconds()) +
+    'Z';
   return tlv(TAG.GENERALIZED_TIME, Buffer.from(text, 'latin1'));
 }

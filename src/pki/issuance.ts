@@ -49,7 +49,8 @@ export class CertificateIssuer {
   ) {}
 
   async issueFromCsr(csr: string | Uint8Array, options: IssueOptions): Promise<IssuedCertificate> {
-    if (!options || !(PROFILES as readonly string[]).includes(options.profile)) throw new ApiError(400, 'invalid_profile', `profile must be one of ${PROFILES.join(', ')}`);
+    if (!options || !(PROFILES as readonly string[]).includes(options.profile))
+      throw new ApiError(400, 'invalid_profile', `profile must be one of ${PROFILES.join(', ')}`);
     const subject = checkSubject(options.profile, options.subject);
     const request = parseCsr(csr);
     const issuing = this.ca.current('issuing-ca');
@@ -61,7 +62,11 @@ export class CertificateIssuer {
       throw new ApiError(400, 'invalid_validity', 'notAfter must be a date after notBefore');
     }
     if (notAfter.getTime() > issuing.parts.notAfter.getTime() || notBefore.getTime() < issuing.parts.notBefore.getTime()) {
-      throw new ApiError(400, 'invalid_validity', `the validity must lie within the issuing CA's (${issuing.parts.notBefore.toISOString()} to ${issuing.parts.notAfter.toISOString()})`);
+      throw new ApiError(
+        400,
+        'invalid_validity',
+        `the validity must lie within the issuing CA's (${issuing.parts.notBefore.toISOString()} to ${issuing.parts.notAfter.toISOString()})`,
+      );
     }
 
     const serial = newSerial();
@@ -75,7 +80,16 @@ export class CertificateIssuer {
     });
     const text = nameText(subject);
     const uscc = subject.organizationIdentifier ?? null;
-    await this.store.insert({ serial: parts.serial, profile: options.profile, issuerKid: issuing.kid, uscc, subject: text, notBefore, notAfter, der });
+    await this.store.insert({
+      serial: parts.serial,
+      profile: options.profile,
+      issuerKid: issuing.kid,
+      uscc,
+      subject: text,
+      notBefore,
+      notAfter,
+      der,
+    });
     return {
       serial: parts.serial,
       profile: options.profile,
@@ -106,7 +120,12 @@ function checkSubject(profile: Profile, input: IssueOptions['subject']): NameAtt
     throw new ApiError(400, 'invalid_subject', 'an enterprise-licence certificate needs subject.uscc and subject.organizationName');
   }
   if (!commonName) throw new ApiError(400, 'invalid_subject', 'the subject needs organizationName or commonName');
-  return { country: 'CN', ...(organizationName ? { organizationName } : {}), ...(uscc ? { organizationIdentifier: uscc } : {}), commonName };
+  return {
+    country: 'CN',
+    ...(organizationName ? { organizationName } : {}),
+    ...(uscc ? { organizationIdentifier: uscc } : {}),
+    commonName,
+  };
 }
 
 function text(value: unknown, field: string): string | undefined {

@@ -87,7 +87,8 @@ export function parseOcspRequest(der: Buffer): OcspRequestInfo {
   }
   if (fields[i]?.tag === 0xa1) i++; // requestorName
   const list = children(der, expectTag(fields[i++], TAG.SEQUENCE, 'a requestList'));
-  if (!list.length || list.length > OCSP_MAX_CERT_IDS) throw new DerError(`a request must ask about 1 to ${OCSP_MAX_CERT_IDS} certificates`);
+  if (!list.length || list.length > OCSP_MAX_CERT_IDS)
+    throw new DerError(`a request must ask about 1 to ${OCSP_MAX_CERT_IDS} certificates`);
   const certIds = list.map((request) => {
     const [certIdTlv, extensions, ...more] = children(der, expectTag(request, TAG.SEQUENCE, 'a Request'));
     if (more.length || (extensions && extensions.tag !== 0xa0)) throw new DerError('unexpected elements in Request');
@@ -185,7 +186,9 @@ export class OcspResponder {
 
   private async answer(request: OcspRequestInfo, now: Date): Promise<{ der: Buffer; complete: boolean }> {
     const issuer = this.context();
-    const ours = request.certIds.map((id) => issuer.ids.has(`${id.hashAlgorithm}:${id.nameHash.toString('hex')}:${id.keyHash.toString('hex')}`));
+    const ours = request.certIds.map((id) =>
+      issuer.ids.has(`${id.hashAlgorithm}:${id.nameHash.toString('hex')}:${id.keyHash.toString('hex')}`),
+    );
     const serials = request.certIds.filter((_, index) => ours[index]).map((id) => id.serial);
     const statuses = serials.length ? await this.statuses.get(serials) : new Map<string, SerialStatus>();
     const thisUpdate = generalizedTime(now);
@@ -238,5 +241,10 @@ function certStatus(status: SerialStatus | undefined): Buffer {
 
 /** Errors that mean "ask again later": the database or a CA key is not reachable now. */
 function isUnavailable(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'PkiUnavailableError' || err.name === 'QueryFailedError' || /connect|terminat|timeout|closed|not initialized/i.test(err.message));
+  return (
+    err instanceof Error &&
+    (err.name === 'PkiUnavailableError' ||
+      err.name === 'QueryFailedError' ||
+      /connect|terminat|timeout|closed|not initialized/i.test(err.message))
+  );
 }

@@ -13,7 +13,7 @@ export class PkiController {
   constructor(private readonly pki: PkiService) {}
 
   @Get('ca/:file')
-  @ApiOperation({ summary: "The CA certificates: root.pem, issuing.pem (PEM) or root.cer, issuing.cer (DER)" })
+  @ApiOperation({ summary: 'The CA certificates: root.pem, issuing.pem (PEM) or root.cer, issuing.cer (DER)' })
   async caCertificate(@Param('file') file: string, @Res() res: FastifyReply): Promise<void> {
     const match = /^(root|issuing)\.(pem|cer)$/.exec(file);
     if (!match) throw new ApiError(404, 'not_found', 'no such CA certificate: root.pem, issuing.pem, root.cer and issuing.cer exist');
@@ -39,7 +39,8 @@ async function available<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof PkiUnavailableError || err instanceof KeyStoreError) throw new ApiError(503, 'pki_unavailable', 'the certificate authority is not ready: its keys or certificates are missing');
+    if (err instanceof PkiUnavailableError || err instanceof KeyStoreError)
+      throw new ApiError(503, 'pki_unavailable', 'the certificate authority is not ready: its keys or certificates are missing');
     if (err instanceof Error && (err.name === 'QueryFailedError' || /ECONNREFUSED|Connection terminated|timeout/i.test(err.message))) {
       throw new ApiError(503, 'unavailable', 'the CRL cannot be read now: try again later');
     }

@@ -65,7 +65,10 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     this.verifierStatuses = new StatusCache(this.store, OCSP_CACHE_MS);
     this.verifier = new ChainVerifier(this.ca, (serials) => this.verifierStatuses.get(serials));
     this.freshVerifier = new ChainVerifier(this.ca, (serials) => this.store.statuses(serials));
-    this.issuer = new CertificateIssuer(keys, this.ca, this.store, { publicUrl: config.publicUrl, validityDays: config.pkiLicenceValidityDays });
+    this.issuer = new CertificateIssuer(keys, this.ca, this.store, {
+      publicUrl: config.publicUrl,
+      validityDays: config.pkiLicenceValidityDays,
+    });
     this.revocations = new Revocations(this.store, (crls) => this.afterRevocation(crls));
   }
 
@@ -76,7 +79,10 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     this.keys.onChange(() => {
       if (this.closed) return;
       clearTimeout(this.refreshTimer);
-      this.refreshTimer = setTimeout(() => void this.refresh().catch((err: Error) => this.logger.warn(`the CA is not ready after a key change: ${err.message}`)), 0);
+      this.refreshTimer = setTimeout(
+        () => void this.refresh().catch((err: Error) => this.logger.warn(`the CA is not ready after a key change: ${err.message}`)),
+        0,
+      );
     });
     try {
       await this.refresh();
@@ -122,7 +128,10 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
   /** Every root certificate (trust anchors), current first. */
   rootCertificates(): string[] {
     const current = this.keys.usable('root-ca').map((k) => k.kid);
-    return this.ca.all('root-ca').sort((a, b) => current.indexOf(a.kid) - current.indexOf(b.kid)).map((c) => c.pem);
+    return this.ca
+      .all('root-ca')
+      .sort((a, b) => current.indexOf(a.kid) - current.indexOf(b.kid))
+      .map((c) => c.pem);
   }
 
   /** The certificate of a purpose's current key (e.g. `licence` for an x5c header), with its chain. */

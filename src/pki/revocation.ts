@@ -38,7 +38,8 @@ export class Revocations {
     const key = normaliseSerial(serial);
     const changed = await this.store.transition({ serial: key }, ['good'], { status: 'hold', reason: 'certificateHold', at: new Date() });
     return this.outcome(key, changed, (current) => {
-      if (current.status === 'revoked') throw new ApiError(409, 'certificate_revoked', 'the certificate is revoked; it cannot be put on hold');
+      if (current.status === 'revoked')
+        throw new ApiError(409, 'certificate_revoked', 'the certificate is revoked; it cannot be put on hold');
     });
   }
 
@@ -55,15 +56,25 @@ export class Revocations {
     if (!(REVOCATION_REASONS as readonly string[]).includes(reason)) {
       throw new ApiError(400, 'invalid_reason', `reason must be one of ${REVOCATION_REASONS.join(', ')}`);
     }
-    return this.bulk(await this.store.transition({ uscc, profile: 'enterprise-licence' }, ['good', 'hold'], { status: 'revoked', reason, at }));
+    return this.bulk(
+      await this.store.transition({ uscc, profile: 'enterprise-licence' }, ['good', 'hold'], { status: 'revoked', reason, at }),
+    );
   }
 
   async holdForEnterprise(uscc: string): Promise<string[]> {
-    return this.bulk(await this.store.transition({ uscc, profile: 'enterprise-licence' }, ['good'], { status: 'hold', reason: 'certificateHold', at: new Date() }));
+    return this.bulk(
+      await this.store.transition({ uscc, profile: 'enterprise-licence' }, ['good'], {
+        status: 'hold',
+        reason: 'certificateHold',
+        at: new Date(),
+      }),
+    );
   }
 
   async releaseForEnterprise(uscc: string): Promise<string[]> {
-    return this.bulk(await this.store.transition({ uscc, profile: 'enterprise-licence' }, ['hold'], { status: 'good', reason: null, at: null }));
+    return this.bulk(
+      await this.store.transition({ uscc, profile: 'enterprise-licence' }, ['hold'], { status: 'good', reason: null, at: null }),
+    );
   }
 
   /**
@@ -85,7 +96,11 @@ export class Revocations {
     return changed.map((c) => c.serial);
   }
 
-  private async outcome(serial: string, changed: StatusChange[], alreadyDone: (current: { status: string }) => void): Promise<RevocationResult> {
+  private async outcome(
+    serial: string,
+    changed: StatusChange[],
+    alreadyDone: (current: { status: string }) => void,
+  ): Promise<RevocationResult> {
     if (changed.length) {
       await this.afterChange(new Set(changed.map((c) => crlOf(c.profile))));
       const row = changed[0];

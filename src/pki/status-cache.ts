@@ -44,7 +44,12 @@ export class StatusCache {
     return this.fetch(missing, prefix, issuer, found);
   }
 
-  private async fetch(missing: string[], prefix: string, issuer: string | undefined, found: Map<string, SerialStatus>): Promise<Map<string, SerialStatus>> {
+  private async fetch(
+    missing: string[],
+    prefix: string,
+    issuer: string | undefined,
+    found: Map<string, SerialStatus>,
+  ): Promise<Map<string, SerialStatus>> {
     const queries = new Set<Promise<Map<string, SerialStatus>>>();
     for (const serial of missing) {
       let query = this.inFlight.get(prefix + serial);

@@ -21,7 +21,22 @@ import {
 } from '@peculiar/asn1-x509';
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import type { KeyStore } from '../keys/keystore.service.js';
-import { bitString, bitStringBytes, children, contents, expectTag, raw, readOid, readRoot, readString, readTime, sequence, serialHex, TAG, type Tlv } from './der.js';
+import {
+  bitString,
+  bitStringBytes,
+  children,
+  contents,
+  expectTag,
+  raw,
+  readOid,
+  readRoot,
+  readString,
+  readTime,
+  sequence,
+  serialHex,
+  TAG,
+  type Tlv,
+} from './der.js';
 
 export const OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
@@ -80,10 +95,12 @@ export interface NameAttributes {
 /** C as PrintableString, everything else as UTF8String; one attribute per RDN. */
 export function buildName(attributes: NameAttributes): Name {
   const rdns: RelativeDistinguishedName[] = [];
-  const add = (type: string, value: AttributeValue) => rdns.push(new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value })]));
+  const add = (type: string, value: AttributeValue) =>
+    rdns.push(new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value })]));
   if (attributes.country) add(OID.countryName, new AttributeValue({ printableString: attributes.country }));
   if (attributes.organizationName) add(OID.organizationName, new AttributeValue({ utf8String: attributes.organizationName }));
-  if (attributes.organizationIdentifier) add(OID.organizationIdentifier, new AttributeValue({ utf8String: attributes.organizationIdentifier }));
+  if (attributes.organizationIdentifier)
+    add(OID.organizationIdentifier, new AttributeValue({ utf8String: attributes.organizationIdentifier }));
   if (attributes.commonName) add(OID.commonName, new AttributeValue({ utf8String: attributes.commonName }));
   return new Name(rdns);
 }
@@ -110,7 +127,8 @@ function extension(extnID: string, critical: boolean, value: unknown): Extension
 }
 
 export const ext = {
-  basicConstraints: (cA: boolean, pathLenConstraint?: number) => extension(OID.basicConstraints, true, new BasicConstraints({ cA, ...(pathLenConstraint === undefined ? {} : { pathLenConstraint }) })),
+  basicConstraints: (cA: boolean, pathLenConstraint?: number) =>
+    extension(OID.basicConstraints, true, new BasicConstraints({ cA, ...(pathLenConstraint === undefined ? {} : { pathLenConstraint }) })),
   keyUsage: (flags: number) => extension(OID.keyUsage, true, new KeyUsage(flags)),
   extKeyUsage: (...purposes: string[]) => extension(OID.extKeyUsage, false, new ExtendedKeyUsage(purposes)),
   subjectKeyIdentifier: (ski: Buffer) => extension(OID.subjectKeyIdentifier, false, new SubjectKeyIdentifier(toArrayBuffer(ski))),
@@ -120,15 +138,33 @@ export const ext = {
     extension(
       OID.crlDistributionPoints,
       false,
-      new CRLDistributionPoints([new DistributionPoint({ distributionPoint: new DistributionPointName({ fullName: [new GeneralName({ uniformResourceIdentifier: url })] }) })]),
+      new CRLDistributionPoints([
+        new DistributionPoint({
+          distributionPoint: new DistributionPointName({ fullName: [new GeneralName({ uniformResourceIdentifier: url })] }),
+        }),
+      ]),
     ),
   authorityInfoAccess: (access: { ocsp?: string; caIssuers?: string }) =>
     extension(
       OID.authorityInfoAccess,
       false,
       new AuthorityInfoAccessSyntax([
-        ...(access.ocsp ? [new AccessDescription({ accessMethod: OID.adOcsp, accessLocation: new GeneralName({ uniformResourceIdentifier: access.ocsp }) })] : []),
-        ...(access.caIssuers ? [new AccessDescription({ accessMethod: OID.adCaIssuers, accessLocation: new GeneralName({ uniformResourceIdentifier: access.caIssuers }) })] : []),
+        ...(access.ocsp
+          ? [
+              new AccessDescription({
+                accessMethod: OID.adOcsp,
+                accessLocation: new GeneralName({ uniformResourceIdentifier: access.ocsp }),
+              }),
+            ]
+          : []),
+        ...(access.caIssuers
+          ? [
+              new AccessDescription({
+                accessMethod: OID.adCaIssuers,
+                accessLocation: new GeneralName({ uniformResourceIdentifier: access.caIssuers }),
+              }),
+            ]
+          : []),
       ]),
     ),
 };
@@ -213,7 +249,8 @@ export function parseCertificate(der: Buffer): CertificateParts {
   // RFC 5280 §4.1.1.2: the same AlgorithmIdentifier, parameters included. Byte for byte, so that
   // outside the signed tbsCertificate there is nothing but this copy and the signature itself.
   const innerAlgTlv = expectTag(fields[i++], TAG.SEQUENCE, 'an algorithm');
-  if (!raw(der, innerAlgTlv).equals(raw(der, algTlv))) throw new Error('the signature algorithms inside and outside the certificate differ');
+  if (!raw(der, innerAlgTlv).equals(raw(der, algTlv)))
+    throw new Error('the signature algorithms inside and outside the certificate differ');
   const issuerTlv = expectTag(fields[i++], TAG.SEQUENCE, 'an issuer name');
   const [nbTlv, naTlv] = children(der, expectTag(fields[i++], TAG.SEQUENCE, 'a validity'));
   const subjectTlv = expectTag(fields[i++], TAG.SEQUENCE, 'a subject name');
@@ -271,7 +308,8 @@ function readExtension(der: Buffer, extTlv: Tlv, parts: CertificateParts): void 
       const bits = contents(value, expectTag(readRoot(value), TAG.BIT_STRING, 'key usage'));
       let flags = 0;
       // Bit n of the named bit string (n from the first byte's top bit) → flag 1 << n.
-      for (let byte = 1; byte < bits.length && byte < 3; byte++) for (let bit = 0; bit < 8; bit++) if (bits[byte] & (0x80 >> bit)) flags |= 1 << ((byte - 1) * 8 + bit);
+      for (let byte = 1; byte < bits.length && byte < 3; byte++)
+        for (let bit = 0; bit < 8; bit++) if (bits[byte] & (0x80 >> bit)) flags |= 1 << ((byte - 1) * 8 + bit);
       parts.keyUsage = flags;
       break;
     }
@@ -298,7 +336,10 @@ function readName(der: Buffer, nameTlv: Tlv): NameAttributes {
 
 /** PEM armour around DER. */
 export function toPem(der: Buffer, label = 'CERTIFICATE'): string {
-  const body = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const body = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 

@@ -74,12 +74,18 @@ async function* readCsv(input: Readable, options: ReadOptions): AsyncIterable<So
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
   try {
-    for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; invalid_field_length: number } }>) {
+    for await (const record of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number; invalid_field_length: number };
+    }>) {
       // The parser reports skipped records as soon as it sees them, ahead of records still
       // buffered in the stream: hand them out in line order.
       while (skipped.length && skipped[0].line < record.info.lines) yield skipped.shift()!;
       if (record.info.invalid_field_length > 0) {
-        yield { line: record.info.lines, problem: { field: '', code: 'COLUMN_COUNT', message: 'the row does not have as many fields as the header' } };
+        yield {
+          line: record.info.lines,
+          problem: { field: '', code: 'COLUMN_COUNT', message: 'the row does not have as many fields as the header' },
+        };
         continue;
       }
       yield { line: record.info.lines, fields: record.record };

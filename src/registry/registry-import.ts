@@ -1,7 +1,15 @@
 import type { DataSource } from 'typeorm';
 import type { CitizenIdVault, ProtectedCitizenId } from '../identifiers/citizen-id-vault.js';
 import type { SourceRecords } from './record-reader.js';
-import { checkCitizenRow, checkEnterpriseRow, type CitizenRow, type EnterpriseRow, type EnterpriseStatus, type RowCheck, type RowProblem } from './registry-rows.js';
+import {
+  checkCitizenRow,
+  checkEnterpriseRow,
+  type CitizenRow,
+  type EnterpriseRow,
+  type EnterpriseStatus,
+  type RowCheck,
+  type RowProblem,
+} from './registry-rows.js';
 import type { EnterpriseStatusChange, ImportOptions } from './registry.service.js';
 
 export interface ImportSummary {

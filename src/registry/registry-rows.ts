@@ -61,7 +61,15 @@ export function checkEnterpriseRow(fields: Fields, today = new Date()): RowCheck
   const status = enumField(fields, 'status', ENTERPRISE_STATUSES, 'active', problems);
   if (problems.length) return { problems };
   return {
-    row: { uscc: uscc!, name: name!, type: type!, legalRepresentativeIdNumber: rep!.canonical, address: address!, established: established!, status: status! },
+    row: {
+      uscc: uscc!,
+      name: name!,
+      type: type!,
+      legalRepresentativeIdNumber: rep!.canonical,
+      address: address!,
+      established: established!,
+      status: status!,
+    },
   };
 }
 
@@ -92,7 +100,13 @@ function textField(fields: Fields, field: string, max: number, problems: RowProb
   return undefined;
 }
 
-function enumField<T extends string>(fields: Fields, field: string, allowed: readonly T[], fallback: T, problems: RowProblem[]): T | undefined {
+function enumField<T extends string>(
+  fields: Fields,
+  field: string,
+  allowed: readonly T[],
+  fallback: T,
+  problems: RowProblem[],
+): T | undefined {
   const value = fields[field];
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value.trim())) return value.trim() as T;

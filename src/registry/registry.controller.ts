@@ -23,12 +23,15 @@ interface RowResult {
  * `tongban registry import`.
  */
 const ABOUT =
-  'Scope `registry:write` (client credentials of the register\'s own system). A JSON array of at most 10,000 rows (20 MB), each checked and upserted like a line of ' +
+  "Scope `registry:write` (client credentials of the register's own system). A JSON array of at most 10,000 rows (20 MB), each checked and upserted like a line of " +
   '`tongban registry import`: rows identical to the record are left alone, so sending the same rows twice changes nothing. ' +
   'The answer is 200 with one result per row, also when some rows are rejected.';
 
 const IMPORT_ERRORS = {
-  400: [{ error: 'validation_failed', message: `the body must be a JSON array of at most ${MAX_ROWS_PER_REQUEST} row objects` }, 'malformed_json'],
+  400: [
+    { error: 'validation_failed', message: `the body must be a JSON array of at most ${MAX_ROWS_PER_REQUEST} row objects` },
+    'malformed_json',
+  ],
   413: ['payload_too_large'],
   415: ['unsupported_media_type'],
 };
@@ -45,7 +48,11 @@ const ENTERPRISE_RESULT = {
   summary: { kind: 'enterprises', read: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1, durationMs: 12.1 },
   results: [
     { index: 0, status: 'inserted' },
-    { index: 1, status: 'rejected', problems: [{ field: 'established', code: 'DATE', message: 'established must be a calendar date as YYYY-MM-DD' }] },
+    {
+      index: 1,
+      status: 'rejected',
+      problems: [{ field: 'established', code: 'DATE', message: 'established must be a calendar date as YYYY-MM-DD' }],
+    },
   ],
 };
 
@@ -64,7 +71,11 @@ export class RegistryController {
 
   @Post('citizens')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'importCitizens', summary: 'Upsert population-register rows (at most 10,000 per request)', description: ABOUT })
+  @ApiOperation({
+    operationId: 'importCitizens',
+    summary: 'Upsert population-register rows (at most 10,000 per request)',
+    description: ABOUT,
+  })
   @ApiBody({
     description: 'the rows: `[{ id_number, name, status? }]`',
     schema: { type: 'array', maxItems: MAX_ROWS_PER_REQUEST, items: { $ref: getSchemaPath(CitizenRowDto) } },
@@ -86,7 +97,11 @@ export class RegistryController {
 
   @Post('enterprises')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'importEnterprises', summary: 'Upsert enterprise-register rows (at most 10,000 per request)', description: ABOUT })
+  @ApiOperation({
+    operationId: 'importEnterprises',
+    summary: 'Upsert enterprise-register rows (at most 10,000 per request)',
+    description: ABOUT,
+  })
   @ApiBody({
     description: 'the rows: `[{ uscc, name, type, legal_representative_id_number, address, established, status? }]`',
     schema: { type: 'array', maxItems: MAX_ROWS_PER_REQUEST, items: { $ref: getSchemaPath(EnterpriseRowDto) } },
@@ -94,8 +109,23 @@ export class RegistryController {
       rows: {
         summary: 'two rows',
         value: [
-          { uscc: '91350100M000100Y43', name: '福州示范科技有限公司', type: '有限责任公司', legal_representative_id_number: '11010519491231002X', address: '福建省福州市鼓楼区示范路1号', established: '2015-06-18', status: 'active' },
-          { uscc: '91350100M000100Y43', name: '福州示范科技有限公司', type: '有限责任公司', legal_representative_id_number: '11010519491231002X', address: '福建省福州市鼓楼区示范路1号', established: '2015-06-31' },
+          {
+            uscc: '91350100M000100Y43',
+            name: '福州示范科技有限公司',
+            type: '有限责任公司',
+            legal_representative_id_number: '11010519491231002X',
+            address: '福建省福州市鼓楼区示范路1号',
+            established: '2015-06-18',
+            status: 'active',
+          },
+          {
+            uscc: '91350100M000100Y43',
+            name: '福州示范科技有限公司',
+            type: '有限责任公司',
+            legal_representative_id_number: '11010519491231002X',
+            address: '福建省福州市鼓楼区示范路1号',
+            established: '2015-06-31',
+          },
         ],
       },
     },

@@ -12,13 +12,25 @@ const ROW_RULES = 'A row that breaks a rule is rejected (its result lists the pr
 
 @ApiSchema({ name: 'CitizenRow', description: `A population-register row. ${ROW_RULES}` })
 export class CitizenRowDto {
-  @ApiProperty({ description: 'citizen identity number, 18 digits (a legacy 15-digit one is converted); stored encrypted', example: '11010519491231002X' })
+  @ApiProperty({
+    description: 'citizen identity number, 18 digits (a legacy 15-digit one is converted); stored encrypted',
+    example: '11010519491231002X',
+  })
   id_number!: string;
 
-  @ApiProperty({ description: 'the name as registered (trimmed, at most 100 characters, no control characters)', maxLength: 100, example: '张三' })
+  @ApiProperty({
+    description: 'the name as registered (trimmed, at most 100 characters, no control characters)',
+    maxLength: 100,
+    example: '张三',
+  })
   name!: string;
 
-  @ApiPropertyOptional({ description: 'register status; `active` when absent', enum: CITIZEN_STATUSES, default: 'active', example: 'active' })
+  @ApiPropertyOptional({
+    description: 'register status; `active` when absent',
+    enum: CITIZEN_STATUSES,
+    default: 'active',
+    example: 'active',
+  })
   status?: CitizenStatus;
 }
 
@@ -33,7 +45,10 @@ export class EnterpriseRowDto {
   @ApiProperty({ description: 'enterprise type as registered (at most 100 characters)', maxLength: 100, example: '有限责任公司' })
   type!: string;
 
-  @ApiProperty({ description: "the legal representative's citizen identity number; stored encrypted, shown masked", example: '11010519491231002X' })
+  @ApiProperty({
+    description: "the legal representative's citizen identity number; stored encrypted, shown masked",
+    example: '11010519491231002X',
+  })
   legal_representative_id_number!: string;
 
   @ApiProperty({ description: 'registered address (at most 500 characters)', maxLength: 500, example: '福建省福州市鼓楼区示范路1号' })
@@ -42,7 +57,12 @@ export class EnterpriseRowDto {
   @ApiProperty({ description: 'date of establishment, YYYY-MM-DD, not in the future', format: 'date', example: '2015-06-18' })
   established!: string;
 
-  @ApiPropertyOptional({ description: 'register status; `active` when absent (a change revokes or holds its licences)', enum: ENTERPRISE_STATUSES, default: 'active', example: 'active' })
+  @ApiPropertyOptional({
+    description: 'register status; `active` when absent (a change revokes or holds its licences)',
+    enum: ENTERPRISE_STATUSES,
+    default: 'active',
+    example: 'active',
+  })
   status?: EnterpriseStatus;
 }
 
@@ -76,7 +96,8 @@ export class RowProblemDto implements RowProblem {
   field!: string;
 
   @ApiProperty({
-    description: 'stable code: REQUIRED, TYPE, TOO_LONG, CHARSET, INVALID_VALUE, DATE, or an identifier check code (LENGTH, PROVINCE, BIRTH_DATE, CHECKSUM, REGION, …)',
+    description:
+      'stable code: REQUIRED, TYPE, TOO_LONG, CHARSET, INVALID_VALUE, DATE, or an identifier check code (LENGTH, PROVINCE, BIRTH_DATE, CHECKSUM, REGION, …)',
     example: 'CHECKSUM',
   })
   code!: string;
@@ -90,7 +111,11 @@ export class RowResultDto {
   @ApiProperty({ description: "the row's 0-based position in the request", type: 'integer', example: 2 })
   index!: number;
 
-  @ApiProperty({ description: 'what happened to the row', enum: ['inserted', 'updated', 'unchanged', 'rejected'] satisfies Array<RowOutcome | 'rejected'>, example: 'rejected' })
+  @ApiProperty({
+    description: 'what happened to the row',
+    enum: ['inserted', 'updated', 'unchanged', 'rejected'] satisfies Array<RowOutcome | 'rejected'>,
+    example: 'rejected',
+  })
   status!: RowOutcome | 'rejected';
 
   @ApiPropertyOptional({ description: 'why a rejected row was refused', type: [RowProblemDto] })

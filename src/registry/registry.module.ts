@@ -4,5 +4,10 @@ import { IdentifiersModule } from '../identifiers/identifiers.module.js';
 import { RegistryController } from './registry.controller.js';
 import { RegistryService } from './registry.service.js';
 
-@Module({ imports: [AuthModule, IdentifiersModule], controllers: [RegistryController], providers: [RegistryService], exports: [RegistryService] })
+@Module({
+  imports: [AuthModule, IdentifiersModule],
+  controllers: [RegistryController],
+  providers: [RegistryService],
+  exports: [RegistryService],
+})
 export class RegistryModule {}

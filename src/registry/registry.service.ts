@@ -95,12 +95,20 @@ export class RegistryService implements OnModuleInit {
   /** The canonical ID number of a registry citizen (for an `id_number` claim); null when there is no such row. */
   async findCitizenById(id: string): Promise<Citizen | null> {
     // On every token, userinfo and refresh (account claims): a prepared statement.
-    const rows = await preparedQuery<CitizenRecordRow>(this.dataSource, 'registry_citizen_by_id', `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id = $1`, [id]);
+    const rows = await preparedQuery<CitizenRecordRow>(
+      this.dataSource,
+      'registry_citizen_by_id',
+      `SELECT id, id_number_masked, name, status, sex, birth_date FROM registry_citizens WHERE id = $1`,
+      [id],
+    );
     return rows[0] ? toCitizen(rows[0]) : null;
   }
 
   async revealCitizenIdNumber(registryCitizenId: string): Promise<string | null> {
-    const rows = await this.dataSource.query<Array<{ id_number_enc: string }>>(`SELECT id_number_enc FROM registry_citizens WHERE id = $1`, [registryCitizenId]);
+    const rows = await this.dataSource.query<Array<{ id_number_enc: string }>>(
+      `SELECT id_number_enc FROM registry_citizens WHERE id = $1`,
+      [registryCitizenId],
+    );
     return rows[0] ? this.vault.reveal(rows[0].id_number_enc) : null;
   }
 

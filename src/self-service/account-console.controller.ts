@@ -21,7 +21,16 @@ import { pageLanguage, sendPage } from '../pages/page-response.js';
 import { t } from '../pages/index.js';
 import { accountPage } from './pages/account.js';
 
-const FLASHES = ['password_changed', 'totp_enabled', 'totp_disabled', 'consent_withdrawn', 'wrong_password', 'passwords_differ', 'invalid_code', 'weak_password'] as const;
+const FLASHES = [
+  'password_changed',
+  'totp_enabled',
+  'totp_disabled',
+  'consent_withdrawn',
+  'wrong_password',
+  'passwords_differ',
+  'invalid_code',
+  'weak_password',
+] as const;
 type Flash = (typeof FLASHES)[number];
 const FLASH_KIND: Record<Flash, 'success' | 'error'> = {
   password_changed: 'success',
@@ -112,7 +121,12 @@ export class AccountConsoleController {
   }
 
   /** A form whose one field is a one-time code: run the action, or show why the code was not taken. */
-  private async withCode(req: HttpRequest, res: FastifyReply, action: (accountId: string, code: string) => Promise<void>, done: Flash): Promise<void> {
+  private async withCode(
+    req: HttpRequest,
+    res: FastifyReply,
+    action: (accountId: string, code: string) => Promise<void>,
+    done: Flash,
+  ): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
     const form = readForm(OtpForm, req.body);
@@ -204,7 +218,11 @@ export class AccountConsoleController {
           withdrawUrl: `/account/consents/${encodeURIComponent(consent.clientId)}/withdraw`,
         })),
         logoutUrl: '/session/end',
-        flash: errorText ? { kind: 'error', text: errorText } : flash ? { kind: FLASH_KIND[flash], text: t(base.lang, `flash.${flash}`) } : undefined,
+        flash: errorText
+          ? { kind: 'error', text: errorText }
+          : flash
+            ? { kind: FLASH_KIND[flash], text: t(base.lang, `flash.${flash}`) }
+            : undefined,
       }),
     );
   }

@@ -56,8 +56,10 @@ export class RegisterPageController {
     const form = readForm(RegisterForm, req.body);
     if (!form) return this.render(req, res, 400, { key: 'register.error.id_number_invalid', field: 'id_number' });
     const name = form.name.trim();
-    if (!canonicalCitizenId(form.id_number.trim())) return this.render(req, res, 400, { key: 'register.error.id_number_invalid', field: 'id_number' }, name);
-    if (form.password !== form.password_confirm) return this.render(req, res, 400, { key: 'register.error.passwords_differ', field: 'password_confirm' }, name);
+    if (!canonicalCitizenId(form.id_number.trim()))
+      return this.render(req, res, 400, { key: 'register.error.id_number_invalid', field: 'id_number' }, name);
+    if (form.password !== form.password_confirm)
+      return this.render(req, res, 400, { key: 'register.error.passwords_differ', field: 'password_confirm' }, name);
     try {
       await this.accounts.register({ idNumber: form.id_number.trim(), name, password: form.password });
     } catch (err) {

@@ -26,7 +26,9 @@ export class VerifyRateLimiter {
       this.buckets.set(clientId, bucket);
       const retryAfter = Math.ceil(((cost - bucket.tokens) / perMinute) * 60);
       res.header('retry-after', String(retryAfter));
-      throw new ApiError(429, 'too_many_requests', `verification limit of ${perMinute} per minute reached for this client`, { retry_after: retryAfter });
+      throw new ApiError(429, 'too_many_requests', `verification limit of ${perMinute} per minute reached for this client`, {
+        retry_after: retryAfter,
+      });
     }
     bucket.tokens -= cost;
     if (this.buckets.size > 100_000) this.buckets.clear();

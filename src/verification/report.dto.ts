@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { unionValues } from '../common/openapi.js';
-import { INDICATION_OF, SubIndication, type CertificateSection, type Check, type CheckName, type CheckStatus, type Indication, type ValidationReport } from './report.js';
+import {
+  INDICATION_OF,
+  SubIndication,
+  type CertificateSection,
+  type Check,
+  type CheckName,
+  type CheckStatus,
+  type Indication,
+  type ValidationReport,
+} from './report.js';
 
 /**
  * The verification report (report.ts) as the OpenAPI document describes it: response classes
@@ -22,7 +31,12 @@ export class ReportCheckDto implements Check {
   @ApiProperty({ description: 'what was checked', enum: CHECK_NAMES, enumName: 'CheckName', example: 'revocation' })
   name!: CheckName;
 
-  @ApiProperty({ description: 'its outcome: INDETERMINATE when it could not be settled (or was not reached)', enum: CHECK_STATUSES, enumName: 'CheckStatus', example: 'PASSED' })
+  @ApiProperty({
+    description: 'its outcome: INDETERMINATE when it could not be settled (or was not reached)',
+    enum: CHECK_STATUSES,
+    enumName: 'CheckStatus',
+    example: 'PASSED',
+  })
   status!: CheckStatus;
 
   @ApiProperty({ description: 'what was found, for people', example: 'not revoked' })
@@ -39,7 +53,10 @@ export class ReportNamesDto {
   @ApiPropertyOptional({ description: 'organizationName', example: '福州通办示范科技有限公司' })
   organizationName?: string;
 
-  @ApiPropertyOptional({ description: "organizationIdentifier (2.5.4.97): the enterprise's unified social credit code", example: '91350100MA2YTB8K4L' })
+  @ApiPropertyOptional({
+    description: "organizationIdentifier (2.5.4.97): the enterprise's unified social credit code",
+    example: '91350100MA2YTB8K4L',
+  })
   uscc?: string;
 }
 
@@ -72,7 +89,8 @@ export class CertificateSectionDto implements CertificateSection {
 })
 export class ValidationReportDto implements ValidationReport {
   @ApiProperty({
-    description: 'the verdict: TOTAL_PASSED (every check passed), TOTAL_FAILED (a failure is proven), INDETERMINATE (what is at hand cannot settle it, e.g. revocation data unavailable: never PASSED then)',
+    description:
+      'the verdict: TOTAL_PASSED (every check passed), TOTAL_FAILED (a failure is proven), INDETERMINATE (what is at hand cannot settle it, e.g. revocation data unavailable: never PASSED then)',
     enum: INDICATIONS,
     enumName: 'Indication',
     example: 'TOTAL_PASSED',
@@ -89,7 +107,11 @@ export class ValidationReportDto implements ValidationReport {
   })
   subIndication?: SubIndication;
 
-  @ApiProperty({ description: 'the checks, in the order they were made; a TOTAL_FAILED report has one FAILED, an INDETERMINATE one has one short of PASSED', type: [ReportCheckDto] })
+  @ApiProperty({
+    description:
+      'the checks, in the order they were made; a TOTAL_FAILED report has one FAILED, an INDETERMINATE one has one short of PASSED',
+    type: [ReportCheckDto],
+  })
   checks!: ReportCheckDto[];
 
   @ApiPropertyOptional({ description: 'who the item is about (a certificate: its subject)', type: ReportNamesDto })
@@ -98,10 +120,17 @@ export class ValidationReportDto implements ValidationReport {
   @ApiPropertyOptional({ description: 'who made it (a certificate: its issuer)', type: ReportNamesDto })
   issuer?: ReportNamesDto;
 
-  @ApiPropertyOptional({ description: 'when the item says it was signed (signatures and seals)', format: 'date-time', example: '2026-12-07T14:00:00.000Z' })
+  @ApiPropertyOptional({
+    description: 'when the item says it was signed (signatures and seals)',
+    format: 'date-time',
+    example: '2026-12-07T14:00:00.000Z',
+  })
   signingTime?: string;
 
-  @ApiPropertyOptional({ description: 'a certificate report: which certificate, its validity and, if revoked, when and why', type: CertificateSectionDto })
+  @ApiPropertyOptional({
+    description: 'a certificate report: which certificate, its validity and, if revoked, when and why',
+    type: CertificateSectionDto,
+  })
   certificate?: CertificateSectionDto;
 
   @ApiProperty({ description: 'the time the item was validated at', format: 'date-time', example: '2026-12-07T14:38:27.879Z' })
@@ -116,7 +145,12 @@ export class ValidationReportsDto {
 
 const SUBJECT = { commonName: '福州通办示范科技有限公司', organizationName: '福州通办示范科技有限公司', uscc: '91350100MA2YTB8K4L' };
 const ISSUER = { commonName: 'tongban Issuing CA 1', organizationName: 'tongban' };
-const VALIDITY = { serial: '5da498ec030aeb2e8da83494a7941fac', notBefore: '2026-12-07T14:37:27.000Z', notAfter: '2027-12-07T14:38:27.000Z', profile: 'enterprise-licence' };
+const VALIDITY = {
+  serial: '5da498ec030aeb2e8da83494a7941fac',
+  notBefore: '2026-12-07T14:37:27.000Z',
+  notAfter: '2027-12-07T14:38:27.000Z',
+  profile: 'enterprise-licence',
+};
 const SIGNED = [
   { name: 'format', status: 'PASSED', message: '2 certificate(s) read' },
   { name: 'signature', status: 'PASSED', message: 'signed by tongban Issuing CA 1' },
@@ -142,7 +176,10 @@ export const REPORT_EXAMPLES = {
     value: {
       indication: 'TOTAL_FAILED',
       subIndication: SubIndication.REVOKED,
-      checks: [...SIGNED, { name: 'revocation', status: 'FAILED', message: 'the certificate was revoked at 2026-12-07T14:38:27.892Z (keyCompromise)' }],
+      checks: [
+        ...SIGNED,
+        { name: 'revocation', status: 'FAILED', message: 'the certificate was revoked at 2026-12-07T14:38:27.892Z (keyCompromise)' },
+      ],
       subject: SUBJECT,
       issuer: ISSUER,
       certificate: { ...VALIDITY, revokedAt: '2026-12-07T14:38:27.892Z', revocationReason: 'keyCompromise' },
@@ -163,7 +200,11 @@ export const REPORT_EXAMPLES = {
       ],
       subject: { commonName: 'Elsewhere CA' },
       issuer: { commonName: 'Elsewhere CA' },
-      certificate: { serial: '4ad2b51bedaa9cbe2f351a9417312a06270488c8', notBefore: '2026-12-07T14:38:27.000Z', notAfter: '2026-12-09T14:38:27.000Z' },
+      certificate: {
+        serial: '4ad2b51bedaa9cbe2f351a9417312a06270488c8',
+        notBefore: '2026-12-07T14:38:27.000Z',
+        notAfter: '2026-12-09T14:38:27.000Z',
+      },
       validationTime: '2026-12-07T14:38:27.964Z',
     },
   },

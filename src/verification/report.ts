@@ -73,7 +73,9 @@ export const INDICATION_OF = Object.freeze({
 } as const satisfies Record<SubIndication, Exclude<Indication, 'TOTAL_PASSED'>>);
 
 /** The sub-indications of one indication, as a type. */
-export type SubIndicationOf<I extends Indication> = { [S in SubIndication]: (typeof INDICATION_OF)[S] extends I ? S : never }[SubIndication];
+export type SubIndicationOf<I extends Indication> = {
+  [S in SubIndication]: (typeof INDICATION_OF)[S] extends I ? S : never;
+}[SubIndication];
 
 /**
  * What the module that checked concluded: the pairs the standard allows, and a reason for every
@@ -195,17 +197,23 @@ export class ReportBuilder {
     if (indication === 'TOTAL_PASSED') {
       if (subIndication !== undefined) throw new ReportContractError(`TOTAL_PASSED takes no sub-indication (got ${subIndication})`);
       if (!checks.length) throw new ReportContractError('TOTAL_PASSED with nothing checked');
-      for (const check of checks) if (check.status !== 'PASSED') throw new ReportContractError(`TOTAL_PASSED with the ${check.name} check ${check.status}`);
+      for (const check of checks)
+        if (check.status !== 'PASSED') throw new ReportContractError(`TOTAL_PASSED with the ${check.name} check ${check.status}`);
       return;
     }
-    if (indication !== 'TOTAL_FAILED' && indication !== 'INDETERMINATE') throw new ReportContractError(`unknown indication ${String(indication)}`);
+    if (indication !== 'TOTAL_FAILED' && indication !== 'INDETERMINATE')
+      throw new ReportContractError(`unknown indication ${String(indication)}`);
     if (subIndication === undefined) throw new ReportContractError(`${indication} needs a sub-indication`);
     const allowed = (INDICATION_OF as Partial<Record<string, Indication>>)[subIndication];
     if (allowed === undefined) throw new ReportContractError(`unknown sub-indication ${String(subIndication)}`);
-    if (allowed !== indication) throw new ReportContractError(`${subIndication} belongs to ${allowed}, not ${indication} (ETSI EN 319 102-1 table 5)`);
+    if (allowed !== indication)
+      throw new ReportContractError(`${subIndication} belongs to ${allowed}, not ${indication} (ETSI EN 319 102-1 table 5)`);
     // The checks must show why: a failure proven by a FAILED check; an indeterminate answer by one not PASSED.
     let shown = false;
     for (const check of checks) if (indication === 'TOTAL_FAILED' ? check.status === 'FAILED' : check.status !== 'PASSED') shown = true;
-    if (!shown) throw new ReportContractError(`${indication}/${subIndication} but no check ${indication === 'TOTAL_FAILED' ? 'FAILED' : 'short of PASSED'}`);
+    if (!shown)
+      throw new ReportContractError(
+        `${indication}/${subIndication} but no check ${indication === 'TOTAL_FAILED' ? 'FAILED' : 'short of PASSED'}`,
+      );
   }
 }

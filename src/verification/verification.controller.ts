@@ -11,8 +11,10 @@ import { REPORT_EXAMPLES, ValidationReportDto, ValidationReportsDto } from './re
 import type { ValidationReport } from './report.js';
 import { VerificationService } from './verification.service.js';
 
-const PEM_EXAMPLE = '-----BEGIN CERTIFICATE-----\nMIICLzCCAdWgAwIBAgIQXaSY7AMK6y6NqDSUp5QfrDAKBggqhkjOPQQDAjA…\n-----END CERTIFICATE-----\n';
-const PEM_TEXT = 'the certificate, optionally followed by its intermediates (PEM, leaf first; at most 10 certificates of 32 kB each are read)';
+const PEM_EXAMPLE =
+  '-----BEGIN CERTIFICATE-----\nMIICLzCCAdWgAwIBAgIQXaSY7AMK6y6NqDSUp5QfrDAKBggqhkjOPQQDAjA…\n-----END CERTIFICATE-----\n';
+const PEM_TEXT =
+  'the certificate, optionally followed by its intermediates (PEM, leaf first; at most 10 certificates of 32 kB each are read)';
 
 @ApiSchema({ name: 'CertificateVerification' })
 class CertificateRequest {
@@ -25,7 +27,11 @@ class CertificateRequest {
 
 @ApiSchema({ name: 'VerificationItem' })
 class BatchItem {
-  @ApiProperty({ description: 'what the item is (certificates today; licences, seals, signatures and documents to come)', enum: ['certificate'], example: 'certificate' })
+  @ApiProperty({
+    description: 'what the item is (certificates today; licences, seals, signatures and documents to come)',
+    enum: ['certificate'],
+    example: 'certificate',
+  })
   @IsIn(['certificate'])
   kind!: 'certificate';
 
@@ -58,7 +64,9 @@ const ABOUT =
 @RequireScopes('verify')
 @ApiErrors({
   ...API_BODY_ERRORS,
-  429: [{ error: 'too_many_requests', message: 'verification limit of 60000 per minute reached for this client', details: { retry_after: 2 } }],
+  429: [
+    { error: 'too_many_requests', message: 'verification limit of 60000 per minute reached for this client', details: { retry_after: 2 } },
+  ],
 })
 @Controller('api/v1/verify')
 export class VerificationController {
@@ -69,18 +77,38 @@ export class VerificationController {
 
   @Post('certificate')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'verifyCertificate', summary: 'Verify a certificate chain issued by tongban (format, signature, chain, validity, revocation)', description: ABOUT })
+  @ApiOperation({
+    operationId: 'verifyCertificate',
+    summary: 'Verify a certificate chain issued by tongban (format, signature, chain, validity, revocation)',
+    description: ABOUT,
+  })
   @ApiOkResponse({ description: 'the report', type: ValidationReportDto, examples: REPORT_EXAMPLES })
-  certificate(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: CertificateRequest): Promise<ValidationReport> {
+  certificate(
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Body() body: CertificateRequest,
+  ): Promise<ValidationReport> {
     this.limiter.take(res, accessTokenOf(req).clientId);
     return this.verification.certificate(body.pem);
   }
 
   @Post('batch')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'verifyBatch', summary: 'Verify up to 100 items of any supported kind; one report per item, in order', description: `${ABOUT} Each item costs one from the limit.` })
-  @ApiOkResponse({ description: 'the reports, in the order of the items', type: ValidationReportsDto, example: { reports: [REPORT_EXAMPLES.passed.value, REPORT_EXAMPLES.revoked.value] } })
-  async batch(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: BatchRequest): Promise<{ reports: ValidationReport[] }> {
+  @ApiOperation({
+    operationId: 'verifyBatch',
+    summary: 'Verify up to 100 items of any supported kind; one report per item, in order',
+    description: `${ABOUT} Each item costs one from the limit.`,
+  })
+  @ApiOkResponse({
+    description: 'the reports, in the order of the items',
+    type: ValidationReportsDto,
+    example: { reports: [REPORT_EXAMPLES.passed.value, REPORT_EXAMPLES.revoked.value] },
+  })
+  async batch(
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Body() body: BatchRequest,
+  ): Promise<{ reports: ValidationReport[] }> {
     this.limiter.take(res, accessTokenOf(req).clientId, body.items.length);
     return { reports: await Promise.all(body.items.map((item) => this.verification.certificate(item.pem))) };
   }

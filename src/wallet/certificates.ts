@@ -12,7 +12,8 @@ export { x509 };
 export const ORGANIZATION_IDENTIFIER = '2.5.4.97';
 
 export function parseCertificate(pem: unknown, what = 'the certificate'): x509.X509Certificate {
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----')) throw new WalletError('BAD_CERTIFICATE', `${what} is not a PEM certificate`);
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new WalletError('BAD_CERTIFICATE', `${what} is not a PEM certificate`);
   try {
     return new x509.X509Certificate(pem);
   } catch {
@@ -60,7 +61,10 @@ export async function chainAbove(leaf: x509.X509Certificate, others: x509.X509Ce
   while (left.length && !(await isSelfSigned(current))) {
     let issuer: x509.X509Certificate | undefined;
     for (const candidate of left) {
-      if (candidate.subject === current.issuer && (await current.verify({ publicKey: candidate, signatureOnly: true }).catch(() => false))) {
+      if (
+        candidate.subject === current.issuer &&
+        (await current.verify({ publicKey: candidate, signatureOnly: true }).catch(() => false))
+      ) {
         issuer = candidate;
         break;
       }

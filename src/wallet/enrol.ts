@@ -12,7 +12,10 @@ export type LicenceIssuer = (csrPem: string, uscc: string) => Promise<IssuedLice
  * Enrols the wallet for an enterprise: makes a CSR with the wallet key, has `issue` sign it, and
  * stores the result (which must be a certificate for this wallet's key).
  */
-export async function enrol(wallet: Wallet, input: { uscc: string; name?: string; issue: LicenceIssuer; now?: Date }): Promise<StoredLicence> {
+export async function enrol(
+  wallet: Wallet,
+  input: { uscc: string; name?: string; issue: LicenceIssuer; now?: Date },
+): Promise<StoredLicence> {
   const uscc = canonicalUscc(input.uscc);
   if (!uscc) throw new WalletError('INVALID_USCC', 'not a valid unified social credit code');
   const csr = await wallet.createCsr({ uscc, name: input.name });

@@ -16,7 +16,13 @@ export {
   type Pkcs12Input,
 } from './pkcs12.js';
 export { writeExportFile } from './files.js';
-export { LOGIN_CHALLENGE_PREFIX, formatLoginChallenge, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
+export {
+  LOGIN_CHALLENGE_PREFIX,
+  formatLoginChallenge,
+  loginEndpoint,
+  parseLoginChallenge,
+  type LoginChallenge,
+} from './login-challenge.js';
 export {
   KEY_FILE,
   LICENCES_DIR,

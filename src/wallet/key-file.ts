@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  scrypt,
+  type KeyObject,
+} from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { WalletError } from './errors.js';
 
@@ -55,7 +64,10 @@ export function walletKeyType(key: KeyObject): WalletKeyType {
 }
 
 export function unsupportedKeyType(what: string): WalletError {
-  return new WalletError('UNSUPPORTED_KEY_TYPE', `the key is ${what}; a wallet holds ${WALLET_KEY_TYPES.map((t) => t.label).join(' or ')} keys`);
+  return new WalletError(
+    'UNSUPPORTED_KEY_TYPE',
+    `the key is ${what}; a wallet holds ${WALLET_KEY_TYPES.map((t) => t.label).join(' or ')} keys`,
+  );
 }
 
 function describeKey(key: KeyObject): string {
@@ -69,7 +81,11 @@ function describeKey(key: KeyObject): string {
  * A new key.json: for a new key (init), or for `privateKey` (a key brought from elsewhere, of a
  * kind the wallet holds: UNSUPPORTED_KEY_TYPE otherwise).
  */
-export async function createKeyFile(passphrase: string, now = new Date(), privateKey?: KeyObject): Promise<{ file: KeyFile; privateKey: KeyObject }> {
+export async function createKeyFile(
+  passphrase: string,
+  now = new Date(),
+  privateKey?: KeyObject,
+): Promise<{ file: KeyFile; privateKey: KeyObject }> {
   checkNewPassphrase(passphrase);
   const key = privateKey ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const alg = walletKeyType(key).alg;
@@ -115,7 +131,8 @@ export async function decryptKeyFile(file: KeyFile, passphrase: string): Promise
     throw new WalletError('CORRUPT_WALLET', 'the wallet key is damaged');
   }
   const jwk = publicJwkOf(createPublicKey(privateKey));
-  if (jwk.x !== file.publicJwk.x || jwk.y !== file.publicJwk.y) throw new WalletError('CORRUPT_WALLET', 'the wallet key does not match its public key');
+  if (jwk.x !== file.publicJwk.x || jwk.y !== file.publicJwk.y)
+    throw new WalletError('CORRUPT_WALLET', 'the wallet key does not match its public key');
   return privateKey;
 }
 
@@ -152,7 +169,8 @@ export function parseKeyFile(value: unknown): KeyFile {
 
 export function publicJwkOf(publicKey: KeyObject): KeyFile['publicJwk'] {
   const jwk = publicKey.export({ format: 'jwk' });
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new WalletError('CORRUPT_WALLET', 'the wallet key is not an ECDSA P-256 key');
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y)
+    throw new WalletError('CORRUPT_WALLET', 'the wallet key is not an ECDSA P-256 key');
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
 

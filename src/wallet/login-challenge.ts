@@ -45,7 +45,8 @@ export function parseLoginChallenge(text: string, now: Date = new Date()): Login
     throw invalid('not JSON');
   }
   const challenge = checkChallenge(value);
-  if (isExpired(challenge, now)) throw new WalletError('CHALLENGE_EXPIRED', 'this sign-in challenge has expired: reload the sign-in page for a new one');
+  if (isExpired(challenge, now))
+    throw new WalletError('CHALLENGE_EXPIRED', 'this sign-in challenge has expired: reload the sign-in page for a new one');
   return challenge;
 }
 
@@ -62,10 +63,11 @@ export function isExpired(challenge: LoginChallenge, now: Date = new Date()): bo
 function checkChallenge(value: unknown): LoginChallenge {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('expected a JSON object');
   const { challenge_id, nonce, aud, exp } = value as Record<string, unknown>;
-  if (typeof challenge_id !== 'string' || !challenge_id || challenge_id.length > 256 || /[\s\u0000-\u001f]/.test(challenge_id)) throw invalid('challenge_id');
+  if (typeof challenge_id !== 'string' || !challenge_id || challenge_id.length > 256 || /[\s\u0000-\u001f]/.test(challenge_id))
+    throw invalid('challenge_id');
   if (typeof nonce !== 'string' || !nonce || nonce.length > 512) throw invalid('nonce');
   if (typeof exp !== 'number' || !Number.isSafeInteger(exp) || exp <= 0) throw invalid('exp must be a time in Unix seconds');
-  if (typeof aud !== 'string' || !isServiceUrl(aud)) throw invalid('aud must be the service\'s http(s) URL');
+  if (typeof aud !== 'string' || !isServiceUrl(aud)) throw invalid("aud must be the service's http(s) URL");
   return { challenge_id, nonce, aud, exp };
 }
 

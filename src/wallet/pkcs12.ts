@@ -77,7 +77,8 @@ const pbkdf2Async = promisify(pbkdf2);
 /** Writes a PKCS#12 file protected by `password` (see the module comment for what it holds). */
 export async function encodePkcs12(input: Pkcs12Input, password: string, options: { iterations?: number } = {}): Promise<Buffer> {
   const iterations = options.iterations ?? PKCS12_ITERATIONS;
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PKCS12_ITERATIONS) throw new RangeError(`iterations must be 1 to ${MAX_PKCS12_ITERATIONS}`);
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PKCS12_ITERATIONS)
+    throw new RangeError(`iterations must be 1 to ${MAX_PKCS12_ITERATIONS}`);
   const attributes = bagAttributes(input.friendlyName, input.localKeyId);
   const certBags = [input.certificate, ...input.chain].map((der, i) =>
     seq([oid(oids.certBag), explicit(seq([oid(oids.x509Certificate), explicit(octets(der))])), ...(i === 0 ? [attributes] : [])]),
@@ -90,17 +91,18 @@ export async function encodePkcs12(input: Pkcs12Input, password: string, options
   const shroudedKey = await pbes2Encrypt(input.privateKeyInfo, password, iterations);
   const keyBag = seq([oid(oids.pkcs8ShroudedKeyBag), explicit(seq([shroudedKey.algorithm, octets(shroudedKey.ciphertext)])), attributes]);
   const authenticatedSafe = toDer(
-    seq([
-      seq([oid(oids.encryptedData), explicit(encryptedData)]),
-      seq([oid(oids.data), explicit(octets(toDer(seq([keyBag]))))]),
-    ]),
+    seq([seq([oid(oids.encryptedData), explicit(encryptedData)]), seq([oid(oids.data), explicit(octets(toDer(seq([keyBag]))))])]),
   );
   const macSalt = randomBytes(16);
   const mac = pkcs12Mac('sha256', password, macSalt, iterations, authenticatedSafe);
   const pfx = seq([
     integer(3),
     seq([oid(oids.data), explicit(octets(authenticatedSafe))]),
-    seq([seq([seq([oid(oids.sha256), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octets(mac)]), octets(macSalt), integer(iterations)]),
+    seq([
+      seq([seq([oid(oids.sha256), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octets(mac)]),
+      octets(macSalt),
+      integer(iterations),
+    ]),
   ]);
   return toDer(pfx);
 }
@@ -113,7 +115,8 @@ export async function encodePkcs12(input: Pkcs12Input, password: string, options
  * protection this code does not read (public-key integrity, envelopedData, other ciphers).
  */
 export async function decodePkcs12(der: Buffer, password: string): Promise<Pkcs12Contents> {
-  if (der.length > MAX_PKCS12_SIZE) throw new WalletError('P12_UNREADABLE', `the file is too large for a PKCS#12 licence key (${der.length} bytes)`);
+  if (der.length > MAX_PKCS12_SIZE)
+    throw new WalletError('P12_UNREADABLE', `the file is too large for a PKCS#12 licence key (${der.length} bytes)`);
   try {
     return await decode(der, password);
   } catch (err) {
@@ -128,7 +131,10 @@ async function decode(der: Buffer, password: string): Promise<Pkcs12Contents> {
   if (integerOf(version) !== 3) throw malformed();
   const [contentType, content] = children(authSafe, asn1.Type.SEQUENCE, 2, 2);
   if (oidOf(contentType) !== oids.data) {
-    throw new WalletError('P12_UNSUPPORTED', `the file is protected by ${nameOf(oidOf(contentType))} (public-key integrity), not by a password`);
+    throw new WalletError(
+      'P12_UNSUPPORTED',
+      `the file is protected by ${nameOf(oidOf(contentType))} (public-key integrity), not by a password`,
+    );
   }
   const authenticatedSafe = octetsOf(explicitOf(content));
   if (macData) verifyMac(macData, password, authenticatedSafe);
@@ -183,7 +189,8 @@ function readAttributes(set: Asn1): Pkcs12Bag {
     const [first] = children(values, asn1.Type.SET);
     if (!first) continue;
     const kind = oidOf(type);
-    if (kind === oids.friendlyName && first.type === asn1.Type.BMPSTRING && typeof first.value === 'string') found.friendlyName = first.value;
+    if (kind === oids.friendlyName && first.type === asn1.Type.BMPSTRING && typeof first.value === 'string')
+      found.friendlyName = first.value;
     if (kind === oids.localKeyId && first.type === asn1.Type.OCTETSTRING) found.localKeyId = octetsOf(first);
   }
   return found;
@@ -195,7 +202,11 @@ function verifyMac(macData: Asn1, password: string, authenticatedSafe: Buffer): 
   const [algorithm, digest] = children(digestInfo, asn1.Type.SEQUENCE, 2, 2);
   const [algorithmOid] = children(algorithm, asn1.Type.SEQUENCE, 1, 2);
   const hash = MAC_DIGESTS[oidOf(algorithmOid)];
-  if (!hash) throw new WalletError('P12_UNSUPPORTED', `the file's integrity is protected by ${nameOf(oidOf(algorithmOid))}, which this wallet does not read`);
+  if (!hash)
+    throw new WalletError(
+      'P12_UNSUPPORTED',
+      `the file's integrity is protected by ${nameOf(oidOf(algorithmOid))}, which this wallet does not read`,
+    );
   const count = iterations ? iterationCount(iterations) : 1;
   const expected = octetsOf(digest);
   const actual = pkcs12Mac(hash, password, octetsOf(salt), count, authenticatedSafe);
@@ -212,10 +223,17 @@ const MAC_DIGESTS: Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'> = {
 };
 
 type MacHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
-const HASH_SIZES: Record<MacHash, { u: number; v: number }> = { sha1: { u: 20, v: 64 }, sha256: { u: 32, v: 64 }, sha384: { u: 48, v: 128 }, sha512: { u: 64, v: 128 } };
+const HASH_SIZES: Record<MacHash, { u: number; v: number }> = {
+  sha1: { u: 20, v: 64 },
+  sha256: { u: 32, v: 64 },
+  sha384: { u: 48, v: 128 },
+  sha512: { u: 64, v: 128 },
+};
 
 function pkcs12Mac(hash: MacHash, password: string, salt: Buffer, iterations: number, data: Buffer): Buffer {
-  return createHmac(hash, pkcs12Kdf(hash, password, salt, 3, iterations, HASH_SIZES[hash].u)).update(data).digest();
+  return createHmac(hash, pkcs12Kdf(hash, password, salt, 3, iterations, HASH_SIZES[hash].u))
+    .update(data)
+    .digest();
 }
 
 /**
@@ -259,7 +277,14 @@ async function pbes2Encrypt(plaintext: Buffer, password: string, iterations: num
     oid(oids.pkcs5PBES2),
     seq([
       // keyLength is left out, as OpenSSL does: AES-256 fixes it.
-      seq([oid(oids.pkcs5PBKDF2), seq([octets(salt), integer(iterations), seq([oid(oids.hmacWithSHA256), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')])])]),
+      seq([
+        oid(oids.pkcs5PBKDF2),
+        seq([
+          octets(salt),
+          integer(iterations),
+          seq([oid(oids.hmacWithSHA256), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]),
+        ]),
+      ]),
       seq([oid(oids['aes256-CBC']), octets(iv)]),
     ]),
   ]);
@@ -290,7 +315,9 @@ async function decrypt(algorithm: Asn1, ciphertext: Buffer, password: string, wh
     const [, count] = children(params, asn1.Type.SEQUENCE, 2, 2);
     iterationCount(count);
     // RFC 7292 B.2 key and IV from the Unicode password; forge does this and the 3DES/RC2 decryption.
-    const cipher = (forge.pki as unknown as { pbe: { getCipher(oid: string, params: Asn1, password: string): forge.cipher.BlockCipher } }).pbe.getCipher(scheme, params, password);
+    const cipher = (
+      forge.pki as unknown as { pbe: { getCipher(oid: string, params: Asn1, password: string): forge.cipher.BlockCipher } }
+    ).pbe.getCipher(scheme, params, password);
     cipher.update(forge.util.createBuffer(binary(ciphertext)));
     if (!cipher.finish()) throw wrongPassword(what);
     return Buffer.from(cipher.output.getBytes(), 'binary');
@@ -301,9 +328,14 @@ async function decrypt(algorithm: Asn1, ciphertext: Buffer, password: string, wh
 async function pbes2Decrypt(params: Asn1, ciphertext: Buffer, password: string, what: string): Promise<Buffer> {
   const [kdf, scheme] = children(params, asn1.Type.SEQUENCE, 2, 2);
   const [kdfOid, kdfParams] = children(kdf, asn1.Type.SEQUENCE, 2, 2);
-  if (oidOf(kdfOid) !== oids.pkcs5PBKDF2) throw new WalletError('P12_UNSUPPORTED', `${what} in the file are protected with ${nameOf(oidOf(kdfOid))}, which this wallet does not read`);
+  if (oidOf(kdfOid) !== oids.pkcs5PBKDF2)
+    throw new WalletError(
+      'P12_UNSUPPORTED',
+      `${what} in the file are protected with ${nameOf(oidOf(kdfOid))}, which this wallet does not read`,
+    );
   const [salt, count, ...rest] = children(kdfParams, asn1.Type.SEQUENCE, 2, 4);
-  if (salt.type !== asn1.Type.OCTETSTRING) throw new WalletError('P12_UNSUPPORTED', 'PBKDF2 with a salt other than an octet string is not read');
+  if (salt.type !== asn1.Type.OCTETSTRING)
+    throw new WalletError('P12_UNSUPPORTED', 'PBKDF2 with a salt other than an octet string is not read');
   const keyLength = rest.find((item) => item.type === asn1.Type.INTEGER);
   const prf = rest.find((item) => item.type === asn1.Type.SEQUENCE);
   const prfOid = prf ? oidOf(children(prf, asn1.Type.SEQUENCE, 1, 2)[0]) : oids.hmacWithSHA1;
@@ -311,7 +343,10 @@ async function pbes2Decrypt(params: Asn1, ciphertext: Buffer, password: string, 
   const [cipherOid, iv] = children(scheme, asn1.Type.SEQUENCE, 2, 2);
   const cipher = PBES2_CIPHERS[oidOf(cipherOid)];
   if (!hash || !cipher) {
-    throw new WalletError('P12_UNSUPPORTED', `${what} in the file are encrypted with ${nameOf(oidOf(cipherOid))} and ${nameOf(prfOid)}, which this wallet does not read`);
+    throw new WalletError(
+      'P12_UNSUPPORTED',
+      `${what} in the file are encrypted with ${nameOf(oidOf(cipherOid))} and ${nameOf(prfOid)}, which this wallet does not read`,
+    );
   }
   if (keyLength && integerOf(keyLength) !== cipher.keyLength) throw malformed();
   const key = await pbkdf2Async(Buffer.from(password, 'utf8'), octetsOf(salt), iterationCount(count), cipher.keyLength, hash);
@@ -332,7 +367,10 @@ function iterationCount(node: Asn1): number {
   const count = integerOf(node);
   if (count < 1) throw malformed();
   if (count > MAX_PKCS12_ITERATIONS) {
-    throw new WalletError('P12_UNSUPPORTED', `the file asks for ${count} iterations, more than this wallet computes (${MAX_PKCS12_ITERATIONS})`);
+    throw new WalletError(
+      'P12_UNSUPPORTED',
+      `the file asks for ${count} iterations, more than this wallet computes (${MAX_PKCS12_ITERATIONS})`,
+    );
   }
   return count;
 }
@@ -343,7 +381,12 @@ function bagAttributes(friendlyName: string, localKeyId: Buffer): Asn1 {
     seq([oid(oids.localKeyId), set([octets(localKeyId)])]),
   ];
   // DER orders a SET OF by the elements' encodings.
-  return set(attributes.map((a) => ({ a, der: toDer(a) })).sort((x, y) => Buffer.compare(x.der, y.der)).map(({ a }) => a));
+  return set(
+    attributes
+      .map((a) => ({ a, der: toDer(a) }))
+      .sort((x, y) => Buffer.compare(x.der, y.der))
+      .map(({ a }) => a),
+  );
 }
 
 /**
@@ -435,9 +478,11 @@ function oidOf(node: Asn1): string {
 }
 
 function integerOf(node: Asn1): number {
-  if (node.tagClass !== asn1.Class.UNIVERSAL || node.type !== asn1.Type.INTEGER || typeof node.value !== 'string' || !node.value.length) throw malformed();
+  if (node.tagClass !== asn1.Class.UNIVERSAL || node.type !== asn1.Type.INTEGER || typeof node.value !== 'string' || !node.value.length)
+    throw malformed();
   // Four bytes at most: counts and versions, never more than 2^31 - 1 here.
-  if (node.value.length > 4 || node.value.charCodeAt(0) & 0x80) throw new WalletError('P12_UNSUPPORTED', 'the file holds a count too large for this wallet');
+  if (node.value.length > 4 || node.value.charCodeAt(0) & 0x80)
+    throw new WalletError('P12_UNSUPPORTED', 'the file holds a count too large for this wallet');
   return asn1.derToInteger(node.value);
 }
 

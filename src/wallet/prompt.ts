@@ -4,7 +4,11 @@ import { WalletError } from './errors.js';
  * Asks for a passphrase on the terminal with echo off (raw mode: nothing typed is shown).
  * Enter ends it; Ctrl-C or Ctrl-D cancels (CANCELLED); Backspace removes a character.
  */
-export function promptPassphrase(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<string> {
+export function promptPassphrase(
+  question: string,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<string> {
   if (!input.isTTY) return Promise.reject(new WalletError('CANCELLED', 'no terminal to ask for the passphrase on'));
   output.write(question);
   const wasRaw = input.isRaw;

@@ -4,10 +4,30 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CompactSign } from 'jose';
 import { canonicalUscc } from '../identifiers/uscc.js';
-import { chainAbove, enterpriseNameOf, organisationIdentifiers, parseCertificate, spkiOf, usccOf, validityAt, x509, x5cEntry, type ValidityState } from './certificates.js';
+import {
+  chainAbove,
+  enterpriseNameOf,
+  organisationIdentifiers,
+  parseCertificate,
+  spkiOf,
+  usccOf,
+  validityAt,
+  x509,
+  x5cEntry,
+  type ValidityState,
+} from './certificates.js';
 import { WalletError } from './errors.js';
 import { ensurePrivateDir, readJsonFile, writePrivateFile } from './files.js';
-import { checkNewPassphrase, createKeyFile, decryptKeyFile, normalisePassphrase, parseKeyFile, unsupportedKeyType, walletKeyType, type KeyFile } from './key-file.js';
+import {
+  checkNewPassphrase,
+  createKeyFile,
+  decryptKeyFile,
+  normalisePassphrase,
+  parseKeyFile,
+  unsupportedKeyType,
+  walletKeyType,
+  type KeyFile,
+} from './key-file.js';
 import { isExpired, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
 import { decodePkcs12, encodePkcs12, privateKeyAlgorithm } from './pkcs12.js';
 
@@ -134,7 +154,8 @@ export async function importPkcs12(dir: string, p12: Buffer, options: ImportOpti
   refuseExisting(dir, options);
   const contents = await decodePkcs12(p12, normalisePassphrase(options.filePassword ?? options.passphrase));
   if (!contents.keys.length) throw new WalletError('P12_NO_KEY', 'the file holds no private key');
-  if (contents.keys.length > 1) throw new WalletError('P12_UNSUPPORTED', `the file holds ${contents.keys.length} private keys; a wallet holds one`);
+  if (contents.keys.length > 1)
+    throw new WalletError('P12_UNSUPPORTED', `the file holds ${contents.keys.length} private keys; a wallet holds one`);
   const [key] = contents.keys;
   const privateKey = readPrivateKey(key.privateKeyInfo);
   walletKeyType(privateKey);
@@ -142,13 +163,26 @@ export async function importPkcs12(dir: string, p12: Buffer, options: ImportOpti
   const certificates = contents.certificates.map((c) => ({ ...c, certificate: parseCertificateDer(c.der) }));
   const forKey = certificates.filter((c) => spkiOf(c.certificate).equals(spki));
   if (!forKey.length) {
-    throw new WalletError('P12_KEY_MISMATCH', contents.certificates.length ? 'no certificate in the file is for its private key' : 'the file holds no certificate for its private key');
+    throw new WalletError(
+      'P12_KEY_MISMATCH',
+      contents.certificates.length
+        ? 'no certificate in the file is for its private key'
+        : 'the file holds no certificate for its private key',
+    );
   }
   // Several certificates for the one key: the one the file ties to it, else the one valid longest.
-  forKey.sort((a, b) => Number(tiedTo(b, key.localKeyId)) - Number(tiedTo(a, key.localKeyId)) || b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
+  forKey.sort(
+    (a, b) =>
+      Number(tiedTo(b, key.localKeyId)) - Number(tiedTo(a, key.localKeyId)) ||
+      b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime(),
+  );
   const leaf = forKey[0].certificate;
   const uscc = usccOf(leaf);
-  if (!uscc) throw new WalletError('P12_NO_LICENCE', `the certificate for the key (${leaf.subject}) names no enterprise: it is not a licence certificate`);
+  if (!uscc)
+    throw new WalletError(
+      'P12_NO_LICENCE',
+      `the certificate for the key (${leaf.subject}) names no enterprise: it is not a licence certificate`,
+    );
   const others = certificates.map((c) => c.certificate).filter((c) => c !== leaf);
   const chain = await chainAbove(leaf, others);
 
@@ -171,7 +205,10 @@ export async function importPkcs12(dir: string, p12: Buffer, options: ImportOpti
 
 function refuseExisting(dir: string, options: { force?: boolean }): void {
   if (existsSync(join(dir, KEY_FILE)) && !options.force) {
-    throw new WalletError('WALLET_EXISTS', `${dir} already holds a wallet key; use --force to replace it (the old key is kept in ${join(dir, 'retired')})`);
+    throw new WalletError(
+      'WALLET_EXISTS',
+      `${dir} already holds a wallet key; use --force to replace it (the old key is kept in ${join(dir, 'retired')})`,
+    );
   }
 }
 
@@ -222,7 +259,13 @@ export async function openWallet(dir: string, passphrase: string): Promise<Walle
 /** The public facts of a wallet (key thumbprint, licences), without the passphrase. */
 export function readWalletInfo(dir: string, now: Date = new Date()): WalletInfo {
   const file = readKeyFile(dir);
-  return { dir, alg: file.alg, thumbprint: file.thumbprint, createdAt: file.createdAt, licences: listLicences(dir).map((l) => describeLicence(l, now)) };
+  return {
+    dir,
+    alg: file.alg,
+    thumbprint: file.thumbprint,
+    createdAt: file.createdAt,
+    licences: listLicences(dir).map((l) => describeLicence(l, now)),
+  };
 }
 
 /** The stored licences, by USCC. */
@@ -301,7 +344,13 @@ export class Wallet {
     const uscc = canonicalUscc(input.uscc);
     if (!uscc) throw new WalletError('INVALID_USCC', 'not a valid unified social credit code');
     const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
-    const privateKey = await webcrypto.subtle.importKey('pkcs8', this.privateKey.export({ format: 'der', type: 'pkcs8' }), algorithm, false, ['sign']);
+    const privateKey = await webcrypto.subtle.importKey(
+      'pkcs8',
+      this.privateKey.export({ format: 'der', type: 'pkcs8' }),
+      algorithm,
+      false,
+      ['sign'],
+    );
     const publicKey = await webcrypto.subtle.importKey('spki', this.spki, algorithm, true, ['verify']);
     const name = new x509.Name([{ '2.5.4.97': [uscc] }, ...(input.name ? [{ CN: [input.name] }] : [])]);
     const csr = await x509.Pkcs10CertificateRequestGenerator.create({
@@ -324,14 +373,18 @@ export class Wallet {
     if (!issued || typeof issued !== 'object') throw new WalletError('BAD_CERTIFICATE', 'the issuer returned no licence');
     const certificate = parseCertificate(issued.certificate);
     if (!spkiOf(certificate).equals(this.spki)) {
-      throw new WalletError('LICENCE_KEY_MISMATCH', 'the certificate is for another key than this wallet\'s: it cannot be used from here');
+      throw new WalletError('LICENCE_KEY_MISMATCH', "the certificate is for another key than this wallet's: it cannot be used from here");
     }
     const identifiers = organisationIdentifiers(certificate);
     const named = issued.enterprise?.uscc;
-    if ((named !== undefined && String(named).toUpperCase() !== canonical) || (identifiers.length && !identifiers.some((v) => v.toUpperCase().endsWith(canonical)))) {
+    if (
+      (named !== undefined && String(named).toUpperCase() !== canonical) ||
+      (identifiers.length && !identifiers.some((v) => v.toUpperCase().endsWith(canonical)))
+    ) {
       throw new WalletError('USCC_MISMATCH', `the certificate is not for enterprise ${canonical}`);
     }
-    if (issued.chain !== undefined && !Array.isArray(issued.chain)) throw new WalletError('CHAIN_MISMATCH', 'the chain must be a list of PEM certificates');
+    if (issued.chain !== undefined && !Array.isArray(issued.chain))
+      throw new WalletError('CHAIN_MISMATCH', 'the chain must be a list of PEM certificates');
     const chain = (issued.chain ?? []).map((pem, i) => parseCertificate(pem, `chain certificate ${i + 1}`));
     // Without a chain the sign-in answer carries the licence certificate alone; with one, it must fit.
     if (chain.length && !(await certificate.verify({ publicKey: chain[0], signatureOnly: true }).catch(() => false))) {
@@ -395,15 +448,29 @@ export class Wallet {
    * `uscc` may be left out when the wallet holds exactly one licence.
    */
   async signLoginChallenge(challenge: LoginChallenge, uscc?: string, now: Date = new Date()): Promise<string> {
-    if (isExpired(challenge, now)) throw new WalletError('CHALLENGE_EXPIRED', 'this sign-in challenge has expired: reload the sign-in page for a new one');
+    if (isExpired(challenge, now))
+      throw new WalletError('CHALLENGE_EXPIRED', 'this sign-in challenge has expired: reload the sign-in page for a new one');
     const stored = this.chooseLicence(uscc);
     const certificate = parseCertificate(stored.certificate);
     const state = validityAt(certificate, now);
-    if (state === 'expired') throw new WalletError('LICENCE_EXPIRED', `the licence certificate of ${stored.uscc} expired on ${certificate.notAfter.toISOString()}: enrol again`);
-    if (state === 'not_yet_valid') throw new WalletError('LICENCE_NOT_YET_VALID', `the licence certificate of ${stored.uscc} is valid from ${certificate.notBefore.toISOString()}`);
-    const x5c = [x5cEntry(certificate), ...stored.chain.slice(0, 1).map((pem) => x5cEntry(parseCertificate(pem, 'the issuing CA certificate')))];
+    if (state === 'expired')
+      throw new WalletError(
+        'LICENCE_EXPIRED',
+        `the licence certificate of ${stored.uscc} expired on ${certificate.notAfter.toISOString()}: enrol again`,
+      );
+    if (state === 'not_yet_valid')
+      throw new WalletError(
+        'LICENCE_NOT_YET_VALID',
+        `the licence certificate of ${stored.uscc} is valid from ${certificate.notBefore.toISOString()}`,
+      );
+    const x5c = [
+      x5cEntry(certificate),
+      ...stored.chain.slice(0, 1).map((pem) => x5cEntry(parseCertificate(pem, 'the issuing CA certificate'))),
+    ];
     const payload = { nonce: challenge.nonce, aud: challenge.aud, uscc: stored.uscc, iat: Math.floor(now.getTime() / 1000) };
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', x5c }).sign(this.privateKey);
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256', x5c })
+      .sign(this.privateKey);
   }
 
   /**
@@ -447,7 +514,10 @@ export class Wallet {
     const all = this.licences();
     if (all.length === 1) return all[0];
     if (!all.length) throw new WalletError('NO_LICENCE', 'this wallet holds no licence: enrol first');
-    throw new WalletError('LICENCE_CHOICE_NEEDED', `this wallet holds licences of ${all.length} enterprises: name one (--uscc): ${all.map((l) => l.uscc).join(', ')}`);
+    throw new WalletError(
+      'LICENCE_CHOICE_NEEDED',
+      `this wallet holds licences of ${all.length} enterprises: name one (--uscc): ${all.map((l) => l.uscc).join(', ')}`,
+    );
   }
 }
 
@@ -469,17 +539,27 @@ export async function readJson(response: Response): Promise<Record<string, unkno
 /** The service's `{ error, message }` as a WalletError keeping its code; UNEXPECTED_ANSWER for anything else. */
 export function serviceError(response: Response, body: Record<string, unknown> | null, what: string): WalletError {
   if (body && typeof body.error === 'string' && body.error) {
-    const message = typeof body.message === 'string' && body.message ? body.message : typeof body.error_description === 'string' ? body.error_description : body.error;
+    const message =
+      typeof body.message === 'string' && body.message
+        ? body.message
+        : typeof body.error_description === 'string'
+          ? body.error_description
+          : body.error;
     return new WalletError(body.error, `${what} was refused (${response.status} ${body.error}): ${message}`, response.status);
   }
-  return new WalletError('UNEXPECTED_ANSWER', `${what} failed: the service answered ${response.status} ${response.statusText}`.trim(), response.status);
+  return new WalletError(
+    'UNEXPECTED_ANSWER',
+    `${what} failed: the service answered ${response.status} ${response.statusText}`.trim(),
+    response.status,
+  );
 }
 
 function readKeyFile(dir: string): KeyFile {
   try {
     return parseKeyFile(readJsonFile(join(dir, KEY_FILE), 'the wallet key file'));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new WalletError('NO_WALLET', `no wallet in ${dir}: run \`tongban wallet init\` first`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new WalletError('NO_WALLET', `no wallet in ${dir}: run \`tongban wallet init\` first`);
     throw err;
   }
 }

@@ -17,7 +17,8 @@ const PASSWORD = 'Lotus-Pond-Bridge-8';
 describe(`accounts over HTTP on ${backend}`, () => {
   let t: TestApp;
   let ip = 0;
-  const post = (body: object, from = `203.0.113.${++ip}`) => t.http.post('/api/v1/citizens/register').set('x-forwarded-for', from).send(body);
+  const post = (body: object, from = `203.0.113.${++ip}`) =>
+    t.http.post('/api/v1/citizens/register').set('x-forwarded-for', from).send(body);
 
   beforeAll(async () => {
     t = await startTestApp({ DEMO: '1', TRUST_PROXY: 'true' });
@@ -27,7 +28,11 @@ describe(`accounts over HTTP on ${backend}`, () => {
 
   it('registers a citizen: 201 with the id, name and masked number only', async () => {
     const res = await post({ id_number: SUN, name: '孙丽', password: PASSWORD }).expect(201);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: '孙丽', id_number_masked: `${SUN.slice(0, 6)}********${SUN.slice(14)}` });
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: '孙丽',
+      id_number_masked: `${SUN.slice(0, 6)}********${SUN.slice(14)}`,
+    });
     expect(res.text).not.toContain(SUN);
     expect(res.text).not.toContain(PASSWORD);
     const signedIn = await t.app.get(AccountsService).authenticate({ idNumber: SUN, password: PASSWORD, ip: '192.0.2.9' });
@@ -37,7 +42,9 @@ describe(`accounts over HTTP on ${backend}`, () => {
   });
 
   it('answers 409, 422 and weak_password with the error body', async () => {
-    expect((await post({ id_number: SUN, name: '孙丽', password: PASSWORD }).expect(409)).body).toMatchObject({ error: 'already_registered' });
+    expect((await post({ id_number: SUN, name: '孙丽', password: PASSWORD }).expect(409)).body).toMatchObject({
+      error: 'already_registered',
+    });
     expect((await post({ id_number: ZHOU, name: '周刚', password: PASSWORD }).expect(422)).body).toEqual({
       error: 'not_in_registry',
       message: 'no active registry record matches this ID number and name',
@@ -81,7 +88,9 @@ describe(`accounts over HTTP on ${backend}`, () => {
       else expect(account).toBeNull();
     }
     const first = DEMO_CITIZENS[0];
-    expect(await accounts.authenticate({ idNumber: first.id_number, password: DEMO_PASSWORD, ip: '192.0.2.10' })).toMatchObject({ ok: true });
+    expect(await accounts.authenticate({ idNumber: first.id_number, password: DEMO_PASSWORD, ip: '192.0.2.10' })).toMatchObject({
+      ok: true,
+    });
     const db = t.app.get(DataSource);
     const count = async () => (await db.query(`SELECT count(*)::int AS n FROM accounts_citizens`))[0].n;
     const before = await count();

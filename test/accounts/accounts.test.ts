@@ -32,7 +32,9 @@ describe(`accounts on ${backend}`, () => {
   const signIn = (idNumber: string, password: string, from = '192.0.2.1') => accounts.authenticate({ idNumber, password, ip: from });
   const lockKey = async (idNumber: string) => (await app.get(CitizenIdVault).blindIndexes(idNumber))[0].toString('hex');
   const failureRows = async (idNumber: string) =>
-    db.query(`SELECT failures, locked_until > now() AS locked FROM accounts_login_failures WHERE key = decode($1, 'hex')`, [await lockKey(idNumber)]);
+    db.query(`SELECT failures, locked_until > now() AS locked FROM accounts_login_failures WHERE key = decode($1, 'hex')`, [
+      await lockKey(idNumber),
+    ]);
   const rejection = (promise: Promise<unknown>) =>
     promise.then(
       () => {
@@ -48,7 +50,15 @@ describe(`accounts on ${backend}`, () => {
     app = await openServices(t.config);
     accounts = app.get(AccountsService);
     db = app.get(DataSource);
-    const csv = ['id_number,name,status', `${ZHANG},张三,active`, `${LI},李娜,active`, `${WANG},王芳,active`, `${ZHAO},Zoë 赵,active`, `${QIAN},钱进,active`, `${LIU},刘洋,deceased`];
+    const csv = [
+      'id_number,name,status',
+      `${ZHANG},张三,active`,
+      `${LI},李娜,active`,
+      `${WANG},王芳,active`,
+      `${ZHAO},Zoë 赵,active`,
+      `${QIAN},钱进,active`,
+      `${LIU},刘洋,deceased`,
+    ];
     await app.get(RegistryService).importCitizens(citizenRecords(csv.join('\n')));
   });
   afterAll(async () => {
@@ -85,7 +95,10 @@ describe(`accounts on ${backend}`, () => {
         await rejection(register(`${ZHANG.slice(0, 17)}0`, '张三')),
       ];
       for (const answer of answers) {
-        expect(answer).toEqual({ status: 422, body: { error: 'not_in_registry', message: 'no active registry record matches this ID number and name' } });
+        expect(answer).toEqual({
+          status: 422,
+          body: { error: 'not_in_registry', message: 'no active registry record matches this ID number and name' },
+        });
       }
       expect(await accounts.findByIdNumber(LIU)).toBeNull();
     });
@@ -150,7 +163,9 @@ describe(`accounts on ${backend}`, () => {
       expect(whileLocked).toMatchObject({ ok: false, reason: 'locked', retryAfterSeconds: expect.any(Number) });
       expect(await failureRows(LI)).toEqual([{ failures: 5, locked: true }]);
 
-      await db.query(`UPDATE accounts_login_failures SET locked_until = now() - interval '1 second' WHERE key = decode($1, 'hex')`, [await lockKey(LI)]);
+      await db.query(`UPDATE accounts_login_failures SET locked_until = now() - interval '1 second' WHERE key = decode($1, 'hex')`, [
+        await lockKey(LI),
+      ]);
       expect(await signIn(LI, 'wrong-again-password', from)).toEqual({ ok: false, reason: 'invalid' }); // a new count starts
       expect(await failureRows(LI)).toEqual([{ failures: 1, locked: null }]);
       expect(await signIn(LI, PASSWORD, from)).toMatchObject({ ok: true, account: { name: '李娜' } });
@@ -204,11 +219,16 @@ describe(`accounts on ${backend}`, () => {
       const account = (await accounts.findByIdNumber(ZHANG))!;
       const { secret, otpauthUri } = await accounts.startTotpEnrolment(account.id);
       expect(base32Decode(secret)).toHaveLength(20);
-      expect(otpauthUri).toBe(`otpauth://totp/tongban:${account.idNumberMasked}?secret=${secret}&issuer=tongban&algorithm=SHA1&digits=6&period=30`);
+      expect(otpauthUri).toBe(
+        `otpauth://totp/tongban:${account.idNumberMasked}?secret=${secret}&issuer=tongban&algorithm=SHA1&digits=6&period=30`,
+      );
       expect(otpauthUri).not.toContain(ZHANG);
 
       expect(await accounts.verifyTotp(account.id, nowCode(secret))).toBe(false); // pending is not active
-      expect(await rejection(accounts.confirmTotpEnrolment(account.id, wrong(nowCode(secret))))).toMatchObject({ status: 400, body: { error: 'invalid_code' } });
+      expect(await rejection(accounts.confirmTotpEnrolment(account.id, wrong(nowCode(secret))))).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_code' },
+      });
       expect((await accounts.findById(account.id))!.totpEnabled).toBe(false);
 
       const confirmCode = nowCode(secret);
@@ -220,7 +240,10 @@ describe(`accounts on ${backend}`, () => {
       expect(await accounts.verifyTotp(account.id, wrong(fresh))).toBe(false);
       expect(await accounts.verifyTotp(account.id, fresh)).toBe(true);
       expect(await accounts.verifyTotp(account.id, fresh)).toBe(false); // replay
-      expect(await rejection(accounts.startTotpEnrolment(account.id))).toMatchObject({ status: 409, body: { error: 'totp_already_enabled' } });
+      expect(await rejection(accounts.startTotpEnrolment(account.id))).toMatchObject({
+        status: 409,
+        body: { error: 'totp_already_enabled' },
+      });
     });
 
     it('keeps the secret encrypted under the data key', async () => {
@@ -247,8 +270,13 @@ describe(`accounts on ${backend}`, () => {
       expect(await rejection(accounts.disableTotp(account.id, next))).toMatchObject({ status: 429, body: { error: 'locked' } });
 
       const totpKey = Buffer.from(`totp:${account.id}`).toString('hex');
-      await db.query(`UPDATE accounts_login_failures SET locked_until = now() - interval '1 second' WHERE key = decode($1, 'hex')`, [totpKey]);
-      expect(await rejection(accounts.disableTotp(account.id, wrong(next)))).toMatchObject({ status: 400, body: { error: 'invalid_code' } });
+      await db.query(`UPDATE accounts_login_failures SET locked_until = now() - interval '1 second' WHERE key = decode($1, 'hex')`, [
+        totpKey,
+      ]);
+      expect(await rejection(accounts.disableTotp(account.id, wrong(next)))).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_code' },
+      });
       await accounts.disableTotp(account.id, next);
       expect((await accounts.findById(account.id))!.totpEnabled).toBe(false);
       expect(await accounts.verifyTotp(account.id, next)).toBe(false);
@@ -270,7 +298,8 @@ describe(`accounts on ${backend}`, () => {
       const current = keys.current('data').kid;
       expect(current).not.toBe(oldKid);
       const after = await db.query(sealed);
-      for (const row of after) for (const value of [row.totp_secret_enc, row.totp_pending_enc]) if (value) expect(value.split(':')[1]).toBe(current);
+      for (const row of after)
+        for (const value of [row.totp_secret_enc, row.totp_pending_enc]) if (value) expect(value.split(':')[1]).toBe(current);
       expect((await keys.rekeyData()).accounts).toBe(0);
 
       expect(await accounts.verifyTotp(active.id, nowCode(secret, 1))).toBe(true);
@@ -283,8 +312,14 @@ describe(`accounts on ${backend}`, () => {
   describe('passwords and the registry', () => {
     it('changes a password only with the current one and a good new one', async () => {
       const account = (await accounts.findByIdNumber(ZHAO))!;
-      expect(await rejection(accounts.changePassword(account.id, 'not-the-password', 'Fresh-Password-2026'))).toMatchObject({ status: 403, body: { error: 'wrong_password' } });
-      expect(await rejection(accounts.changePassword(account.id, PASSWORD, '12345678'))).toMatchObject({ status: 400, body: { error: 'weak_password' } });
+      expect(await rejection(accounts.changePassword(account.id, 'not-the-password', 'Fresh-Password-2026'))).toMatchObject({
+        status: 403,
+        body: { error: 'wrong_password' },
+      });
+      expect(await rejection(accounts.changePassword(account.id, PASSWORD, '12345678'))).toMatchObject({
+        status: 400,
+        body: { error: 'weak_password' },
+      });
       await accounts.changePassword(account.id, PASSWORD, 'Fresh-Password-2026');
       const from = nextIp();
       expect(await signIn(ZHAO, PASSWORD, from)).toEqual({ ok: false, reason: 'invalid' });

@@ -37,11 +37,21 @@ describe(`enterprise agents on ${backend}`, () => {
   async function citizenToken(who: Credentials, scope = 'openid account'): Promise<string> {
     const request = await authorizationRequest(account, { scope, resource: `${server.url}/api` });
     const callback = await signIn(new UserAgent(server.url), account, request, who);
-    const tokens = await client.authorizationCodeGrant(account.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce }, { resource: `${server.url}/api` });
+    const tokens = await client.authorizationCodeGrant(
+      account.config,
+      callback,
+      { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce },
+      { resource: `${server.url}/api` },
+    );
     return tokens.access_token;
   }
 
-  async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Answer; text: string }> {
+  async function call(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Answer; text: string }> {
     const response = await fetch(`${server.url}/api/v1/enterprises/${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -54,7 +64,9 @@ describe(`enterprise agents on ${backend}`, () => {
   beforeAll(async () => {
     server = await startTestServer({ DEMO: '1' });
     agents = server.app.get(EnterpriseAgentsService);
-    const config = await client.discovery(new URL(server.url), 'tongban-account', undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(server.url), 'tongban-account', undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
     account = { clientId: 'tongban-account', secret: '', redirectUri: `${server.url}/account/callback`, config };
     chen = await citizenToken(CHEN);
     zhang = await citizenToken(ZHANG);
@@ -80,7 +92,11 @@ describe(`enterprise agents on ${backend}`, () => {
     expect(await agents.authorisationFor(ACTIVE, agent.accountId)).toEqual({ role: 'operator' });
 
     // A second grant to the same person changes the standing one instead of adding another.
-    const changed = await call('POST', `${ACTIVE}/agents`, chen, { id_number: agent.idNumber, role: 'administrator', expires_at: inDays(60) });
+    const changed = await call('POST', `${ACTIVE}/agents`, chen, {
+      id_number: agent.idNumber,
+      role: 'administrator',
+      expires_at: inDays(60),
+    });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ id: granted.body.id, role: 'administrator' });
     expect(await agents.authorisationFor(ACTIVE, agent.accountId)).toEqual({ role: 'administrator' });
@@ -119,26 +135,44 @@ describe(`enterprise agents on ${backend}`, () => {
 
   it('granting to a citizen without an account → 422 agent_has_no_account', async () => {
     const unregistered = await newCitizen(server.app, { account: false });
-    const result = await call('POST', `${ACTIVE}/agents`, chen, { id_number: unregistered.idNumber, role: 'operator', expires_at: inDays(30) });
+    const result = await call('POST', `${ACTIVE}/agents`, chen, {
+      id_number: unregistered.idNumber,
+      role: 'operator',
+      expires_at: inDays(30),
+    });
     expect(result.status).toBe(422);
     expect(result.body.error).toBe('agent_has_no_account');
     expect(result.text).not.toContain(unregistered.idNumber);
-    const notInRegistry = await call('POST', `${ACTIVE}/agents`, chen, { id_number: makeCitizenId({ region: '650102', sequence: 999 }), role: 'operator', expires_at: inDays(30) });
+    const notInRegistry = await call('POST', `${ACTIVE}/agents`, chen, {
+      id_number: makeCitizenId({ region: '650102', sequence: 999 }),
+      role: 'operator',
+      expires_at: inDays(30),
+    });
     expect(notInRegistry.body.error).toBe('agent_has_no_account');
   });
 
   it('the list shows masked ID numbers and names only', async () => {
     const people: TestCitizen[] = [await newCitizen(server.app), await newCitizen(server.app)];
     for (const person of people) {
-      expect((await call('POST', `${ACTIVE}/agents`, chen, { id_number: person.idNumber, role: 'administrator', expires_at: inDays(90) })).status).toBe(201);
+      expect(
+        (await call('POST', `${ACTIVE}/agents`, chen, { id_number: person.idNumber, role: 'administrator', expires_at: inDays(90) }))
+          .status,
+      ).toBe(201);
     }
     const listed = await call('GET', `${ACTIVE}/agents`, chen);
     expect(listed.status).toBe(200);
     for (const person of people) {
-      expect(listed.body.agents).toContainEqual(expect.objectContaining({ role: 'administrator', status: 'active', agent: { name: person.name, id_number_masked: maskCitizenId(person.idNumber) } }));
+      expect(listed.body.agents).toContainEqual(
+        expect.objectContaining({
+          role: 'administrator',
+          status: 'active',
+          agent: { name: person.name, id_number_masked: maskCitizenId(person.idNumber) },
+        }),
+      );
       expect(listed.text).not.toContain(person.idNumber);
     }
-    for (const entry of listed.body.agents) expect(Object.keys(entry).sort()).toEqual(['agent', 'expires_at', 'granted_at', 'id', 'role', 'status']);
+    for (const entry of listed.body.agents)
+      expect(Object.keys(entry).sort()).toEqual(['agent', 'expires_at', 'granted_at', 'id', 'role', 'status']);
     expect(listed.text).not.toMatch(/\d{17}[\dX]/);
   });
 
@@ -162,8 +196,14 @@ describe(`enterprise agents on ${backend}`, () => {
 
   it('an expired grant authorises nobody; the list marks it expired; a new grant renews it', async () => {
     const agent = await newCitizen(server.app);
-    const granted = await call('POST', `${ACTIVE}/agents`, chen, { id_number: agent.idNumber, role: 'administrator', expires_at: inDays(5) });
-    await server.app.get(DataSource).query(`UPDATE accounts_enterprise_agents SET expires_at = now() - interval '1 minute' WHERE id = $1`, [granted.body.id]);
+    const granted = await call('POST', `${ACTIVE}/agents`, chen, {
+      id_number: agent.idNumber,
+      role: 'administrator',
+      expires_at: inDays(5),
+    });
+    await server.app
+      .get(DataSource)
+      .query(`UPDATE accounts_enterprise_agents SET expires_at = now() - interval '1 minute' WHERE id = $1`, [granted.body.id]);
     expect(await agents.authorisationFor(ACTIVE, agent.accountId)).toBeNull();
     const listed = await call('GET', `${ACTIVE}/agents`, chen);
     expect(listed.body.agents.find((a: { id: string }) => a.id === granted.body.id)).toMatchObject({ status: 'expired' });
@@ -172,7 +212,7 @@ describe(`enterprise agents on ${backend}`, () => {
     expect(await agents.authorisationFor(ACTIVE, agent.accountId)).toEqual({ role: 'operator' });
   });
 
-  it('a token without the scope account, a service client\'s token or no token at all cannot call it', async () => {
+  it("a token without the scope account, a service client's token or no token at all cannot call it", async () => {
     const noScope = await citizenToken(CHEN, 'openid');
     const withoutScope = await call('GET', `${ACTIVE}/agents`, noScope);
     expect([withoutScope.status, withoutScope.body.error]).toEqual([403, 'insufficient_scope']);
@@ -183,7 +223,11 @@ describe(`enterprise agents on ${backend}`, () => {
     // Even a service client allowed the scope `account` speaks for no citizen.
     const impostor = await registerService(server, 'account');
     const impostorToken = (await client.clientCredentialsGrant(impostor.config, { scope: 'account' })).access_token;
-    const asService = await call('POST', `${ACTIVE}/agents`, impostorToken, { id_number: ZHANG.idNumber, role: 'operator', expires_at: inDays(5) });
+    const asService = await call('POST', `${ACTIVE}/agents`, impostorToken, {
+      id_number: ZHANG.idNumber,
+      role: 'operator',
+      expires_at: inDays(5),
+    });
     expect([asService.status, asService.body.error]).toEqual([403, 'citizen_token_required']);
     expect((await call('GET', `${ACTIVE}/agents`, '')).status).toBe(401);
   });

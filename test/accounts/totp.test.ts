@@ -4,7 +4,15 @@ const RFC_SECRET = base32Encode(Buffer.from('12345678901234567890', 'ascii'));
 
 describe('TOTP (RFC 6238)', () => {
   it('encodes and decodes base32 as RFC 4648 does', () => {
-    const vectors: Array<[string, string]> = [['', ''], ['f', 'MY'], ['fo', 'MZXQ'], ['foo', 'MZXW6'], ['foob', 'MZXW6YQ'], ['fooba', 'MZXW6YTB'], ['foobar', 'MZXW6YTBOI']];
+    const vectors: Array<[string, string]> = [
+      ['', ''],
+      ['f', 'MY'],
+      ['fo', 'MZXQ'],
+      ['foo', 'MZXW6'],
+      ['foob', 'MZXW6YQ'],
+      ['fooba', 'MZXW6YTB'],
+      ['foobar', 'MZXW6YTBOI'],
+    ];
     for (const [plain, encoded] of vectors) {
       expect(base32Encode(Buffer.from(plain))).toBe(encoded);
       expect(base32Decode(encoded).toString()).toBe(plain);
@@ -40,7 +48,8 @@ describe('TOTP (RFC 6238)', () => {
     expect(verifyTotpCode(RFC_SECRET, totpCode(RFC_SECRET, step + 1), now, step)).toBe(step + 1);
     const code = totpCode(RFC_SECRET, step);
     expect(verifyTotpCode(RFC_SECRET, `${code.slice(0, 3)} ${code.slice(3)}`, now, null)).toBe(step);
-    for (const bad of ['', '12345', '1234567', 'abcdef', totpCode(RFC_SECRET, step, 8)]) expect(verifyTotpCode(RFC_SECRET, bad, now, null)).toBeNull();
+    for (const bad of ['', '12345', '1234567', 'abcdef', totpCode(RFC_SECRET, step, 8)])
+      expect(verifyTotpCode(RFC_SECRET, bad, now, null)).toBeNull();
   });
 
   it('makes 160-bit random secrets and a key URI labelled with the masked ID number', () => {

@@ -5,7 +5,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/accounts/demo-accounts.js';
 import { DEMO_CITIZENS, DEMO_ENTERPRISES } from '../../src/demo/demo-data.js';
 import { PkiService } from '../../src/pki/pki.service.js';
-import { WalletError, enrol, httpIssuer, initWallet, parseLoginChallenge, type StoredLicence, type Wallet } from '../../src/wallet/index.js';
+import {
+  WalletError,
+  enrol,
+  httpIssuer,
+  initWallet,
+  parseLoginChallenge,
+  type StoredLicence,
+  type Wallet,
+} from '../../src/wallet/index.js';
 import { launchBrowser, newCitizenContext, screenshotOnFailure } from '../support/browser.js';
 import { registerService } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -40,7 +48,10 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
     const regulator = await registerService(server, 'licence:issue');
     walletRoot = mkdtempSync(join(tmpdir(), 'tongban-browser-wallet-'));
     wallet = await initWallet(join(walletRoot, 'wallet'), 'browser test wallet passphrase');
-    licence = await enrol(wallet, { uscc: ENTERPRISE.uscc, issue: httpIssuer({ publicUrl: server.url, clientId: regulator.clientId, clientSecret: regulator.secret }) });
+    licence = await enrol(wallet, {
+      uscc: ENTERPRISE.uscc,
+      issue: httpIssuer({ publicUrl: server.url, clientId: regulator.clientId, clientSecret: regulator.secret }),
+    });
     browser = await launchBrowser();
     context = await newCitizenContext(browser);
     page = await context.newPage();
@@ -107,7 +118,9 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
     expect(lead).toContain(CHEN.name);
     expect(lead).toContain(`${CHEN.idNumber.slice(0, 6)}********${CHEN.idNumber.slice(-4)}`);
     expect(await page.content()).not.toContain(CHEN.idNumber);
-    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toMatch(/^3;url=\/interaction\/[\w-]+\/enterprise\?challenge=[\w-]+$/);
+    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toMatch(
+      /^3;url=\/interaction\/[\w-]+\/enterprise\?challenge=[\w-]+$/,
+    );
     const text = (await page.locator('#challenge-text').innerText()).trim();
     expect(text).toMatch(/^tongban-login:[\w-]+$/);
     return text;
@@ -120,34 +133,42 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
 
   let firstChallenge: string;
 
-  step('2. tongban: enterprise tab, 陈伟 signs in, the QR page; the wallet answers and the page continues by itself to consent and portal A', async () => {
-    const text = await signInUpToQrPage();
-    firstChallenge = text;
-    const challenge = parseLoginChallenge(text);
-    expect(challenge.aud).toBe(server.url);
+  step(
+    '2. tongban: enterprise tab, 陈伟 signs in, the QR page; the wallet answers and the page continues by itself to consent and portal A',
+    async () => {
+      const text = await signInUpToQrPage();
+      firstChallenge = text;
+      const challenge = parseLoginChallenge(text);
+      expect(challenge.aud).toBe(server.url);
 
-    expect(await wallet.login(text)).toEqual({ status: 'accepted', uscc: ENTERPRISE.uscc, enterpriseName: ENTERPRISE.name, aud: server.url });
+      expect(await wallet.login(text)).toEqual({
+        status: 'accepted',
+        uscc: ENTERPRISE.uscc,
+        enterpriseName: ENTERPRISE.name,
+        aud: server.url,
+      });
 
-    // No click: the page's own refresh notices the answer and ends the sign-in (consent comes next).
-    await page.waitForURL((url) => !isEnterprisePage(url) && (isInteraction(url) || isPortalA(url)), { timeout: RELOAD_DEADLINE_MS });
-    const allow = page.getByRole('button', { name: '同意并继续', exact: true });
-    await allow.waitFor();
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范税务服务（门户 A）');
-    await allow.click();
+      // No click: the page's own refresh notices the answer and ends the sign-in (consent comes next).
+      await page.waitForURL((url) => !isEnterprisePage(url) && (isInteraction(url) || isPortalA(url)), { timeout: RELOAD_DEADLINE_MS });
+      const allow = page.getByRole('button', { name: '同意并继续', exact: true });
+      await allow.waitFor();
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范税务服务（门户 A）');
+      await allow.click();
 
-    await page.waitForURL(isPortalA);
-    expect(await page.getByRole('alert').allInnerTexts()).toEqual([]);
-    const signedIn = page.locator('main p', { hasText: '已以企业身份登录' });
-    expect(await signedIn.locator('strong').innerText()).toBe(ENTERPRISE.name);
-    expect(await signedIn.locator('code').innerText()).toBe(ENTERPRISE.uscc);
-    expect((await page.locator('main p', { hasText: '经办人' }).innerText()).trim()).toBe(`经办人： ${CHEN.name} (legal_representative)`);
-    const dd = (term: string) => page.locator(`xpath=//dt[normalize-space()="${term}"]/following-sibling::dd[1]/code`).innerText();
-    expect(await dd('acr')).toBe('urn:tongban:loa:3');
-    expect((await dd('amr')).split(' ')).toEqual(['pwd', 'swk']);
-    expect(await page.content()).not.toContain(CHEN.idNumber);
-  });
+      await page.waitForURL(isPortalA);
+      expect(await page.getByRole('alert').allInnerTexts()).toEqual([]);
+      const signedIn = page.locator('main p', { hasText: '已以企业身份登录' });
+      expect(await signedIn.locator('strong').innerText()).toBe(ENTERPRISE.name);
+      expect(await signedIn.locator('code').innerText()).toBe(ENTERPRISE.uscc);
+      expect((await page.locator('main p', { hasText: '经办人' }).innerText()).trim()).toBe(`经办人： ${CHEN.name} (legal_representative)`);
+      const dd = (term: string) => page.locator(`xpath=//dt[normalize-space()="${term}"]/following-sibling::dd[1]/code`).innerText();
+      expect(await dd('acr')).toBe('urn:tongban:loa:3');
+      expect((await dd('amr')).split(' ')).toEqual(['pwd', 'swk']);
+      expect(await page.content()).not.toContain(CHEN.idNumber);
+    },
+  );
 
-  step('3. the licence is revoked (keyCompromise); sign out at portal A, confirmed on tongban\'s logout page', async () => {
+  step("3. the licence is revoked (keyCompromise); sign out at portal A, confirmed on tongban's logout page", async () => {
     const revoked = await server.app.get(PkiService).revoke(licence.serial, 'keyCompromise');
     expect(revoked).toMatchObject({ status: 'revoked', reason: 'keyCompromise', changed: true });
 
@@ -160,7 +181,7 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
     await expectSignedOut();
   });
 
-  step('4. again: the password is asked, the wallet\'s answer is refused (certificate_revoked) and the QR page keeps waiting', async () => {
+  step("4. again: the password is asked, the wallet's answer is refused (certificate_revoked) and the QR page keeps waiting", async () => {
     const text = await signInUpToQrPage();
     expect(text).not.toBe(firstChallenge);
     const enterpriseUrl = page.url();

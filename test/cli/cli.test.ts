@@ -97,7 +97,14 @@ describe(`tongban CLI on ${backend}`, () => {
 
   it('registry import of enterprises from JSON lines', async () => {
     const jsonl = join(t.dir, 'enterprises.jsonl');
-    const row = { uscc: makeUscc({ organisationBody: 'MA2YTB8K' }), name: '通办科技', type: '有限责任公司', legal_representative_id_number: makeCitizenId({ sequence: 11 }), address: '福州', established: '2018-06-01' };
+    const row = {
+      uscc: makeUscc({ organisationBody: 'MA2YTB8K' }),
+      name: '通办科技',
+      type: '有限责任公司',
+      legal_representative_id_number: makeCitizenId({ sequence: 11 }),
+      address: '福州',
+      established: '2018-06-01',
+    };
     writeFileSync(jsonl, JSON.stringify(row) + '\n');
     const result = await tongban(['registry', 'import', '--enterprises', jsonl], t.env);
     expect(result.code).toBe(0);
@@ -128,7 +135,9 @@ describe(`the service process on ${backend}`, () => {
   afterAll(() => t.cleanup());
 
   it('refuses to start with a bad variable, naming it', async () => {
-    await expect(startServiceProcess({ ...t.env, PORT: 'eighty' })).rejects.toThrow(/PORT must be an integer from 0 to 65535 \(got "eighty"\)/);
+    await expect(startServiceProcess({ ...t.env, PORT: 'eighty' })).rejects.toThrow(
+      /PORT must be an integer from 0 to 65535 \(got "eighty"\)/,
+    );
     await expect(startServiceProcess({ ...t.env, DATABASE_URL: 'mysql://x' })).rejects.toThrow(/DATABASE_URL must be a postgres/);
   });
 

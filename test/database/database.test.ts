@@ -74,7 +74,11 @@ describe('embedded data directory lock', () => {
   it('takes over the socket of a process that was killed', async () => {
     mkdirSync(t.config.dataDir, { recursive: true });
     const path = controlSocketPath(t.config.dataDir);
-    const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('listening'))`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise((resolve) => child.stdout.once('data', resolve));
     await expect(DataDirLock.acquire(t.config.dataDir, 'service')).rejects.toBeInstanceOf(DataDirInUseError);
     child.kill('SIGKILL');

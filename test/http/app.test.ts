@@ -12,7 +12,11 @@ describe(`HTTP service on ${backend}`, () => {
   describe('GET /api/v1/identifiers/citizen-id/:value', () => {
     it('parses the standard example', async () => {
       const res = await t.http.get('/api/v1/identifiers/citizen-id/11010519491231002X').expect(200);
-      expect(res.body).toEqual({ valid: true, canonical: '11010519491231002X', parsed: { region: '110105', birthDate: '1949-12-31', sex: 'female' } });
+      expect(res.body).toEqual({
+        valid: true,
+        canonical: '11010519491231002X',
+        parsed: { region: '110105', birthDate: '1949-12-31', sex: 'female' },
+      });
     });
 
     it('canonicalises a lowercase x and converts a legacy 15-digit number with a warning', async () => {
@@ -50,7 +54,12 @@ describe(`HTTP service on ${backend}`, () => {
       expect(res.body).toEqual({
         valid: true,
         canonical: '91350100M000100Y43',
-        parsed: { authority: { code: '9', name: '工商' }, entityType: { code: '1', name: '企业' }, region: '350100', organisationCode: 'M000100Y4' },
+        parsed: {
+          authority: { code: '9', name: '工商' },
+          entityType: { code: '1', name: '企业' },
+          region: '350100',
+          organisationCode: 'M000100Y4',
+        },
       });
     });
 
@@ -74,7 +83,9 @@ describe(`HTTP service on ${backend}`, () => {
       const res = await t.http.get('/metrics').expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.text).toContain('tongban_process_cpu_user_seconds_total');
-      expect(res.text).toMatch(/tongban_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/identifiers\/citizen-id\/:value",status="200"\} \d+/);
+      expect(res.text).toMatch(
+        /tongban_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/identifiers\/citizen-id\/:value",status="200"\} \d+/,
+      );
       expect(res.text).not.toContain('11010519491231002X');
     });
 
@@ -82,7 +93,11 @@ describe(`HTTP service on ${backend}`, () => {
       const page = await t.http.get('/register').expect(200);
       expect(page.headers['content-security-policy']).toContain("default-src 'self'");
       expect(page.headers['content-security-policy']).not.toContain('form-action'); // sign-in forms end in a redirect to the portal
-      expect(page.headers).toMatchObject({ 'x-frame-options': 'SAMEORIGIN', 'x-content-type-options': 'nosniff', 'cross-origin-opener-policy': 'same-origin' });
+      expect(page.headers).toMatchObject({
+        'x-frame-options': 'SAMEORIGIN',
+        'x-content-type-options': 'nosniff',
+        'cross-origin-opener-policy': 'same-origin',
+      });
       const discovery = await t.http.get('/.well-known/openid-configuration').expect(200); // written by oidc-provider itself
       expect(discovery.headers['content-security-policy']).toContain("default-src 'self'");
       for (const path of ['/api/v1/identifiers/uscc/91350100M000100Y43', '/api/v1/no-such-route', '/pki/ca/root.pem']) {
@@ -120,18 +135,29 @@ describe(`HTTP service on ${backend}`, () => {
       const malformed = await t.http.post('/api/v1/identifiers/uscc/x').set('content-type', 'application/json').send('{"a":').expect(400);
       expect(malformed.body).toEqual({ error: 'malformed_json', message: 'the request body is not valid JSON' });
       // Prototype poisoning is refused by the JSON parser, with the same answer.
-      const poisoned = await t.http.post('/api/v1/identifiers/uscc/x').set('content-type', 'application/json').send('{"__proto__":{"admin":true}}').expect(400);
+      const poisoned = await t.http
+        .post('/api/v1/identifiers/uscc/x')
+        .set('content-type', 'application/json')
+        .send('{"__proto__":{"admin":true}}')
+        .expect(400);
       expect(poisoned.body).toEqual({ error: 'malformed_json', message: 'the request body is not valid JSON' });
-      const tooLarge = await t.http.post('/api/v1/identifiers/uscc/x').set('content-type', 'application/json').send(`{"a":"${'x'.repeat(1_100_000)}"}`).expect(413);
+      const tooLarge = await t.http
+        .post('/api/v1/identifiers/uscc/x')
+        .set('content-type', 'application/json')
+        .send(`{"a":"${'x'.repeat(1_100_000)}"}`)
+        .expect(413);
       expect(tooLarge.body.error).toBe('payload_too_large');
       const badEncoding = await t.http.get('/api/v1/identifiers/citizen-id/%E0%A4%A').expect(400);
       expect(badEncoding.body).toEqual({ error: 'malformed_url', message: 'the URL has an invalid percent-encoding' });
-      for (const body of [missing.body, malformed.body, poisoned.body, tooLarge.body, badEncoding.body]) expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|node_modules/);
+      for (const body of [missing.body, malformed.body, poisoned.body, tooLarge.body, badEncoding.body])
+        expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|node_modules/);
     });
 
     it('publishes an OpenAPI document listing the /api/v1 routes', async () => {
       const res = await t.http.get('/api/docs/openapi.json').expect(200);
-      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/identifiers/citizen-id/{value}', '/api/v1/identifiers/uscc/{value}']));
+      expect(Object.keys(res.body.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/identifiers/citizen-id/{value}', '/api/v1/identifiers/uscc/{value}']),
+      );
     });
   });
 

@@ -1,9 +1,4 @@
-import {
-  canonicalCitizenId,
-  checkCitizenId,
-  citizenIdCheckCharacter,
-  convertLegacyCitizenId,
-} from '../../src/identifiers/citizen-id.js';
+import { canonicalCitizenId, checkCitizenId, citizenIdCheckCharacter, convertLegacyCitizenId } from '../../src/identifiers/citizen-id.js';
 import { citizenIdAt, makeCitizenId } from '../../src/identifiers/generate.js';
 
 const EXAMPLE = '11010519491231002X';
@@ -76,12 +71,9 @@ describe('checkCitizenId: errors', () => {
     },
   );
 
-  test.each(['11', '15', '23', '37', '46', '50', '54', '65', '71', '81', '82', '83'])(
-    'province %s is accepted',
-    (province) => {
-      expect(checkCitizenId(makeCitizenId({ region: `${province}0000` }), { today }).valid).toBe(true);
-    },
-  );
+  test.each(['11', '15', '23', '37', '46', '50', '54', '65', '71', '81', '82', '83'])('province %s is accepted', (province) => {
+    expect(checkCitizenId(makeCitizenId({ region: `${province}0000` }), { today }).valid).toBe(true);
+  });
 
   // Foreign permanent resident ID card (2023): 9, the province of issue, the nationality code.
   test.each(['911840', '931392', '944250', '965643'])('foreign permanent resident number %s… is accepted', (region) => {

@@ -1,11 +1,6 @@
 import { canonicalCitizenId, checkCitizenId } from '../../src/identifiers/citizen-id.js';
 import { canonicalUscc, checkUscc } from '../../src/identifiers/uscc.js';
-import {
-  CITIZEN_ID_SEQUENCE_SIZE,
-  citizenIdAt,
-  makeCitizenId,
-  makeUscc,
-} from '../../src/identifiers/generate.js';
+import { CITIZEN_ID_SEQUENCE_SIZE, citizenIdAt, makeCitizenId, makeUscc } from '../../src/identifiers/generate.js';
 
 describe('makeCitizenId', () => {
   test('defaults produce a valid ID', () => {

@@ -20,9 +20,7 @@ describe('maskCitizenIdsInText', () => {
     expect(maskCitizenIdsInText('user 11010519491231002X logged in')).toBe('user 110105********002X logged in');
     expect(maskCitizenIdsInText('id=11010519491231002x;')).toBe('id=110105********002x;');
     expect(maskCitizenIdsInText('old:110105491231002')).toBe('old:110105******002');
-    expect(maskCitizenIdsInText('a 110105199001010011, b 110105491231002.')).toBe(
-      'a 110105********0011, b 110105******002.',
-    );
+    expect(maskCitizenIdsInText('a 110105199001010011, b 110105491231002.')).toBe('a 110105********0011, b 110105******002.');
   });
 
   test('masks IDs next to non-ASCII text and punctuation', () => {

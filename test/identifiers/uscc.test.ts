@@ -1,9 +1,4 @@
-import {
-  canonicalUscc,
-  checkUscc,
-  organisationCodeCheckCharacter,
-  usccCheckCharacter,
-} from '../../src/identifiers/uscc.js';
+import { canonicalUscc, checkUscc, organisationCodeCheckCharacter, usccCheckCharacter } from '../../src/identifiers/uscc.js';
 import { makeUscc } from '../../src/identifiers/generate.js';
 
 const EXAMPLE = '91350100M000100Y43';
@@ -80,9 +75,7 @@ describe('checkUscc', () => {
   });
 
   test('CHECKSUM with a message naming expected and actual', () => {
-    expect(checkUscc('91350100M000100Y44').errors).toEqual([
-      { code: 'CHECKSUM', message: 'check character should be 3, got 4' },
-    ]);
+    expect(checkUscc('91350100M000100Y44').errors).toEqual([{ code: 'CHECKSUM', message: 'check character should be 3, got 4' }]);
   });
 
   test('REGION for a non-digit division code even when the checksum is right', () => {
@@ -95,9 +88,7 @@ describe('checkUscc', () => {
     const result = checkUscc(input);
     expect(result.valid).toBe(true);
     expect(result.errors).toBeUndefined();
-    expect(result.warnings).toEqual([
-      { code: 'ORG_CODE_CHECKSUM', message: 'organisation code check character should be 4, got 5' },
-    ]);
+    expect(result.warnings).toEqual([{ code: 'ORG_CODE_CHECKSUM', message: 'organisation code check character should be 4, got 5' }]);
     expect(canonicalUscc(input)).toBe(input);
   });
 

@@ -54,9 +54,7 @@ describe('@IsCitizenId', () => {
   });
 
   test('names TYPE, LENGTH and CHARSET', async () => {
-    expect(await messages(make(PersonDto, { citizenId: 42 }))).toEqual([
-      'citizenId must be a valid 18-digit citizen ID number (TYPE)',
-    ]);
+    expect(await messages(make(PersonDto, { citizenId: 42 }))).toEqual(['citizenId must be a valid 18-digit citizen ID number (TYPE)']);
     expect(await messages(make(PersonDto, { citizenId: '1101051949' }))).toEqual([
       'citizenId must be a valid 18-digit citizen ID number (LENGTH)',
     ]);
@@ -100,8 +98,6 @@ describe('@IsUscc', () => {
     expect(await messages(make(CompanyDto, { uscc: '91350100MO00100Y43' }))).toEqual([
       'uscc must be a valid unified social credit code (CHARSET)',
     ]);
-    expect(await messages(make(CompanyDto, { uscc: undefined }))).toEqual([
-      'uscc must be a valid unified social credit code (TYPE)',
-    ]);
+    expect(await messages(make(CompanyDto, { uscc: undefined }))).toEqual(['uscc must be a valid unified social credit code (TYPE)']);
   });
 });

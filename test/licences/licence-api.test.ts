@@ -21,7 +21,21 @@ describe(`POST /api/v1/enterprises/{uscc}/licence on ${backend}`, () => {
     const regulator = await registerService(server, 'licence:issue');
     token = (await client.clientCredentialsGrant(regulator.config, { scope: 'licence:issue' })).access_token;
     scratch = new Scratch();
-    mustOpenssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=whatever the holder says', '-keyout', scratch.path('k.pem'), '-out', scratch.path('r.pem')]);
+    mustOpenssl([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=whatever the holder says',
+      '-keyout',
+      scratch.path('k.pem'),
+      '-out',
+      scratch.path('r.pem'),
+    ]);
     csr = scratch.read('r.pem').toString('utf8');
   });
   afterAll(async () => {
@@ -30,7 +44,11 @@ describe(`POST /api/v1/enterprises/{uscc}/licence on ${backend}`, () => {
   });
 
   const issue = (uscc: string, body: unknown, bearer = token) =>
-    fetch(`${server.url}/api/v1/enterprises/${uscc}/licence`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.url}/api/v1/enterprises/${uscc}/licence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('issues the certificate from the register and a licence document bound to its key', async () => {
     const response = await issue(ACME.uscc, { csr });
@@ -49,7 +67,12 @@ describe(`POST /api/v1/enterprises/{uscc}/licence on ${backend}`, () => {
     const issuerCertificate = new X509Certificate(Buffer.from((header.x5c as string[])[0], 'base64'));
     const { payload } = await compactVerify(body.licence, issuerCertificate.publicKey);
     const licence = JSON.parse(Buffer.from(payload).toString('utf8'));
-    expect(licence).toMatchObject({ iss: server.url, sub: ACME.uscc, jti: body.serial, enterprise: { uscc: ACME.uscc, name: ACME.name, status: 'active', established: ACME.established } });
+    expect(licence).toMatchObject({
+      iss: server.url,
+      sub: ACME.uscc,
+      jti: body.serial,
+      enterprise: { uscc: ACME.uscc, name: ACME.name, status: 'active', established: ACME.established },
+    });
     expect(licence.cnf.jwk).toEqual(certificate.publicKey.export({ format: 'jwk' }));
     expect(JSON.stringify(licence)).not.toContain(ACME.legal_representative_id_number);
   });
@@ -65,7 +88,11 @@ describe(`POST /api/v1/enterprises/{uscc}/licence on ${backend}`, () => {
 
   it('refuses malformed input with 400 and a stable code, never 500', async () => {
     const cases: Array<[string, unknown, string]> = [
-      [ACME.uscc, { csr: '-----BEGIN CERTIFICATE REQUEST-----\n' + 'A'.repeat(200) + '\n-----END CERTIFICATE REQUEST-----' }, 'csr_malformed'],
+      [
+        ACME.uscc,
+        { csr: '-----BEGIN CERTIFICATE REQUEST-----\n' + 'A'.repeat(200) + '\n-----END CERTIFICATE REQUEST-----' },
+        'csr_malformed',
+      ],
       [ACME.uscc, { csr: csr.replace(/.{8}\n-----END/, 'AAAAAAAA\n-----END') }, 'csr_'],
       [ACME.uscc, { csr: 42 }, 'validation_failed'],
       [ACME.uscc, {}, 'validation_failed'],

@@ -14,7 +14,9 @@ describe(`oidc-provider storage on ${backend}`, () => {
     t = await makeTestEnv();
     app = await openServices(t.config);
     db = app.get(DataSource);
-    Adapter = createAdapterClass(db, { metadataFor: (id: string) => Promise.resolve(id === 'known' ? { client_id: 'known' } : undefined) } as unknown as ClientStore);
+    Adapter = createAdapterClass(db, {
+      metadataFor: (id: string) => Promise.resolve(id === 'known' ? { client_id: 'known' } : undefined),
+    } as unknown as ClientStore);
   });
   afterAll(async () => {
     await app.close();

@@ -41,7 +41,11 @@ describe(`tongban API access tokens on ${backend}`, () => {
   let service: Portal;
   let api: string;
 
-  async function call(method: string, path: string, options: { authorization?: string; dpop?: string; body?: unknown; rawBody?: string } = {}): Promise<Answer> {
+  async function call(
+    method: string,
+    path: string,
+    options: { authorization?: string; dpop?: string; body?: unknown; rawBody?: string } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = {};
     if (options.authorization !== undefined) headers.authorization = options.authorization;
     if (options.dpop !== undefined) headers.dpop = options.dpop;
@@ -131,7 +135,7 @@ describe(`tongban API access tokens on ${backend}`, () => {
       expectInvalidToken(await send('Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln'));
     });
 
-    it('a token signed by another key: 401, also when it names the issuer\'s kid', async () => {
+    it("a token signed by another key: 401, also when it names the issuer's kid", async () => {
       const kid = server.app.get(KeyStore).current('oidc', 'ES256').kid;
       expectInvalidToken(await send(`Bearer ${await forgedToken()}`));
       expectInvalidToken(await send(`Bearer ${await forgedToken({ kid: 'someone-elses-key' })}`));
@@ -143,7 +147,7 @@ describe(`tongban API access tokens on ${backend}`, () => {
       expectInvalidToken(await send(`Bearer ${await forgedToken({ kid, exp: Math.floor(Date.now() / 1000) - 3600 })}`));
     });
 
-    it('an unsigned token (alg none) naming the issuer\'s kid: 401', async () => {
+    it("an unsigned token (alg none) naming the issuer's kid: 401", async () => {
       const kid = server.app.get(KeyStore).current('oidc', 'ES256').kid;
       const now = Math.floor(Date.now() / 1000);
       const unsigned = `${b64url({ alg: 'none', typ: 'at+jwt', kid })}.${b64url({ iss: server.url, aud: api, client_id: service.clientId, scope: route.scope, iat: now, exp: now + 600, jti: randomUUID() })}.`;
@@ -157,11 +161,13 @@ describe(`tongban API access tokens on ${backend}`, () => {
       expectInvalidToken(await send(`Bearer ${header}.${widened}.${signature}`));
     });
 
-    it('tokens of this issuer for another audience: 401 (a portal\'s userinfo access token, an ID token)', async () => {
+    it("tokens of this issuer for another audience: 401 (a portal's userinfo access token, an ID token)", async () => {
       const portal = await registerPortal(server);
       const tokens = await signInForTokens(new UserAgent(server.url), portal);
       // The userinfo token works where it belongs ...
-      await expect(client.fetchUserInfo(portal.config, tokens.access_token, tokens.claims()!.sub)).resolves.toMatchObject({ sub: tokens.claims()!.sub });
+      await expect(client.fetchUserInfo(portal.config, tokens.access_token, tokens.claims()!.sub)).resolves.toMatchObject({
+        sub: tokens.claims()!.sub,
+      });
       // ... but not at the API.
       expectInvalidToken(await send(`Bearer ${tokens.access_token}`));
       // An ID token is signed with the same key, but is not an access token for the API.
@@ -169,7 +175,7 @@ describe(`tongban API access tokens on ${backend}`, () => {
       expectInvalidToken(await send(`Bearer ${tokens.id_token}`));
     });
 
-    it('a valid token without the route\'s scope: 403 insufficient_scope', async () => {
+    it("a valid token without the route's scope: 403 insufficient_scope", async () => {
       const token = await serviceToken('verify');
       const answer = await send(`Bearer ${token}`);
       expect(answer.status).toBe(403);
@@ -207,7 +213,10 @@ describe(`tongban API access tokens on ${backend}`, () => {
     let publicJwk: JWK;
     const url = (path: string) => `${server.url}${path}`;
 
-    async function proof(claims: Record<string, unknown> = {}, options: { key?: CryptoKey; jwk?: JWK; typ?: string } = {}): Promise<string> {
+    async function proof(
+      claims: Record<string, unknown> = {},
+      options: { key?: CryptoKey; jwk?: JWK; typ?: string } = {},
+    ): Promise<string> {
       return new SignJWT({ htm: 'POST', htu: url(REGISTRY), jti: randomUUID(), ath: ath(token), ...claims })
         .setProtectedHeader({ alg: 'ES256', typ: options.typ ?? 'dpop+jwt', jwk: options.jwk ?? publicJwk })
         .setIssuedAt(typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000))
@@ -242,13 +251,23 @@ describe(`tongban API access tokens on ${backend}`, () => {
       expect(answer.headers.get('www-authenticate')).toBeTruthy();
     });
 
-    it('openid-client\'s fetchProtectedResource with the DPoP handle: 200', async () => {
-      const registry = await client.fetchProtectedResource(service.config, token, new URL(url(REGISTRY)), 'POST', JSON.stringify([]), new Headers({ 'content-type': 'application/json' }), {
-        DPoP: handle,
-      });
+    it("openid-client's fetchProtectedResource with the DPoP handle: 200", async () => {
+      const registry = await client.fetchProtectedResource(
+        service.config,
+        token,
+        new URL(url(REGISTRY)),
+        'POST',
+        JSON.stringify([]),
+        new Headers({ 'content-type': 'application/json' }),
+        {
+          DPoP: handle,
+        },
+      );
       expect(registry.status).toBe(200);
       expect(await registry.json()).toMatchObject({ results: [], summary: { read: 0 } });
-      const clients = await client.fetchProtectedResource(service.config, token, new URL(url(CLIENTS)), 'GET', undefined, undefined, { DPoP: handle });
+      const clients = await client.fetchProtectedResource(service.config, token, new URL(url(CLIENTS)), 'GET', undefined, undefined, {
+        DPoP: handle,
+      });
       expect(clients.status).toBe(200);
     });
 
@@ -265,7 +284,10 @@ describe(`tongban API access tokens on ${backend}`, () => {
     });
 
     it('htu is compared without the query string', async () => {
-      const answer = await call('GET', `${CLIENTS}?page=1`, { authorization: `DPoP ${token}`, dpop: await proof({ htm: 'GET', htu: url(CLIENTS) }) });
+      const answer = await call('GET', `${CLIENTS}?page=1`, {
+        authorization: `DPoP ${token}`,
+        dpop: await proof({ htm: 'GET', htu: url(CLIENTS) }),
+      });
       expect(answer.status).toBe(200);
     });
 
@@ -278,14 +300,20 @@ describe(`tongban API access tokens on ${backend}`, () => {
       ['without jti', async () => proof({ jti: undefined })],
       ['issued long ago', async () => proof({ iat: Math.floor(Date.now() / 1000) - 3600 })],
       ['issued in the future', async () => proof({ iat: Math.floor(Date.now() / 1000) + 3600 })],
-      ['signed by a key other than the bound one', async () => {
-        const other = await generateKeyPair('ES256');
-        return proof({}, { key: other.privateKey, jwk: await exportJWK(other.publicKey) });
-      }],
-      ['whose jwk header is not the signing key', async () => {
-        const other = await generateKeyPair('ES256');
-        return proof({}, { key: other.privateKey });
-      }],
+      [
+        'signed by a key other than the bound one',
+        async () => {
+          const other = await generateKeyPair('ES256');
+          return proof({}, { key: other.privateKey, jwk: await exportJWK(other.publicKey) });
+        },
+      ],
+      [
+        'whose jwk header is not the signing key',
+        async () => {
+          const other = await generateKeyPair('ES256');
+          return proof({}, { key: other.privateKey });
+        },
+      ],
       ['with another typ', async () => proof({}, { typ: 'JWT' })],
       ['that is not a JWT', () => Promise.resolve('not-a-proof')],
     ])('a proof %s: 401', async (_name, make) => {
@@ -322,7 +350,11 @@ describe(`tongban API access tokens on ${backend}`, () => {
 
   describe('registry import over HTTP', () => {
     let token: string;
-    const valid = { id_number: makeCitizenId({ region: '330106', birthDate: '1975-04-12', sequence: 321 }), name: '钱七', status: 'active' };
+    const valid = {
+      id_number: makeCitizenId({ region: '330106', birthDate: '1975-04-12', sequence: 321 }),
+      name: '钱七',
+      status: 'active',
+    };
     const wrongChecksum = `${valid.id_number.slice(0, 17)}${valid.id_number.endsWith('0') ? '1' : '0'}`;
     const rows: unknown[] = [valid, { id_number: wrongChecksum, name: '孙八' }, 42];
     const import_ = (body: unknown) => call('POST', REGISTRY, { authorization: `Bearer ${token}`, body });
@@ -387,16 +419,22 @@ describe(`tongban API access tokens on ${backend}`, () => {
     });
   });
 
-  describe('introspection and revocation of a portal\'s tokens', () => {
+  describe("introspection and revocation of a portal's tokens", () => {
     it('introspection says active with sub and client_id; after the refresh token is revoked the access token is inactive', async () => {
       const portal = await registerPortal(server);
-      const tokens = await signInForTokens(new UserAgent(server.url), portal, { scope: 'openid profile offline_access', prompt: 'consent' });
+      const tokens = await signInForTokens(new UserAgent(server.url), portal, {
+        scope: 'openid profile offline_access',
+        prompt: 'consent',
+      });
       expect(tokens.refresh_token).toBeTruthy();
       const sub = tokens.claims()!.sub;
 
       const active = await client.tokenIntrospection(portal.config, tokens.access_token);
       expect(active).toMatchObject({ active: true, sub, client_id: portal.clientId });
-      expect(await client.tokenIntrospection(portal.config, tokens.refresh_token!)).toMatchObject({ active: true, client_id: portal.clientId });
+      expect(await client.tokenIntrospection(portal.config, tokens.refresh_token!)).toMatchObject({
+        active: true,
+        client_id: portal.clientId,
+      });
 
       // Another client may not revoke this portal's tokens.
       const other = await registerPortal(server);
@@ -460,7 +498,10 @@ describe(`tongban API access tokens on ${backend}`, () => {
         const { port } = http.address() as AddressInfo;
         const response = await fetch(`http://127.0.0.1:${port}/token`, {
           method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(`${service.clientId}:${service.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          headers: {
+            authorization: `Basic ${Buffer.from(`${service.clientId}:${service.secret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
           body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'registry:write' }),
         });
         const body = (await response.json()) as { access_token?: string; error?: string };

@@ -64,8 +64,16 @@ describe(`/api/v1/clients on ${backend}`, () => {
   async function tokenRequestError(clientId: string, secret: string): Promise<string | undefined> {
     const response = await fetch(`${server.url}/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'made-up', redirect_uri: 'https://portal.example/cb', code_verifier: 'x'.repeat(43) }),
+      headers: {
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'made-up',
+        redirect_uri: 'https://portal.example/cb',
+        code_verifier: 'x'.repeat(43),
+      }),
     });
     return ((await response.json()) as { error?: string }).error;
   }
@@ -80,7 +88,13 @@ describe(`/api/v1/clients on ${backend}`, () => {
   it('registers a portal: 201, the generated secret once, metadata without it (pairwise, client_secret_basic)', async () => {
     const clientId = id('tax-portal');
     const redirect = `${server.url}/cb/${clientId}`;
-    const created = await call('POST', '', { client_id: clientId, client_name: '税务门户', redirect_uris: [redirect], scope: 'openid profile', sector: 'tax' });
+    const created = await call('POST', '', {
+      client_id: clientId,
+      client_name: '税务门户',
+      redirect_uris: [redirect],
+      scope: 'openid profile',
+      sector: 'tax',
+    });
     expect(created.status).toBe(201);
     const secret = created.body.client_secret as string;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{32,}$/);
@@ -129,16 +143,36 @@ describe(`/api/v1/clients on ${backend}`, () => {
     const serviceId = id('registry-feed');
     const service = await call('POST', '', { client_id: serviceId, scope: 'registry:write' });
     expect(service.status).toBe(201);
-    expect(service.body.client).toMatchObject({ client_id: serviceId, grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: 'registry:write' });
-    const config = await client.discovery(new URL(server.url), serviceId, undefined, client.ClientSecretBasic(service.body.client_secret as string), insecure);
+    expect(service.body.client).toMatchObject({
+      client_id: serviceId,
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      scope: 'registry:write',
+    });
+    const config = await client.discovery(
+      new URL(server.url),
+      serviceId,
+      undefined,
+      client.ClientSecretBasic(service.body.client_secret as string),
+      insecure,
+    );
     expect((await client.clientCredentialsGrant(config, { scope: 'registry:write' })).access_token).toBeTruthy();
 
     const { publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwtId = id('jwt-portal');
-    const jwt = await call('POST', '', { client_id: jwtId, redirect_uris: [`${server.url}/cb/${jwtId}`], jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] }, fapi: true });
+    const jwt = await call('POST', '', {
+      client_id: jwtId,
+      redirect_uris: [`${server.url}/cb/${jwtId}`],
+      jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] },
+      fapi: true,
+    });
     expect(jwt.status).toBe(201);
     expect(jwt.body).not.toHaveProperty('client_secret');
-    expect(jwt.body.client).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', require_pushed_authorization_requests: true, dpop_bound_access_tokens: true });
+    expect(jwt.body.client).toMatchObject({
+      token_endpoint_auth_method: 'private_key_jwt',
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+    });
   });
 
   it.each([
@@ -148,7 +182,11 @@ describe(`/api/v1/clients on ${backend}`, () => {
     ['an unknown property', { redirect_uris: ['https://portal.example/cb'], is_admin: true }, 'validation_failed'],
     ['a client_id with illegal characters', { client_id: 'bad id/..', redirect_uris: ['https://portal.example/cb'] }, 'validation_failed'],
     ['fapi without jwks', { redirect_uris: ['https://portal.example/cb'], fapi: true }, 'invalid_client_metadata'],
-    ['a scope the server does not support', { redirect_uris: ['https://portal.example/cb'], scope: 'openid superpowers' }, 'invalid_client_metadata'],
+    [
+      'a scope the server does not support',
+      { redirect_uris: ['https://portal.example/cb'], scope: 'openid superpowers' },
+      'invalid_client_metadata',
+    ],
     ['a minimum LoA that does not exist', { redirect_uris: ['https://portal.example/cb'], minimum_loa: 7 }, 'validation_failed'],
   ])('refuses %s: 400 with a stable code and no stack', async (_name, fields, code) => {
     const clientId = id('bad');
@@ -160,7 +198,11 @@ describe(`/api/v1/clients on ${backend}`, () => {
   it('refuses a jwks holding a private key', async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const clientId = id('leaky');
-    const answer = await call('POST', '', { client_id: clientId, redirect_uris: ['https://portal.example/cb'], jwks: { keys: [await exportJWK(privateKey)] } });
+    const answer = await call('POST', '', {
+      client_id: clientId,
+      redirect_uris: ['https://portal.example/cb'],
+      jwks: { keys: [await exportJWK(privateKey)] },
+    });
     expectStableError(answer, 400, 'invalid_client_metadata');
     expect((await call('GET', `/${clientId}`)).status).toBe(404);
   });
@@ -217,10 +259,20 @@ describe(`/api/v1/clients on ${backend}`, () => {
     const clientId = id('retired-feed');
     const created = await call('POST', '', { client_id: clientId, scope: 'registry:write' });
     expect(created.status).toBe(201);
-    const config = await client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(created.body.client_secret as string), insecure);
+    const config = await client.discovery(
+      new URL(server.url),
+      clientId,
+      undefined,
+      client.ClientSecretBasic(created.body.client_secret as string),
+      insecure,
+    );
     const apiToken = (await client.clientCredentialsGrant(config, { scope: 'registry:write' })).access_token;
     const importEmpty = () =>
-      fetch(`${server.url}/api/v1/registry/citizens`, { method: 'POST', headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' }, body: '[]' });
+      fetch(`${server.url}/api/v1/registry/citizens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+        body: '[]',
+      });
     expect((await importEmpty()).status).toBe(200);
 
     expect((await call('DELETE', `/${clientId}`)).status).toBe(204);
@@ -229,7 +281,7 @@ describe(`/api/v1/clients on ${backend}`, () => {
     expect(after.status).toBe(401);
   });
 
-  it('tongban\'s own account-console client cannot be removed: the account pages keep signing citizens in', async () => {
+  it("tongban's own account-console client cannot be removed: the account pages keep signing citizens in", async () => {
     const removed = await call('DELETE', '/tongban-account');
     expect(removed.status).toBeGreaterThanOrEqual(400);
     expect(removed.status).toBeLessThan(500);
@@ -278,7 +330,23 @@ describe(`tongban clients (CLI) on ${backend}`, () => {
 
   it('add a portal with several redirect URIs: the secret is printed once', async () => {
     const added = await tongban(
-      ['--json', 'clients', 'add', '--client-id', 'cli-portal', '--name', '社保门户', '--redirect-uri', 'https://sb.example/cb', '--redirect-uri', 'https://sb.example/cb2', '--scope', 'openid profile offline_access', '--sector', 'social'],
+      [
+        '--json',
+        'clients',
+        'add',
+        '--client-id',
+        'cli-portal',
+        '--name',
+        '社保门户',
+        '--redirect-uri',
+        'https://sb.example/cb',
+        '--redirect-uri',
+        'https://sb.example/cb2',
+        '--scope',
+        'openid profile offline_access',
+        '--sector',
+        'social',
+      ],
       t.env,
     );
     expect(added.code).toBe(0);
@@ -311,16 +379,27 @@ describe(`tongban clients (CLI) on ${backend}`, () => {
   it('add with --jwks: private_key_jwt and no secret', async () => {
     const { publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'cli-key-1' }] });
-    const added = await tongban(['--json', 'clients', 'add', '--client-id', 'cli-fapi', '--redirect-uri', 'https://f.example/cb', '--jwks', jwks, '--fapi'], t.env);
+    const added = await tongban(
+      ['--json', 'clients', 'add', '--client-id', 'cli-fapi', '--redirect-uri', 'https://f.example/cb', '--jwks', jwks, '--fapi'],
+      t.env,
+    );
     expect(added.code).toBe(0);
     const result = JSON.parse(added.stdout) as { client: Record<string, unknown>; client_secret?: string };
     expect(result.client_secret).toBeUndefined();
-    expect(result.client).toMatchObject({ client_id: 'cli-fapi', token_endpoint_auth_method: 'private_key_jwt', require_pushed_authorization_requests: true });
+    expect(result.client).toMatchObject({
+      client_id: 'cli-fapi',
+      token_endpoint_auth_method: 'private_key_jwt',
+      require_pushed_authorization_requests: true,
+    });
     expect((result.client.jwks as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)).toEqual(['cli-key-1']);
 
     const service = await tongban(['--json', 'clients', 'add', '--client-id', 'cli-feed', '--scope', 'registry:write verify'], t.env);
     expect(service.code).toBe(0);
-    expect(JSON.parse(service.stdout).client).toMatchObject({ grant_types: ['client_credentials'], scope: 'registry:write verify', subject_type: 'public' });
+    expect(JSON.parse(service.stdout).client).toMatchObject({
+      grant_types: ['client_credentials'],
+      scope: 'registry:write verify',
+      subject_type: 'public',
+    });
   });
 
   it('list --json, and the human table', async () => {
@@ -344,10 +423,16 @@ describe(`tongban clients (CLI) on ${backend}`, () => {
   });
 
   it('refuses invalid metadata with exit 1 and the reason', async () => {
-    const noJwks = await tongban(['clients', 'add', '--client-id', 'cli-bad-fapi', '--redirect-uri', 'https://f.example/cb', '--fapi'], t.env);
+    const noJwks = await tongban(
+      ['clients', 'add', '--client-id', 'cli-bad-fapi', '--redirect-uri', 'https://f.example/cb', '--fapi'],
+      t.env,
+    );
     expect(noJwks.code).toBe(1);
     expect(noJwks.stderr).toMatch(/jwks/);
-    const scope = await tongban(['clients', 'add', '--client-id', 'cli-bad-scope', '--scope', 'openid superpowers', '--redirect-uri', 'https://f.example/cb'], t.env);
+    const scope = await tongban(
+      ['clients', 'add', '--client-id', 'cli-bad-scope', '--scope', 'openid superpowers', '--redirect-uri', 'https://f.example/cb'],
+      t.env,
+    );
     expect(scope.code).toBe(1);
     expect(scope.stderr).toMatch(/scope/);
     const grant = await tongban(['clients', 'add', '--client-id', 'cli-bad-grant', '--grant-type', 'password'], t.env);

@@ -1,7 +1,17 @@
 import { decodeProtectedHeader } from 'jose';
 import { KeyStore } from '../../src/keys/keystore.service.js';
 import { newCitizen } from '../support/citizens.js';
-import { authorizationRequest, client, registerPortal, registerService, signIn, signInForTokens, stopAtPortal, ZHANG, type Portal } from '../support/oidc.js';
+import {
+  authorizationRequest,
+  client,
+  registerPortal,
+  registerService,
+  signIn,
+  signInForTokens,
+  stopAtPortal,
+  ZHANG,
+  type Portal,
+} from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { backend } from '../support/test-env.js';
 import { UserAgent } from '../support/user-agent.js';
@@ -26,7 +36,13 @@ describe(`authorization code flow on ${backend}`, () => {
     expect(metadata.acr_values_supported).toEqual(['urn:tongban:loa:1', 'urn:tongban:loa:2', 'urn:tongban:loa:3']);
     expect(metadata.backchannel_logout_supported).toBe(true);
     expect(metadata.dpop_signing_alg_values_supported).toContain('ES256');
-    for (const endpoint of ['pushed_authorization_request_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'end_session_endpoint', 'userinfo_endpoint']) {
+    for (const endpoint of [
+      'pushed_authorization_request_endpoint',
+      'introspection_endpoint',
+      'revocation_endpoint',
+      'end_session_endpoint',
+      'userinfo_endpoint',
+    ]) {
       expect(metadata[endpoint]).toMatch(new RegExp(`^${server.url}/`));
     }
   });
@@ -39,7 +55,11 @@ describe(`authorization code flow on ${backend}`, () => {
     expect(claims).toMatchObject({ iss: server.url, aud: portal.clientId, acr: 'urn:tongban:loa:1', amr: ['pwd'] });
     expect(claims.sub).toMatch(/^[\w-]{43}$/); // pairwise: an HMAC, not the account id
     const userinfo = await client.fetchUserInfo(portal.config, tokens.access_token, claims.sub);
-    expect(userinfo).toEqual({ sub: claims.sub, name: ZHANG.name, id_number_masked: `${ZHANG.idNumber.slice(0, 6)}********${ZHANG.idNumber.slice(14)}` });
+    expect(userinfo).toEqual({
+      sub: claims.sub,
+      name: ZHANG.name,
+      id_number_masked: `${ZHANG.idNumber.slice(0, 6)}********${ZHANG.idNumber.slice(14)}`,
+    });
   });
 
   it('gives the full ID number only to a client allowed the id_number scope', async () => {
@@ -92,7 +112,11 @@ describe(`authorization code flow on ${backend}`, () => {
 
     const silent = await authorizationRequest(second, { prompt: 'none' });
     const answer = await ua.open(silent.url.href, { stopAt: stopAtPortal(second) });
-    const tokens = await client.authorizationCodeGrant(second.config, new URL(answer.url), { pkceCodeVerifier: silent.verifier, expectedState: silent.state, expectedNonce: silent.nonce });
+    const tokens = await client.authorizationCodeGrant(second.config, new URL(answer.url), {
+      pkceCodeVerifier: silent.verifier,
+      expectedState: silent.state,
+      expectedNonce: silent.nonce,
+    });
     expect(tokens.claims()!.acr).toBe('urn:tongban:loa:1');
 
     const fresh = new UserAgent(server.url);
@@ -106,7 +130,10 @@ describe(`authorization code flow on ${backend}`, () => {
     const stranger = await registerPortal(server);
     expect(await client.tokenIntrospection(stranger.config, tokens.access_token)).toEqual({ active: false });
     const resourceServer = await registerService(server, 'tokens:introspect');
-    expect(await client.tokenIntrospection(resourceServer.config, tokens.access_token)).toMatchObject({ active: true, sub: tokens.claims()!.sub });
+    expect(await client.tokenIntrospection(resourceServer.config, tokens.access_token)).toMatchObject({
+      active: true,
+      sub: tokens.claims()!.sub,
+    });
     await expect(client.tokenRevocation(stranger.config, tokens.access_token)).rejects.toMatchObject({ error: 'invalid_request' });
   });
 
@@ -122,7 +149,14 @@ describe(`authorization code flow on ${backend}`, () => {
 
     it('an unknown client, with an error page', async () => {
       const url = new URL('/auth', server.url);
-      url.search = new URLSearchParams({ client_id: 'nobody', response_type: 'code', scope: 'openid', redirect_uri: `${server.url}/cb`, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }).toString();
+      url.search = new URLSearchParams({
+        client_id: 'nobody',
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: `${server.url}/cb`,
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      }).toString();
       const page = await new UserAgent(server.url).open(url.href);
       expect(page.status).toBe(400);
       expect(page.html).toContain('invalid_client');
@@ -141,7 +175,11 @@ describe(`authorization code flow on ${backend}`, () => {
       const request = await authorizationRequest(portal);
       const callback = await signIn(new UserAgent(server.url), portal, request);
       await expect(
-        client.authorizationCodeGrant(portal.config, callback, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: request.state, expectedNonce: request.nonce }),
+        client.authorizationCodeGrant(portal.config, callback, {
+          pkceCodeVerifier: client.randomPKCECodeVerifier(),
+          expectedState: request.state,
+          expectedNonce: request.nonce,
+        }),
       ).rejects.toMatchObject({ error: 'invalid_grant' });
     });
 
@@ -162,7 +200,9 @@ describe(`authorization code flow on ${backend}`, () => {
       const checks = { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce };
       const codes = await Promise.allSettled([1, 2, 3].map(() => client.authorizationCodeGrant(portal.config, callback, checks)));
       expect(codes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      const tokens = (codes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof client.authorizationCodeGrant>>>).value;
+      const tokens = (
+        codes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof client.authorizationCodeGrant>>>
+      ).value;
       const refreshes = await Promise.allSettled([1, 2, 3].map(() => client.refreshTokenGrant(portal.config, tokens.refresh_token!)));
       expect(refreshes.filter((o) => o.status === 'fulfilled').length).toBeLessThanOrEqual(1);
     });
@@ -171,9 +211,9 @@ describe(`authorization code flow on ${backend}`, () => {
       const citizen = await newCitizen(server.app);
       const tokens = await signInForTokens(new UserAgent(server.url), portal, {}, citizen);
       const sub = tokens.claims()!.sub;
-      await server.app.get((await import('../../src/registry/registry.service.js')).RegistryService).importCitizens(
-        [{ line: 1, fields: { id_number: citizen.idNumber, name: citizen.name, status: 'deceased' } }],
-      );
+      await server.app
+        .get((await import('../../src/registry/registry.service.js')).RegistryService)
+        .importCitizens([{ line: 1, fields: { id_number: citizen.idNumber, name: citizen.name, status: 'deceased' } }]);
       await expect(client.fetchUserInfo(portal.config, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
     });
   });

@@ -10,7 +10,17 @@ import { PkiService } from '../../src/pki/pki.service.js';
 import { RegistryService } from '../../src/registry/registry.service.js';
 import { enrol, httpIssuer, initWallet, parseLoginChallenge, type Wallet } from '../../src/wallet/index.js';
 import { newCitizen } from '../support/citizens.js';
-import { authorizationRequest, CHEN, client, registerPortal, registerService, stopAtPortal, ZHANG, type Credentials, type Portal } from '../support/oidc.js';
+import {
+  authorizationRequest,
+  CHEN,
+  client,
+  registerPortal,
+  registerService,
+  stopAtPortal,
+  ZHANG,
+  type Credentials,
+  type Portal,
+} from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { backend } from '../support/test-env.js';
 import { UserAgent, type Page } from '../support/user-agent.js';
@@ -45,7 +55,12 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     let page = await ua.open(request.url.href, { stopAt: stopAtPortal(portal) });
     if (page.html.includes('name="password"')) {
       expect(page.html).toMatch(/aria-current="page"[^>]*>法人登录/);
-      page = await ua.fill(page, '/login?enterprise=1', { id_number: who!.idNumber, password: who!.password }, { stopAt: stopAtPortal(portal) });
+      page = await ua.fill(
+        page,
+        '/login?enterprise=1',
+        { id_number: who!.idNumber, password: who!.password },
+        { stopAt: stopAtPortal(portal) },
+      );
     }
     expect(page.url).toMatch(/\/interaction\/[\w-]+\/enterprise$/);
     expect(page.html).toMatch(/<meta http-equiv="refresh" content="3;url=/);
@@ -57,8 +72,13 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
   /** After the wallet answered: the page's next poll finishes the sign-in (and asks consent once). */
   async function finish(ua: UserAgent, pollUrl: string, request: Awaited<ReturnType<typeof authorizationRequest>>) {
     let page: Page = await ua.open(pollUrl, { stopAt: stopAtPortal(portal) });
-    if (page.url.includes('/interaction/') && page.html.includes('/confirm"')) page = await ua.fill(page, '/confirm', { remember: '1' }, { stopAt: stopAtPortal(portal) });
-    return client.authorizationCodeGrant(portal.config, new URL(page.url), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    if (page.url.includes('/interaction/') && page.html.includes('/confirm"'))
+      page = await ua.fill(page, '/confirm', { remember: '1' }, { stopAt: stopAtPortal(portal) });
+    return client.authorizationCodeGrant(portal.config, new URL(page.url), {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
   }
 
   it('signs the legal representative in as the enterprise: loa:3, the enterprise as subject, the person in act', async () => {
@@ -71,7 +91,12 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     const claims = tokens.claims()!;
     expect(claims).toMatchObject({ acr: LOA3, amr: ['pwd', 'swk'] });
     const userinfo = await client.fetchUserInfo(portal.config, tokens.access_token, claims.sub);
-    expect(userinfo).toMatchObject({ account_type: 'enterprise', uscc: ACME.uscc, enterprise_name: ACME.name, act: { name: CHEN.name, role: 'legal_representative' } });
+    expect(userinfo).toMatchObject({
+      account_type: 'enterprise',
+      uscc: ACME.uscc,
+      enterprise_name: ACME.name,
+      act: { name: CHEN.name, role: 'legal_representative' },
+    });
     expect((userinfo.act as { sub: string }).sub).not.toBe(claims.sub);
 
     // The same challenge answered again is refused.
@@ -80,13 +105,20 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
 
   it('gives the enterprise the same subject whoever acts for it', async () => {
     const agent = await newCitizen(server.app);
-    await server.app.get(EnterpriseAgentsService).grant(ACME.uscc, (await accountOf(CHEN)).id, { idNumber: agent.idNumber, role: 'operator', expiresAt: new Date(Date.now() + 86_400_000) });
+    await server.app.get(EnterpriseAgentsService).grant(ACME.uscc, (await accountOf(CHEN)).id, {
+      idNumber: agent.idNumber,
+      role: 'operator',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     const subOf = async (who: Credentials) => {
       const ua = new UserAgent(server.url);
       const { request, text, pollUrl } = await openChallenge(ua, who);
       await wallet.login(text, { uscc: ACME.uscc });
       const tokens = await finish(ua, pollUrl, request);
-      return { sub: tokens.claims()!.sub, act: (await client.fetchUserInfo(portal.config, tokens.access_token, tokens.claims()!.sub)).act as { sub: string; role: string } };
+      return {
+        sub: tokens.claims()!.sub,
+        act: (await client.fetchUserInfo(portal.config, tokens.access_token, tokens.claims()!.sub)).act as { sub: string; role: string },
+      };
     };
     const asRepresentative = await subOf(CHEN);
     const asAgent = await subOf(agent);
@@ -102,7 +134,11 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
 
     const agent = await newCitizen(server.app);
     const agents = server.app.get(EnterpriseAgentsService);
-    const grant = await agents.grant(ACME.uscc, (await accountOf(CHEN)).id, { idNumber: agent.idNumber, role: 'administrator', expiresAt: new Date(Date.now() + 86_400_000) });
+    const grant = await agents.grant(ACME.uscc, (await accountOf(CHEN)).id, {
+      idNumber: agent.idNumber,
+      role: 'administrator',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     await agents.withdraw(ACME.uscc, grant.id, (await accountOf(CHEN)).id);
     const second = await openChallenge(new UserAgent(server.url), agent);
     await expect(wallet.login(second.text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'not_authorised' });
@@ -111,7 +147,9 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
   it('refuses an expired challenge, a forged signature, a wrong USCC and a certificate from another CA', async () => {
     const db = server.app.get(DataSource);
     const expired = await openChallenge(new UserAgent(server.url), CHEN);
-    await db.query(`UPDATE oidc_enterprise_challenges SET expires_at = now() - interval '1 second' WHERE id = $1`, [parseLoginChallenge(expired.text).challenge_id]);
+    await db.query(`UPDATE oidc_enterprise_challenges SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      parseLoginChallenge(expired.text).challenge_id,
+    ]);
     await expect(wallet.login(expired.text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'challenge_expired' });
 
     const { text } = await openChallenge(new UserAgent(server.url), CHEN);
@@ -119,12 +157,18 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     const stored = wallet.licence(ACME.uscc)!;
     const x5c = [stored.certificate, stored.chain[0]].map((pem) => pem.replace(/-----[^-]+-----|\s/g, ''));
     const post = (jws: string) =>
-      fetch(`${server.url}/api/v1/licence-login/${challenge.challenge_id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jws }) });
+      fetch(`${server.url}/api/v1/licence-login/${challenge.challenge_id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jws }),
+      });
     const sign = async (payload: object, key: CryptoKey | Uint8Array) =>
       new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', x5c }).sign(key);
 
     const stranger = await generateKeyPair('ES256');
-    const forged = await post(await sign({ nonce: challenge.nonce, aud: challenge.aud, uscc: ACME.uscc, iat: Math.floor(Date.now() / 1000) }, stranger.privateKey));
+    const forged = await post(
+      await sign({ nonce: challenge.nonce, aud: challenge.aud, uscc: ACME.uscc, iat: Math.floor(Date.now() / 1000) }, stranger.privateKey),
+    );
     expect(forged.status).toBe(400);
     expect((await forged.json()).error).toBe('signature_invalid');
 
@@ -146,7 +190,13 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     // A licence from another CA, for the same key.
     const other = await initWallet(join(walletDir, 'other-ca'), 'x'.repeat(12));
     const { pem: foreignPem } = await foreignCertificate(await other.createCsr({ uscc: ACME.uscc }));
-    await other.storeLicence(ACME.uscc, { serial: '01', certificate: foreignPem, chain: [], licence: '', enterprise: { uscc: ACME.uscc, name: ACME.name } });
+    await other.storeLicence(ACME.uscc, {
+      serial: '01',
+      certificate: foreignPem,
+      chain: [],
+      licence: '',
+      enterprise: { uscc: ACME.uscc, name: ACME.name },
+    });
     const third = await openChallenge(new UserAgent(server.url), CHEN);
     await expect(other.login(third.text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'certificate_invalid' });
   });
@@ -156,7 +206,9 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     const revokedWallet = await initWallet(join(walletDir, 'revoked'), 'y'.repeat(12));
     const revoked = await enrol(revokedWallet, { uscc: ACME.uscc, issue: issuer });
     await pki.revoke(revoked.serial, 'keyCompromise');
-    await expect(revokedWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'certificate_revoked' });
+    await expect(
+      revokedWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc: ACME.uscc }),
+    ).rejects.toMatchObject({ code: 'certificate_revoked' });
 
     const expiredWallet = await initWallet(join(walletDir, 'expired'), 'z'.repeat(12));
     const lapsed = await pki.issueFromCsr(await expiredWallet.createCsr({ uscc: ACME.uscc }), {
@@ -166,7 +218,13 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
       notBefore: new Date(),
       notAfter: new Date(Date.now() + 2000),
     });
-    await expiredWallet.storeLicence(ACME.uscc, { serial: lapsed.serial, certificate: lapsed.pem, chain: lapsed.chain, licence: '', enterprise: { uscc: ACME.uscc, name: ACME.name } });
+    await expiredWallet.storeLicence(ACME.uscc, {
+      serial: lapsed.serial,
+      certificate: lapsed.pem,
+      chain: lapsed.chain,
+      licence: '',
+      enterprise: { uscc: ACME.uscc, name: ACME.name },
+    });
     const stale = (await openChallenge(new UserAgent(server.url), CHEN)).text;
     while (Date.now() <= lapsed.notAfter.getTime() + 100) await new Promise((resolve) => setTimeout(resolve, 100));
     // The wallet would rightly refuse to present it: it is made to sign as of a moment while it was
@@ -178,10 +236,23 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     const cancelledWallet = await initWallet(join(walletDir, 'cancelled'), 'w'.repeat(12));
     const uscc = await newEnterprise(server, CHEN.idNumber);
     await enrol(cancelledWallet, { uscc, issue: issuer });
-    await server.app.get(RegistryService).importEnterprises(
-      [{ line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: CHEN.idNumber, address: '杭州', established: '2020-01-01', status: 'cancelled' } }],
-    );
-    await expect(cancelledWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc })).rejects.toMatchObject({ code: 'certificate_revoked' });
+    await server.app.get(RegistryService).importEnterprises([
+      {
+        line: 1,
+        fields: {
+          uscc,
+          name: '即将注销有限公司',
+          type: '有限责任公司',
+          legal_representative_id_number: CHEN.idNumber,
+          address: '杭州',
+          established: '2020-01-01',
+          status: 'cancelled',
+        },
+      },
+    ]);
+    await expect(cancelledWallet.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc })).rejects.toMatchObject({
+      code: 'certificate_revoked',
+    });
   });
 
   it('ends the enterprise session when the licence it was opened with is revoked', async () => {
@@ -197,11 +268,13 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     await server.app.get(PkiService).revoke(stored.serial, 'keyCompromise');
     await expect(client.fetchUserInfo(portal.config, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
     // Single sign-on at loa:3 no longer goes through: the browser is asked again.
-    const again = await ua.open((await authorizationRequest(portal, { scope: 'openid enterprise', acr_values: LOA3 })).url.href, { stopAt: stopAtPortal(portal) });
+    const again = await ua.open((await authorizationRequest(portal, { scope: 'openid enterprise', acr_values: LOA3 })).url.href, {
+      stopAt: stopAtPortal(portal),
+    });
     expect(again.url).toContain('/interaction/');
   });
 
-  it('issues licences only to active enterprises, through the regulator\'s API', async () => {
+  it("issues licences only to active enterprises, through the regulator's API", async () => {
     const suspended = DEMO_ENTERPRISES.find((e) => e.status === 'suspended')!;
     const csr = await wallet.createCsr({ uscc: suspended.uscc });
     await expect(issuer(csr, suspended.uscc)).rejects.toMatchObject({ code: 'enterprise_inactive' });
@@ -218,9 +291,20 @@ let enterpriseSequence = 0;
 async function newEnterprise(server: TestServer, legalRepresentative: string): Promise<string> {
   const { makeUscc } = await import('../../src/identifiers/generate.js');
   const uscc = makeUscc({ region: '330100', organisationBody: `MA${String(1000 + ++enterpriseSequence).padStart(6, '0')}` });
-  await server.app.get(RegistryService).importEnterprises(
-    [{ line: 1, fields: { uscc, name: '即将注销有限公司', type: '有限责任公司', legal_representative_id_number: legalRepresentative, address: '杭州', established: '2020-01-01', status: 'active' } }],
-  );
+  await server.app.get(RegistryService).importEnterprises([
+    {
+      line: 1,
+      fields: {
+        uscc,
+        name: '即将注销有限公司',
+        type: '有限责任公司',
+        legal_representative_id_number: legalRepresentative,
+        address: '杭州',
+        established: '2020-01-01',
+        status: 'active',
+      },
+    },
+  ]);
   return uscc;
 }
 
@@ -245,4 +329,3 @@ async function foreignCertificate(csrPem: string): Promise<{ pem: string }> {
   });
   return { pem: certificate.toString('pem') };
 }
-

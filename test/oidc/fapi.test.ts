@@ -72,7 +72,13 @@ describe(`FAPI 2.0 client (private_key_jwt, PAR, DPoP) on ${backend}`, () => {
       require_pushed_authorization_requests: true,
       dpop_bound_access_tokens: true,
     });
-    const config = await client.discovery(new URL(server.url), clientId, undefined, client.PrivateKeyJwt({ key: privateKey, kid }), insecure);
+    const config = await client.discovery(
+      new URL(server.url),
+      clientId,
+      undefined,
+      client.PrivateKeyJwt({ key: privateKey, kid }),
+      insecure,
+    );
     fapi = { clientId, secret: '', redirectUri, config, privateKey, kid };
     ua = new UserAgent(server.url);
   });
@@ -149,7 +155,11 @@ describe(`FAPI 2.0 client (private_key_jwt, PAR, DPoP) on ${backend}`, () => {
     expect(code).toBeTruthy();
     const grant = { grant_type: 'authorization_code', code, redirect_uri: fapi.redirectUri, code_verifier: request.verifier };
 
-    const basic = await tokenEndpoint(server, { authorization: `Basic ${Buffer.from(`${fapi.clientId}:not-a-secret-of-this-client`).toString('base64')}` }, grant);
+    const basic = await tokenEndpoint(
+      server,
+      { authorization: `Basic ${Buffer.from(`${fapi.clientId}:not-a-secret-of-this-client`).toString('base64')}` },
+      grant,
+    );
     expect(basic.status).toBe(401);
     expect(basic.body.error).toBe('invalid_client');
 
@@ -163,15 +173,32 @@ describe(`FAPI 2.0 client (private_key_jwt, PAR, DPoP) on ${backend}`, () => {
 
     // A client assertion signed by a key that is not in the client's jwks.
     const { privateKey: foreign } = await generateKeyPair('ES256', { extractable: true });
-    const impostor = await client.discovery(new URL(server.url), fapi.clientId, undefined, client.PrivateKeyJwt({ key: foreign, kid: fapi.kid }), insecure);
+    const impostor = await client.discovery(
+      new URL(server.url),
+      fapi.clientId,
+      undefined,
+      client.PrivateKeyJwt({ key: foreign, kid: fapi.kid }),
+      insecure,
+    );
     const error = await client
-      .authorizationCodeGrant(impostor, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state }, undefined, { DPoP: dpop })
-      .then(() => undefined, (err: unknown) => err as client.ResponseBodyError);
+      .authorizationCodeGrant(impostor, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state }, undefined, {
+        DPoP: dpop,
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err as client.ResponseBodyError,
+      );
     expect(error).toBeInstanceOf(client.ResponseBodyError);
     expect(error!.error).toBe('invalid_client');
 
     // None of these consumed the code: the client's own assertion still redeems it.
-    const tokens = await client.authorizationCodeGrant(fapi.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce }, undefined, { DPoP: dpop });
+    const tokens = await client.authorizationCodeGrant(
+      fapi.config,
+      callback,
+      { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce },
+      undefined,
+      { DPoP: dpop },
+    );
     expect(tokens.access_token).toBeTruthy();
   });
 
@@ -196,7 +223,13 @@ describe(`FAPI 2.0 client (private_key_jwt, PAR, DPoP) on ${backend}`, () => {
     const secondCallback = await signIn(ua, fapi, second, ZHANG);
     const other = client.getDPoPHandle(fapi.config, await client.randomDPoPKeyPair('ES256'));
     const wrongKey = await client
-      .authorizationCodeGrant(fapi.config, secondCallback, { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce }, undefined, { DPoP: other })
+      .authorizationCodeGrant(
+        fapi.config,
+        secondCallback,
+        { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce },
+        undefined,
+        { DPoP: other },
+      )
       .then(
         () => undefined,
         (err: unknown) => err as client.ResponseBodyError,

@@ -50,11 +50,19 @@ describe(`single logout on ${backend}`, () => {
     expect(sids.a).toBeTruthy();
     expect(sids.b).toBeTruthy();
 
-    const endSession = client.buildEndSessionUrl(b.config, { id_token_hint: tokensB.id_token!, post_logout_redirect_uri: `${server.url}/test-logged-out/b` });
+    const endSession = client.buildEndSessionUrl(b.config, {
+      id_token_hint: tokensB.id_token!,
+      post_logout_redirect_uri: `${server.url}/test-logged-out/b`,
+    });
     const confirm = await ua.open(endSession.href);
     expect(confirm.status).toBe(200);
     expect(confirm.html).toContain('op.logoutForm');
-    const done = await ua.fill(confirm, '/session/end/confirm', { logout: 'yes' }, { stopAt: (url) => url.pathname.startsWith('/test-logged-out/') });
+    const done = await ua.fill(
+      confirm,
+      '/session/end/confirm',
+      { logout: 'yes' },
+      { stopAt: (url) => url.pathname.startsWith('/test-logged-out/') },
+    );
     expect(done.url).toBe(`${server.url}/test-logged-out/b`);
 
     const jwks = createRemoteJWKSet(new URL(`${server.url}/jwks`));
@@ -63,7 +71,11 @@ describe(`single logout on ${backend}`, () => {
     expect(receiver.received.map((r) => r.path).sort()).toEqual(['/bcl/a', '/bcl/b']);
     for (const { path, token } of receiver.received) {
       const which = path.endsWith('/a') ? 'a' : 'b';
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: server.url, audience: (which === 'a' ? a : b).clientId, typ: 'logout+jwt' });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        issuer: server.url,
+        audience: (which === 'a' ? a : b).clientId,
+        typ: 'logout+jwt',
+      });
       expect(protectedHeader.alg).toBe('ES256');
       expect(payload).toMatchObject({ sid: sids[which], events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
       expect(payload).not.toHaveProperty('nonce');

@@ -9,8 +9,12 @@ describe('endpoint URLs behind a TLS-offloading proxy', () => {
   afterAll(() => server.close());
 
   it('advertises PUBLIC_URL endpoints whatever the Host or X-Forwarded-* headers say', async () => {
-    const local = (await (await fetch(`${server.url.replace('localhost', '127.0.0.1')}/.well-known/openid-configuration`)).json()) as Record<string, string>;
-    const spoofed = (await (await fetch(`${server.url}/.well-known/openid-configuration`, { headers: { ...forwarded, host: 'evil.example' } })).json()) as Record<string, string>;
+    const local = (await (
+      await fetch(`${server.url.replace('localhost', '127.0.0.1')}/.well-known/openid-configuration`)
+    ).json()) as Record<string, string>;
+    const spoofed = (await (
+      await fetch(`${server.url}/.well-known/openid-configuration`, { headers: { ...forwarded, host: 'evil.example' } })
+    ).json()) as Record<string, string>;
     for (const metadata of [local, spoofed]) {
       expect(metadata.issuer).toBe('https://id.gov.example');
       expect(metadata.token_endpoint).toBe('https://id.gov.example/token');
@@ -19,7 +23,10 @@ describe('endpoint URLs behind a TLS-offloading proxy', () => {
   });
 
   it('sets Secure cookies when the public URL is https', async () => {
-    const response = await fetch(`${server.url}/auth?client_id=tongban-account&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://id.gov.example/account/callback')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
+    const response = await fetch(
+      `${server.url}/auth?client_id=tongban-account&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://id.gov.example/account/callback')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+      { redirect: 'manual' },
+    );
     const cookies = response.headers.getSetCookie();
     expect(cookies.length).toBeGreaterThan(0);
     for (const cookie of cookies) expect(cookie).toMatch(/;\s*secure/i);

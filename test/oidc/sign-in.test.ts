@@ -54,7 +54,10 @@ describe(`sign-in pages on ${backend}`, () => {
     expect(wrong.status).toBe(401);
     expect(wrong.html).toMatch(/role="alert"[^>]*><p>身份证号或密码不正确/);
     expect(wrong.html).not.toContain(citizen.idNumber);
-    const nobody = await ua.fill(await loginPage(ua, portal), '/login', { id_number: makeCitizenId({ region: '650102', sequence: 999 }), password: 'whatever-1' });
+    const nobody = await ua.fill(await loginPage(ua, portal), '/login', {
+      id_number: makeCitizenId({ region: '650102', sequence: 999 }),
+      password: 'whatever-1',
+    });
     expect(nobody.status).toBe(401);
     expect(stripUid(nobody.html)).toBe(stripUid(wrong.html));
   });
@@ -75,7 +78,12 @@ describe(`sign-in pages on ${backend}`, () => {
       expect(page.headers.get('retry-after')).toMatch(/^\d+$/);
     }
     const ua = new UserAgent(server.url);
-    const right = await ua.fill(await loginPage(ua, portal), '/login', { id_number: citizen.idNumber, password: citizen.password }, { stopAt: stopAtPortal(portal) });
+    const right = await ua.fill(
+      await loginPage(ua, portal),
+      '/login',
+      { id_number: citizen.idNumber, password: citizen.password },
+      { stopAt: stopAtPortal(portal) },
+    );
     expect(right.status).toBe(423);
   });
 
@@ -84,10 +92,18 @@ describe(`sign-in pages on ${backend}`, () => {
     const ua = new UserAgent(server.url);
     const page = await loginPage(ua, portal);
     const { action } = formOn(page, '/login');
-    const refused = await ua.submit(new URL(action, page.url).href, { id_number: citizen.idNumber, password: citizen.password }, { stopAt: stopAtPortal(portal) });
+    const refused = await ua.submit(
+      new URL(action, page.url).href,
+      { id_number: citizen.idNumber, password: citizen.password },
+      { stopAt: stopAtPortal(portal) },
+    );
     expect(refused.status).toBe(403);
     expect(refused.html).toContain('name="password"');
-    const forged = await ua.submit(new URL(action, page.url).href, { csrf: 'forged', id_number: citizen.idNumber, password: citizen.password }, { stopAt: stopAtPortal(portal) });
+    const forged = await ua.submit(
+      new URL(action, page.url).href,
+      { csrf: 'forged', id_number: citizen.idNumber, password: citizen.password },
+      { stopAt: stopAtPortal(portal) },
+    );
     expect(forged.status).toBe(403);
     const silent = await ua.open((await authorizationRequest(portal, { prompt: 'none' })).url.href, { stopAt: stopAtPortal(portal) });
     expect(new URL(silent.url).searchParams.get('error')).toBe('login_required');
@@ -105,7 +121,11 @@ describe(`sign-in pages on ${backend}`, () => {
     expect(wrong.status).toBe(401);
     page = await ua.fill(wrong, '/otp', { code: totpCode(totp.secret, totp.nextStep()) }, { stopAt: stopAtPortal(portal) });
     if (page.url.includes('/interaction/')) page = await ua.fill(page, '/confirm', { remember: '1' }, { stopAt: stopAtPortal(portal) });
-    const tokens = await client.authorizationCodeGrant(portal.config, new URL(page.url), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    const tokens = await client.authorizationCodeGrant(portal.config, new URL(page.url), {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
     expect(tokens.claims()).toMatchObject({ acr: 'urn:tongban:loa:2', amr: ['pwd', 'otp'] });
   });
 
@@ -121,14 +141,23 @@ describe(`sign-in pages on ${backend}`, () => {
     expect(page.html).toContain('name="code"');
     page = await ua.fill(page, '/otp', { code: totpCode(totp.secret, totp.nextStep()) }, { stopAt: stopAtPortal(strict) });
     if (page.url.includes('/interaction/')) page = await ua.fill(page, '/confirm', {}, { stopAt: stopAtPortal(strict) });
-    const tokens = await client.authorizationCodeGrant(strict.config, new URL(page.url), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    const tokens = await client.authorizationCodeGrant(strict.config, new URL(page.url), {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
     expect(tokens.claims()!.acr).toBe('urn:tongban:loa:2');
   });
 
   it('tells the portal when loa:2 is asked of an account without a second factor', async () => {
     const citizen = await newCitizen(server.app);
     const ua = new UserAgent(server.url);
-    const page = await ua.fill(await loginPage(ua, portal, { acr_values: 'urn:tongban:loa:2' }), '/login', { id_number: citizen.idNumber, password: citizen.password }, { stopAt: stopAtPortal(portal) });
+    const page = await ua.fill(
+      await loginPage(ua, portal, { acr_values: 'urn:tongban:loa:2' }),
+      '/login',
+      { id_number: citizen.idNumber, password: citizen.password },
+      { stopAt: stopAtPortal(portal) },
+    );
     expect(new URL(page.url).searchParams.get('error')).toBe('unmet_authentication_requirements');
   });
 
@@ -141,7 +170,12 @@ describe(`sign-in pages on ${backend}`, () => {
 
     const consentShown = async (p: Portal) => {
       const ua = new UserAgent(server.url);
-      const page = await ua.fill(await loginPage(ua, p), '/login', { id_number: citizen.idNumber, password: citizen.password }, { stopAt: stopAtPortal(p) });
+      const page = await ua.fill(
+        await loginPage(ua, p),
+        '/login',
+        { id_number: citizen.idNumber, password: citizen.password },
+        { stopAt: stopAtPortal(p) },
+      );
       return page.url.includes('/interaction/') && page.html.includes('/confirm"');
     };
     expect(await consentShown(remembered)).toBe(false);
@@ -166,17 +200,38 @@ describe(`sign-in pages on ${backend}`, () => {
     page = await ua.fill(page, '/login', { id_number: citizen.idNumber, password: citizen.password });
     expect(page.url).toBe(`${server.url}/account`);
     expect(page.html).toContain(citizen.name);
-    const wrong = await ua.fill(page, '/account/password', { current_password: 'nope-nope-nope', new_password: 'Brand-New-Secret-42', new_password_confirm: 'Brand-New-Secret-42' });
+    const wrong = await ua.fill(page, '/account/password', {
+      current_password: 'nope-nope-nope',
+      new_password: 'Brand-New-Secret-42',
+      new_password_confirm: 'Brand-New-Secret-42',
+    });
     expect(wrong.status).toBe(403);
-    const weak = await ua.fill(page, '/account/password', { current_password: citizen.password, new_password: 'password', new_password_confirm: 'password' });
+    const weak = await ua.fill(page, '/account/password', {
+      current_password: citizen.password,
+      new_password: 'password',
+      new_password_confirm: 'password',
+    });
     expect(weak.status).toBe(400);
-    const changed = await ua.fill(page, '/account/password', { current_password: citizen.password, new_password: 'Brand-New-Secret-42', new_password_confirm: 'Brand-New-Secret-42' });
+    const changed = await ua.fill(page, '/account/password', {
+      current_password: citizen.password,
+      new_password: 'Brand-New-Secret-42',
+      new_password_confirm: 'Brand-New-Secret-42',
+    });
     expect(changed.url).toMatch(/done=password_changed$/);
-    const missingCsrf = await ua.submit(`${server.url}/account/password`, { current_password: 'Brand-New-Secret-42', new_password: 'Another-New-Secret-43', new_password_confirm: 'Another-New-Secret-43' });
+    const missingCsrf = await ua.submit(`${server.url}/account/password`, {
+      current_password: 'Brand-New-Secret-42',
+      new_password: 'Another-New-Secret-43',
+      new_password_confirm: 'Another-New-Secret-43',
+    });
     expect(missingCsrf.status).toBe(403);
 
     const fresh = new UserAgent(server.url);
-    const old = await fresh.fill(await loginPage(fresh, portal), '/login', { id_number: citizen.idNumber, password: citizen.password }, { stopAt: stopAtPortal(portal) });
+    const old = await fresh.fill(
+      await loginPage(fresh, portal),
+      '/login',
+      { id_number: citizen.idNumber, password: citizen.password },
+      { stopAt: stopAtPortal(portal) },
+    );
     expect(old.status).toBe(401);
     await signIn(fresh, portal, await authorizationRequest(portal), { ...citizen, password: 'Brand-New-Secret-42' });
   });
@@ -201,12 +256,27 @@ describe(`sign-in pages on ${backend}`, () => {
     const ua = new UserAgent(server.url);
     const form = await ua.open('/register');
     expect(form.html).toContain('name="password_confirm"');
-    const mismatch = await ua.fill(form, '/register', { id_number: citizen.idNumber, name: '别人', password: 'Good-Password-2026', password_confirm: 'Good-Password-2026' });
+    const mismatch = await ua.fill(form, '/register', {
+      id_number: citizen.idNumber,
+      name: '别人',
+      password: 'Good-Password-2026',
+      password_confirm: 'Good-Password-2026',
+    });
     expect(mismatch.status).toBe(422);
-    const done = await ua.fill(form, '/register', { id_number: citizen.idNumber, name: citizen.name, password: 'Good-Password-2026', password_confirm: 'Good-Password-2026' });
+    const done = await ua.fill(form, '/register', {
+      id_number: citizen.idNumber,
+      name: citizen.name,
+      password: 'Good-Password-2026',
+      password_confirm: 'Good-Password-2026',
+    });
     expect(done.url).toContain('/interaction/'); // on to the account page, which signs in first
     expect(await server.app.get(AccountsService).findByIdNumber(citizen.idNumber)).not.toBeNull();
-    const noCsrf = await new UserAgent(server.url).submit(`${server.url}/register`, { id_number: citizen.idNumber, name: citizen.name, password: 'x', password_confirm: 'x' });
+    const noCsrf = await new UserAgent(server.url).submit(`${server.url}/register`, {
+      id_number: citizen.idNumber,
+      name: citizen.name,
+      password: 'x',
+      password_confirm: 'x',
+    });
     expect(noCsrf.status).toBe(403);
   });
 });
@@ -222,7 +292,12 @@ describe(`an expired sign-in request on ${backend}`, () => {
     const ua = new UserAgent(server.url);
     const page = await loginPage(ua, portal);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const late = await ua.fill(page, '/login', { id_number: citizen.idNumber, password: citizen.password }, { stopAt: stopAtPortal(portal) });
+    const late = await ua.fill(
+      page,
+      '/login',
+      { id_number: citizen.idNumber, password: citizen.password },
+      { stopAt: stopAtPortal(portal) },
+    );
     expect(late.status).toBe(400);
     expect(late.html).toContain('interaction_expired');
     expect(late.html).not.toContain('name="password"');

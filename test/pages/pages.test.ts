@@ -205,9 +205,10 @@ function allPages(lang: Lang): Array<[string, string]> {
   return [
     ['login', login(lang)],
     ['login loa2', login(lang, { loa2Required: true })],
-    ...(['invalid', 'locked', 'rate_limited', 'csrf', 'expired'] as const).map(
-      (e): [string, string] => [`login ${e}`, login(lang, { error: e, retryAfterMinutes: 5 })],
-    ),
+    ...(['invalid', 'locked', 'rate_limited', 'csrf', 'expired'] as const).map((e): [string, string] => [
+      `login ${e}`,
+      login(lang, { error: e, retryAfterMinutes: 5 }),
+    ]),
     ['otp', otp(lang)],
     ['otp invalid_code', otp(lang, { error: 'invalid_code' })],
     ['otp csrf', otp(lang, { error: 'csrf' })],
@@ -230,7 +231,10 @@ function allPages(lang: Lang): Array<[string, string]> {
       }),
     ],
     ['register', register(lang)],
-    ['register error', register(lang, { error: { text: t(lang, 'register.error.passwords_differ'), field: 'password_confirm' }, name: '张三' })],
+    [
+      'register error',
+      register(lang, { error: { text: t(lang, 'register.error.passwords_differ'), field: 'password_confirm' }, name: '张三' }),
+    ],
   ];
 }
 
@@ -471,16 +475,16 @@ describe('consentPage', () => {
   test.each(LANGS)('%s: lists what is asked, remember ticked, allow and deny forms', (lang) => {
     const html = consent(lang);
     expect(textOf(tags(html, 'h1').length ? /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)![1] : '')).toBe(
-      lang === 'en'
-        ? '国家政务服务平台 is requesting access to the following information'
-        : '“国家政务服务平台”请求访问以下信息',
+      lang === 'en' ? '国家政务服务平台 is requesting access to the following information' : '“国家政务服务平台”请求访问以下信息',
     );
     expect(html).toContain(`<li>${escapeHtml(t(lang, 'claim.openid'))}</li>`);
     expect(html).toContain(`<li>${escapeHtml(t(lang, 'claim.profile'))}</li>`);
     expect(html).toContain('<span class="detail">https://api.example.gov.cn/</span>');
     const allow = formPostingTo(html, '/interaction/abc/confirm');
     expect(input(allow.inner, 'remember')).toMatchObject({ type: 'checkbox', name: 'remember', checked: true });
-    expect(allow.inner).toContain(`<label for="remember">${lang === 'en' ? 'Remember this decision for this portal' : '记住我对该网站的授权'}</label>`);
+    expect(allow.inner).toContain(
+      `<label for="remember">${lang === 'en' ? 'Remember this decision for this portal' : '记住我对该网站的授权'}</label>`,
+    );
     expect(textOf(allow.inner)).toContain(lang === 'en' ? 'Allow and continue' : '同意并继续');
     const deny = formPostingTo(html, '/interaction/abc/abort');
     expect(textOf(deny.inner)).toContain(lang === 'en' ? 'Deny' : '拒绝');
@@ -559,7 +563,11 @@ describe('accountPage', () => {
     expect(html).toContain('张三');
     expect(html).toContain('110105********002X');
     const form = formPostingTo(html, '/account/password');
-    expect(input(form.inner, 'current_password')).toMatchObject({ type: 'password', name: 'current_password', autocomplete: 'current-password' });
+    expect(input(form.inner, 'current_password')).toMatchObject({
+      type: 'password',
+      name: 'current_password',
+      autocomplete: 'current-password',
+    });
     expect(input(form.inner, 'new_password')).toMatchObject({ type: 'password', name: 'new_password', autocomplete: 'new-password' });
     expect(input(form.inner, 'new_password_confirm')).toMatchObject({
       type: 'password',
@@ -714,7 +722,14 @@ describe('escaping', () => {
       loginPage({ ...b, actionUrl: EVIL_URL, abortUrl: EVIL_URL, clientName: EVIL, registerUrl: EVIL_URL, error: 'expired' }),
       loginPage({ ...b, actionUrl: EVIL_URL, abortUrl: EVIL_URL, clientName: EVIL, registerUrl: EVIL_URL }),
       otpPage({ ...b, actionUrl: EVIL_URL, abortUrl: EVIL_URL, clientName: EVIL, accountNameMasked: EVIL }),
-      consentPage({ ...b, actionUrl: EVIL_URL, abortUrl: EVIL_URL, clientName: EVIL, clientUri: `https://a.example/${EVIL_URL}`, items: [{ label: EVIL, detail: EVIL }] }),
+      consentPage({
+        ...b,
+        actionUrl: EVIL_URL,
+        abortUrl: EVIL_URL,
+        clientName: EVIL,
+        clientUri: `https://a.example/${EVIL_URL}`,
+        items: [{ label: EVIL, detail: EVIL }],
+      }),
       logoutPage({ ...b, form: PROVIDER_FORM, clientName: EVIL }),
       logoutSuccessPage({ ...b, clientName: EVIL }),
       errorPage({ ...b, title: EVIL, message: EVIL, code: EVIL, backUrl: EVIL_URL }),

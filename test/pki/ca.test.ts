@@ -22,7 +22,10 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
   beforeAll(async () => {
     // Keys are not created at start here: `keys init` makes them, as an operator would.
     t = await makeTestEnv({ KEYS_AUTO_INIT: '0', PUBLIC_URL: 'https://id.example.gov.cn' });
-    app = await NestFactory.createApplicationContext(await CliModule.forRoot(t.config, { database: false }), { logger: false, abortOnError: false });
+    app = await NestFactory.createApplicationContext(await CliModule.forRoot(t.config, { database: false }), {
+      logger: false,
+      abortOnError: false,
+    });
     await app.init();
   });
   afterAll(async () => {
@@ -32,7 +35,10 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
   });
 
   it('keys init makes the root, the issuing CA and tongban’s own certificates as files beside the keys', async () => {
-    const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as { created: unknown[]; certificates: Array<{ kid: string; purpose: string }> };
+    const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as {
+      created: unknown[];
+      certificates: Array<{ kid: string; purpose: string }>;
+    };
     expect(result.created).toHaveLength(9);
     expect(result.certificates.map((c) => c.purpose)).toEqual(['root-ca', 'issuing-ca', 'licence', 'seal-maker']);
     const keys = app.get(KeyStore);
@@ -95,7 +101,10 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
     try {
       const contexts = await Promise.all(
         [0, 1].map(async () => {
-          const context = await NestFactory.createApplicationContext(await CliModule.forRoot(env.config, { database: false }), { logger: false, abortOnError: false });
+          const context = await NestFactory.createApplicationContext(await CliModule.forRoot(env.config, { database: false }), {
+            logger: false,
+            abortOnError: false,
+          });
           await context.init();
           return context;
         }),
@@ -119,7 +128,9 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
     const keys = app.get(KeyStore);
     const oldKid = keys.current('issuing-ca').kid;
     await OPERATIONS['keys.rotate'].run(app, { purpose: 'issuing-ca' }, { emit: () => {} });
-    const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as { certificates: Array<{ kid: string; purpose: string; subject: string }> };
+    const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as {
+      certificates: Array<{ kid: string; purpose: string; subject: string }>;
+    };
     const newKid = keys.current('issuing-ca').kid;
     expect(newKid).not.toBe(oldKid);
     expect(result.certificates.map((c) => [c.purpose, c.kid])).toContainEqual(['issuing-ca', newKid]);
@@ -151,10 +162,18 @@ describe(`the PKI service at start on ${backend}`, () => {
     expect(pki.ready).toBe(true);
     const issuing = await pki.caCertificate('issuing');
     const record = await pki.certificate(issuing.parts.serial);
-    expect(record).toMatchObject({ profile: 'issuing-ca', status: 'good', uscc: null, subject: 'C=CN, O=tongban, CN=tongban Issuing CA 1' });
+    expect(record).toMatchObject({
+      profile: 'issuing-ca',
+      status: 'good',
+      uscc: null,
+      subject: 'C=CN, O=tongban, CN=tongban Issuing CA 1',
+    });
     expect(record!.pem).toBe(issuing.pem);
     const licence = await pki.ownCertificate('licence');
-    expect(await pki.certificate(new X509Certificate(licence.pem).serialNumber)).toMatchObject({ profile: 'licence-issuer', status: 'good' });
+    expect(await pki.certificate(new X509Certificate(licence.pem).serialNumber)).toMatchObject({
+      profile: 'licence-issuer',
+      status: 'good',
+    });
     expect(licence.chain).toHaveLength(3);
     expect(pki.x5cFor(licence.kid)).toEqual(licence.chain.map((pem) => new X509Certificate(pem).raw.toString('base64')));
     expect(pki.caChainPem()).toEqual(licence.chain.slice(1));
@@ -166,7 +185,8 @@ describe(`the PKI service at start on ${backend}`, () => {
     const certs = join(t.config.keysDir, 'certs');
     const contents = () => Object.fromEntries(readdirSync(certs).map((f) => [f, readFileSync(join(certs, f), 'utf8')]));
     const before = contents();
-    const rows = (context: INestApplicationContext) => context.get(DataSource).query<Array<{ serial: string }>>(`SELECT serial FROM pki_certificates ORDER BY serial`);
+    const rows = (context: INestApplicationContext) =>
+      context.get(DataSource).query<Array<{ serial: string }>>(`SELECT serial FROM pki_certificates ORDER BY serial`);
     const rowsBefore = await rows(app);
     await app.close();
     app = await openServices(t.config);

@@ -15,15 +15,27 @@ describe(`the CA over HTTP on ${backend}`, () => {
   const scratch = new Scratch();
 
   async function issue(name: string, uscc = freshUscc()): Promise<{ serial: string; path: string; uscc: string }> {
-    const issued = await pki.issueFromCsr(scratch.csr(name), { profile: 'enterprise-licence', subject: { uscc, organizationName: `企业${name}` } });
+    const issued = await pki.issueFromCsr(scratch.csr(name), {
+      profile: 'enterprise-licence',
+      subject: { uscc, organizationName: `企业${name}` },
+    });
     return { serial: issued.serial, path: scratch.write(`${name}.pem`, issued.pem), uscc };
   }
 
   /** `openssl ocsp` against the running responder; returns its whole output. */
   async function ocsp(leaf: string, extra: string[] = []): Promise<string> {
     const run = await opensslAsync([
-      'ocsp', '-issuer', scratch.path('issuing.pem'), '-cert', leaf, '-url', `${server.url.replace('localhost', '127.0.0.1')}/pki/ocsp`,
-      '-CAfile', scratch.path('root.pem'), '-resp_text', ...extra,
+      'ocsp',
+      '-issuer',
+      scratch.path('issuing.pem'),
+      '-cert',
+      leaf,
+      '-url',
+      `${server.url.replace('localhost', '127.0.0.1')}/pki/ocsp`,
+      '-CAfile',
+      scratch.path('root.pem'),
+      '-resp_text',
+      ...extra,
     ]);
     return `${run.stdout}\n${run.stderr}`;
   }
@@ -160,8 +172,16 @@ describe(`the CA over HTTP on ${backend}`, () => {
     scratch.write('foreign-root.pem', foreign.root);
     scratch.write('foreign-leaf.pem', foreign.leaf);
     const run = await opensslAsync([
-      'ocsp', '-issuer', scratch.path('foreign-root.pem'), '-cert', scratch.path('foreign-leaf.pem'),
-      '-url', `${server.url.replace('localhost', '127.0.0.1')}/pki/ocsp`, '-CAfile', scratch.path('root.pem'), '-resp_text',
+      'ocsp',
+      '-issuer',
+      scratch.path('foreign-root.pem'),
+      '-cert',
+      scratch.path('foreign-leaf.pem'),
+      '-url',
+      `${server.url.replace('localhost', '127.0.0.1')}/pki/ocsp`,
+      '-CAfile',
+      scratch.path('root.pem'),
+      '-resp_text',
     ]);
     const output = run.stdout + run.stderr;
     expect(output).toMatch(/foreign-leaf\.pem: unknown/);
@@ -177,7 +197,11 @@ describe(`the CA over HTTP on ${backend}`, () => {
 
   /** POSTs DER to the responder and returns the DER answer (content type checked). */
   async function postOcsp(body: Buffer, contentType = 'application/ocsp-request'): Promise<Buffer> {
-    const response = await fetch(`${server.url}/pki/ocsp`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
+    const response = await fetch(`${server.url}/pki/ocsp`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(body),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/ocsp-response');
     return Buffer.from(await response.arrayBuffer());
@@ -185,7 +209,16 @@ describe(`the CA over HTTP on ${backend}`, () => {
 
   function respText(der: Buffer): string {
     const path = scratch.write(`resp-${Math.random().toString(36).slice(2)}.der`, der);
-    const run = openssl(['ocsp', '-respin', path, '-resp_text', '-CAfile', scratch.path('root.pem'), '-issuer', scratch.path('issuing.pem')]);
+    const run = openssl([
+      'ocsp',
+      '-respin',
+      path,
+      '-resp_text',
+      '-CAfile',
+      scratch.path('root.pem'),
+      '-issuer',
+      scratch.path('issuing.pem'),
+    ]);
     return run.stdout + run.stderr;
   }
 

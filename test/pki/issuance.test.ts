@@ -43,7 +43,9 @@ describe(`issuing certificates from CSRs on ${backend}`, () => {
     const csr = scratch.csr('acme', 'ec-p256', '/CN=x/O=Not The Registry Name');
     const issued = await pki.issueFromCsr(csr, { profile: 'enterprise-licence', subject: { uscc, organizationName: '通办科技有限公司' } });
     scratch.write('acme.pem', issued.pem);
-    expect(mustOpenssl(['verify', '-CAfile', scratch.path('root.pem'), '-untrusted', scratch.path('issuing.pem'), scratch.path('acme.pem')])).toContain('acme.pem: OK');
+    expect(
+      mustOpenssl(['verify', '-CAfile', scratch.path('root.pem'), '-untrusted', scratch.path('issuing.pem'), scratch.path('acme.pem')]),
+    ).toContain('acme.pem: OK');
 
     const text = opensslUtf8(['x509', '-in', scratch.path('acme.pem'), '-noout', '-text', '-nameopt', 'utf8,sep_comma_plus_space']).stdout;
     expect(text).toContain(`Subject: C=CN, O=通办科技有限公司, organizationIdentifier=${uscc}, CN=通办科技有限公司`);
@@ -75,21 +77,40 @@ describe(`issuing certificates from CSRs on ${backend}`, () => {
     expect(record!.subject).toBe(`C=CN, O=通办科技有限公司, organizationIdentifier=${uscc}, CN=通办科技有限公司`);
     expect(record!.pem).toBe(issued.pem);
     expect((await pki.certificatesForEnterprise(uscc)).map((c) => c.serial)).toEqual([issued.serial]);
-    const [row] = await app.get(DataSource).query(`SELECT encode(der, 'hex') AS der FROM pki_certificates WHERE serial = $1`, [issued.serial]);
+    const [row] = await app
+      .get(DataSource)
+      .query(`SELECT encode(der, 'hex') AS der FROM pki_certificates WHERE serial = $1`, [issued.serial]);
     expect(Buffer.from(row.der, 'hex').equals(cert.raw)).toBe(true);
   });
 
   it('issues seal-maker and licence-issuer certificates for document signing; P-384 and RSA-2048 keys are accepted', async () => {
-    const seal = await pki.issueFromCsr(scratch.csr('seal', 'ec-p384'), { profile: 'seal-maker', subject: { organizationName: '福州市市场监督管理局', commonName: '福州市印章制作' } });
+    const seal = await pki.issueFromCsr(scratch.csr('seal', 'ec-p384'), {
+      profile: 'seal-maker',
+      subject: { organizationName: '福州市市场监督管理局', commonName: '福州市印章制作' },
+    });
     scratch.write('seal.pem', seal.pem);
-    expect(mustOpenssl(['verify', '-CAfile', scratch.path('root.pem'), '-untrusted', scratch.path('issuing.pem'), '-purpose', 'any', scratch.path('seal.pem')])).toContain(': OK');
+    expect(
+      mustOpenssl([
+        'verify',
+        '-CAfile',
+        scratch.path('root.pem'),
+        '-untrusted',
+        scratch.path('issuing.pem'),
+        '-purpose',
+        'any',
+        scratch.path('seal.pem'),
+      ]),
+    ).toContain(': OK');
     const text = mustOpenssl(['x509', '-in', scratch.path('seal.pem'), '-noout', '-text']);
     expect(text).toMatch(/X509v3 Extended Key Usage:\s+(1\.3\.6\.1\.5\.5\.7\.3\.36|Document Signing)\n/);
     expect(text).toMatch(/Digital Signature, Non Repudiation/);
     expect(text).toContain('NIST CURVE: P-384');
     expect(seal.key).toBe('EC P-384');
 
-    const issuer = await pki.issueFromCsr(scratch.csr('issuer', 'rsa-2048'), { profile: 'licence-issuer', subject: { commonName: '某市行政审批局' } });
+    const issuer = await pki.issueFromCsr(scratch.csr('issuer', 'rsa-2048'), {
+      profile: 'licence-issuer',
+      subject: { commonName: '某市行政审批局' },
+    });
     expect(issuer.key).toBe('RSA 2048');
     expect(issuer.uscc).toBeNull();
     expect(await pki.certificate(issuer.serial)).toMatchObject({ profile: 'licence-issuer', uscc: null });
@@ -100,7 +121,12 @@ describe(`issuing certificates from CSRs on ${backend}`, () => {
     const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
     const notBefore = new Date(Date.now() + 86400_000);
     const notAfter = new Date(Date.now() + 30 * 86400_000);
-    const issued = await pki.issueFromCsr(der, { profile: 'enterprise-licence', subject: { uscc: freshUscc(), organizationName: 'DER 公司' }, notBefore, notAfter });
+    const issued = await pki.issueFromCsr(der, {
+      profile: 'enterprise-licence',
+      subject: { uscc: freshUscc(), organizationName: 'DER 公司' },
+      notBefore,
+      notAfter,
+    });
     const cert = new X509Certificate(issued.pem);
     expect(Math.abs(Date.parse(cert.validFrom) - notBefore.getTime())).toBeLessThan(1000);
     expect(Math.abs(Date.parse(cert.validTo) - notAfter.getTime())).toBeLessThan(1000);
@@ -115,7 +141,9 @@ describe(`issuing certificates from CSRs on ${backend}`, () => {
     // …and openssl too refuses the flipped one.
     const broken = openssl(['req', '-noout', '-verify'], { input: flipped });
     expect(broken.stdout + broken.stderr).toContain('self-signature verify failure');
-    expect(await refusal(pki.issueFromCsr(flipped, { profile: 'enterprise-licence', subject: { uscc: freshUscc(), organizationName: 'X' } }))).toEqual({ status: 400, code: 'csr_signature_invalid' });
+    expect(
+      await refusal(pki.issueFromCsr(flipped, { profile: 'enterprise-licence', subject: { uscc: freshUscc(), organizationName: 'X' } })),
+    ).toEqual({ status: 400, code: 'csr_signature_invalid' });
   });
 
   it('answers malformed input and unsupported keys with 400 and a stable code, never a 500', async () => {
@@ -128,8 +156,14 @@ describe(`issuing certificates from CSRs on ${backend}`, () => {
     expect(await issue(Buffer.from([0x30, 0x82, 0xff, 0xff, 0x01]))).toEqual({ status: 400, code: 'csr_malformed' });
     // Truncated: the END line is missing, or half of the body is.
     expect(await issue(lines.slice(0, -1).join('\n'))).toEqual({ status: 400, code: 'csr_malformed' });
-    expect(await issue([...lines.slice(0, Math.floor(lines.length / 2)), lines[lines.length - 1]].join('\n'))).toEqual({ status: 400, code: 'csr_malformed' });
-    expect(await issue('-----BEGIN CERTIFICATE REQUEST-----\n!!!!\n-----END CERTIFICATE REQUEST-----\n')).toEqual({ status: 400, code: 'csr_malformed' });
+    expect(await issue([...lines.slice(0, Math.floor(lines.length / 2)), lines[lines.length - 1]].join('\n'))).toEqual({
+      status: 400,
+      code: 'csr_malformed',
+    });
+    expect(await issue('-----BEGIN CERTIFICATE REQUEST-----\n!!!!\n-----END CERTIFICATE REQUEST-----\n')).toEqual({
+      status: 400,
+      code: 'csr_malformed',
+    });
     // A certificate is not a request.
     expect(await issue((await pki.caCertificate('root')).pem)).toEqual({ status: 400, code: 'csr_malformed' });
     expect(await issue(scratch.csr('weak', 'rsa-1024'))).toEqual({ status: 400, code: 'csr_key_unsupported' });
@@ -140,12 +174,29 @@ describe(`issuing certificates from CSRs on ${backend}`, () => {
   it('refuses a subject the profile cannot carry, and bad validity', async () => {
     const csr = scratch.csr('subject');
     const issue = (options: Parameters<PkiService['issueFromCsr']>[1]) => refusal(pki.issueFromCsr(csr, options));
-    expect(await issue({ profile: 'enterprise-licence', subject: { organizationName: '无代码公司' } })).toEqual({ status: 400, code: 'invalid_subject' });
-    expect(await issue({ profile: 'enterprise-licence', subject: { uscc: '91350100M000100Y44', organizationName: 'X' } })).toEqual({ status: 400, code: 'invalid_subject' });
-    expect(await issue({ profile: 'enterprise-licence', subject: { uscc: freshUscc(), organizationName: 'x'.repeat(65) } })).toEqual({ status: 400, code: 'invalid_subject' });
-    expect(await issue({ profile: 'nonsense' as 'seal-maker', subject: { commonName: 'x' } })).toEqual({ status: 400, code: 'invalid_profile' });
+    expect(await issue({ profile: 'enterprise-licence', subject: { organizationName: '无代码公司' } })).toEqual({
+      status: 400,
+      code: 'invalid_subject',
+    });
+    expect(await issue({ profile: 'enterprise-licence', subject: { uscc: '91350100M000100Y44', organizationName: 'X' } })).toEqual({
+      status: 400,
+      code: 'invalid_subject',
+    });
+    expect(await issue({ profile: 'enterprise-licence', subject: { uscc: freshUscc(), organizationName: 'x'.repeat(65) } })).toEqual({
+      status: 400,
+      code: 'invalid_subject',
+    });
+    expect(await issue({ profile: 'nonsense' as 'seal-maker', subject: { commonName: 'x' } })).toEqual({
+      status: 400,
+      code: 'invalid_profile',
+    });
     const now = Date.now();
-    expect(await issue({ profile: 'seal-maker', subject: { commonName: 'x' }, notBefore: new Date(now), notAfter: new Date(now - 1000) })).toEqual({ status: 400, code: 'invalid_validity' });
-    expect(await issue({ profile: 'seal-maker', subject: { commonName: 'x' }, notAfter: new Date(now + 100 * 365 * 86400_000) })).toEqual({ status: 400, code: 'invalid_validity' });
+    expect(
+      await issue({ profile: 'seal-maker', subject: { commonName: 'x' }, notBefore: new Date(now), notAfter: new Date(now - 1000) }),
+    ).toEqual({ status: 400, code: 'invalid_validity' });
+    expect(await issue({ profile: 'seal-maker', subject: { commonName: 'x' }, notAfter: new Date(now + 100 * 365 * 86400_000) })).toEqual({
+      status: 400,
+      code: 'invalid_validity',
+    });
   });
 });

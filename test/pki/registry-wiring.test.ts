@@ -30,13 +30,21 @@ describe(`licence certificates follow the enterprise register on ${backend}`, ()
   });
 
   const importAs = (uscc: string, status: string) =>
-    registry.importEnterprises(enterpriseRecords(`${ENTERPRISE_HEADER}\n${uscc},登记企业,有限责任公司,${REPRESENTATIVE},福州,2019-01-01,${status}\n`));
+    registry.importEnterprises(
+      enterpriseRecords(`${ENTERPRISE_HEADER}\n${uscc},登记企业,有限责任公司,${REPRESENTATIVE},福州,2019-01-01,${status}\n`),
+    );
 
   async function licence(uscc: string, profile: 'enterprise-licence' | 'seal-maker' = 'enterprise-licence') {
-    return (await pki.issueFromCsr(scratch.csr(`${uscc}-${profile}-${Math.random()}`), { profile, subject: { uscc, organizationName: '登记企业' } })).serial;
+    return (
+      await pki.issueFromCsr(scratch.csr(`${uscc}-${profile}-${Math.random()}`), {
+        profile,
+        subject: { uscc, organizationName: '登记企业' },
+      })
+    ).serial;
   }
 
-  const statuses = async (uscc: string) => Object.fromEntries((await pki.certificatesForEnterprise(uscc)).map((c) => [c.serial, [c.status, c.revocationReason]]));
+  const statuses = async (uscc: string) =>
+    Object.fromEntries((await pki.certificatesForEnterprise(uscc)).map((c) => [c.serial, [c.status, c.revocationReason]]));
 
   it('cancelled: every enterprise-licence certificate of the enterprise is revoked (cessationOfOperation)', async () => {
     const uscc = freshUscc();
@@ -47,7 +55,11 @@ describe(`licence certificates follow the enterprise register on ${backend}`, ()
     const otherSerial = await licence(other);
     const seal = await licence(uscc, 'seal-maker');
     expect(await importAs(uscc, 'cancelled')).toMatchObject({ updated: 1 });
-    expect(await statuses(uscc)).toEqual({ [a]: ['revoked', 'cessationOfOperation'], [b]: ['revoked', 'cessationOfOperation'], [seal]: ['good', null] });
+    expect(await statuses(uscc)).toEqual({
+      [a]: ['revoked', 'cessationOfOperation'],
+      [b]: ['revoked', 'cessationOfOperation'],
+      [seal]: ['good', null],
+    });
     expect(await statuses(other)).toEqual({ [otherSerial]: ['good', null] });
     // Verification sees it at once.
     const verification = await pki.verifyCertificateChain((await pki.certificate(a))!.pem);

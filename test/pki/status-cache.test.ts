@@ -11,7 +11,8 @@ class FakeStore {
       this.queries.push({
         serials: [...serials],
         issuer,
-        answer: (error) => (error ? reject(error) : resolve(new Map(serials.filter((s) => this.rows.has(s)).map((s) => [s, this.rows.get(s)!])))),
+        answer: (error) =>
+          error ? reject(error) : resolve(new Map(serials.filter((s) => this.rows.has(s)).map((s) => [s, this.rows.get(s)!]))),
       });
     });
   }

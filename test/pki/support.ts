@@ -12,7 +12,12 @@ export interface Run {
 }
 
 export function openssl(args: string[], options: { input?: string | Buffer; cwd?: string } = {}): Run {
-  const result = spawnSync('openssl', args, { input: typeof options.input === 'string' ? Buffer.from(options.input) : options.input, cwd: options.cwd, encoding: 'buffer', timeout: 30_000 });
+  const result = spawnSync('openssl', args, {
+    input: typeof options.input === 'string' ? Buffer.from(options.input) : options.input,
+    cwd: options.cwd,
+    encoding: 'buffer',
+    timeout: 30_000,
+  });
   return { status: result.status, stdout: result.stdout?.toString('latin1') ?? '', stderr: result.stderr?.toString('latin1') ?? '' };
 }
 
@@ -73,12 +78,27 @@ export class Scratch {
   /** A fresh PKCS#10 request made by openssl (the key stays in the scratch dir, as a wallet's would). */
   csr(name: string, key: 'ec-p256' | 'ec-p384' | 'rsa-1024' | 'rsa-2048' | 'ed25519' = 'ec-p256', subject = '/CN=x'): string {
     const keyArgs =
-      key === 'ec-p256' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
-      : key === 'ec-p384' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384']
-      : key === 'rsa-1024' ? ['-newkey', 'rsa:1024']
-      : key === 'rsa-2048' ? ['-newkey', 'rsa:2048']
-      : ['-newkey', 'ed25519'];
-    mustOpenssl(['req', '-new', ...keyArgs, '-nodes', '-keyout', this.path(`${name}.key`), '-subj', subject, '-out', this.path(`${name}.csr`)]);
+      key === 'ec-p256'
+        ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
+        : key === 'ec-p384'
+          ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384']
+          : key === 'rsa-1024'
+            ? ['-newkey', 'rsa:1024']
+            : key === 'rsa-2048'
+              ? ['-newkey', 'rsa:2048']
+              : ['-newkey', 'ed25519'];
+    mustOpenssl([
+      'req',
+      '-new',
+      ...keyArgs,
+      '-nodes',
+      '-keyout',
+      this.path(`${name}.key`),
+      '-subj',
+      subject,
+      '-out',
+      this.path(`${name}.csr`),
+    ]);
     return this.read(`${name}.csr`).toString('utf8');
   }
 
@@ -86,11 +106,34 @@ export class Scratch {
   foreignCa(prefix: string): { root: string; leaf: string } {
     mustOpenssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', this.path(`${prefix}-ca.key`)]);
     // The same subject as tongban's root, to make sure names alone prove nothing.
-    mustOpenssl(['req', '-x509', '-new', '-key', this.path(`${prefix}-ca.key`), '-subj', '/C=CN/O=tongban/CN=tongban Issuing CA 1', '-days', '30', '-out', this.path(`${prefix}-ca.pem`)]);
+    mustOpenssl([
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      this.path(`${prefix}-ca.key`),
+      '-subj',
+      '/C=CN/O=tongban/CN=tongban Issuing CA 1',
+      '-days',
+      '30',
+      '-out',
+      this.path(`${prefix}-ca.pem`),
+    ]);
     this.csr(`${prefix}-leaf`);
     mustOpenssl([
-      'x509', '-req', '-in', this.path(`${prefix}-leaf.csr`), '-CA', this.path(`${prefix}-ca.pem`), '-CAkey', this.path(`${prefix}-ca.key`),
-      '-CAcreateserial', '-days', '10', '-out', this.path(`${prefix}-leaf.pem`),
+      'x509',
+      '-req',
+      '-in',
+      this.path(`${prefix}-leaf.csr`),
+      '-CA',
+      this.path(`${prefix}-ca.pem`),
+      '-CAkey',
+      this.path(`${prefix}-ca.key`),
+      '-CAcreateserial',
+      '-days',
+      '10',
+      '-out',
+      this.path(`${prefix}-leaf.pem`),
     ]);
     return { root: this.read(`${prefix}-ca.pem`).toString('utf8'), leaf: this.read(`${prefix}-leaf.pem`).toString('utf8') };
   }
@@ -134,7 +177,7 @@ function derChildren(element: Buffer): Buffer[] {
   };
   const outer = lengthOf(0);
   const items: Buffer[] = [];
-  for (let at = outer.header; at < outer.header + outer.length; ) {
+  for (let at = outer.header; at < outer.header + outer.length;) {
     const { header, length } = lengthOf(at);
     items.push(element.subarray(at, at + header + length));
     at += header + length;
@@ -147,7 +190,10 @@ function derChildren(element: Buffer): Buffer[] {
  * nothing changed): the serial, the validity, parameters added to the signature algorithm inside and
  * outside the tbsCertificate, or outside only.
  */
-export function rebuilt(pem: string, change: { serial?: Buffer; validity?: Buffer; algorithmParameters?: Buffer; outerAlgorithmParameters?: Buffer }): string {
+export function rebuilt(
+  pem: string,
+  change: { serial?: Buffer; validity?: Buffer; algorithmParameters?: Buffer; outerAlgorithmParameters?: Buffer },
+): string {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
   const [tbs, algorithm, signature] = derChildren(der);
   const fields = derChildren(tbs);

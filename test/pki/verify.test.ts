@@ -19,7 +19,11 @@ describe(`verifyCertificateChain on ${backend}`, () => {
 
   async function issue(name: string, options: { notBefore?: Date; notAfter?: Date } = {}) {
     const uscc = freshUscc();
-    const issued = await pki.issueFromCsr(scratch.csr(name), { profile: 'enterprise-licence', subject: { uscc, organizationName: `验证企业${name}` }, ...options });
+    const issued = await pki.issueFromCsr(scratch.csr(name), {
+      profile: 'enterprise-licence',
+      subject: { uscc, organizationName: `验证企业${name}` },
+      ...options,
+    });
     return { ...issued, uscc, key: scratch.path(`${name}.key`) };
   }
 
@@ -30,7 +34,10 @@ describe(`verifyCertificateChain on ${backend}`, () => {
   async function verified(input: Parameters<PkiService['verifyCertificateChain']>[0], at?: Date): Promise<ChainVerification> {
     const result = await pki.verifyCertificateChain(input, at);
     const report = certificateReport(result);
-    expect({ indication: report.indication, subIndication: report.subIndication }).toEqual({ indication: result.indication, subIndication: result.subIndication });
+    expect({ indication: report.indication, subIndication: report.subIndication }).toEqual({
+      indication: result.indication,
+      subIndication: result.subIndication,
+    });
     return result;
   }
 
@@ -49,7 +56,12 @@ describe(`verifyCertificateChain on ${backend}`, () => {
 
   it('passes a good chain (leaf alone, with its issuer, or as x5c base64) and says who it is for', async () => {
     const leaf = await issue('good');
-    for (const input of [leaf.pem, [leaf.pem, issuing], leaf.pem + issuing + root, [leaf.der.toString('base64'), new X509Certificate(issuing).raw.toString('base64')]]) {
+    for (const input of [
+      leaf.pem,
+      [leaf.pem, issuing],
+      leaf.pem + issuing + root,
+      [leaf.der.toString('base64'), new X509Certificate(issuing).raw.toString('base64')],
+    ]) {
       const result = await verified(input);
       expect(result).toMatchObject({
         indication: 'TOTAL_PASSED',
@@ -81,7 +93,12 @@ describe(`verifyCertificateChain on ${backend}`, () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await pki.revoke(leaf.serial, 'keyCompromise');
     const result = await verified(leaf.pem);
-    expect(result).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED', revocation: { status: 'FAILED' }, reason: 'keyCompromise' });
+    expect(result).toMatchObject({
+      indication: 'TOTAL_FAILED',
+      subIndication: 'REVOKED',
+      revocation: { status: 'FAILED' },
+      reason: 'keyCompromise',
+    });
     expect(Date.parse(result.revokedAt!)).toBeGreaterThan(before.getTime());
     expect(result.signature.status).toBe('PASSED');
     const earlier = await verified(leaf.pem, before);
@@ -91,7 +108,12 @@ describe(`verifyCertificateChain on ${backend}`, () => {
   it('EXPIRED for a certificate whose notAfter has passed; NOT_YET_VALID before notBefore', async () => {
     const now = Date.now();
     const expired = await issue('expired', { notBefore: new Date(now - 30_000), notAfter: new Date(now - 5_000) });
-    expect(await verified(expired.pem)).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'EXPIRED', validity: { status: 'FAILED' }, signature: { status: 'PASSED' } });
+    expect(await verified(expired.pem)).toMatchObject({
+      indication: 'TOTAL_FAILED',
+      subIndication: 'EXPIRED',
+      validity: { status: 'FAILED' },
+      signature: { status: 'PASSED' },
+    });
     const future = await issue('future', { notBefore: new Date(now + 3600_000), notAfter: new Date(now + 7200_000) });
     expect(await verified(future.pem)).toMatchObject({ subIndication: 'NOT_YET_VALID', validity: { status: 'FAILED' } });
     expect(await verified(future.pem, new Date(now + 5400_000))).toMatchObject({ indication: 'TOTAL_PASSED' });
@@ -163,7 +185,12 @@ describe(`verifyCertificateChain on ${backend}`, () => {
     };
     for (const [name, pem] of Object.entries(bad)) {
       const result = await verified([pem, issuing]);
-      expect({ name, ...result }).toMatchObject({ name, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', format: { status: 'FAILED', message: 'not a valid X.509 certificate' } });
+      expect({ name, ...result }).toMatchObject({
+        name,
+        indication: 'TOTAL_FAILED',
+        subIndication: 'FORMAT_FAILURE',
+        format: { status: 'FAILED', message: 'not a valid X.509 certificate' },
+      });
     }
     expect(() => new X509Certificate(bad.nullWithContents)).toThrow();
     // The outer algorithm identifier must be the inner one byte for byte (RFC 5280 §4.1.1.2).
@@ -182,13 +209,20 @@ describe(`verifyCertificateChain on ${backend}`, () => {
     const outage = new Error('connect ECONNREFUSED 127.0.0.1:5432');
     const pool = (db.driver as { master?: { query?: unknown } }).master;
     const spies = [jest.spyOn(db, 'query').mockRejectedValue(outage)];
-    if (typeof pool?.query === 'function') spies.push(jest.spyOn(pool as { query: () => Promise<never> }, 'query').mockRejectedValue(outage) as never);
+    if (typeof pool?.query === 'function')
+      spies.push(jest.spyOn(pool as { query: () => Promise<never> }, 'query').mockRejectedValue(outage) as never);
     const spy = { mockRestore: () => spies.forEach((s) => s.mockRestore()) };
     try {
       // States are cached for seconds at most; a certificate whose state was never read must wait.
       const result = await verified(leaf.pem);
       expect(spies.some((s) => s.mock.calls.length > 0)).toBe(true);
-      expect(result).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER', revocation: { status: 'INDETERMINATE' }, signature: { status: 'PASSED' }, chain: { status: 'PASSED' } });
+      expect(result).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'TRY_LATER',
+        revocation: { status: 'INDETERMINATE' },
+        signature: { status: 'PASSED' },
+        chain: { status: 'PASSED' },
+      });
     } finally {
       spy.mockRestore();
     }
@@ -196,7 +230,11 @@ describe(`verifyCertificateChain on ${backend}`, () => {
 
   it('knows tongban’s own certificates, and a held certificate is not PASSED', async () => {
     const own = await pki.ownCertificate('licence');
-    expect(await verified(own.chain)).toMatchObject({ indication: 'TOTAL_PASSED', profile: 'licence-issuer', subject: { commonName: 'tongban Licence Issuer' } });
+    expect(await verified(own.chain)).toMatchObject({
+      indication: 'TOTAL_PASSED',
+      profile: 'licence-issuer',
+      subject: { commonName: 'tongban Licence Issuer' },
+    });
     expect(await verified(root)).toMatchObject({ indication: 'TOTAL_PASSED', path: ['tongban Root CA'] });
     const leaf = await issue('held');
     await pki.hold(leaf.serial);
@@ -217,7 +255,12 @@ describe(`verifyCertificateChain on ${backend}`, () => {
     expect(crlVerified.stdout + crlVerified.stderr).toContain('verify OK');
     const result = await verified(leaf.pem);
     // ETSI EN 319 102-1: REVOKED is the certificate's own; a revoked CA on its path is REVOKED_CA_NO_POE (INDETERMINATE).
-    expect(result).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_CA_NO_POE', revocation: { status: 'FAILED' }, signature: { status: 'PASSED' } });
+    expect(result).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_CA_NO_POE',
+      revocation: { status: 'FAILED' },
+      signature: { status: 'PASSED' },
+    });
     expect(result.revocation.message).toContain('tongban Issuing CA 1');
     expect(result.reason).toBeUndefined(); // the leaf itself is not revoked
   });

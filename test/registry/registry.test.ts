@@ -60,7 +60,13 @@ describe(`registry on ${backend}`, () => {
     const summary = await registry.importCitizens(citizenRecords(`id_number,name,status\n${ZHANG},张三,deceased\n`));
     expect(summary).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
     const zhang = await registry.findCitizenByIdNumber(ZHANG);
-    expect(zhang).toMatchObject({ name: '张三', status: 'deceased', sex: 'male', birthDate: '1990-03-07', idNumberMasked: `${ZHANG.slice(0, 6)}********${ZHANG.slice(14)}` });
+    expect(zhang).toMatchObject({
+      name: '张三',
+      status: 'deceased',
+      sex: 'male',
+      birthDate: '1990-03-07',
+      idNumberMasked: `${ZHANG.slice(0, 6)}********${ZHANG.slice(14)}`,
+    });
     expect(await registry.findCitizenByIdNumber(WANG)).toBeNull();
     expect(await registry.findCitizenByIdNumber('not a number')).toBeNull();
   });
@@ -97,7 +103,11 @@ describe(`registry on ${backend}`, () => {
 
   it('never stores an ID number in clear', async () => {
     const tables = ['registry_citizens', 'registry_enterprises'];
-    await registry.importEnterprises(enterpriseRecords(`uscc,name,type,legal_representative_id_number,address,established,status\n${ACME},通办科技,有限责任公司,${ZHANG},福州,2018-06-01,active\n`));
+    await registry.importEnterprises(
+      enterpriseRecords(
+        `uscc,name,type,legal_representative_id_number,address,established,status\n${ACME},通办科技,有限责任公司,${ZHANG},福州,2018-06-01,active\n`,
+      ),
+    );
     for (const table of tables) {
       const dump = JSON.stringify(await db.query(`SELECT * FROM ${table}`));
       expect(dump).not.toContain(ZHANG);
@@ -130,7 +140,9 @@ describe(`registry on ${backend}`, () => {
     ]);
     expect(changes).toEqual([{ uscc: other, from: null, to: 'active' }]);
 
-    const cancelled = await registry.importEnterprises(enterpriseRecords(`${header}\n${other},上海贸易,有限责任公司,${LI},上海,2015-09-10,cancelled\n`));
+    const cancelled = await registry.importEnterprises(
+      enterpriseRecords(`${header}\n${other},上海贸易,有限责任公司,${LI},上海,2015-09-10,cancelled\n`),
+    );
     expect(cancelled).toMatchObject({ updated: 1 });
     expect(changes).toEqual([
       { uscc: other, from: null, to: 'active' },
@@ -165,7 +177,10 @@ describe(`registry on ${backend}`, () => {
 
   it('keeps file order for a key repeated across batches written at the same time (the last line wins)', async () => {
     const repeated = makeCitizenId({ region: '320102', birthDate: '1970-01-01', sequence: 999 });
-    const others = Array.from({ length: 499 }, (_, i) => `${makeCitizenId({ region: '320102', birthDate: '1971-01-01', sequence: i })},市民${i},active`);
+    const others = Array.from(
+      { length: 499 },
+      (_, i) => `${makeCitizenId({ region: '320102', birthDate: '1971-01-01', sequence: i })},市民${i},active`,
+    );
     // The last row of the first batch of 500, then the first (and only) row of the second: sent
     // while the first is still being written, the second would reach the row first if let go.
     const csv = ['id_number,name,status', ...others, `${repeated},第一,active`, `${repeated},第二,deceased`].join('\n');

@@ -86,15 +86,23 @@ describe('two replicas on one PostgreSQL database and one KEYS_DIR', () => {
     const publicHost = new URL(issuer).host;
     const atA = await getJson(A, '/.well-known/openid-configuration', publicHost);
     const atB = await getJson(B, '/.well-known/openid-configuration', publicHost);
-    expect(atA).toMatchObject({ issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` });
+    expect(atA).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/auth`,
+      token_endpoint: `${issuer}/token`,
+      jwks_uri: `${issuer}/jwks`,
+    });
     expect(atB).toEqual(atA);
     expect(await jwks(B)).toEqual(await jwks(A));
   });
 
-  it('a portal is registered through replica A\'s API with a service token from replica B', async () => {
+  it("a portal is registered through replica A's API with a service token from replica B", async () => {
     // The operator's first service client, with the CLI (on PostgreSQL it talks to the database directly).
     const serviceId = 'ops-automation';
-    const added = await tongban(['--json', 'clients', 'add', '--client-id', serviceId, '--grant-type', 'client_credentials', '--scope', 'clients:write'], env);
+    const added = await tongban(
+      ['--json', 'clients', 'add', '--client-id', serviceId, '--grant-type', 'client_credentials', '--scope', 'clients:write'],
+      env,
+    );
     expect(added).toMatchObject({ code: 0 });
     const { client_secret: serviceSecret } = JSON.parse(added.stdout) as { client_secret: string };
     expect(serviceSecret).toBeTruthy();
@@ -122,7 +130,11 @@ describe('two replicas on one PostgreSQL database and one KEYS_DIR', () => {
     expect({ status: response.status, clientId: body.client?.client_id }).toEqual({ status: 201, clientId });
 
     portal = { clientId, secret: body.client_secret, redirectUri, config: await discoverAt(A, clientId, body.client_secret) };
-    portalViaB = await discoverAt(A, clientId, body.client_secret, { token_endpoint: `${B}/token`, userinfo_endpoint: `${B}/me`, jwks_uri: `${B}/jwks` });
+    portalViaB = await discoverAt(A, clientId, body.client_secret, {
+      token_endpoint: `${B}/token`,
+      userinfo_endpoint: `${B}/me`,
+      jwks_uri: `${B}/jwks`,
+    });
     portalViaB[client.customFetch] = (url, options) => {
       contactedViaB.push(url);
       return fetch(url, options as RequestInit);
@@ -139,7 +151,11 @@ describe('two replicas on one PostgreSQL database and one KEYS_DIR', () => {
     expect(ua.history.some((url) => url.includes('/interaction/'))).toBe(true);
 
     fromCode = await explained(
-      client.authorizationCodeGrant(portalViaB, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce }),
+      client.authorizationCodeGrant(portalViaB, callback, {
+        pkceCodeVerifier: request.verifier,
+        expectedState: request.state,
+        expectedNonce: request.nonce,
+      }),
     );
     expect(fromCode.refresh_token).toBeTruthy();
     const claims = fromCode.claims()!;
@@ -185,7 +201,11 @@ describe('two replicas on one PostgreSQL database and one KEYS_DIR', () => {
     const oldIdToken = fromCode.id_token!;
     expect(oldKids).toContain(decodeProtectedHeader(oldIdToken).kid);
     for (const replica of [A, B]) {
-      const { payload } = await jwtVerify(oldIdToken, createLocalJWKSet(await jwks(replica)), { issuer, audience: portal.clientId, currentDate: new Date(fromCode.claims()!.iat * 1000) });
+      const { payload } = await jwtVerify(oldIdToken, createLocalJWKSet(await jwks(replica)), {
+        issuer,
+        audience: portal.clientId,
+        currentDate: new Date(fromCode.claims()!.iat * 1000),
+      });
       expect(payload.sub).toBe(subject);
     }
     // The access tokens issued before it still work at both replicas' userinfo …
@@ -222,16 +242,32 @@ describe('two replicas on one PostgreSQL database and one KEYS_DIR', () => {
     await expect(client.fetchUserInfo(portal.config, fromRefresh.access_token, subject)).rejects.toMatchObject({ status: 401 });
     // And the authorization code redeemed at B is spent for A too.
     await expect(
-      client.authorizationCodeGrant(portal.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce }),
+      client.authorizationCodeGrant(portal.config, callback, {
+        pkceCodeVerifier: request.verifier,
+        expectedState: request.state,
+        expectedNonce: request.nonce,
+      }),
     ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
 
 /** openid-client against replica A's discovery document, optionally with some endpoints moved (to B). */
-async function discoverAt(A: string, clientId: string, secret: string, endpoints: Partial<client.ServerMetadata> = {}): Promise<client.Configuration> {
-  const discovered = await client.discovery(new URL(A), clientId, undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+async function discoverAt(
+  A: string,
+  clientId: string,
+  secret: string,
+  endpoints: Partial<client.ServerMetadata> = {},
+): Promise<client.Configuration> {
+  const discovered = await client.discovery(new URL(A), clientId, undefined, client.ClientSecretBasic(secret), {
+    execute: [client.allowInsecureRequests],
+  });
   if (Object.keys(endpoints).length === 0) return discovered;
-  const moved = new client.Configuration({ ...discovered.serverMetadata(), ...endpoints }, clientId, undefined, client.ClientSecretBasic(secret));
+  const moved = new client.Configuration(
+    { ...discovered.serverMetadata(), ...endpoints },
+    clientId,
+    undefined,
+    client.ClientSecretBasic(secret),
+  );
   client.allowInsecureRequests(moved);
   return moved;
 }

@@ -14,7 +14,14 @@ class ServicesModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ServicesModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ role: 'test', migrate: true }), KeysModule, RegistryModule, AccountsModule, PkiModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ role: 'test', migrate: true }),
+        KeysModule,
+        RegistryModule,
+        AccountsModule,
+        PkiModule,
+      ],
     };
   }
 }

@@ -36,7 +36,9 @@ export async function registerPortal(server: TestServer, overrides: Partial<Clie
     ...overrides,
   });
   const secret = registered.client_secret!;
-  const config = await client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+  const config = await client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(secret), {
+    execute: [client.allowInsecureRequests],
+  });
   return { clientId, secret, redirectUri, config };
 }
 
@@ -44,7 +46,9 @@ export async function registerPortal(server: TestServer, overrides: Partial<Clie
 export async function registerService(server: TestServer, scope: string): Promise<Portal> {
   const clientId = `service-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
   const { client_secret } = await server.app.get(ClientsService).register({ client_id: clientId, scope });
-  const config = await client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(client_secret), { execute: [client.allowInsecureRequests] });
+  const config = await client.discovery(new URL(server.url), clientId, undefined, client.ClientSecretBasic(client_secret), {
+    execute: [client.allowInsecureRequests],
+  });
   return { clientId, secret: client_secret!, redirectUri: '', config };
 }
 
@@ -80,7 +84,13 @@ export function stopAtPortal(portal: Portal) {
  * The whole browser side of a sign-in: opens the authorization URL, signs in if asked, consents
  * if asked, and returns the URL the OP sent the browser back to.
  */
-export async function signIn(ua: UserAgent, portal: Portal, request: AuthorizationRequest, who: Credentials = ZHANG, options: { remember?: boolean } = {}): Promise<URL> {
+export async function signIn(
+  ua: UserAgent,
+  portal: Portal,
+  request: AuthorizationRequest,
+  who: Credentials = ZHANG,
+  options: { remember?: boolean } = {},
+): Promise<URL> {
   let page: Page = await ua.open(request.url.href, { stopAt: stopAtPortal(portal) });
   if (page.url.includes('/interaction/') && page.html.includes('name="password"')) {
     page = await ua.fill(page, '/login', { id_number: who.idNumber, password: who.password }, { stopAt: stopAtPortal(portal) });
@@ -88,7 +98,8 @@ export async function signIn(ua: UserAgent, portal: Portal, request: Authorizati
   if (page.url.includes('/interaction/') && page.html.includes('/confirm"')) {
     page = await ua.fill(page, '/confirm', options.remember === false ? {} : { remember: '1' }, { stopAt: stopAtPortal(portal) });
   }
-  if (!page.url.startsWith(portal.redirectUri)) throw new Error(`the sign-in did not return to the portal: ${page.url} (${page.status})\n${page.html.slice(0, 1500)}`);
+  if (!page.url.startsWith(portal.redirectUri))
+    throw new Error(`the sign-in did not return to the portal: ${page.url} (${page.status})\n${page.html.slice(0, 1500)}`);
   return new URL(page.url);
 }
 
@@ -96,7 +107,11 @@ export async function signIn(ua: UserAgent, portal: Portal, request: Authorizati
 export async function signInForTokens(ua: UserAgent, portal: Portal, parameters: Record<string, string> = {}, who: Credentials = ZHANG) {
   const request = await authorizationRequest(portal, parameters);
   const callback = await signIn(ua, portal, request, who);
-  return client.authorizationCodeGrant(portal.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+  return client.authorizationCodeGrant(portal.config, callback, {
+    pkceCodeVerifier: request.verifier,
+    expectedState: request.state,
+    expectedNonce: request.nonce,
+  });
 }
 
 export { client };

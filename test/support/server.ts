@@ -28,7 +28,14 @@ export async function freePort(): Promise<number> {
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const env = await makeTestEnv({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, OIDC_FETCH_ALLOW_PRIVATE: '1', LOG_LEVEL: 'warn', ...overrides });
+  const env = await makeTestEnv({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    OIDC_FETCH_ALLOW_PRIVATE: '1',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  });
   const logs: string[] = [];
   const app = await createApp(env.config, createRootLogger(env.config.logLevel, { write: (line: string) => void logs.push(line) }));
   await app.listen(port, '127.0.0.1');

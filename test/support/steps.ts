@@ -3,7 +3,9 @@
  * build on it) fail at once saying which step broke. `describeFailure` adds what helps to read the
  * failure (a screenshot, the service's output) to its message.
  */
-export function scenarioSteps(describeFailure: () => Promise<string | undefined> | string | undefined): (name: string, body: () => Promise<void>) => void {
+export function scenarioSteps(
+  describeFailure: () => Promise<string | undefined> | string | undefined,
+): (name: string, body: () => Promise<void>) => void {
   let failedStep: string | undefined;
   return (name, body) => {
     it(name, async () => {

@@ -34,7 +34,12 @@ export class UserAgent {
   }
 
   /** Fills the form whose action ends with `actionSuffix` (keeping its hidden inputs) and submits it. */
-  async fill(page: Page, actionSuffix: string, fields: Record<string, string>, options: { stopAt?: (url: URL) => boolean } = {}): Promise<Page> {
+  async fill(
+    page: Page,
+    actionSuffix: string,
+    fields: Record<string, string>,
+    options: { stopAt?: (url: URL) => boolean } = {},
+  ): Promise<Page> {
     const form = formOn(page, actionSuffix);
     return this.submit(new URL(form.action, page.url).href, { ...form.hidden, ...fields }, options);
   }
@@ -121,5 +126,11 @@ export function formOn(page: Page, actionSuffix: string): { action: string; hidd
 }
 
 function decodeEntities(value: string): string {
-  return value.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x27;/g, "'");
+  return value
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#x27;/g, "'");
 }

@@ -1,11 +1,20 @@
-import { INDICATION_OF, ReportBuilder, ReportContractError, SubIndication, type CheckStatus, type Indication, type Verdict } from '../../src/verification/report.js';
+import {
+  INDICATION_OF,
+  ReportBuilder,
+  ReportContractError,
+  SubIndication,
+  type CheckStatus,
+  type Indication,
+  type Verdict,
+} from '../../src/verification/report.js';
 
 const AT = '2026-01-02T03:04:05.000Z';
 
 /** A builder with the certificate checks, all PASSED but those given. */
 function checked(statuses: Partial<Record<'format' | 'signature' | 'chain' | 'validity' | 'revocation', CheckStatus>> = {}): ReportBuilder {
   const builder = new ReportBuilder(AT);
-  for (const name of ['format', 'signature', 'chain', 'validity', 'revocation'] as const) builder.check(name, statuses[name] ?? 'PASSED', `${name} message`);
+  for (const name of ['format', 'signature', 'chain', 'validity', 'revocation'] as const)
+    builder.check(name, statuses[name] ?? 'PASSED', `${name} message`);
   return builder;
 }
 
@@ -63,10 +72,19 @@ describe('ReportBuilder', () => {
   it('builds a report in design §9’s shape, keys in its order, with the verdict as given', () => {
     const subject = Object.freeze({ commonName: 'Acme', uscc: '91350100M000100Y43' });
     const issuer = Object.freeze({ commonName: 'tongban Issuing CA 1' });
-    const report = checked().subject(subject).issuer(issuer).signingTime(new Date('2026-01-01T00:00:00Z')).section('certificate', { serial: '0a' }).build({ indication: 'TOTAL_PASSED' });
+    const report = checked()
+      .subject(subject)
+      .issuer(issuer)
+      .signingTime(new Date('2026-01-01T00:00:00Z'))
+      .section('certificate', { serial: '0a' })
+      .build({ indication: 'TOTAL_PASSED' });
     expect(report).toEqual({
       indication: 'TOTAL_PASSED',
-      checks: ['format', 'signature', 'chain', 'validity', 'revocation'].map((name) => ({ name, status: 'PASSED', message: `${name} message` })),
+      checks: ['format', 'signature', 'chain', 'validity', 'revocation'].map((name) => ({
+        name,
+        status: 'PASSED',
+        message: `${name} message`,
+      })),
       subject: { commonName: 'Acme', uscc: '91350100M000100Y43' },
       issuer: { commonName: 'tongban Issuing CA 1' },
       signingTime: '2026-01-01T00:00:00.000Z',
@@ -76,7 +94,9 @@ describe('ReportBuilder', () => {
     expect(Object.keys(report)).toEqual(['indication', 'checks', 'subject', 'issuer', 'signingTime', 'certificate', 'validationTime']);
     // Shared frozen names are carried, not copied.
     expect(report.subject).toBe(subject);
-    const failed = checked({ revocation: 'FAILED' }).subject(subject).build({ indication: 'TOTAL_FAILED', subIndication: SubIndication.REVOKED });
+    const failed = checked({ revocation: 'FAILED' })
+      .subject(subject)
+      .build({ indication: 'TOTAL_FAILED', subIndication: SubIndication.REVOKED });
     expect(Object.keys(failed)).toEqual(['indication', 'subIndication', 'checks', 'subject', 'validationTime']);
     expect(JSON.parse(JSON.stringify(failed))).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
   });
@@ -89,7 +109,9 @@ describe('ReportBuilder', () => {
     });
     expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
     // A revoked CA: a FAILED check, and still INDETERMINATE, because the standard says so.
-    expect(checked({ revocation: 'FAILED' }).build({ indication: 'INDETERMINATE', subIndication: SubIndication.REVOKED_CA_NO_POE }).indication).toBe('INDETERMINATE');
+    expect(
+      checked({ revocation: 'FAILED' }).build({ indication: 'INDETERMINATE', subIndication: SubIndication.REVOKED_CA_NO_POE }).indication,
+    ).toBe('INDETERMINATE');
   });
 
   it('refuses a pair the standard does not allow', () => {
@@ -105,25 +127,39 @@ describe('ReportBuilder', () => {
       expect(() => checked({ chain: 'FAILED' }).build({ indication, subIndication } as Verdict)).toThrow(ReportContractError);
       expect(() => checked({ chain: 'FAILED' }).build({ indication, subIndication } as Verdict)).toThrow(/ETSI EN 319 102-1/);
     }
-    expect(() => checked({ chain: 'FAILED' }).build({ indication: 'TOTAL_FAILED', subIndication: 'NO_SUCH_THING' as SubIndication })).toThrow(/unknown sub-indication/);
-    expect(() => checked({ chain: 'FAILED' }).build({ indication: 'FAILED' as Indication, subIndication: SubIndication.REVOKED })).toThrow(/unknown indication/);
+    expect(() =>
+      checked({ chain: 'FAILED' }).build({ indication: 'TOTAL_FAILED', subIndication: 'NO_SUCH_THING' as SubIndication }),
+    ).toThrow(/unknown sub-indication/);
+    expect(() => checked({ chain: 'FAILED' }).build({ indication: 'FAILED' as Indication, subIndication: SubIndication.REVOKED })).toThrow(
+      /unknown indication/,
+    );
     expect(() => checked({ chain: 'FAILED' }).build({ indication: 'TOTAL_FAILED' })).toThrow(/needs a sub-indication/);
     expect(() => checked({ chain: 'INDETERMINATE' }).build({ indication: 'INDETERMINATE' })).toThrow(/needs a sub-indication/);
   });
 
   it('refuses TOTAL_PASSED with a sub-indication, with a check not PASSED, or with nothing checked', () => {
-    expect(() => checked().build({ indication: 'TOTAL_PASSED', subIndication: SubIndication.TRY_LATER })).toThrow(/TOTAL_PASSED takes no sub-indication/);
+    expect(() => checked().build({ indication: 'TOTAL_PASSED', subIndication: SubIndication.TRY_LATER })).toThrow(
+      /TOTAL_PASSED takes no sub-indication/,
+    );
     for (const status of ['FAILED', 'INDETERMINATE'] as const) {
-      expect(() => checked({ revocation: status }).build({ indication: 'TOTAL_PASSED' })).toThrow(new RegExp(`TOTAL_PASSED with the revocation check ${status}`));
+      expect(() => checked({ revocation: status }).build({ indication: 'TOTAL_PASSED' })).toThrow(
+        new RegExp(`TOTAL_PASSED with the revocation check ${status}`),
+      );
     }
     expect(() => new ReportBuilder(AT).build({ indication: 'TOTAL_PASSED' })).toThrow(/nothing checked/);
   });
 
   it('refuses a verdict its checks do not show', () => {
     // TOTAL_FAILED needs a FAILED check; INDETERMINATE one short of PASSED.
-    expect(() => checked({ revocation: 'INDETERMINATE' }).build({ indication: 'TOTAL_FAILED', subIndication: SubIndication.REVOKED })).toThrow(/no check FAILED/);
-    expect(() => checked().build({ indication: 'INDETERMINATE', subIndication: SubIndication.TRY_LATER })).toThrow(/no check short of PASSED/);
-    expect(checked({ revocation: 'INDETERMINATE' }).build({ indication: 'INDETERMINATE', subIndication: SubIndication.TRY_LATER }).subIndication).toBe('TRY_LATER');
+    expect(() =>
+      checked({ revocation: 'INDETERMINATE' }).build({ indication: 'TOTAL_FAILED', subIndication: SubIndication.REVOKED }),
+    ).toThrow(/no check FAILED/);
+    expect(() => checked().build({ indication: 'INDETERMINATE', subIndication: SubIndication.TRY_LATER })).toThrow(
+      /no check short of PASSED/,
+    );
+    expect(
+      checked({ revocation: 'INDETERMINATE' }).build({ indication: 'INDETERMINATE', subIndication: SubIndication.TRY_LATER }).subIndication,
+    ).toBe('TRY_LATER');
   });
 
   it('makes one report per builder', () => {

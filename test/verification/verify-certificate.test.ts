@@ -34,8 +34,25 @@ describe(`POST /api/v1/verify/certificate on ${backend}`, () => {
   }
 
   async function issue(): Promise<{ pem: string; chain: string[]; serial: string }> {
-    mustOpenssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=x', '-keyout', scratch.path('k.pem'), '-out', scratch.path('r.pem')]);
-    const issued = await pki.issueFromCsr(scratch.read('r.pem'), { profile: 'enterprise-licence', subject: { uscc: ACME.uscc, organizationName: ACME.name, commonName: ACME.name } });
+    mustOpenssl([
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=x',
+      '-keyout',
+      scratch.path('k.pem'),
+      '-out',
+      scratch.path('r.pem'),
+    ]);
+    const issued = await pki.issueFromCsr(scratch.read('r.pem'), {
+      profile: 'enterprise-licence',
+      subject: { uscc: ACME.uscc, organizationName: ACME.name, commonName: ACME.name },
+    });
     return { pem: issued.pem, chain: issued.chain, serial: issued.serial };
   }
 
@@ -65,7 +82,11 @@ describe(`POST /api/v1/verify/certificate on ${backend}`, () => {
     const { pem, serial } = await issue();
     await pki.revoke(serial, 'keyCompromise');
     const report = await (await verify({ pem })).json();
-    expect(report).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED', certificate: { revocationReason: 'keyCompromise' } });
+    expect(report).toMatchObject({
+      indication: 'TOTAL_FAILED',
+      subIndication: 'REVOKED',
+      certificate: { revocationReason: 'keyCompromise' },
+    });
     expect(report.checks.find((c: { name: string }) => c.name === 'revocation').status).toBe('FAILED');
   });
 
@@ -73,12 +94,32 @@ describe(`POST /api/v1/verify/certificate on ${backend}`, () => {
     const garbage = await verify({ pem: '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----' });
     expect(garbage.status).toBe(200);
     expect(await garbage.json()).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
-    mustOpenssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Elsewhere CA', '-days', '2', '-keyout', scratch.path('ca.key'), '-out', scratch.path('ca.pem')]);
+    mustOpenssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=Elsewhere CA',
+      '-days',
+      '2',
+      '-keyout',
+      scratch.path('ca.key'),
+      '-out',
+      scratch.path('ca.pem'),
+    ]);
     const foreign = await verify({ pem: scratch.read('ca.pem').toString('utf8') });
     expect(foreign.status).toBe(200);
     // Another CA's certificate is not a failed one: tongban cannot tell (ETSI EN 319 102-1), and says what it could check.
     const report = await foreign.json();
-    expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', subject: { commonName: 'Elsewhere CA' } });
+    expect(report).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+      subject: { commonName: 'Elsewhere CA' },
+    });
     expect(report.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
       'format:PASSED',
       'signature:INDETERMINATE',
@@ -92,8 +133,15 @@ describe(`POST /api/v1/verify/certificate on ${backend}`, () => {
     const other = scratch.foreignCa('elsewhere');
     for (const pem of [other.leaf, other.leaf + other.root]) {
       const report = await (await verify({ pem })).json();
-      expect(report).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', certificate: { serial: expect.any(String) } });
-      expect(report.checks.find((c: { name: string }) => c.name === 'chain')).toMatchObject({ status: 'INDETERMINATE', message: expect.stringMatching(/no path/) });
+      expect(report).toMatchObject({
+        indication: 'INDETERMINATE',
+        subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+        certificate: { serial: expect.any(String) },
+      });
+      expect(report.checks.find((c: { name: string }) => c.name === 'chain')).toMatchObject({
+        status: 'INDETERMINATE',
+        message: expect.stringMatching(/no path/),
+      });
     }
     const { reports } = await (await verify({ items: [{ kind: 'certificate', pem: other.leaf }] }, 'batch')).json();
     expect(reports[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
@@ -101,7 +149,15 @@ describe(`POST /api/v1/verify/certificate on ${backend}`, () => {
 
   it('verifies a batch in order, one report per item', async () => {
     const good = await issue();
-    const response = await verify({ items: [{ kind: 'certificate', pem: good.pem }, { kind: 'certificate', pem: 'junk' }] }, 'batch');
+    const response = await verify(
+      {
+        items: [
+          { kind: 'certificate', pem: good.pem },
+          { kind: 'certificate', pem: 'junk' },
+        ],
+      },
+      'batch',
+    );
     expect(response.status).toBe(200);
     const { reports } = await response.json();
     expect(reports.map((r: { indication: string }) => r.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_FAILED']);

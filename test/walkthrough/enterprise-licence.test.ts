@@ -57,10 +57,13 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
   });
 
   /** One step of the walkthrough; once one fails, the later ones are not run (they build on it). */
-  const step = scenarioSteps(() => (service ? `--- service output (last 3000 characters) ---\n${service.output().slice(-3000)}` : undefined));
+  const step = scenarioSteps(() =>
+    service ? `--- service output (last 3000 characters) ---\n${service.output().slice(-3000)}` : undefined,
+  );
 
   /** `tongban …` in its own process, with the service's configuration; HOME points away from the user's own wallet. */
-  const cli = (args: string[]): Promise<Finished> => tongban(args, { ...t.env, HOME: root, TONGBAN_WALLET: '', TONGBAN_WALLET_PASSPHRASE: '' });
+  const cli = (args: string[]): Promise<Finished> =>
+    tongban(args, { ...t.env, HOME: root, TONGBAN_WALLET: '', TONGBAN_WALLET_PASSPHRASE: '' });
   const walletOptions = () => ['--wallet', walletDir, '--passphrase-file', passphraseFile];
   const json = (result: Finished) => {
     try {
@@ -71,7 +74,8 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
   };
 
   const isPortalA = (page: Page) => page.url === `${url}/demo/portal-a`;
-  const isQrPage = (page: Page) => /^\/interaction\/[\w-]+\/enterprise$/.test(new URL(page.url).pathname) && page.html.includes('id="challenge-text"');
+  const isQrPage = (page: Page) =>
+    /^\/interaction\/[\w-]+\/enterprise$/.test(new URL(page.url).pathname) && page.html.includes('id="challenge-text"');
   const isConsentPage = (page: Page) => page.url.includes('/interaction/') && page.html.includes('/confirm"');
 
   /** The page's meta refresh: where a browser goes next by itself. */
@@ -125,7 +129,7 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
     expect(thumbprint).toMatch(/^[\w-]{43}$/);
   });
 
-  step('tongban --json wallet enrol --uscc <USCC>: the operator\'s local path issues the licence for the wallet key', async () => {
+  step("tongban --json wallet enrol --uscc <USCC>: the operator's local path issues the licence for the wallet key", async () => {
     const enrolled = await cli(['--json', 'wallet', 'enrol', '--uscc', ENTERPRISE.uscc, ...walletOptions()]);
     expect(enrolled.code).toBe(0);
     // On the embedded store the running service holds the database and the CLI issues through its
@@ -144,7 +148,9 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
     expect(shown.code).toBe(0);
     const info = json(shown);
     expect(info).toMatchObject({ dir: walletDir, alg: 'ES256', thumbprint });
-    expect(info.licences).toEqual([expect.objectContaining({ uscc: ENTERPRISE.uscc, enterpriseName: ENTERPRISE.name, serial, state: 'valid' })]);
+    expect(info.licences).toEqual([
+      expect.objectContaining({ uscc: ENTERPRISE.uscc, enterpriseName: ENTERPRISE.name, serial, state: 'valid' }),
+    ]);
     expect(shown.stdout).not.toMatch(/PRIVATE|encryptedKey|"d":|salt/);
   });
 
@@ -164,7 +170,8 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
     let page = qrPage;
     const deadline = Date.now() + POLL_DEADLINE_MS;
     while (!isPortalA(page)) {
-      if (Date.now() > deadline) throw new Error(`the sign-in did not reach portal A; last page ${page.url} (${page.status}):\n${page.html.slice(0, 1500)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the sign-in did not reach portal A; last page ${page.url} (${page.status}):\n${page.html.slice(0, 1500)}`);
       if (isConsentPage(page)) {
         page = await ua.fill(page, '/confirm', { remember: '1' });
         continue;

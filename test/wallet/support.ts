@@ -30,7 +30,10 @@ export async function throwawayCa(): Promise<ThrowawayCa> {
     notAfter: new Date(now + 10 * 365 * 86400_000),
     keys: rootKeys,
     signingAlgorithm: SIGNING,
-    extensions: [new x509.BasicConstraintsExtension(true, 1, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 1, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   const issuing = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
@@ -41,7 +44,10 @@ export async function throwawayCa(): Promise<ThrowawayCa> {
     publicKey: issuingKeys.publicKey,
     signingKey: rootKeys.privateKey,
     signingAlgorithm: SIGNING,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   let serial = 100;
   const issue: ThrowawayCa['issue'] = async (spki, options = {}) => {

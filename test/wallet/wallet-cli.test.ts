@@ -24,7 +24,7 @@ describe('tongban wallet (CLI)', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('init with a passphrase file creates the wallet (0700/0600); the file\'s newline is not part of the passphrase', async () => {
+  it("init with a passphrase file creates the wallet (0700/0600); the file's newline is not part of the passphrase", async () => {
     const init = await tongban(['wallet', 'init', '--wallet', dir, '--passphrase-file', passphraseFile], env);
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
@@ -56,8 +56,24 @@ describe('tongban wallet (CLI)', () => {
     const json = await tongban(['--json', 'wallet', 'show', '--wallet', dir, '--uscc', USCC], env);
     expect(json.code).toBe(0);
     const shown = JSON.parse(json.stdout);
-    expect(shown).toMatchObject({ dir, alg: 'ES256', thumbprint: wallet.thumbprint, licences: [{ uscc: USCC, enterpriseName: '福州通办示范科技有限公司', state: 'valid' }] });
-    expect(Object.keys(shown.licences[0]).sort()).toEqual(['certificateSerial', 'enterpriseName', 'issuedAt', 'issuer', 'notAfter', 'notBefore', 'serial', 'state', 'subject', 'uscc']);
+    expect(shown).toMatchObject({
+      dir,
+      alg: 'ES256',
+      thumbprint: wallet.thumbprint,
+      licences: [{ uscc: USCC, enterpriseName: '福州通办示范科技有限公司', state: 'valid' }],
+    });
+    expect(Object.keys(shown.licences[0]).sort()).toEqual([
+      'certificateSerial',
+      'enterpriseName',
+      'issuedAt',
+      'issuer',
+      'notAfter',
+      'notBefore',
+      'serial',
+      'state',
+      'subject',
+      'uscc',
+    ]);
     for (const out of [human.stdout, json.stdout]) expect(out).not.toMatch(/PRIVATE|encryptedKey|"d":|salt/);
 
     const wrongFile = join(root, 'wrong');
@@ -81,9 +97,17 @@ describe('tongban wallet (CLI)', () => {
   });
 
   it('--passphrase as an argument does not exist', async () => {
-    const required: Record<string, string[]> = { login: ['tongban-login:e30'], enrol: ['--uscc', USCC], export: ['--p12', join(root, 'x.p12')], import: ['--p12', join(root, 'x.p12')] };
+    const required: Record<string, string[]> = {
+      login: ['tongban-login:e30'],
+      enrol: ['--uscc', USCC],
+      export: ['--p12', join(root, 'x.p12')],
+      import: ['--p12', join(root, 'x.p12')],
+    };
     for (const command of ['init', 'enrol', 'show', 'login', 'export', 'import']) {
-      const result = await tongban(['wallet', command, '--wallet', join(root, 'x'), '--passphrase', PASSPHRASE, ...(required[command] ?? [])], env);
+      const result = await tongban(
+        ['wallet', command, '--wallet', join(root, 'x'), '--passphrase', PASSPHRASE, ...(required[command] ?? [])],
+        env,
+      );
       expect([command, result.code]).toEqual([command, 2]);
       expect(result.stderr).toContain("unknown option '--passphrase'");
     }
@@ -93,7 +117,10 @@ describe('tongban wallet (CLI)', () => {
   });
 
   it('login refuses a garbled or expired challenge before any network use; an unknown wallet is a clear error', async () => {
-    const garbled = await tongban(['--json', 'wallet', 'login', 'tongban-login:e30', '--wallet', dir, '--passphrase-file', passphraseFile], env);
+    const garbled = await tongban(
+      ['--json', 'wallet', 'login', 'tongban-login:e30', '--wallet', dir, '--passphrase-file', passphraseFile],
+      env,
+    );
     expect(garbled.code).toBe(1);
     expect(JSON.parse(garbled.stdout).error).toBe('CHALLENGE_INVALID');
     const expired = `tongban-login:${Buffer.from(JSON.stringify({ challenge_id: 'abcdefghij', nonce: 'n', aud: 'http://127.0.0.1:9', exp: 1 })).toString('base64url')}`;
@@ -105,7 +132,10 @@ describe('tongban wallet (CLI)', () => {
   });
 
   it('enrol: incomplete issuer credentials are a usage error', async () => {
-    const result = await tongban(['wallet', 'enrol', '--uscc', USCC, '--issuer-client-id', 'regulator', '--wallet', dir, '--passphrase-file', passphraseFile], env);
+    const result = await tongban(
+      ['wallet', 'enrol', '--uscc', USCC, '--issuer-client-id', 'regulator', '--wallet', dir, '--passphrase-file', passphraseFile],
+      env,
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--issuer-client-id needs --issuer-client-secret');
   });

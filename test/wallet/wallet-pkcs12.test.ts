@@ -51,7 +51,12 @@ function spki(key: KeyObject): Buffer {
 }
 
 function challenge(): LoginChallenge {
-  return { challenge_id: 'c-0123456789abcdef', nonce: 'n-Zm9vYmFy', aud: 'https://id.gov.example', exp: Math.floor(Date.now() / 1000) + 300 };
+  return {
+    challenge_id: 'c-0123456789abcdef',
+    nonce: 'n-Zm9vYmFy',
+    aud: 'https://id.gov.example',
+    exp: Math.floor(Date.now() / 1000) + 300,
+  };
 }
 
 /** The imported wallet answers a sign-in challenge that verifies with its x5c leaf, issued by the CA. */
@@ -67,7 +72,7 @@ async function expectCanSignIn(wallet: Wallet, ca: ThrowawayCa, uscc: string): P
 }
 
 describe('pkcs12Kdf (RFC 7292 B.2)', () => {
-  it('gives what forge\'s pkcs12.generateKey gives, for the MAC, key and IV purposes and longer outputs', () => {
+  it("gives what forge's pkcs12.generateKey gives, for the MAC, key and IV purposes and longer outputs", () => {
     const salt = Buffer.from('0a58cf64530d823f', 'hex');
     for (const [hash, password, id, n] of [
       ['sha256', PASSPHRASE, 3, 32],
@@ -78,7 +83,11 @@ describe('pkcs12Kdf (RFC 7292 B.2)', () => {
     ] as const) {
       const md = forge.md[hash].create();
       const expected = forge.pkcs12.generateKey(password, forge.util.createBuffer(salt.toString('binary')), id, 1000, n, md).getBytes();
-      expect([hash, id, pkcs12Kdf(hash, password, salt, id, 1000, n).toString('hex')]).toEqual([hash, id, Buffer.from(expected, 'binary').toString('hex')]);
+      expect([hash, id, pkcs12Kdf(hash, password, salt, id, 1000, n).toString('hex')]).toEqual([
+        hash,
+        id,
+        Buffer.from(expected, 'binary').toString('hex'),
+      ]);
     }
   });
 });
@@ -105,7 +114,12 @@ describe('wallet: PKCS#12 export and import', () => {
 
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const certificate = await ca.issue(spki(privateKey), { uscc: OTHER_USCC, name: '上海另一家公司' });
-    outside = { key: privateKey, keyFile: join(root, 'outside-key.pem'), certFile: join(root, 'outside-cert.pem'), chainFile: join(root, 'outside-chain.pem') };
+    outside = {
+      key: privateKey,
+      keyFile: join(root, 'outside-key.pem'),
+      certFile: join(root, 'outside-cert.pem'),
+      chainFile: join(root, 'outside-chain.pem'),
+    };
     writeFileSync(outside.keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     writeFileSync(outside.certFile, certificate.toString('pem'));
     // Root first: the import puts the chain in order by its signatures.
@@ -167,14 +181,26 @@ describe('wallet: PKCS#12 export and import', () => {
 
     it('refuses to overwrite a file unless --force', async () => {
       const before = readFileSync(file());
-      const again = await tongban(['--json', 'wallet', 'export', '--p12', file(), '--wallet', dir, '--passphrase-file', passphraseFile], env);
+      const again = await tongban(
+        ['--json', 'wallet', 'export', '--p12', file(), '--wallet', dir, '--passphrase-file', passphraseFile],
+        env,
+      );
       expect(again.code).toBe(1);
       expect(JSON.parse(again.stdout)).toMatchObject({ error: 'FILE_EXISTS' });
       expect(readFileSync(file()).equals(before)).toBe(true);
 
-      const forced = await tongban(['--json', 'wallet', 'export', '--p12', file(), '--force', '--wallet', dir, '--passphrase-file', passphraseFile], env);
+      const forced = await tongban(
+        ['--json', 'wallet', 'export', '--p12', file(), '--force', '--wallet', dir, '--passphrase-file', passphraseFile],
+        env,
+      );
       expect(forced.code).toBe(0);
-      expect(JSON.parse(forced.stdout)).toEqual({ file: file(), format: 'pkcs12', uscc: USCC, thumbprint: wallet.thumbprint, certificates: 3 });
+      expect(JSON.parse(forced.stdout)).toEqual({
+        file: file(),
+        format: 'pkcs12',
+        uscc: USCC,
+        thumbprint: wallet.thumbprint,
+        certificates: 3,
+      });
       expect(readFileSync(file()).equals(before)).toBe(false);
       expect(statSync(file()).mode & 0o777).toBe(0o600);
     });
@@ -187,7 +213,10 @@ describe('wallet: PKCS#12 export and import', () => {
       await several.storeLicence(USCC, await ca.issuedFor(several, USCC));
       await several.storeLicence(OTHER_USCC, await ca.issuedFor(several, OTHER_USCC));
       expect((await rejection(several.exportPkcs12({ passphrase: PASSPHRASE }))).code).toBe('LICENCE_CHOICE_NEEDED');
-      const chosen = await decodePkcs12(await several.exportPkcs12({ passphrase: PASSPHRASE, uscc: OTHER_USCC, iterations: 2048 }), PASSPHRASE);
+      const chosen = await decodePkcs12(
+        await several.exportPkcs12({ passphrase: PASSPHRASE, uscc: OTHER_USCC, iterations: 2048 }),
+        PASSPHRASE,
+      );
       expect(new x509.X509Certificate(new Uint8Array(chosen.certificates[0].der)).subjectName.getField('2.5.4.97')).toEqual([OTHER_USCC]);
     });
   });
@@ -200,7 +229,13 @@ describe('wallet: PKCS#12 export and import', () => {
       expect(imported.thumbprint).toBe(wallet.thumbprint);
       expect(certificatesLeftOut).toBe(0);
       const original = wallet.licence(USCC)!;
-      expect(licence).toMatchObject({ uscc: USCC, enterpriseName: NAME, certificate: original.certificate, chain: original.chain, licence: null });
+      expect(licence).toMatchObject({
+        uscc: USCC,
+        enterpriseName: NAME,
+        certificate: original.certificate,
+        chain: original.chain,
+        licence: null,
+      });
       expect(statSync(join(target, 'key.json')).mode & 0o777).toBe(0o600);
       expect(statSync(join(target, 'licences', `${USCC}.json`)).mode & 0o777).toBe(0o600);
       const reopened = await openWallet(target, PASSPHRASE);
@@ -216,7 +251,23 @@ describe('wallet: PKCS#12 export and import', () => {
       ];
       for (const [name, options] of variants) {
         const file = join(root, `openssl-${variants.findIndex((v) => v[0] === name)}.p12`);
-        const made = openssl(['pkcs12', '-export', '-inkey', outside.keyFile, '-in', outside.certFile, '-certfile', outside.chainFile, '-name', 'from openssl', '-passout', `file:${passphraseFile}`, '-out', file, ...options]);
+        const made = openssl([
+          'pkcs12',
+          '-export',
+          '-inkey',
+          outside.keyFile,
+          '-in',
+          outside.certFile,
+          '-certfile',
+          outside.chainFile,
+          '-name',
+          'from openssl',
+          '-passout',
+          `file:${passphraseFile}`,
+          '-out',
+          file,
+          ...options,
+        ]);
         expect([name, made.status, made.stderr]).toEqual([name, 0, '']);
         const target = join(root, `from-openssl-${name.replace(/\W+/g, '-')}`);
         const { wallet: imported, licence } = await importPkcs12(target, readFileSync(file), { passphrase: PASSPHRASE });
@@ -242,13 +293,24 @@ describe('wallet: PKCS#12 export and import', () => {
       expect(result.stdout).toContain(imported.thumbprint);
 
       const exported = join(root, 'licence.p12');
-      const refused = await tongban(['--json', 'wallet', 'import', '--p12', exported, '--wallet', target, '--passphrase-file', passphraseFile], env);
+      const refused = await tongban(
+        ['--json', 'wallet', 'import', '--p12', exported, '--wallet', target, '--passphrase-file', passphraseFile],
+        env,
+      );
       expect(refused.code).toBe(1);
       expect(JSON.parse(refused.stdout)).toMatchObject({ error: 'WALLET_EXISTS' });
 
-      const forced = await tongban(['--json', 'wallet', 'import', '--p12', exported, '--force', '--wallet', target, '--passphrase-file', passphraseFile], env);
+      const forced = await tongban(
+        ['--json', 'wallet', 'import', '--p12', exported, '--force', '--wallet', target, '--passphrase-file', passphraseFile],
+        env,
+      );
       expect(forced.code).toBe(0);
-      expect(JSON.parse(forced.stdout)).toMatchObject({ wallet: target, alg: 'ES256', thumbprint: wallet.thumbprint, licence: { uscc: USCC, enterpriseName: NAME, state: 'valid' } });
+      expect(JSON.parse(forced.stdout)).toMatchObject({
+        wallet: target,
+        alg: 'ES256',
+        thumbprint: wallet.thumbprint,
+        licence: { uscc: USCC, enterpriseName: NAME, state: 'valid' },
+      });
       const [retired] = readdirSync(join(target, 'retired'));
       expect(JSON.parse(readFileSync(join(target, 'retired', retired, 'key.json'), 'utf8')).thumbprint).toBe(imported.thumbprint);
       expect(existsSync(join(target, 'retired', retired, 'licences', `${OTHER_USCC}.json`))).toBe(true);
@@ -259,24 +321,39 @@ describe('wallet: PKCS#12 export and import', () => {
       const p12 = readFileSync(join(root, 'licence.p12'));
       const target = join(root, 'refused');
       expect((await rejection(importPkcs12(target, p12, { passphrase: 'not the passphrase' }))).code).toBe('P12_WRONG_PASSWORD');
-      expect((await rejection(importPkcs12(target, p12.subarray(0, p12.length - 40), { passphrase: PASSPHRASE }))).code).toBe('P12_UNREADABLE');
-      expect((await rejection(importPkcs12(target, Buffer.from('-----BEGIN CERTIFICATE-----\nnope\n'), { passphrase: PASSPHRASE }))).code).toBe('P12_UNREADABLE');
+      expect((await rejection(importPkcs12(target, p12.subarray(0, p12.length - 40), { passphrase: PASSPHRASE }))).code).toBe(
+        'P12_UNREADABLE',
+      );
+      expect(
+        (await rejection(importPkcs12(target, Buffer.from('-----BEGIN CERTIFICATE-----\nnope\n'), { passphrase: PASSPHRASE }))).code,
+      ).toBe('P12_UNREADABLE');
       const altered = Buffer.from(p12);
       altered[Math.floor(altered.length / 2)] ^= 0x01;
-      expect((await rejection(importPkcs12(target, altered, { passphrase: PASSPHRASE }))).code).toMatch(/^P12_(WRONG_PASSWORD|UNREADABLE)$/);
+      expect((await rejection(importPkcs12(target, altered, { passphrase: PASSPHRASE }))).code).toMatch(
+        /^P12_(WRONG_PASSWORD|UNREADABLE)$/,
+      );
       expect((await rejection(importPkcs12(target, p12, { passphrase: 'short' }))).code).toBe('WEAK_PASSPHRASE');
       expect(existsSync(target)).toBe(false);
 
       const wrongFile = join(root, 'wrong-passphrase');
-      const wrong = await tongban(['--json', 'wallet', 'import', '--p12', join(root, 'licence.p12'), '--wallet', target, '--passphrase-file', wrongFile], env);
+      const wrong = await tongban(
+        ['--json', 'wallet', 'import', '--p12', join(root, 'licence.p12'), '--wallet', target, '--passphrase-file', wrongFile],
+        env,
+      );
       expect(wrong.code).toBe(1);
       expect(JSON.parse(wrong.stdout)).toMatchObject({ error: 'P12_WRONG_PASSWORD' });
       const damagedFile = join(root, 'damaged.p12');
       writeFileSync(damagedFile, p12.subarray(0, 200));
-      const damaged = await tongban(['--json', 'wallet', 'import', '--p12', damagedFile, '--wallet', target, '--passphrase-file', passphraseFile], env);
+      const damaged = await tongban(
+        ['--json', 'wallet', 'import', '--p12', damagedFile, '--wallet', target, '--passphrase-file', passphraseFile],
+        env,
+      );
       expect(damaged.code).toBe(1);
       expect(JSON.parse(damaged.stdout)).toMatchObject({ error: 'P12_UNREADABLE' });
-      const missing = await tongban(['--json', 'wallet', 'import', '--p12', join(root, 'nowhere.p12'), '--wallet', target, '--passphrase-file', passphraseFile], env);
+      const missing = await tongban(
+        ['--json', 'wallet', 'import', '--p12', join(root, 'nowhere.p12'), '--wallet', target, '--passphrase-file', passphraseFile],
+        env,
+      );
       expect(JSON.parse(missing.stdout)).toMatchObject({ error: 'NO_FILE' });
       expect(existsSync(target)).toBe(false);
     });
@@ -286,30 +363,56 @@ describe('wallet: PKCS#12 export and import', () => {
       const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
       const leaf = Buffer.from(new x509.X509Certificate(readFileSync(outside.certFile, 'utf8')).rawData);
       const mismatched = await encodePkcs12(
-        { privateKeyInfo: stranger.export({ format: 'der', type: 'pkcs8' }), certificate: leaf, chain: [], friendlyName: 'x', localKeyId: Buffer.from('01', 'hex') },
+        {
+          privateKeyInfo: stranger.export({ format: 'der', type: 'pkcs8' }),
+          certificate: leaf,
+          chain: [],
+          friendlyName: 'x',
+          localKeyId: Buffer.from('01', 'hex'),
+        },
         PASSPHRASE,
         { iterations: 2048 },
       );
       expect((await rejection(importPkcs12(target, mismatched, { passphrase: PASSPHRASE }))).code).toBe('P12_KEY_MISMATCH');
 
       const certsOnly = join(root, 'certs-only.p12');
-      expect(openssl(['pkcs12', '-export', '-nokeys', '-in', outside.certFile, '-passout', `file:${passphraseFile}`, '-out', certsOnly]).status).toBe(0);
+      expect(
+        openssl(['pkcs12', '-export', '-nokeys', '-in', outside.certFile, '-passout', `file:${passphraseFile}`, '-out', certsOnly]).status,
+      ).toBe(0);
       expect((await rejection(importPkcs12(target, readFileSync(certsOnly), { passphrase: PASSPHRASE }))).code).toBe('P12_NO_KEY');
 
       const other = (name: string, newkey: string[], subject: string) => {
         const keyFile = join(root, `${name}-key.pem`);
         const certFile = join(root, `${name}-cert.pem`);
         const file = join(root, `${name}.p12`);
-        expect(openssl(['req', '-x509', '-newkey', ...newkey, '-nodes', '-keyout', keyFile, '-out', certFile, '-subj', subject, '-days', '1']).status).toBe(0);
-        expect(openssl(['pkcs12', '-export', '-inkey', keyFile, '-in', certFile, '-passout', `file:${passphraseFile}`, '-out', file]).status).toBe(0);
+        expect(
+          openssl(['req', '-x509', '-newkey', ...newkey, '-nodes', '-keyout', keyFile, '-out', certFile, '-subj', subject, '-days', '1'])
+            .status,
+        ).toBe(0);
+        expect(
+          openssl(['pkcs12', '-export', '-inkey', keyFile, '-in', certFile, '-passout', `file:${passphraseFile}`, '-out', file]).status,
+        ).toBe(0);
         return readFileSync(file);
       };
-      const p384 = await rejection(importPkcs12(target, other('p384', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], `/CN=x/organizationIdentifier=${USCC}`), { passphrase: PASSPHRASE }));
+      const p384 = await rejection(
+        importPkcs12(target, other('p384', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], `/CN=x/organizationIdentifier=${USCC}`), {
+          passphrase: PASSPHRASE,
+        }),
+      );
       expect(p384.code).toBe('UNSUPPORTED_KEY_TYPE');
       expect(p384.message).toBe('the key is an EC key on the curve secp384r1; a wallet holds ECDSA P-256 keys');
-      const rsa = await rejection(importPkcs12(target, other('rsa', ['rsa:2048'], `/CN=x/organizationIdentifier=${USCC}`), { passphrase: PASSPHRASE }));
-      expect([rsa.code, rsa.message]).toEqual(['UNSUPPORTED_KEY_TYPE', 'the key is an RSA key (2048 bits); a wallet holds ECDSA P-256 keys']);
-      const plain = await rejection(importPkcs12(target, other('plain', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], '/CN=not a licence'), { passphrase: PASSPHRASE }));
+      const rsa = await rejection(
+        importPkcs12(target, other('rsa', ['rsa:2048'], `/CN=x/organizationIdentifier=${USCC}`), { passphrase: PASSPHRASE }),
+      );
+      expect([rsa.code, rsa.message]).toEqual([
+        'UNSUPPORTED_KEY_TYPE',
+        'the key is an RSA key (2048 bits); a wallet holds ECDSA P-256 keys',
+      ]);
+      const plain = await rejection(
+        importPkcs12(target, other('plain', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], '/CN=not a licence'), {
+          passphrase: PASSPHRASE,
+        }),
+      );
       expect(plain.code).toBe('P12_NO_LICENCE');
       expect(existsSync(target)).toBe(false);
     });

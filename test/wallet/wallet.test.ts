@@ -40,7 +40,13 @@ function opensslVerify(file: string): { status: number | null; stderr: string } 
 }
 
 function challenge(overrides: Partial<LoginChallenge> = {}): LoginChallenge {
-  return { challenge_id: 'c-0123456789abcdef', nonce: 'n-Zm9vYmFy', aud: 'https://id.gov.example', exp: Math.floor(Date.now() / 1000) + 300, ...overrides };
+  return {
+    challenge_id: 'c-0123456789abcdef',
+    nonce: 'n-Zm9vYmFy',
+    aud: 'https://id.gov.example',
+    exp: Math.floor(Date.now() / 1000) + 300,
+    ...overrides,
+  };
 }
 
 describe('wallet: key file', () => {
@@ -150,10 +156,16 @@ describe('wallet: CSR, licences, login', () => {
     expect(`${result.status} ${result.stderr}`).toMatch(/failure|^[1-9]/);
   });
 
-  it('storeLicence keeps the issuer\'s answer (0600) and refuses a certificate for another key, enterprise or chain', async () => {
+  it("storeLicence keeps the issuer's answer (0600) and refuses a certificate for another key, enterprise or chain", async () => {
     const issued = await ca.issuedFor(wallet, USCC, { name: '福州通办示范科技有限公司' });
     const stored = await wallet.storeLicence(USCC, issued);
-    expect(stored).toMatchObject({ uscc: USCC, enterpriseName: '福州通办示范科技有限公司', serial: issued.serial, licence: issued.licence, chain: issued.chain });
+    expect(stored).toMatchObject({
+      uscc: USCC,
+      enterpriseName: '福州通办示范科技有限公司',
+      serial: issued.serial,
+      licence: issued.licence,
+      chain: issued.chain,
+    });
     const path = join(wallet.dir, 'licences', `${USCC}.json`);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(stored);
@@ -162,19 +174,25 @@ describe('wallet: CSR, licences, login', () => {
 
     const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' });
     const foreign = await ca.issue(stranger, { uscc: OTHER_USCC });
-    const refused = await rejection(wallet.storeLicence(OTHER_USCC, { ...issued, certificate: foreign.toString('pem'), enterprise: undefined }));
+    const refused = await rejection(
+      wallet.storeLicence(OTHER_USCC, { ...issued, certificate: foreign.toString('pem'), enterprise: undefined }),
+    );
     expect(refused.code).toBe('LICENCE_KEY_MISMATCH');
     expect(wallet.licence(OTHER_USCC)).toBeNull();
 
     expect((await rejection(wallet.storeLicence(OTHER_USCC, { ...issued, enterprise: undefined }))).code).toBe('USCC_MISMATCH');
     const otherCa = await throwawayCa();
-    expect((await rejection(wallet.storeLicence(USCC, { ...issued, chain: [otherCa.issuing.toString('pem')] }))).code).toBe('CHAIN_MISMATCH');
+    expect((await rejection(wallet.storeLicence(USCC, { ...issued, chain: [otherCa.issuing.toString('pem')] }))).code).toBe(
+      'CHAIN_MISMATCH',
+    );
     expect((await rejection(wallet.storeLicence(USCC, { ...issued, certificate: 'nope' }))).code).toBe('BAD_CERTIFICATE');
     expect(wallet.licence(USCC)).toEqual(stored);
 
     // Without a chain (an issuer that sends none) the licence is kept, and the answer carries the certificate alone.
     await wallet.storeLicence(USCC, { ...issued, chain: [] });
-    expect(decodeProtectedHeader(await wallet.signLoginChallenge(challenge(), USCC)).x5c).toEqual([Buffer.from(new x509.X509Certificate(issued.certificate).rawData).toString('base64')]);
+    expect(decodeProtectedHeader(await wallet.signLoginChallenge(challenge(), USCC)).x5c).toEqual([
+      Buffer.from(new x509.X509Certificate(issued.certificate).rawData).toString('base64'),
+    ]);
     await wallet.storeLicence(USCC, issued);
   });
 
@@ -201,18 +219,26 @@ describe('wallet: CSR, licences, login', () => {
     expect(claims).toEqual({ nonce: 'n-Zm9vYmFy', aud: 'https://id.gov.example', uscc: USCC, iat: Math.floor(now.getTime() / 1000) });
     expect(Object.keys(claims)).toEqual(['nonce', 'aud', 'uscc', 'iat']);
 
-    expect((await rejection(wallet.signLoginChallenge(challenge({ exp: Math.floor(Date.now() / 1000) - 1 }), USCC))).code).toBe('CHALLENGE_EXPIRED');
+    expect((await rejection(wallet.signLoginChallenge(challenge({ exp: Math.floor(Date.now() / 1000) - 1 }), USCC))).code).toBe(
+      'CHALLENGE_EXPIRED',
+    );
     expect((await rejection(wallet.signLoginChallenge(challenge(), OTHER_USCC))).code).toBe('NO_LICENCE');
   });
 
   it('with one licence the USCC may be left out; with several it must be named; an expired licence is refused', async () => {
     expect(await wallet.signLoginChallenge(challenge())).toMatch(/^ey/);
-    const second = await ca.issuedFor(wallet, OTHER_USCC, { notBefore: new Date(Date.now() - 10 * 86400_000), notAfter: new Date(Date.now() - 86400_000) });
+    const second = await ca.issuedFor(wallet, OTHER_USCC, {
+      notBefore: new Date(Date.now() - 10 * 86400_000),
+      notAfter: new Date(Date.now() - 86400_000),
+    });
     await wallet.storeLicence(OTHER_USCC, second);
     expect((await rejection(wallet.signLoginChallenge(challenge()))).code).toBe('LICENCE_CHOICE_NEEDED');
     expect((await rejection(wallet.signLoginChallenge(challenge(), OTHER_USCC))).code).toBe('LICENCE_EXPIRED');
     expect(readWalletInfo(wallet.dir).licences.map((l) => [l.uscc, l.state])).toEqual(
-      [[USCC, 'valid'], [OTHER_USCC, 'expired']].sort((a, b) => a[0].localeCompare(b[0])),
+      [
+        [USCC, 'valid'],
+        [OTHER_USCC, 'expired'],
+      ].sort((a, b) => a[0].localeCompare(b[0])),
     );
     rmSync(join(wallet.dir, 'licences', `${OTHER_USCC}.json`));
   });
@@ -240,7 +266,9 @@ describe('parseLoginChallenge', () => {
       return 'accepted';
     };
     expect(code(JSON.stringify({ ...JSON.parse(json), exp: exp - 300 }))).toBe('CHALLENGE_EXPIRED');
-    expect(code(`tongban-login:${Buffer.from(JSON.stringify({ ...JSON.parse(json), exp: exp - 301 })).toString('base64url')}`)).toBe('CHALLENGE_EXPIRED');
+    expect(code(`tongban-login:${Buffer.from(JSON.stringify({ ...JSON.parse(json), exp: exp - 301 })).toString('base64url')}`)).toBe(
+      'CHALLENGE_EXPIRED',
+    );
     for (const garbled of [
       '',
       'hello',
@@ -280,7 +308,9 @@ describe('wallet.login and httpIssuer against a stand-in service', () => {
       req.on('end', () => {
         seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
         if (req.url === '/token') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'at-123', token_type: 'Bearer', expires_in: 600 }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ access_token: 'at-123', token_type: 'Bearer', expires_in: 600 }));
           return;
         }
         if (req.url?.endsWith('/licence')) {
@@ -304,7 +334,10 @@ describe('wallet.login and httpIssuer against a stand-in service', () => {
 
   it('enrol with httpIssuer: client credentials (basic auth, scope licence:issue), then POST { csr }, then stored', async () => {
     seen.length = 0;
-    const stored = await enrol(wallet, { uscc: USCC, issue: httpIssuer({ publicUrl: url, clientId: 'regulator', clientSecret: 's3cret:+/' }) });
+    const stored = await enrol(wallet, {
+      uscc: USCC,
+      issue: httpIssuer({ publicUrl: url, clientId: 'regulator', clientSecret: 's3cret:+/' }),
+    });
     expect(stored.uscc).toBe(USCC);
     const [token, issue] = seen;
     expect(token).toMatchObject({ method: 'POST', url: '/token' });
@@ -327,12 +360,15 @@ describe('wallet.login and httpIssuer against a stand-in service', () => {
     expect(seen[0].headers['content-type']).toBe('application/json');
     const body = JSON.parse(seen[0].body);
     expect(Object.keys(body)).toEqual(['jws']);
-    const leaf = await importX509(new x509.X509Certificate(Buffer.from(decodeProtectedHeader(body.jws).x5c![0], 'base64')).toString('pem'), 'ES256');
+    const leaf = await importX509(
+      new x509.X509Certificate(Buffer.from(decodeProtectedHeader(body.jws).x5c![0], 'base64')).toString('pem'),
+      'ES256',
+    );
     const claims = JSON.parse(Buffer.from((await compactVerify(body.jws, leaf)).payload).toString());
     expect(claims).toMatchObject({ aud: url, uscc: USCC, nonce: 'n-Zm9vYmFy' });
   });
 
-  it('passes the service\'s error code and status through', async () => {
+  it("passes the service's error code and status through", async () => {
     for (const [status, error] of [
       [400, 'challenge_mismatch'],
       [403, 'not_authorised'],
@@ -347,7 +383,9 @@ describe('wallet.login and httpIssuer against a stand-in service', () => {
     }
     answer = { status: 502, body: 'bad gateway' };
     expect((await rejection(wallet.login(formatLoginChallenge(challenge({ aud: url }))))).code).toBe('UNEXPECTED_ANSWER');
-    expect((await rejection(wallet.login(formatLoginChallenge(challenge({ aud: url })), { expectedAudience: 'https://id.gov.example' }))).code).toBe('AUDIENCE_MISMATCH');
+    expect(
+      (await rejection(wallet.login(formatLoginChallenge(challenge({ aud: url })), { expectedAudience: 'https://id.gov.example' }))).code,
+    ).toBe('AUDIENCE_MISMATCH');
     const closed = formatLoginChallenge(challenge({ aud: 'http://127.0.0.1:9' }));
     expect((await rejection(wallet.login(closed))).code).toBe('SERVICE_UNREACHABLE');
   });

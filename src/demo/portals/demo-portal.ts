@@ -120,7 +120,9 @@ export class DemoPortal {
       amr: claims.amr as string[] | undefined,
       sid: claims.sid as string | undefined,
       idToken: tokens.id_token!,
-      ...(enterprise ? { enterprise: { uscc, name: enterpriseName, act: userinfo.act as { name?: string; role?: string; sub?: string } } } : {}),
+      ...(enterprise
+        ? { enterprise: { uscc, name: enterpriseName, act: userinfo.act as { name?: string; role?: string; sub?: string } } }
+        : {}),
     };
     return {};
   }
@@ -146,7 +148,8 @@ export class DemoPortal {
       maxTokenAge: 120,
     });
     const events = payload.events as Record<string, unknown> | undefined;
-    if (!events || !('http://schemas.openid.net/event/backchannel-logout' in events) || 'nonce' in payload) throw new Error('not a logout token');
+    if (!events || !('http://schemas.openid.net/event/backchannel-logout' in events) || 'nonce' in payload)
+      throw new Error('not a logout token');
     let ended = 0;
     for (const session of this.sessions.values()) {
       if (!session.user) continue;

@@ -7,8 +7,20 @@ import { DemoPortal, type PortalDefinition } from './demo-portal.js';
 
 /** Two portals of different sectors, so the same citizen gets a different `sub` at each. */
 export const DEMO_PORTALS: PortalDefinition[] = [
-  { slug: 'portal-a', clientId: 'demo-portal-a', title: { 'zh-CN': '示范税务服务（门户 A）', en: 'Demo tax service (portal A)' }, sector: 'demo-tax', colour: '#1f5fa8' },
-  { slug: 'portal-b', clientId: 'demo-portal-b', title: { 'zh-CN': '示范社保服务（门户 B）', en: 'Demo social-security service (portal B)' }, sector: 'demo-social-security', colour: '#2f7d4f' },
+  {
+    slug: 'portal-a',
+    clientId: 'demo-portal-a',
+    title: { 'zh-CN': '示范税务服务（门户 A）', en: 'Demo tax service (portal A)' },
+    sector: 'demo-tax',
+    colour: '#1f5fa8',
+  },
+  {
+    slug: 'portal-b',
+    clientId: 'demo-portal-b',
+    title: { 'zh-CN': '示范社保服务（门户 B）', en: 'Demo social-security service (portal B)' },
+    sector: 'demo-social-security',
+    colour: '#2f7d4f',
+  },
 ];
 
 /**

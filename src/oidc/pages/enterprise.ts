@@ -25,8 +25,12 @@ export interface EnterpriseLoginPageInput extends FormBase {
 /** The tabs of the sign-in page: a person for themselves, or acting for an enterprise. */
 export function loginTabs(lang: Lang, active: 'citizen' | 'enterprise', citizenUrl: string, enterpriseUrl: string): SafeHtml {
   const tab = (which: 'citizen' | 'enterprise', href: string) =>
-    html`<a class="tab${active === which ? ' active' : ''}" href="${href}"${active === which && html` aria-current="page"`}>${t(lang, `tabs.${which}`)}</a>`;
-  return html`<nav class="tabs" aria-label="${t(lang, 'tabs.label')}">${tab('citizen', citizenUrl)}${tab('enterprise', enterpriseUrl)}</nav>`;
+    html`<a class="tab${active === which ? ' active' : ''}" href="${href}" ${active === which && html` aria-current="page"`}
+      >${t(lang, `tabs.${which}`)}</a
+    >`;
+  return html`<nav class="tabs" aria-label="${t(lang, 'tabs.label')}">
+    ${tab('citizen', citizenUrl)}${tab('enterprise', enterpriseUrl)}
+  </nav>`;
 }
 
 /**
@@ -38,17 +42,40 @@ export function enterpriseLoginPage(p: EnterpriseLoginPageInput): string {
   const { lang } = p;
   const parts: HtmlValue[] = [html`<h1>${t(lang, 'enterprise.title')}</h1>`];
   parts.push(html`<p class="lead">${t(lang, 'enterprise.lead', { clientName: p.clientName, person: p.actingPerson })}</p>`);
-  if (p.error) parts.push(alertBox('enterprise-error', p.error === 'expired' ? t(lang, 'enterprise.error.expired') : t(lang, 'enterprise.error.failed', { reason: p.failure ?? '' })));
+  if (p.error)
+    parts.push(
+      alertBox(
+        'enterprise-error',
+        p.error === 'expired' ? t(lang, 'enterprise.error.expired') : t(lang, 'enterprise.error.failed', { reason: p.failure ?? '' }),
+      ),
+    );
   if (!p.error) {
     parts.push(html`<figure class="qr" role="img" aria-label="${t(lang, 'enterprise.qr_label')}">${trusted(p.qrSvg)}</figure>`);
     parts.push(html`<p>${t(lang, 'enterprise.scan')}</p>`);
-    parts.push(html`<p class="muted">${t(lang, 'enterprise.text')}</p><p><code class="secret" id="challenge-text">${p.challengeText}</code></p>`);
-    parts.push(html`<p class="muted" role="status">${t(lang, 'enterprise.waiting', { time: p.expiresAt.toISOString().slice(11, 19) })} <a href="${p.pollUrl}">${t(lang, 'enterprise.check_now')}</a></p>`);
+    parts.push(
+      html`<p class="muted">${t(lang, 'enterprise.text')}</p>
+        <p><code class="secret" id="challenge-text">${p.challengeText}</code></p>`,
+    );
+    parts.push(
+      html`<p class="muted" role="status">
+        ${t(lang, 'enterprise.waiting', { time: p.expiresAt.toISOString().slice(11, 19) })}
+        <a href="${p.pollUrl}">${t(lang, 'enterprise.check_now')}</a>
+      </p>`,
+    );
   } else {
     parts.push(html`<p><a href="${p.restartUrl}">${t(lang, 'enterprise.restart')}</a></p>`);
   }
-  parts.push(postForm(p.abortUrl, p.csrf, submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'), 'after'));
+  parts.push(
+    postForm(p.abortUrl, p.csrf, submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'), 'after'),
+  );
   // Without script, the page reloads itself every few seconds until the wallet has answered.
   const refresh = p.error ? undefined : { seconds: 3, url: p.pollUrl };
-  return documentShell({ lang, switchLangUrl: p.switchLangUrl, title: t(lang, 'enterprise.title'), body: joinHtml(parts), hasError: Boolean(p.error), refresh });
+  return documentShell({
+    lang,
+    switchLangUrl: p.switchLangUrl,
+    title: t(lang, 'enterprise.title'),
+    body: joinHtml(parts),
+    hasError: Boolean(p.error),
+    refresh,
+  });
 }

@@ -31,9 +31,7 @@ function loginErrorText(lang: Lang, error: LoginError, clientName: string, minut
     case 'locked':
       return n === undefined ? t(lang, 'login.error.locked_later') : tCount(lang, 'login.error.locked', 'minutes', n);
     case 'rate_limited':
-      return n === undefined
-        ? t(lang, 'login.error.rate_limited_later')
-        : tCount(lang, 'login.error.rate_limited', 'minutes', n);
+      return n === undefined ? t(lang, 'login.error.rate_limited_later') : tCount(lang, 'login.error.rate_limited', 'minutes', n);
     case 'csrf':
       return t(lang, 'login.error.csrf');
     case 'expired':
@@ -60,45 +58,34 @@ export function loginPage(p: LoginPageInput): string {
     // Only a wrong ID number/password pair marks the fields invalid (both: which one is never said).
     const errorId = p.error === 'invalid' ? ERROR_ID : undefined;
     parts.push(
-      postForm(
-        p.actionUrl,
-        p.csrf,
-        [
-          field({
-            id: 'id_number',
-            name: 'id_number',
-            label: t(lang, 'login.id_number'),
-            hint: t(lang, 'login.id_number_hint'),
-            type: 'text',
-            autocomplete: 'username',
-            attrs: { maxlength: 18, autocapitalize: 'characters', spellcheck: 'false' },
-            errorId,
-            autofocus: true,
-          }),
-          field({
-            id: 'password',
-            name: 'password',
-            label: t(lang, 'login.password'),
-            type: 'password',
-            autocomplete: 'current-password',
-            errorId,
-          }),
-          submitButton(t(lang, 'login.submit'), 'btn-primary btn-block'),
-        ],
-      ),
+      postForm(p.actionUrl, p.csrf, [
+        field({
+          id: 'id_number',
+          name: 'id_number',
+          label: t(lang, 'login.id_number'),
+          hint: t(lang, 'login.id_number_hint'),
+          type: 'text',
+          autocomplete: 'username',
+          attrs: { maxlength: 18, autocapitalize: 'characters', spellcheck: 'false' },
+          errorId,
+          autofocus: true,
+        }),
+        field({
+          id: 'password',
+          name: 'password',
+          label: t(lang, 'login.password'),
+          type: 'password',
+          autocomplete: 'current-password',
+          errorId,
+        }),
+        submitButton(t(lang, 'login.submit'), 'btn-primary btn-block'),
+      ]),
     );
     parts.push(
-      postForm(
-        p.abortUrl,
-        p.csrf,
-        submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'),
-        'after',
-      ),
+      postForm(p.abortUrl, p.csrf, submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'), 'after'),
     );
     if (p.registerUrl) {
-      parts.push(
-        html`<p class="after">${t(lang, 'login.no_account')} <a href="${p.registerUrl}">${t(lang, 'login.register')}</a></p>`,
-      );
+      parts.push(html`<p class="after">${t(lang, 'login.no_account')} <a href="${p.registerUrl}">${t(lang, 'login.register')}</a></p>`);
     }
   }
 

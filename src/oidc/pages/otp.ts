@@ -25,29 +25,20 @@ export function otpPage(p: OtpPageInput): string {
     parts.push(alertBox(ERROR_ID, t(lang, p.error === 'csrf' ? 'error.csrf' : 'otp.error.invalid_code')));
   }
   parts.push(
-    postForm(
-      p.actionUrl,
-      p.csrf,
-      [
-        codeField({
-          id: 'code',
-          name: 'code',
-          label: t(lang, 'otp.code'),
-          hint: t(lang, 'otp.code_hint'),
-          errorId: p.error === 'invalid_code' ? ERROR_ID : undefined,
-          autofocus: true,
-        }),
-        submitButton(t(lang, 'otp.submit'), 'btn-primary btn-block'),
-      ],
-    ),
+    postForm(p.actionUrl, p.csrf, [
+      codeField({
+        id: 'code',
+        name: 'code',
+        label: t(lang, 'otp.code'),
+        hint: t(lang, 'otp.code_hint'),
+        errorId: p.error === 'invalid_code' ? ERROR_ID : undefined,
+        autofocus: true,
+      }),
+      submitButton(t(lang, 'otp.submit'), 'btn-primary btn-block'),
+    ]),
   );
   parts.push(
-    postForm(
-      p.abortUrl,
-      p.csrf,
-      submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'),
-      'after',
-    ),
+    postForm(p.abortUrl, p.csrf, submitButton(t(lang, 'common.cancel_return', { clientName: p.clientName }), 'btn-link'), 'after'),
   );
   return documentShell({
     lang,
