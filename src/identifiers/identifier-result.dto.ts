@@ -1,17 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { unionValues } from '../common/openapi.js';
-import type {
-  CitizenIdParsed,
-  IdentifierErrorCode,
-  IdentifierIssue,
-  IdentifierResult,
-  IdentifierWarningCode,
-  UsccParsed,
-} from './identifier-result.js';
+import type * as Result from './identifier-result.js';
 
 /** The answers of the identifier checks, for the OpenAPI document (the checks build plain IdentifierResult objects). */
 
-const ISSUE_CODES = unionValues<IdentifierErrorCode | IdentifierWarningCode>()(
+const ISSUE_CODES = unionValues<Result.IdentifierErrorCode | Result.IdentifierWarningCode>()(
   'TYPE',
   'LENGTH',
   'CHARSET',
@@ -26,7 +19,7 @@ const ISSUE_CODES = unionValues<IdentifierErrorCode | IdentifierWarningCode>()(
 );
 
 @ApiSchema({ name: 'IdentifierIssue' })
-export class IdentifierIssueDto implements IdentifierIssue {
+export class IdentifierIssueDto implements Result.IdentifierIssue {
   @ApiProperty({
     description:
       'stable code. Errors: LENGTH, CHARSET, PROVINCE, BIRTH_DATE, CHECKSUM (citizen ID), REGION (USCC); warnings: LEGACY_15_DIGIT, ORG_CODE_CHECKSUM, UNKNOWN_AUTHORITY, UNKNOWN_ENTITY_TYPE',
@@ -40,7 +33,7 @@ export class IdentifierIssueDto implements IdentifierIssue {
 }
 
 @ApiSchema({ name: 'CitizenIdParsed' })
-export class CitizenIdParsedDto implements CitizenIdParsed {
+export class CitizenIdParsedDto implements Result.CitizenIdParsed {
   @ApiProperty({
     description: 'GB/T 2260 administrative division code of the place of registration',
     pattern: '^[0-9]{6}$',
@@ -70,7 +63,7 @@ export class UsccCodeDto {
 }
 
 @ApiSchema({ name: 'UsccParsed' })
-export class UsccParsedDto implements UsccParsed {
+export class UsccParsedDto implements Result.UsccParsed {
   @ApiProperty({ description: 'registration authority (position 1)', type: UsccCodeDto, example: { code: '9', name: '工商' } })
   authority!: UsccCodeDto;
 
@@ -102,13 +95,13 @@ class IdentifierResultFields {
 }
 
 @ApiSchema({ name: 'CitizenIdResult', description: 'The check of a citizen identity number (GB 11643-1999)' })
-export class CitizenIdResultDto extends IdentifierResultFields implements IdentifierResult<CitizenIdParsed> {
+export class CitizenIdResultDto extends IdentifierResultFields implements Result.IdentifierResult<Result.CitizenIdParsed> {
   @ApiPropertyOptional({ description: 'what the number says; only when valid', type: CitizenIdParsedDto })
   parsed?: CitizenIdParsedDto;
 }
 
 @ApiSchema({ name: 'UsccResult', description: 'The check of a Unified Social Credit Code (GB 32100-2015)' })
-export class UsccResultDto extends IdentifierResultFields implements IdentifierResult<UsccParsed> {
+export class UsccResultDto extends IdentifierResultFields implements Result.IdentifierResult<Result.UsccParsed> {
   @ApiPropertyOptional({ description: 'what the code says; only when valid', type: UsccParsedDto })
   parsed?: UsccParsedDto;
 }

@@ -215,10 +215,11 @@ export const REPORT_EXAMPLES = {
       subIndication: SubIndication.FORMAT_FAILURE,
       checks: [
         { name: 'format', status: 'FAILED', message: 'malformed PEM: the PEM body is not base64' },
-        { name: 'signature', status: 'INDETERMINATE', message: 'not checked: the input could not be read' },
-        { name: 'chain', status: 'INDETERMINATE', message: 'not checked: the input could not be read' },
-        { name: 'validity', status: 'INDETERMINATE', message: 'not checked: the input could not be read' },
-        { name: 'revocation', status: 'INDETERMINATE', message: 'not checked: the input could not be read' },
+        ...(['signature', 'chain', 'validity', 'revocation'] as const).map((name) => ({
+          name,
+          status: 'INDETERMINATE' as const,
+          message: 'not checked: the input could not be read',
+        })),
       ],
       validationTime: '2026-12-07T14:38:27.968Z',
     },
