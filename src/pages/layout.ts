@@ -30,41 +30,44 @@ export function documentShell(o: {
   const other: Lang = lang === 'en' ? 'zh-CN' : 'en';
   const title = `${o.hasError ? t(lang, 'title.error_prefix') : ''}${o.title} - ${t(lang, 'service.title')}`;
   return html`<!DOCTYPE html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        ${o.refresh ? html`<meta http-equiv="refresh" content="${o.refresh.seconds};url=${o.refresh.url}" /> ` : ''}
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="format-detection" content="telephone=no" />
-        <title>${title}</title>
-        <style>
-          ${styles}
-        </style>
-      </head>
-      <body>
-        <header class="topbar">
-          <div class="topbar-inner">
-            <span class="brand">${t(lang, 'service.name')}</span>
-            <a class="lang-switch" href="${o.switchLangUrl}" hreflang="${other}" lang="${other}">${t(lang, 'lang.switch')}</a>
-          </div>
-        </header>
-        <main class="page${o.wide ? ' wide' : ''}">
-          <div class="card">${o.body}</div>
-        </main>
-        <footer class="footer"><p>${t(lang, 'footer.security')}</p></footer>
-      </body>
-    </html> `.value;
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${o.refresh ? html`<meta http-equiv="refresh" content="${o.refresh.seconds};url=${o.refresh.url}">\n` : ''}<meta name="robots" content="noindex, nofollow">
+<meta name="format-detection" content="telephone=no">
+<title>${title}</title>
+<style>${styles}</style>
+</head>
+<body>
+<header class="topbar">
+<div class="topbar-inner">
+<span class="brand">${t(lang, 'service.name')}</span>
+<a class="lang-switch" href="${o.switchLangUrl}" hreflang="${other}" lang="${other}">${t(lang, 'lang.switch')}</a>
+</div>
+</header>
+<main class="page${o.wide ? ' wide' : ''}">
+<div class="card">
+${o.body}
+</div>
+</main>
+<footer class="footer"><p>${t(lang, 'footer.security')}</p></footer>
+</body>
+</html>
+`.value;
 }
 
 /** The hidden CSRF field of a POST form. */
 export function csrfInput(csrf: string): SafeHtml {
-  return html`<input type="hidden" name="csrf" value="${csrf}" />`;
+  return html`<input type="hidden" name="csrf" value="${csrf}">`;
 }
 
 /** A POST form with its CSRF field around `inner`. */
 export function postForm(action: string, csrf: string, inner: HtmlValue, className?: string): SafeHtml {
-  return html`<form method="post" action="${action}" ${className ? html` class="${className}"` : ''}>${csrfInput(csrf)} ${inner}</form>`;
+  return html`<form method="post" action="${action}"${className ? html` class="${className}"` : ''}>
+${csrfInput(csrf)}
+${inner}
+</form>`;
 }
 
 /** An error message announced to assistive technology, placed before the form it concerns. */
@@ -109,7 +112,7 @@ export function field(f: FieldOptions): SafeHtml {
   if (f.autofocus) attrs.push(['autofocus', true]);
   return html`<div class="field">
 <label for="${f.id}">${f.label}</label>
-${hintId ? html`<p class="hint" id="${hintId}">${f.hint}</p> ` : ''}<input${attributes(attrs)}>
+${hintId ? html`<p class="hint" id="${hintId}">${f.hint}</p>\n` : ''}<input${attributes(attrs)}>
 </div>`;
 }
 
@@ -139,5 +142,5 @@ export function codeField(f: Omit<FieldOptions, 'type' | 'autocomplete' | 'attrs
 
 /** A submit button around `content` (text, or markup made with `html`). */
 export function submitButton(content: HtmlValue, className = 'btn-primary', extra?: SafeHtml): SafeHtml {
-  return html`<button type="submit" class="${className}" ${extra}>${content}</button>`;
+  return html`<button type="submit" class="${className}"${extra}>${content}</button>`;
 }

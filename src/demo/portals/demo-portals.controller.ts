@@ -27,16 +27,7 @@ export class DemoPortalsController {
   index(@Req() req: HttpRequest, @Res() res: FastifyReply): void {
     const lang = pageLanguage(req);
     const links = DEMO_PORTALS.map((p) => html`<li><a href="/demo/${p.slug}">${p.title[lang]}</a></li>`);
-    send(
-      res,
-      200,
-      lang,
-      lang === 'en' ? 'tongban demo portals' : '通办示范门户',
-      '#333',
-      html`<ul>
-        ${links}
-      </ul>`,
-    );
+    send(res, 200, lang, lang === 'en' ? 'tongban demo portals' : '通办示范门户', '#333', html`<ul>${links}</ul>`);
   }
 
   @Get(':slug')
@@ -122,36 +113,22 @@ export class DemoPortalsController {
     const en = lang === 'en';
     const user = session.user;
     const who = user?.enterprise
-      ? html`<p>
-            ${en ? 'Signed in for the enterprise' : '已以企业身份登录：'} <strong>${user.enterprise.name}</strong>
-            <code>${user.enterprise.uscc}</code>
-          </p>
-          <p>${en ? 'Acting:' : '经办人：'} ${user.enterprise.act.name ?? ''} (${user.enterprise.act.role ?? ''})</p>`
+      ? html`<p>${en ? 'Signed in for the enterprise' : '已以企业身份登录：'} <strong>${user.enterprise.name}</strong> <code>${user.enterprise.uscc}</code></p>
+         <p>${en ? 'Acting:' : '经办人：'} ${user.enterprise.act.name ?? ''} (${user.enterprise.act.role ?? ''})</p>`
       : html`<p>${en ? 'Signed in as' : '已登录：'} <strong>${user?.name ?? ''}</strong> ${user?.idNumberMasked ?? ''}</p>`;
     const body = user
       ? html`${who}
-          <dl>
-            <dt>sub</dt>
-            <dd><code>${user.sub}</code></dd>
-            <dt>acr</dt>
-            <dd><code>${user.acr ?? ''}</code></dd>
-            <dt>amr</dt>
-            <dd><code>${(user.amr ?? []).join(' ')}</code></dd>
-          </dl>
-          <p><a href="/demo/${other.slug}">${other.title[lang]} →</a></p>
-          <p><a href="${portal.base}/login?acr=2">${en ? 'Step up to two-step sign-in (loa:2)' : '升级为两步验证登录（loa:2）'}</a></p>
-          <p>
-            <a href="${portal.base}/login?acr=3"
-              >${en ? 'Sign in for an enterprise (e-licence, loa:3)' : '以企业身份登录（电子营业执照，loa:3）'}</a
-            >
-          </p>
-          <form method="post" action="${portal.base}/logout">
-            <button type="submit">${en ? 'Sign out (everywhere)' : '退出登录（所有门户）'}</button>
-          </form>`
+         <dl><dt>sub</dt><dd><code>${user.sub}</code></dd>
+         <dt>acr</dt><dd><code>${user.acr ?? ''}</code></dd>
+         <dt>amr</dt><dd><code>${(user.amr ?? []).join(' ')}</code></dd></dl>
+         <p><a href="/demo/${other.slug}">${other.title[lang]} →</a></p>
+         <p><a href="${portal.base}/login?acr=2">${en ? 'Step up to two-step sign-in (loa:2)' : '升级为两步验证登录（loa:2）'}</a></p>
+         <p><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (e-licence, loa:3)' : '以企业身份登录（电子营业执照，loa:3）'}</a></p>
+         <form method="post" action="${portal.base}/logout"><button type="submit">${en ? 'Sign out (everywhere)' : '退出登录（所有门户）'}</button></form>`
       : html`<p>${en ? 'You are not signed in to this portal.' : '您尚未登录本门户。'}</p>
-          <p><a class="button" href="${portal.base}/login">${en ? 'Sign in with tongban' : '使用通办统一身份认证登录'}</a></p>
-          <p><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (e-licence)' : '以企业身份登录（电子营业执照）'}</a></p>
-          <p><a href="/demo/${other.slug}">${other.title[lang]}</a></p>`;
+         <p><a class="button" href="${portal.base}/login">${en ? 'Sign in with tongban' : '使用通办统一身份认证登录'}</a></p>
+         <p><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (e-licence)' : '以企业身份登录（电子营业执照）'}</a></p>
+         <p><a href="/demo/${other.slug}">${other.title[lang]}</a></p>`;
     const alert = error ? html`<p role="alert">${en ? 'Sign-in did not complete' : '登录未完成'}: <code>${error}</code></p>` : '';
     send(res, error ? 400 : 200, lang, definition.title[lang], definition.colour, html`${alert}${body}`, portal.base);
   }
@@ -162,75 +139,13 @@ function send(res: FastifyReply, status: number, lang: Lang, title: string, colo
   res.code(status).header('cache-control', 'no-store');
   res.type('text/html; charset=utf-8').send(
     html`<!DOCTYPE html>
-      <html lang="${lang}">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>${title}</title>
-          <style>
-            body {
-              margin: 0;
-              font-family: system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif;
-              color: #1d2733;
-              background: #f4f6f9;
-            }
-            header {
-              background: ${colour};
-              color: #fff;
-              padding: 14px 24px;
-              display: flex;
-              justify-content: space-between;
-              align-items: center;
-            }
-            header a {
-              color: #fff;
-            }
-            main {
-              max-width: 640px;
-              margin: 32px auto;
-              background: #fff;
-              padding: 24px 28px;
-              border-radius: 8px;
-              box-shadow: 0 1px 3px rgba(0, 0, 0, 0.12);
-            }
-            a.button,
-            button {
-              display: inline-block;
-              background: ${colour};
-              color: #fff;
-              border: 0;
-              border-radius: 4px;
-              padding: 10px 18px;
-              font-size: 1rem;
-              text-decoration: none;
-              cursor: pointer;
-            }
-            a:focus,
-            button:focus {
-              outline: 3px solid #f0b400;
-              outline-offset: 2px;
-            }
-            dt {
-              font-weight: 600;
-            }
-            dd {
-              margin: 0 0 8px;
-            }
-            code {
-              word-break: break-all;
-            }
-            [role='alert'] {
-              color: #b3261e;
-            }
-          </style>
-        </head>
-        <body>
-          <header><strong>${title}</strong><a href="${base}?lang=${switchTo}">${switchTo === 'en' ? 'English' : '中文'}</a></header>
-          <main>
-            <h1>${title}</h1>
-            ${body}
-          </main>
-        </body>
-      </html>`.value,
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<style>body{margin:0;font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:#1d2733;background:#f4f6f9}
+header{background:${colour};color:#fff;padding:14px 24px;display:flex;justify-content:space-between;align-items:center}header a{color:#fff}
+main{max-width:640px;margin:32px auto;background:#fff;padding:24px 28px;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+a.button,button{display:inline-block;background:${colour};color:#fff;border:0;border-radius:4px;padding:10px 18px;font-size:1rem;text-decoration:none;cursor:pointer}
+a:focus,button:focus{outline:3px solid #f0b400;outline-offset:2px}dt{font-weight:600}dd{margin:0 0 8px}code{word-break:break-all}[role=alert]{color:#b3261e}</style></head>
+<body><header><strong>${title}</strong><a href="${base}?lang=${switchTo}">${switchTo === 'en' ? 'English' : '中文'}</a></header>
+<main><h1>${title}</h1>${body}</main></body></html>`.value,
   );
 }

@@ -23,11 +23,7 @@ export function consentPage(p: ConsentPageInput): string {
   }
   if (p.items.length > 0) {
     const items = p.items.map((item) => html`<li>${item.label}${item.detail ? html`<span class="detail">${item.detail}</span>` : ''}</li>`);
-    parts.push(
-      html`<ul class="claims" aria-labelledby="consent-title">
-        ${items}
-      </ul>`,
-    );
+    parts.push(html`<ul class="claims" aria-labelledby="consent-title">\n${items}\n</ul>`);
   } else {
     parts.push(html`<p>${t(lang, 'consent.none')}</p>`);
   }
@@ -36,13 +32,11 @@ export function consentPage(p: ConsentPageInput): string {
       p.actionUrl,
       p.csrf,
       html`<div class="check">
-          <input type="checkbox" id="remember" name="remember" value="1" checked aria-describedby="remember-hint" />
-          <div>
-            <label for="remember">${t(lang, 'consent.remember')}</label>
-            <p class="hint" id="remember-hint">${t(lang, 'consent.remember_hint')}</p>
-          </div>
-        </div>
-        ${submitButton(t(lang, 'consent.allow'), 'btn-primary btn-block')}`,
+<input type="checkbox" id="remember" name="remember" value="1" checked aria-describedby="remember-hint">
+<div><label for="remember">${t(lang, 'consent.remember')}</label>
+<p class="hint" id="remember-hint">${t(lang, 'consent.remember_hint')}</p></div>
+</div>
+${submitButton(t(lang, 'consent.allow'), 'btn-primary btn-block')}`,
     ),
   );
   parts.push(postForm(p.abortUrl, p.csrf, submitButton(t(lang, 'consent.deny'), 'btn-secondary btn-block'), 'after'));

@@ -25,12 +25,8 @@ export interface EnterpriseLoginPageInput extends FormBase {
 /** The tabs of the sign-in page: a person for themselves, or acting for an enterprise. */
 export function loginTabs(lang: Lang, active: 'citizen' | 'enterprise', citizenUrl: string, enterpriseUrl: string): SafeHtml {
   const tab = (which: 'citizen' | 'enterprise', href: string) =>
-    html`<a class="tab${active === which ? ' active' : ''}" href="${href}" ${active === which && html` aria-current="page"`}
-      >${t(lang, `tabs.${which}`)}</a
-    >`;
-  return html`<nav class="tabs" aria-label="${t(lang, 'tabs.label')}">
-    ${tab('citizen', citizenUrl)}${tab('enterprise', enterpriseUrl)}
-  </nav>`;
+    html`<a class="tab${active === which ? ' active' : ''}" href="${href}"${active === which && html` aria-current="page"`}>${t(lang, `tabs.${which}`)}</a>`;
+  return html`<nav class="tabs" aria-label="${t(lang, 'tabs.label')}">${tab('citizen', citizenUrl)}${tab('enterprise', enterpriseUrl)}</nav>`;
 }
 
 /**
@@ -53,14 +49,10 @@ export function enterpriseLoginPage(p: EnterpriseLoginPageInput): string {
     parts.push(html`<figure class="qr" role="img" aria-label="${t(lang, 'enterprise.qr_label')}">${trusted(p.qrSvg)}</figure>`);
     parts.push(html`<p>${t(lang, 'enterprise.scan')}</p>`);
     parts.push(
-      html`<p class="muted">${t(lang, 'enterprise.text')}</p>
-        <p><code class="secret" id="challenge-text">${p.challengeText}</code></p>`,
+      html`<p class="muted">${t(lang, 'enterprise.text')}</p><p><code class="secret" id="challenge-text">${p.challengeText}</code></p>`,
     );
     parts.push(
-      html`<p class="muted" role="status">
-        ${t(lang, 'enterprise.waiting', { time: p.expiresAt.toISOString().slice(11, 19) })}
-        <a href="${p.pollUrl}">${t(lang, 'enterprise.check_now')}</a>
-      </p>`,
+      html`<p class="muted" role="status">${t(lang, 'enterprise.waiting', { time: p.expiresAt.toISOString().slice(11, 19) })} <a href="${p.pollUrl}">${t(lang, 'enterprise.check_now')}</a></p>`,
     );
   } else {
     parts.push(html`<p><a href="${p.restartUrl}">${t(lang, 'enterprise.restart')}</a></p>`);

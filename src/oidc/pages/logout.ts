@@ -22,14 +22,10 @@ export function logoutPage(p: LogoutPageInput): string {
   if (p.clientName) parts.push(html`<p class="lead">${t(lang, 'logout.from_client', { clientName: p.clientName })}</p>`);
   parts.push(html`<p>${t(lang, 'logout.question')}</p>`);
   parts.push(trusted(p.form));
-  parts.push(
-    html`<div class="actions">
-      <button type="submit" form="op.logoutForm" name="logout" value="yes" class="btn-primary" autofocus>
-        ${t(lang, 'logout.confirm')}
-      </button>
-      <button type="submit" form="op.logoutForm" class="btn-secondary">${t(lang, 'logout.stay')}</button>
-    </div>`,
-  );
+  parts.push(html`<div class="actions">
+<button type="submit" form="op.logoutForm" name="logout" value="yes" class="btn-primary" autofocus>${t(lang, 'logout.confirm')}</button>
+<button type="submit" form="op.logoutForm" class="btn-secondary">${t(lang, 'logout.stay')}</button>
+</div>`);
   return documentShell({ lang, switchLangUrl: p.switchLangUrl, title: t(lang, 'logout.title'), body: joinHtml(parts) });
 }
 

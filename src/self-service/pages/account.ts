@@ -71,92 +71,84 @@ export function accountPage(p: AccountPageInput): string {
   }
 
   // 1. Profile
-  parts.push(
-    html`<section class="section first" aria-labelledby="profile-title">
-      <h2 id="profile-title">${t(lang, 'account.profile')}</h2>
-      <dl class="profile">
-        <dt>${t(lang, 'account.name')}</dt>
-        <dd>${p.name}</dd>
-        <dt>${t(lang, 'account.id_number')}</dt>
-        <dd translate="no">${p.idNumberMasked}</dd>
-      </dl>
-    </section>`,
-  );
+  parts.push(html`<section class="section first" aria-labelledby="profile-title">
+<h2 id="profile-title">${t(lang, 'account.profile')}</h2>
+<dl class="profile">
+<dt>${t(lang, 'account.name')}</dt><dd>${p.name}</dd>
+<dt>${t(lang, 'account.id_number')}</dt><dd translate="no">${p.idNumberMasked}</dd>
+</dl>
+</section>`);
 
   // 2. Password
-  parts.push(
-    html`<section class="section" aria-labelledby="password-title">
-      <h2 id="password-title">${t(lang, 'account.password')}</h2>
-      ${postForm(p.passwordUrl, p.csrf, [
-        field({
-          id: 'current_password',
-          name: 'current_password',
-          label: t(lang, 'account.current_password'),
-          type: 'password',
-          autocomplete: 'current-password',
-          ...fieldState('current_password'),
-        }),
-        field({
-          id: 'new_password',
-          name: 'new_password',
-          label: t(lang, 'account.new_password'),
-          hint: t(lang, 'account.new_password_hint'),
-          type: 'password',
-          autocomplete: 'new-password',
-          ...fieldState('new_password'),
-        }),
-        field({
-          id: 'new_password_confirm',
-          name: 'new_password_confirm',
-          label: t(lang, 'account.new_password_confirm'),
-          type: 'password',
-          autocomplete: 'new-password',
-          ...fieldState('new_password_confirm'),
-        }),
-        submitButton(t(lang, 'account.password_submit')),
-      ])}
-    </section>`,
-  );
+  parts.push(html`<section class="section" aria-labelledby="password-title">
+<h2 id="password-title">${t(lang, 'account.password')}</h2>
+${postForm(p.passwordUrl, p.csrf, [
+  field({
+    id: 'current_password',
+    name: 'current_password',
+    label: t(lang, 'account.current_password'),
+    type: 'password',
+    autocomplete: 'current-password',
+    ...fieldState('current_password'),
+  }),
+  field({
+    id: 'new_password',
+    name: 'new_password',
+    label: t(lang, 'account.new_password'),
+    hint: t(lang, 'account.new_password_hint'),
+    type: 'password',
+    autocomplete: 'new-password',
+    ...fieldState('new_password'),
+  }),
+  field({
+    id: 'new_password_confirm',
+    name: 'new_password_confirm',
+    label: t(lang, 'account.new_password_confirm'),
+    type: 'password',
+    autocomplete: 'new-password',
+    ...fieldState('new_password_confirm'),
+  }),
+  submitButton(t(lang, 'account.password_submit')),
+])}
+</section>`);
 
   // 3. Two-step sign-in
   let totp: SafeHtml;
   if (p.totpEnabled) {
     totp = html`<p><span class="status status-on">${t(lang, 'account.totp_status_on')}</span> ${t(lang, 'account.totp_on')}</p>
-      ${postForm(p.totpDisableUrl, p.csrf, [
-        codeField({
-          id: 'totp-disable-code',
-          name: 'code',
-          label: t(lang, 'account.totp_disable_code'),
-          hint: t(lang, 'account.totp_disable_hint'),
-          ...fieldState('code'),
-        }),
-        submitButton(t(lang, 'account.totp_disable'), 'btn-secondary'),
-      ])}`;
+${postForm(p.totpDisableUrl, p.csrf, [
+  codeField({
+    id: 'totp-disable-code',
+    name: 'code',
+    label: t(lang, 'account.totp_disable_code'),
+    hint: t(lang, 'account.totp_disable_hint'),
+    ...fieldState('code'),
+  }),
+  submitButton(t(lang, 'account.totp_disable'), 'btn-secondary'),
+])}`;
   } else if (p.totpEnrolment) {
     totp = html`<p>${t(lang, 'account.totp_step_scan')}</p>
-      <figure class="qr" role="img" aria-label="${t(lang, 'account.totp_qr_alt')}">${trusted(p.totpEnrolment.qrSvg)}</figure>
-      <p>${t(lang, 'account.totp_manual')}</p>
-      <p><code class="secret" translate="no">${groupSecret(p.totpEnrolment.secret)}</code></p>
-      <p>${t(lang, 'account.totp_step_confirm')}</p>
-      ${postForm(p.totpConfirmUrl, p.csrf, [
-        codeField({
-          id: 'totp-confirm-code',
-          name: 'code',
-          label: t(lang, 'account.totp_confirm_code'),
-          ...fieldState('code'),
-        }),
-        submitButton(t(lang, 'account.totp_confirm')),
-      ])}`;
+<figure class="qr" role="img" aria-label="${t(lang, 'account.totp_qr_alt')}">${trusted(p.totpEnrolment.qrSvg)}</figure>
+<p>${t(lang, 'account.totp_manual')}</p>
+<p><code class="secret" translate="no">${groupSecret(p.totpEnrolment.secret)}</code></p>
+<p>${t(lang, 'account.totp_step_confirm')}</p>
+${postForm(p.totpConfirmUrl, p.csrf, [
+  codeField({
+    id: 'totp-confirm-code',
+    name: 'code',
+    label: t(lang, 'account.totp_confirm_code'),
+    ...fieldState('code'),
+  }),
+  submitButton(t(lang, 'account.totp_confirm')),
+])}`;
   } else {
     totp = html`<p><span class="status status-off">${t(lang, 'account.totp_status_off')}</span> ${t(lang, 'account.totp_off')}</p>
-      ${postForm(p.totpStartUrl, p.csrf, submitButton(t(lang, 'account.totp_start')))}`;
+${postForm(p.totpStartUrl, p.csrf, submitButton(t(lang, 'account.totp_start')))}`;
   }
-  parts.push(
-    html`<section class="section" aria-labelledby="totp-title">
-      <h2 id="totp-title">${t(lang, 'account.totp')}</h2>
-      ${totp}
-    </section>`,
-  );
+  parts.push(html`<section class="section" aria-labelledby="totp-title">
+<h2 id="totp-title">${t(lang, 'account.totp')}</h2>
+${totp}
+</section>`);
 
   // 4. Authorised portals
   let consents: SafeHtml;
@@ -168,39 +160,32 @@ export function accountPage(p: AccountPageInput): string {
       const valid = c.grantedAt instanceof Date && !Number.isNaN(c.grantedAt.getTime());
       const date = valid ? html`<time datetime="${c.grantedAt.toISOString()}">${formatDate(lang, c.grantedAt)}</time>` : '—';
       const withdraw = submitButton(
-        html`${t(lang, 'account.withdraw')}<span class="visually-hidden"
-            >${t(lang, 'account.withdraw_target', { clientName: c.clientName })}</span
-          >`,
+        html`${t(lang, 'account.withdraw')}<span class="visually-hidden">${t(lang, 'account.withdraw_target', { clientName: c.clientName })}</span>`,
         'btn-secondary',
       );
       return html`<tr>
-        <td class="portal" data-label="${head('account.consent_portal')}">${c.clientName}</td>
-        <td data-label="${head('account.consent_items')}">${c.items.join(t(lang, 'account.list_separator'))}</td>
-        <td data-label="${head('account.consent_date')}">${date}</td>
-        <td>${postForm(c.withdrawUrl, p.csrf, withdraw, 'inline-form')}</td>
-      </tr>`;
+<td class="portal" data-label="${head('account.consent_portal')}">${c.clientName}</td>
+<td data-label="${head('account.consent_items')}">${c.items.join(t(lang, 'account.list_separator'))}</td>
+<td data-label="${head('account.consent_date')}">${date}</td>
+<td>${postForm(c.withdrawUrl, p.csrf, withdraw, 'inline-form')}</td>
+</tr>`;
     });
     consents = html`<p class="muted">${t(lang, 'account.consents_hint')}</p>
-      <table class="consents">
-        <thead>
-          <tr>
-            <th scope="col">${head('account.consent_portal')}</th>
-            <th scope="col">${head('account.consent_items')}</th>
-            <th scope="col">${head('account.consent_date')}</th>
-            <th scope="col"><span class="visually-hidden">${head('account.consent_action')}</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>`;
+<table class="consents">
+<thead><tr><th scope="col">${head('account.consent_portal')}</th><th scope="col">${head(
+      'account.consent_items',
+    )}</th><th scope="col">${head('account.consent_date')}</th><th scope="col"><span class="visually-hidden">${head(
+      'account.consent_action',
+    )}</span></th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
   }
-  parts.push(
-    html`<section class="section" aria-labelledby="consents-title">
-      <h2 id="consents-title">${t(lang, 'account.consents')}</h2>
-      ${consents}
-    </section>`,
-  );
+  parts.push(html`<section class="section" aria-labelledby="consents-title">
+<h2 id="consents-title">${t(lang, 'account.consents')}</h2>
+${consents}
+</section>`);
 
   // 5. Sign out
   parts.push(html`<p class="section"><a href="${p.logoutUrl}">${t(lang, 'account.logout')}</a></p>`);
