@@ -814,12 +814,15 @@ describe('t and messages', () => {
     expect(t('zh-CN', 'claim.id_number')).toBe('完整身份证号码');
   });
 
-  test('every zh-CN text has an English one and vice versa (plural forms aside)', () => {
-    const zhKeys = Object.keys(messages['zh-CN']).sort();
-    const enKeys = Object.keys(messages.en)
-      .filter((k) => !k.endsWith('.one'))
-      .sort();
-    expect(enKeys).toEqual(zhKeys);
+  test('every text exists in both languages, is not empty, and has the same placeholders in both', () => {
+    expect(Object.keys(messages.en).sort()).toEqual(Object.keys(messages['zh-CN']).sort());
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, zh] of Object.entries(messages['zh-CN'])) {
+      const en = messages.en[key];
+      expect([key, zh.trim().length > 0, en.trim().length > 0]).toEqual([key, true, true]);
+      // A singular form (`.one`) spells its count out.
+      if (!key.endsWith('.one')) expect([key, placeholders(en)]).toEqual([key, placeholders(zh)]);
+    }
   });
 });
 
