@@ -14,6 +14,7 @@ import { OidcModule } from './oidc/oidc.module.js';
 import { PkiModule } from './pki/pki.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { SelfServiceModule } from './self-service/self-service.module.js';
+import { SiteModule } from './site/site.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 
 /** The whole service. The CLI builds a smaller context from the same modules (src/cli/cli.module.ts). */
@@ -35,6 +36,7 @@ export class AppModule {
         ClientsModule,
         EnterpriseLoginModule,
         SelfServiceModule,
+        SiteModule,
         LicencesModule,
         VerificationModule,
         ...(config.demo ? [DemoModule] : []),

@@ -1,5 +1,6 @@
 import { html, joinHtml, type HtmlValue, type SafeHtml } from './html.js';
 import { type Lang, t } from './messages.js';
+import { pageScriptUrl } from './scripts/index.js';
 import { styles } from './styles.js';
 
 export type { Lang } from './messages.js';
@@ -25,6 +26,8 @@ export function documentShell(o: {
   wide?: boolean;
   /** Reload (or go to `url`) after `seconds`: pages that wait for something without script. */
   refresh?: { seconds: number; url: string };
+  /** Page scripts (src/pages/scripts) to load: enhancements only, the page works without them. */
+  scripts?: string[];
 }): string {
   const { lang } = o;
   const other: Lang = lang === 'en' ? 'zh-CN' : 'en';
@@ -38,7 +41,7 @@ ${o.refresh ? html`<meta http-equiv="refresh" content="${o.refresh.seconds};url=
 <meta name="format-detection" content="telephone=no">
 <title>${title}</title>
 <style>${styles}</style>
-</head>
+${(o.scripts ?? []).map((name) => html`<script src="${pageScriptUrl(name)}" defer></script>\n`)}</head>
 <body>
 <header class="topbar">
 <div class="topbar-inner">
