@@ -1,0 +1,49 @@
+/**
+ * OFD packages (GB/T 33190): reading them, checking their signatures' references, stamping them.
+ *
+ * Reading
+ *   readOfd(ofd: Uint8Array, { limits? }): OfdFile
+ *     The zip (refusing zip bombs: DEFAULT_ZIP_LIMITS on entries, total size and ratio; absolute,
+ *     `..` and duplicate names; ZIP64; encryption), then OFD.xml → each DocBody → Document.xml →
+ *     pages, and DocBody/Signatures → Signatures.xml → each Signature.xml with its SignedValue.dat
+ *     and Seal.esl. XML is read by namespace, never by prefix, and with no DTD. Throws
+ *     OfdFormatError for anything malformed, and nothing else; a listed signature whose own files
+ *     are unreadable comes back as { kind: 'unreadable', reason }, so the others still count.
+ *   readPageBox(ofd, document, page): OfdBox — a page's physical box in mm (page, template, document).
+ *
+ * Checking a signature's references (the `dataHash` check's package half)
+ *   checkReferences(ofd, signature): ReferenceCheck
+ *     SM3 (CheckMethod `SM3` or 1.2.156.10197.1.401) or SHA-256 of every file a Reference names,
+ *     against its base64 CheckValue: per-reference status and `intact`. A signature whose only
+ *     changed reference is Signatures.xml, with signatures listed after it, is intact
+ *     (`signaturesListChangedBy` names them). The digest of Signature.xml itself (in the
+ *     SES_Signature) is the seal codec's to compare: `signature.signatureXml` is its exact bytes.
+ *
+ * Stamping
+ *   stampOfd(ofd: Uint8Array, options: StampOptions): Promise<Buffer>
+ *     Adds a Seal signature: a StampAnnot on page `page` at x/y/width/height mm, Seal.esl,
+ *     Signature.xml referencing every file but Signatures.xml and its own Signature.xml and
+ *     SignedValue.dat, then `await options.sign(signatureXmlBytes)` stored as SignedValue.dat.
+ *     Untouched entries are copied as stored. Throws OfdFormatError (package), OfdStampError
+ *     (options), or what `sign` throws.
+ */
+export { formatBox, parseBox, type OfdBox } from './box.js';
+export { checkReferences, type ReferenceCheck, type ReferenceResult, type ReferenceStatus } from './check-references.js';
+export { CHECK_METHOD, digestAlgorithmOf, type DigestAlgorithm } from './digest.js';
+export { OfdFormatError, OfdStampError } from './errors.js';
+export type {
+  OfdDocument,
+  OfdFile,
+  OfdPage,
+  OfdProvider,
+  OfdReference,
+  OfdSignature,
+  OfdSignatureEntry,
+  OfdSignatureType,
+  OfdStampAnnot,
+  OfdUnreadableSignature,
+} from './model.js';
+export { readOfd, type ReadOfdOptions } from './read-ofd.js';
+export { readPageBox } from './read-page-box.js';
+export { SIGNATURE_METHOD, stampOfd, type SignatureMethod, type StampOptions } from './stamp/stamp-ofd.js';
+export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/limits.js';
