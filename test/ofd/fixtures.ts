@@ -18,13 +18,13 @@ export function unzipFiles(ofd: Uint8Array): Map<string, Uint8Array> {
   return new Map(Object.entries(unzipSync(ofd)).filter(([name]) => !name.endsWith('/')));
 }
 
-/** A package rebuilt by fflate from files, some of them changed. */
-export function rezip(ofd: Uint8Array, change: (files: Map<string, Uint8Array>) => void): Uint8Array {
+/** A package rebuilt by fflate from files, some of them changed (level 0 stores them: faster, for fuzzing). */
+export function rezip(ofd: Uint8Array, change: (files: Map<string, Uint8Array>) => void, level: 0 | 6 = 6): Uint8Array {
   const files = unzipFiles(ofd);
   change(files);
   const zippable: Zippable = {};
   for (const [name, data] of files) zippable[name] = data;
-  return zipSync(zippable);
+  return zipSync(zippable, { level });
 }
 
 export function text(data: Uint8Array): string {

@@ -29,10 +29,10 @@ export interface ZipEntry {
   readonly stored: StoredZipEntry;
 }
 
-const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_SIZE = 22;
+const EOCD_MARK = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const CENTRAL_SIZE = 46;
 const LOCAL_SIZE = 30;
 const FLAG_ENCRYPTED = 0x0001;
@@ -130,9 +130,15 @@ export function readZip(zip: Uint8Array, limits: ZipLimits): ZipEntry[] {
 
 /** The end-of-central-directory record: the last one whose comment runs exactly to the end of the file. */
 function findEndOfCentralDirectory(bytes: Buffer): number {
+  // Buffer.lastIndexOf counts a negative start from the end, so a file shorter than the record is refused first.
+  if (bytes.length < EOCD_SIZE) throw new OfdFormatError('not a zip archive (too short)');
   const lowest = Math.max(0, bytes.length - EOCD_SIZE - 0xffff);
-  for (let at = bytes.length - EOCD_SIZE; at >= lowest; at--) {
-    if (bytes.readUInt32LE(at) === EOCD_SIGNATURE && at + EOCD_SIZE + bytes.readUInt16LE(at + 20) === bytes.length) return at;
+  for (
+    let at = bytes.lastIndexOf(EOCD_MARK, bytes.length - EOCD_SIZE);
+    at >= lowest;
+    at = at > 0 ? bytes.lastIndexOf(EOCD_MARK, at - 1) : -1
+  ) {
+    if (at + EOCD_SIZE + bytes.readUInt16LE(at + 20) === bytes.length) return at;
   }
   throw new OfdFormatError('not a zip archive (no end-of-central-directory record)');
 }
