@@ -5,13 +5,14 @@ import { figures } from './lib.js';
 import { benchOidc } from './oidc.js';
 import { benchPki } from './pki.js';
 import { benchRegistry } from './registry.js';
+import { benchSeals } from './seals.js';
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run.
  *   BENCH_DATABASE_URL   PostgreSQL server to create scratch databases on (default: the local server's Unix
  *                        socket in /var/run/postgresql when there is one, else postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_CITIZENS       registry size (default 1,000,000)
- *   BENCH_ONLY           comma-separated sections to run (identifiers, registry, oidc, pki, embedded)
+ *   BENCH_ONLY           comma-separated sections to run (identifiers, seals, registry, oidc, pki, embedded)
  *   BENCH_OIDC_CONCURRENCY, BENCH_OIDC_POOL, BENCH_OIDC_WARMUP_MS, BENCH_OIDC_SECONDS, BENCH_OIDC_CPU_PROF
  *                        oidc section: requests in flight (16), the service's DB_POOL_SIZE (16),
  *                        warm-up (2000 ms) and measured seconds (4) per figure, a directory for the
@@ -22,6 +23,7 @@ import { benchRegistry } from './registry.js';
  *                        verification loads cycle through (2000), a directory for the service's --cpu-prof profile
  *   BENCH_EMBEDDED_SIGNINS, BENCH_EMBEDDED_CONCURRENCY
  *                        embedded section: whole demo sign-ins after the restart (200), and how many at a time (4)
+ *   BENCH_SEALS_MS       seals section: milliseconds measured per figure (2000; `openssl speed sm2` runs as many seconds)
  *   --json               also print every figure as one JSON document at the end
  */
 // A PostgreSQL on the same host is reached through its Unix socket, as psql does: each statement
@@ -39,6 +41,7 @@ const wanted = (name: string) => !only || only.includes(name);
 process.stdout.write(`tongban benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
 process.stdout.write(`PostgreSQL: ${describeServer(serverUrl)} (BENCH_DATABASE_URL to change)\n`);
 if (wanted('identifiers')) benchIdentifiers();
+if (wanted('seals')) await benchSeals();
 if (wanted('registry')) await benchRegistry(serverUrl, citizens);
 if (wanted('oidc')) await benchOidc(serverUrl);
 if (wanted('pki')) await benchPki(serverUrl);
