@@ -23,7 +23,8 @@
  *   stampOfd(ofd: Uint8Array, options: StampOptions): Promise<Buffer>
  *     Adds a Seal signature: a StampAnnot on page `page` at x/y/width/height mm, Seal.esl,
  *     Signature.xml referencing every file but Signatures.xml and its own Signature.xml and
- *     SignedValue.dat, then `await options.sign(signatureXmlBytes)` stored as SignedValue.dat.
+ *     SignedValue.dat, then `await options.sign(signatureXmlBytes, { signatureLoc, signatureId, signingTime })`
+ *     stored as SignedValue.dat.
  *     Untouched entries are copied as stored. Throws OfdFormatError (package), OfdStampError
  *     (options), or what `sign` throws.
  */
@@ -45,5 +46,5 @@ export type {
 } from './model.js';
 export { readOfd, type ReadOfdOptions } from './read-ofd.js';
 export { readPageBox } from './read-page-box.js';
-export { SIGNATURE_METHOD, stampOfd, type SignatureMethod, type StampOptions } from './stamp/stamp-ofd.js';
+export { SIGNATURE_METHOD, stampOfd, type SignatureMethod, type SignContext, type StampOptions } from './stamp/stamp-ofd.js';
 export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/limits.js';

@@ -8,7 +8,7 @@ import {
   type OfdSignature,
   type StampOptions,
 } from '../../src/ofd/index.js';
-import { fixture, text, unzipFiles } from './fixtures.js';
+import { bytes, fixture, rezip, text, unzipFiles } from './fixtures.js';
 import { independentlyRead } from './independent-checker.js';
 
 const SEAL = fixture('UserV4.esl');
@@ -181,6 +181,28 @@ describe('stamping an OFD', () => {
       await expect(stampOfd(fixture('helloworld.ofd'), options)).rejects.toThrow(new OfdStampError(message));
       expect(signed).toEqual([]);
     }
+  });
+
+  it('tells the sign callback where Signature.xml is, its ID and the signing time (what TBS_Sign carries besides the hash)', async () => {
+    const contexts: unknown[] = [];
+    const { options } = stamping();
+    await stampOfd(fixture('allprotected.ofd'), {
+      ...options,
+      sign: (signatureXml, context) => {
+        contexts.push(context);
+        return options.sign(signatureXml, context);
+      },
+    });
+    expect(contexts).toEqual([{ signatureLoc: '/Doc_0/Signs/Sign_1/Signature.xml', signatureId: '003', signingTime: AT }]);
+  });
+
+  it('will not write over a Signatures.xml that OFD.xml does not point at, or under a file', async () => {
+    const stale = rezip(fixture('helloworld.ofd'), (files) => files.set('Doc_0/Signs/Signatures.xml', bytes('<x/>')));
+    await expect(stampOfd(stale, stamping().options)).rejects.toThrow(
+      new OfdStampError('Doc_0/Signs/Signatures.xml cannot be created: the package has an entry there'),
+    );
+    const file = rezip(fixture('helloworld.ofd'), (files) => files.set('Doc_0/Signs', bytes('a file')));
+    await expect(stampOfd(file, stamping().options)).rejects.toThrow(OfdStampError);
   });
 
   it('refuses an empty signature, passes on what the callback throws, and refuses a malformed package as OfdFormatError', async () => {

@@ -32,9 +32,11 @@ export interface StampOptions {
   readonly seal: Uint8Array;
   /**
    * Signs the new Signature.xml, given its exact bytes; returns SignedValue.dat (an SES_Signature
-   * whose TBS_Sign.dataHash is the digest of those bytes).
+   * whose TBS_Sign.dataHash is the digest of those bytes). The context gives what TBS_Sign also
+   * carries: ofdrw puts Signature.xml's location in propertyInfo, and timeInfo should be the
+   * SignatureDateTime written.
    */
-  readonly sign: (signatureXml: Buffer) => Promise<Uint8Array>;
+  readonly sign: (signatureXml: Buffer, context: SignContext) => Promise<Uint8Array>;
   readonly provider: { readonly name: string; readonly version?: string; readonly company?: string };
   /** Default SM2 with SM3. */
   readonly signatureMethod?: SignatureMethod;
@@ -45,6 +47,13 @@ export interface StampOptions {
   /** Which DocBody of OFD.xml (from 0); default the first, as ofdrw does. */
   readonly document?: number;
   readonly limits?: Partial<ZipLimits>;
+}
+
+export interface SignContext {
+  /** Signature.xml's absolute location in the package, e.g. `/Doc_0/Signs/Sign_0/Signature.xml`. */
+  readonly signatureLoc: string;
+  readonly signatureId: string;
+  readonly signingTime: Date;
 }
 
 /** Where the new signature's files go. */
@@ -107,7 +116,7 @@ export async function stampOfd(ofd: Uint8Array, options: StampOptions): Promise<
     signatureMethod: options.signatureMethod ?? SIGNATURE_METHOD.sm2,
     signatureDateTime: generalizedTime(signingTime),
     checkMethod: CHECK_METHOD[algorithm],
-    references: [...new Set(protectedFiles)].map((path) => ({
+    references: protectedFiles.map((path) => ({
       fileRef: absoluteLoc(path),
       checkValue: digest(algorithm, contentOf(path)).toString('base64'),
     })),
@@ -115,7 +124,7 @@ export async function stampOfd(ofd: Uint8Array, options: StampOptions): Promise<
     sealLoc: absoluteLoc(sealPath),
     signedValueLoc: absoluteLoc(`${plan.folder}/SignedValue.dat`),
   });
-  const signedValue: unknown = await options.sign(signature);
+  const signedValue: unknown = await options.sign(signature, { signatureLoc, signatureId: plan.signatureId, signingTime });
   if (!(signedValue instanceof Uint8Array) || signedValue.length === 0)
     throw new OfdStampError('the sign callback returned no signature bytes');
   added.set(`${plan.folder}/Signature.xml`, signature);
@@ -132,13 +141,21 @@ export async function stampOfd(ofd: Uint8Array, options: StampOptions): Promise<
 function planSignature(file: OfdFile, document: OfdDocument): Plan {
   const documentFolder = folderOf(document.path);
   const listPath = document.signaturesPath ?? (documentFolder === '' ? 'Signs/Signatures.xml' : `${documentFolder}/Signs/Signatures.xml`);
-  const taken = new Set(file.entries.map((entry) => entry.name.toLowerCase()));
-  if (document.signaturesPath === undefined && taken.has(listPath.toLowerCase()))
-    throw new OfdStampError(`${listPath} is in the package but OFD.xml does not point at it`);
+  const names = file.entries.map((entry) => entry.name.toLowerCase());
+  const fileNames = new Set(names.filter((name) => !name.endsWith('/')));
+  // Names compared as the reader compares them, ignoring case.
+  const used = (path: string) => names.some((name) => name === path.toLowerCase() || name.startsWith(`${path.toLowerCase()}/`));
+  const underAFile = (path: string) =>
+    path
+      .toLowerCase()
+      .split('/')
+      .some((_, i, segments) => i > 0 && fileNames.has(segments.slice(0, i).join('/')));
+  if (document.signaturesPath === undefined && (used(listPath) || underAFile(listPath)))
+    throw new OfdStampError(`${listPath} cannot be created: the package has an entry there`);
   const signsFolder = folderOf(listPath);
   const inSigns = (name: string) => (signsFolder === '' ? name : `${signsFolder}/${name}`);
   let n = 0;
-  while ([...taken].some((name) => name.startsWith(`${inSigns(`Sign_${n}`)}/`.toLowerCase()))) n++;
+  while (used(inSigns(`Sign_${n}`))) n++;
 
   const takenIds = new Set<string>();
   for (const entry of document.signatures) {
