@@ -11,8 +11,8 @@ export const SIGNATURE_ALGORITHM_NAMES: Readonly<Record<string, string>> = {
 
 /**
  * valid / invalid: the signature was checked and is, or is not, the key's over the data (a key that
- * cannot make the named algorithm's signatures makes it invalid); unsupported: it could not be
- * checked (an algorithm or key type tongban does not verify).
+ * is malformed, or cannot make the named algorithm's signatures, makes it invalid); unsupported: it
+ * could not be checked (an algorithm, key type or curve tongban does not verify).
  */
 export type SignatureVerdict = { readonly result: 'valid' } | { readonly result: 'invalid' | 'unsupported'; readonly reason: string };
 
@@ -22,6 +22,7 @@ export function verifyByAlgorithm(algorithm: string, spki: Buffer, data: Buffer,
   if (!name) return { result: 'unsupported', reason: `signature algorithm ${algorithm} is not supported` };
   const key = verificationKey(spki);
   if ('unsupported' in key) return { result: 'unsupported', reason: key.unsupported };
+  if ('malformed' in key) return { result: 'invalid', reason: key.malformed };
   const wanted = algorithm === CRYPTO_OID.sm2WithSm3 ? 'sm2' : 'p256';
   if (key.curve !== wanted)
     return { result: 'invalid', reason: `${name} signature but the certificate holds a ${key.curve === 'sm2' ? 'SM2' : 'P-256'} key` };

@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { children, contents, expectTag, readOid, readRoot, TAG } from '../pki/der.js';
+import { children, expectTag, readOid, readRoot, TAG } from '../pki/der.js';
 import { CRYPTO_OID } from './oids.js';
 import { decodeSm2Spki } from './sm2-key-encoding.js';
 import type { Sm2PublicKey } from './sm2-keys.js';
@@ -15,8 +15,11 @@ export type VerificationKey = { readonly curve: 'sm2'; readonly key: Sm2PublicKe
 const MAX_CACHED = 64;
 const cache = new Map<string, VerificationKey>();
 
-/** The key in a DER SubjectPublicKeyInfo, or why it cannot be used (another key type or curve, a malformed key). */
-export function verificationKey(spki: Buffer): VerificationKey | { readonly unsupported: string } {
+/** Why a key cannot check signatures: a type or curve tongban does not verify, or a key that is not well-formed. */
+export type UnusableKey = { readonly unsupported: string } | { readonly malformed: string };
+
+/** The key in a DER SubjectPublicKeyInfo, or why it cannot be used. */
+export function verificationKey(spki: Buffer): VerificationKey | UnusableKey {
   const id = spki.toString('base64');
   const cached = cache.get(id);
   if (cached) {
@@ -25,13 +28,13 @@ export function verificationKey(spki: Buffer): VerificationKey | { readonly unsu
     return cached;
   }
   const read = readKey(spki);
-  if ('unsupported' in read) return read;
+  if (!('curve' in read)) return read;
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
   cache.set(id, read);
   return read;
 }
 
-function readKey(spki: Buffer): VerificationKey | { unsupported: string } {
+function readKey(spki: Buffer): VerificationKey | UnusableKey {
   let curve: string | undefined;
   try {
     const [algorithm] = children(spki, expectTag(readRoot(spki), TAG.SEQUENCE, 'a public key'));
@@ -39,10 +42,9 @@ function readKey(spki: Buffer): VerificationKey | { unsupported: string } {
     if (readOid(spki, keyType) !== CRYPTO_OID.ecPublicKey) return { unsupported: 'the key is not an elliptic-curve key' };
     curve = parameter?.tag === TAG.OID ? readOid(spki, parameter) : undefined;
     if (curve === CRYPTO_OID.sm2Curve) return { curve: 'sm2', key: decodeSm2Spki(spki) };
-    if (curve === CRYPTO_OID.p256Curve && contents(spki, parameter).length)
-      return { curve: 'p256', key: createPublicKey({ key: spki, format: 'der', type: 'spki' }) };
+    if (curve === CRYPTO_OID.p256Curve) return { curve: 'p256', key: createPublicKey({ key: spki, format: 'der', type: 'spki' }) };
   } catch (error) {
-    return { unsupported: `the public key cannot be read (${error instanceof Error ? error.message : String(error)})` };
+    return { malformed: `the public key cannot be read (${error instanceof Error ? error.message : String(error)})` };
   }
   return { unsupported: `the key is on a curve tongban does not verify (${curve ?? 'none named'})` };
 }
