@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maskCitizenIdsInText } from '../identifiers/citizen-id.js';
+import { sendErrorPage, wantsErrorPage } from '../site/not-found.js';
 import type { ErrorBody } from './api-error.js';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -20,7 +21,8 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 /**
  * Shapes every error as `{ error, message, details? }`. Errors the code did not expect become a
- * plain 500 whose stack goes to the log, never to the client. Fastify's own refusals (bad JSON,
+ * plain 500 whose stack goes to the log, never to the client. A browser asking for a page outside
+ * the API (Accept: text/html) gets the same error as a page in its language instead (src/site/not-found.ts). Fastify's own refusals (bad JSON,
  * a body too large, an unknown content type, an undecodable URL) keep their 4xx with fixed wording.
  */
 @Catch()
@@ -29,8 +31,11 @@ export class ErrorBodyFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
     const { status, body } = this.toBody(exception);
     if (reply.sent || reply.raw.headersSent) return;
+    // A browser asking for a page (an unknown one included) gets a page in its language; the API keeps its JSON.
+    if (request && wantsErrorPage(request)) return sendErrorPage(request, reply, status, body.error);
     void reply.code(status).send(body);
   }
 

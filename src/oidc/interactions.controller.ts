@@ -3,16 +3,20 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { errors as oidcErrors, type InteractionResults } from 'oidc-provider';
-import { AccountsService } from '../accounts/accounts.service.js';
+import { AccountsService, type SecondFactorCheck } from '../accounts/accounts.service.js';
 import { LOA_ACR, requiredLoa } from './assurance.js';
 import { ConsentsService } from './consents.service.js';
 import { CsrfTokens } from './csrf.js';
 import { readForm } from '../pages/forms.js';
-import { ConsentForm, LoginForm, OtpForm } from './forms.js';
+import { ConsentForm, LoginForm, OtpForm, RecoveryCodeForm } from './forms.js';
 import { OidcProviderService } from './oidc-provider.service.js';
 import { pageLanguage, sendPage } from '../pages/page-response.js';
 import { errorPage, t } from '../pages/index.js';
+import { requestIdOf } from '../site/not-found.js';
 import { consentItems, consentPage, enterpriseLoginPage, loginPage, otpPage } from './pages/index.js';
+import type { SignedInAs } from './pages/who.js';
+import { endSession, restartWithLogin } from './switch-account.js';
+import type { OtpError } from './pages/otp.js';
 import QRCode from 'qrcode';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -25,9 +29,30 @@ type Details = Awaited<ReturnType<OidcProviderService['provider']['interactionDe
 interface PendingSecondFactor {
   accountId: string;
   failures: number;
-  /** The person signed in to act for an enterprise: the licence is presented next. */
+  /** The person signed in to act for an enterprise: the licence is presented (after the code, if two-step sign-in is on). */
   enterprise?: boolean;
+  /** What is asked for now; absent in interactions begun before it existed (see nextStep). */
+  next?: 'code' | 'licence';
+  /** The methods the person has passed so far (`amr`), e.g. ["pwd"] or ["pwd","otp"]. */
+  amr?: string[];
 }
+
+function nextStep(pending: PendingSecondFactor): 'code' | 'licence' {
+  return pending.next ?? (pending.enterprise ? 'licence' : 'code');
+}
+
+function pendingOf(details: Details): PendingSecondFactor | undefined {
+  return (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
+}
+
+/** The pending step when it is a one-time code (or recovery code) that is awaited. */
+function awaitingCode(details: Details): PendingSecondFactor | undefined {
+  const pending = pendingOf(details);
+  return pending && nextStep(pending) === 'code' ? pending : undefined;
+}
+
+/** Where the OTP page sends a citizen who has lost the phone and the recovery codes. */
+const HELP_URL = '/help';
 
 const MAX_CODE_FAILURES = 5;
 
@@ -61,9 +86,12 @@ export class InteractionsController {
     if (!details) return;
     const { prompt } = details;
     if (prompt.name === 'login') {
+      // The password was taken and the code is awaited (also after switching the page's language).
+      const pending = awaitingCode(details);
+      if (pending) return this.askForCode(req, res, details, pending);
       if ((await this.requiredLevel(details)) >= 3) return res.redirect(this.urls(details).enterprise, 303);
       const stepUpAccount = prompt.reasons.includes('loa_step_up') ? details.session?.accountId : undefined;
-      if (stepUpAccount) return this.askForCode(req, res, details, stepUpAccount, 0);
+      if (stepUpAccount) return this.askForCode(req, res, details, { accountId: stepUpAccount, failures: 0, next: 'code', amr: ['pwd'] });
       return this.renderLogin(req, res, details);
     }
     if (prompt.name === 'consent') return this.renderConsent(req, res, details);
@@ -88,15 +116,24 @@ export class InteractionsController {
     }
     const account = outcome.account;
     const required = await this.requiredLevel(details);
-    if (required >= 3 || req.query.enterprise === '1') {
+    const enterprise = required >= 3 || req.query.enterprise === '1';
+    // Two-step sign-in, once on, is asked for at every password sign-in, whatever the portal
+    // requires (and before the licence, when the person signs in to act for an enterprise).
+    if (account.totpEnabled) {
+      return this.askForCode(req, res, details, {
+        accountId: account.id,
+        failures: 0,
+        next: 'code',
+        amr: ['pwd'],
+        ...(enterprise && { enterprise }),
+      });
+    }
+    if (enterprise) {
       // Enterprise sign-in, step 1 done: the person is known; the licence comes next.
-      await this.remember(details, { accountId: account.id, failures: 0, enterprise: true });
+      await this.remember(details, { accountId: account.id, failures: 0, enterprise: true, next: 'licence', amr: ['pwd'] });
       return res.redirect(this.urls(details).enterprise, 303);
     }
-    if (required >= 2) {
-      if (!account.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
-      return this.askForCode(req, res, details, account.id, 0);
-    }
+    if (required >= 2) return this.finish(req, res, UNMET_SECOND_FACTOR);
     await this.finish(req, res, { login: { accountId: account.id, acr: LOA_ACR[1], amr: ['pwd'], remember: false } });
   }
 
@@ -104,17 +141,34 @@ export class InteractionsController {
   async otp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details) return;
-    const pending = (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
+    const pending = awaitingCode(details);
     if (!pending) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'invalid_request');
-    if (!this.csrfValid(req, details)) return this.askForCode(req, res, details, pending.accountId, pending.failures, 'csrf', 403);
+    if (!this.csrfValid(req, details)) return this.askForCode(req, res, details, pending, { error: 'csrf', status: 403 });
     const form = readForm(OtpForm, req.body);
-    if (form && (await this.accounts.verifyTotp(pending.accountId, form.code.trim()))) {
-      return this.finish(req, res, { login: { accountId: pending.accountId, acr: LOA_ACR[2], amr: ['pwd', 'otp'], remember: false } });
-    }
-    if (pending.failures + 1 >= MAX_CODE_FAILURES) {
-      return this.finish(req, res, { error: 'access_denied', error_description: 'too many wrong one-time codes' });
-    }
-    return this.askForCode(req, res, details, pending.accountId, pending.failures + 1, 'invalid_code', 401);
+    const check: SecondFactorCheck = form ? await this.accounts.checkTotp(pending.accountId, form.code.trim()) : { ok: false };
+    return this.afterCode(req, res, details, pending, check, 'code');
+  }
+
+  /** "Use a recovery code instead": the same step, with a recovery code's form. */
+  @Get('recovery')
+  async recoveryForm(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    const pending = awaitingCode(details);
+    if (!pending) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'invalid_request');
+    return this.askForCode(req, res, details, pending, { mode: 'recovery' });
+  }
+
+  @Post('recovery')
+  async recovery(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    const pending = awaitingCode(details);
+    if (!pending) return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'invalid_request');
+    if (!this.csrfValid(req, details)) return this.askForCode(req, res, details, pending, { mode: 'recovery', error: 'csrf', status: 403 });
+    const form = readForm(RecoveryCodeForm, req.body);
+    const check: SecondFactorCheck = form ? await this.accounts.useRecoveryCode(pending.accountId, form.recovery_code) : { ok: false };
+    return this.afterCode(req, res, details, pending, check, 'recovery');
   }
 
   @Post('confirm')
@@ -159,9 +213,18 @@ export class InteractionsController {
     if (!details) return;
     if (details.prompt.name !== 'login')
       return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
-    const pending = (details.result as { tongban?: PendingSecondFactor } | undefined)?.tongban;
-    const person = pending?.enterprise ? pending.accountId : personOf(details.session?.accountId);
+    const pending = pendingOf(details);
+    // The person's own steps come first: the one-time code, when two-step sign-in is on.
+    if (pending && nextStep(pending) === 'code') return this.askForCode(req, res, details, pending);
+    const signedInNow = pending?.enterprise ? pending : undefined;
+    const person = signedInNow ? signedInNow.accountId : personOf(details.session?.accountId);
     if (!person) return this.renderLogin(req, res, details, undefined, 200, undefined, true);
+    const account = await this.accounts.findById(person);
+    const personAmr = signedInNow ? (signedInNow.amr ?? ['pwd']) : details.session?.amr?.includes('otp') ? ['pwd', 'otp'] : ['pwd'];
+    if (account?.totpEnabled && !personAmr.includes('otp')) {
+      // Signed in earlier with the password alone (two-step sign-in was turned on since): the code now.
+      return this.askForCode(req, res, details, { accountId: person, failures: 0, next: 'code', enterprise: true, amr: ['pwd'] });
+    }
 
     const requested = typeof req.query.challenge === 'string' ? await this.challenges.find(req.query.challenge.slice(0, 64)) : undefined;
     const challenge = requested && requested.interactionUid === details.uid && requested.accountId === person ? requested : undefined;
@@ -174,7 +237,7 @@ export class InteractionsController {
             certificateSerial: challenge.certificateSerial!,
           }),
           acr: LOA_ACR[3],
-          amr: ['pwd', 'swk'],
+          amr: [...personAmr, 'swk'],
           remember: false,
         },
       });
@@ -183,7 +246,6 @@ export class InteractionsController {
       challenge?.status === 'failed' ? 'failed' : challenge && challenge.expiresAt.getTime() <= Date.now() ? 'expired' : undefined;
     const current = challenge ?? (await this.challenges.create(details.uid, person));
     const text = this.challenges.offerText(this.challenges.offer(current, this.config.publicUrl));
-    const account = await this.accounts.findById(person);
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     const qrSvg = error ? '' : await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
@@ -211,6 +273,26 @@ export class InteractionsController {
     if (!details) return;
     if (!this.csrfValid(req, details)) return this.renderError(req, res, 403, t(pageLanguage(req), 'error.csrf'), 'invalid_request');
     await this.finish(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' });
+  }
+
+  /**
+   * "不是您？" on the consent page: the signed-in person's session ends (as "sign out everywhere"
+   * ends it: every portal of it told by back-channel, its grants revoked), then the portal's
+   * request starts again with prompt=login, so whoever signs in now continues to the same portal.
+   * A FAPI portal's request cannot be repeated without it (PAR): the browser gets the signed-out
+   * page with the way back to the portal instead.
+   */
+  @Post('switch')
+  async switchAccount(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    if (!this.csrfValid(req, details)) return this.renderConsent(req, res, details, 403);
+    const { provider } = this.oidc;
+    const clientId = String(details.params.client_id);
+    const client = await provider.Client.find(clientId);
+    if (details.session?.uid) await endSession(provider, details.session.uid, (message) => this.logger.warn(message));
+    const restart = restartWithLogin(details.params, client);
+    res.redirect(restart ?? `/session/end/success?client_id=${encodeURIComponent(clientId)}`, 303);
   }
 
   /** The interaction of this browser for this URL, or an error page when it is gone or foreign. */
@@ -258,6 +340,7 @@ export class InteractionsController {
       confirm: `${base}/confirm`,
       abort: `${base}/abort`,
       enterprise: `${base}/enterprise`,
+      recovery: `${base}/recovery`,
     };
   }
 
@@ -298,44 +381,89 @@ export class InteractionsController {
     );
   }
 
-  /** Records the password step in the interaction and shows the one-time-code page. */
+  /**
+   * Records the password step in the interaction and shows the one-time-code page (or, with
+   * `mode: 'recovery'`, its recovery-code form).
+   */
   private async askForCode(
     req: HttpRequest,
     res: FastifyReply,
     details: Details,
-    accountId: string,
-    failures: number,
-    error?: 'invalid_code' | 'csrf',
-    status = 200,
+    pending: PendingSecondFactor,
+    options: { mode?: 'code' | 'recovery'; error?: OtpError; status?: number; retryAfterSeconds?: number } = {},
   ) {
-    const account = await this.accounts.findById(accountId);
+    const account = await this.accounts.findById(pending.accountId);
     if (!account?.totpEnabled) return this.finish(req, res, UNMET_SECOND_FACTOR);
-    if (!(await this.remember(details, { accountId, failures })))
+    if (!(await this.remember(details, { ...pending, next: 'code' })))
       return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
-    sendPage(req, res, status, (base) =>
+    sendPage(req, res, options.status ?? 200, (base) =>
       otpPage({
         ...base,
         csrf: this.csrf.issue(`interaction:${details.uid}`),
         actionUrl: urls.otp,
         abortUrl: urls.abort,
         clientName,
-        error,
-        accountNameMasked: `${account.name} ${account.idNumberMasked}`,
+        error: options.error,
+        retryAfterMinutes: options.retryAfterSeconds ? Math.ceil(options.retryAfterSeconds / 60) : undefined,
+        accountNameMasked: account.name,
+        idNumberMasked: account.idNumberMasked,
+        mode: options.mode,
+        recoveryActionUrl: urls.recovery,
+        recoveryUrl: urls.recovery,
+        codeUrl: urls.base,
+        helpUrl: HELP_URL,
       }),
     );
+  }
+
+  /**
+   * After a one-time code or a recovery code: on to the licence (enterprise sign-in) or signed in
+   * at loa:2; otherwise the same page with the error. A recovery code is a one-time password in
+   * RFC 8176's sense, so it gives the same `otp` as the app's code (docs/decisions.md).
+   */
+  private async afterCode(
+    req: HttpRequest,
+    res: FastifyReply,
+    details: Details,
+    pending: PendingSecondFactor,
+    check: SecondFactorCheck,
+    mode: 'code' | 'recovery',
+  ): Promise<void> {
+    if (check.ok) {
+      if (mode === 'recovery') this.logger.log(`account ${pending.accountId} passed the second step with a recovery code`);
+      const amr = [...(pending.amr ?? ['pwd']), 'otp'];
+      if (pending.enterprise) {
+        if (!(await this.remember(details, { accountId: pending.accountId, failures: 0, enterprise: true, next: 'licence', amr })))
+          return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
+        return res.redirect(this.urls(details).enterprise, 303);
+      }
+      return this.finish(req, res, { login: { accountId: pending.accountId, acr: LOA_ACR[2], amr, remember: false } });
+    }
+    if (check.lockedFor !== undefined) {
+      res.header('retry-after', String(check.lockedFor));
+      return this.askForCode(req, res, details, pending, { mode, error: 'locked', status: 423, retryAfterSeconds: check.lockedFor });
+    }
+    if (pending.failures + 1 >= MAX_CODE_FAILURES) {
+      return this.finish(req, res, { error: 'access_denied', error_description: 'too many wrong one-time codes' });
+    }
+    const error = mode === 'recovery' ? 'invalid_recovery_code' : 'invalid_code';
+    return this.askForCode(req, res, details, { ...pending, failures: pending.failures + 1 }, { mode, error, status: 401 });
   }
 
   private async renderConsent(req: HttpRequest, res: FastifyReply, details: Details, status = 200) {
     const urls = this.urls(details);
     const client = await this.oidc.provider.Client.find(String(details.params.client_id));
+    const who = await this.signedInAs(details.session?.accountId);
     sendPage(req, res, status, (base) =>
       consentPage({
         ...base,
         csrf: this.csrf.issue(`interaction:${details.uid}`),
         actionUrl: urls.confirm,
         abortUrl: urls.abort,
+        switchUrl: `${urls.base}/switch`,
+        who,
         clientName: client?.clientName ?? String(details.params.client_id),
         clientUri: client?.clientUri,
         items: consentItems(base.lang, details.prompt.details),
@@ -343,10 +471,34 @@ export class InteractionsController {
     );
   }
 
+  /** The person of a session as the consent page names them (in an enterprise session: the one acting). */
+  private async signedInAs(accountId: string | undefined): Promise<SignedInAs | undefined> {
+    const person = personOf(accountId);
+    const account = person ? await this.accounts.findById(person) : null;
+    return account ? { name: account.name, idNumberMasked: account.idNumberMasked } : undefined;
+  }
+
+  /**
+   * An error page in plain words (src/pages/error.ts): `code` chooses them, made more precise by
+   * which `error.*` text the caller passed as `message`; neither code nor text is shown as such.
+   * The page gives the request id as the reference for support, and the log line ties it to the code.
+   */
   private renderError(req: HttpRequest, res: FastifyReply, status: number, message: string, code: string) {
-    sendPage(req, res, status, (base) => errorPage({ ...base, message, code }));
+    const lang = pageLanguage(req);
+    const precise = MESSAGE_CODES.find(([key]) => t(lang, key) === message)?.[1] ?? code;
+    const requestId = requestIdOf(res);
+    this.logger.log(`error page for ${precise} (${code}), reference ${requestId ?? '-'}`);
+    sendPage(req, res, status, (base) => errorPage({ ...base, error: precise, requestId }));
   }
 }
+
+/** The `error.*` texts callers pass to renderError, and the error each stands for. */
+const MESSAGE_CODES: ReadonlyArray<[string, string]> = [
+  ['error.expired', 'interaction_expired'],
+  ['error.interaction_expired', 'interaction_expired'],
+  ['error.csrf', 'csrf'],
+  ['error.unknown_prompt', 'unknown_prompt'],
+];
 
 /** The person behind a session: the citizen, or whoever acts in an enterprise session. */
 function personOf(accountId: string | undefined): string | undefined {

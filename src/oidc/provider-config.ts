@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Configuration, ExternalSigningKey, KoaContextWithOIDC } from 'oidc-provider';
 import { errors, interactionPolicy } from 'oidc-provider';
 import type { AppConfig } from '../config/config.js';
@@ -10,6 +11,7 @@ import type { OidcSecrets } from './oidc-secrets.js';
 import type { AccountClaims } from './account-claims.js';
 import { errorPage, langFromRequest } from '../pages/index.js';
 import { logoutPage, logoutSuccessPage } from './pages/index.js';
+import type { SignedInAs } from './pages/who.js';
 
 export interface ProviderDependencies {
   config: AppConfig;
@@ -163,13 +165,51 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: (ctx, form) => {
+        logoutSource: async (ctx, form) => {
+          const session = ctx.oidc.session!;
+          const client = ctx.oidc.client;
+          const siteIds = Object.keys(session.authorizations ?? {});
+          // Whichever the choice, the browser comes to tongban's signed-out page first (it says
+          // what happened); the portal's post_logout_redirect_uri (and, added by the provider,
+          // its state) becomes that page's way back. The provider checked the URI against the
+          // portal's registration before calling this; the page checks it again.
+          const state = session.state as { postLogoutRedirectUri?: string };
+          const success = new URL(ctx.oidc.urlFor('end_session_success'));
+          if (client) success.searchParams.set('client_id', client.clientId);
+          if (state.postLogoutRedirectUri) success.searchParams.set('return', state.postLogoutRedirectUri);
+          if (siteIds.length) success.searchParams.set('sites', siteIds.slice(0, MAX_SITES).join(' '));
+          state.postLogoutRedirectUri = success.href;
+          const [who, sites] = await Promise.all([signedInAs(accounts, session.accountId), siteNames(ctx, siteIds)]);
           ctx.type = 'html';
-          ctx.body = logoutPage({ ...pageBase(ctx), form, clientName: ctx.oidc.client?.clientName });
+          ctx.body = logoutPage({ ...pageBase(ctx), form, clientName: client?.clientName ?? client?.clientId, who, sites });
         },
-        postLogoutSuccessSource: (ctx) => {
+        postLogoutSuccessSource: async (ctx) => {
+          // What the page says is read from the browser's session now, so it is true on a reload too.
+          const session = await ctx.oidc.provider.Session.get(ctx);
+          const client = ctx.oidc.client;
+          const query = ctx.query as Record<string, unknown>;
+          let returnUrl: string | undefined;
+          if (client && typeof query.return === 'string' && client.postLogoutRedirectUriAllowed(query.return)) {
+            const url = new URL(query.return);
+            if (typeof query.state === 'string') url.searchParams.set('state', query.state);
+            returnUrl = url.href;
+          }
+          const clientName = client?.clientName ?? client?.clientId;
+          const base = { ...pageBase(ctx), clientName, returnUrl };
           ctx.type = 'html';
-          ctx.body = logoutSuccessPage({ ...pageBase(ctx), clientName: ctx.oidc.client?.clientName });
+          if (!session.accountId) {
+            const ids = typeof query.sites === 'string' ? query.sites.split(' ').slice(0, MAX_SITES) : [];
+            ctx.body = logoutSuccessPage({ ...base, outcome: 'signed_out', signedOutSites: await siteNames(ctx, ids) });
+            return;
+          }
+          const still = Object.keys(session.authorizations ?? {});
+          const left = client !== undefined && !still.includes(client.clientId);
+          ctx.body = logoutSuccessPage({
+            ...base,
+            outcome: left ? 'left_portal' : 'still_signed_in',
+            who: await signedInAs(accounts, session.accountId),
+            stillSignedInSites: await siteNames(ctx, still),
+          });
         },
       },
       resourceIndicators: {
@@ -204,11 +244,47 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
     fetch: config.oidcFetchAllowPrivate
       ? (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit)
       : (url, options) => globalThis.fetch(url, options),
+    // Every error oidc-provider shows in the browser: plain words chosen by the code (never the
+    // code itself), a way back to the portal when it is known, the request id as the reference;
+    // the log line ties that reference to the code and the provider's description.
     renderError: (ctx, out) => {
+      const client = ctx.oidc?.client;
+      const requestId = ctx.res.getHeader('x-request-id');
+      const reference = typeof requestId === 'string' ? requestId : undefined;
+      errorLogger.log(`error page for ${out.error} (${out.error_description ?? ''}), reference ${reference ?? '-'}`);
       ctx.type = 'html';
-      ctx.body = errorPage({ ...pageBase(ctx), message: String(out.error_description ?? out.error), code: String(out.error) });
+      ctx.body = errorPage({
+        ...pageBase(ctx),
+        error: String(out.error),
+        requestId: reference,
+        portal: client ? { name: client.clientName ?? client.clientId, url: client.clientUri } : undefined,
+      });
     },
   };
+}
+
+const errorLogger = new Logger('oidc');
+
+/** At most this many portals are named on the sign-out pages (and carried in the signed-out page's URL). */
+const MAX_SITES = 20;
+
+/** Who a session belongs to, as the sign-out pages name them. */
+async function signedInAs(accounts: AccountClaims, accountId: string | undefined): Promise<SignedInAs | undefined> {
+  const account = accountId ? await accounts.find(accountId) : undefined;
+  if (!account) return undefined;
+  const claims = await account.claims('userinfo', 'openid profile id_number_masked enterprise', {}, []);
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  if (claims.account_type === 'enterprise') {
+    const act = claims.act as { name?: unknown } | undefined;
+    return { name: text(act?.name) ?? '', enterpriseName: text(claims.enterprise_name) };
+  }
+  return { name: text(claims.name) ?? '', idNumberMasked: text(claims.id_number_masked) };
+}
+
+/** The names of the portals with these client ids (unknown ids left out). */
+async function siteNames(ctx: KoaContextWithOIDC, clientIds: string[]): Promise<string[]> {
+  const clients = await Promise.all(clientIds.map((id) => ctx.oidc.provider.Client.find(id).catch(() => undefined)));
+  return clients.filter((client) => client !== undefined).map((client) => client.clientName ?? client.clientId);
 }
 
 function pageBase(ctx: KoaContextWithOIDC) {

@@ -1,9 +1,19 @@
-import { html, joinHtml, type HtmlValue, type SafeHtml } from './html.js';
+import { html, joinHtml, trusted, type HtmlValue, type SafeHtml } from './html.js';
 import { type Lang, t } from './messages.js';
 import { pageScriptUrl } from './scripts/index.js';
 import { styles } from './styles.js';
 
 export type { Lang } from './messages.js';
+
+/**
+ * The stylesheet, inserted as it is: a constant of this code, and CSS inside <style> is raw text
+ * (escaping it would turn the quotes of font names and the `>` of selectors into entities that
+ * CSS does not read).
+ */
+const STYLE_TEXT = trusted(styles);
+
+/** tongban's icon (src/site/favicon.ts), linked from every page. */
+export const FAVICON_URL = '/favicon.svg';
 
 /** What every page needs: its language and the URL of the same page in the other language. */
 export interface PageBase {
@@ -40,12 +50,13 @@ export function documentShell(o: {
 ${o.refresh ? html`<meta http-equiv="refresh" content="${o.refresh.seconds};url=${o.refresh.url}">\n` : ''}<meta name="robots" content="noindex, nofollow">
 <meta name="format-detection" content="telephone=no">
 <title>${title}</title>
-<style>${styles}</style>
+<link rel="icon" href="${FAVICON_URL}" type="image/svg+xml">
+<style>${STYLE_TEXT}</style>
 ${(o.scripts ?? []).map((name) => html`<script src="${pageScriptUrl(name)}" defer></script>\n`)}</head>
 <body>
 <header class="topbar">
 <div class="topbar-inner">
-<span class="brand">${t(lang, 'service.name')}</span>
+<a class="brand" href="/">${t(lang, 'service.name')}</a>
 <a class="lang-switch" href="${o.switchLangUrl}" hreflang="${other}" lang="${other}">${t(lang, 'lang.switch')}</a>
 </div>
 </header>
@@ -54,7 +65,10 @@ ${(o.scripts ?? []).map((name) => html`<script src="${pageScriptUrl(name)}" defe
 ${o.body}
 </div>
 </main>
-<footer class="footer"><p>${t(lang, 'footer.security')}</p></footer>
+<footer class="footer">
+<p>${t(lang, 'footer.security')}</p>
+<nav class="footer-nav" aria-label="${t(lang, 'site.nav.label')}"><a href="/">${t(lang, 'site.nav.home')}</a> <a href="/help">${t(lang, 'site.nav.help')}</a> <a href="/terms">${t(lang, 'site.nav.terms')}</a> <a href="/privacy">${t(lang, 'site.nav.privacy')}</a></nav>
+</footer>
 </body>
 </html>
 `.value;

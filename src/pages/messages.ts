@@ -7,6 +7,7 @@ import { login } from './messages/login.js';
 import { logout } from './messages/logout.js';
 import { otp } from './messages/otp.js';
 import { register } from './messages/register.js';
+import { site } from './messages/site.js';
 
 /**
  * The message catalogue of tongban's pages, shared with the controllers (flash texts, claim
@@ -33,6 +34,7 @@ const catalogue: Record<string, readonly [string, string]> = {
   ...errors,
   ...account,
   ...register,
+  ...site,
 };
 
 const zh: Record<string, string> = Object.fromEntries(Object.entries(catalogue).map(([key, [text]]) => [key, text]));

@@ -79,6 +79,35 @@ table.consents{width:100%;border-collapse:collapse;margin:0 0 12px}
 .tabs{display:flex;gap:4px;border-bottom:2px solid #d5dbe3;margin:-8px 0 16px}.tabs .tab{padding:8px 12px;text-decoration:none;color:#3d4652;border-bottom:3px solid transparent;margin-bottom:-2px}.tabs .tab.active{color:#0a4fb3;border-bottom-color:#0a4fb3;font-weight:600}.footer{color:#4f5966;font-size:.875rem;text-align:center;padding:8px 16px 24px}
 .footer p{margin:0}
 .visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+/* tongban's own pages, error pages, who is signed in, the sign-out choices (issue 11, points 3 and 4). */
+.topbar a.brand{color:#fff;text-decoration:none;padding:4px 0}
+.topbar a.brand:hover{background:none;text-decoration:underline}
+.footer-nav{display:flex;flex-wrap:wrap;justify-content:center;gap:0 16px;margin:8px 0 0}
+.footer-nav a{display:inline-block;padding:4px 0;color:#0a4fb3}
+a.btn-primary,a.btn-secondary{display:inline-flex;align-items:center;justify-content:center;min-height:44px;padding:8px 18px;border-radius:4px;border:2px solid transparent;text-decoration:none}
+a.btn-primary:hover{color:#fff}
+a.btn-secondary{border-color:#0a4fb3}
+.who{display:flex;flex-wrap:wrap;align-items:center;gap:0 8px;margin:0 0 16px;padding:6px 12px;background:#f3f5f8;border:1px solid #d5dbe3;border-radius:6px;font-size:.9375rem}
+.who .inline-form{display:inline}
+.who .btn-link{min-height:32px;padding:4px 0}
+.choices{display:grid;gap:12px;margin:16px 0 0}
+.choice{border:1px solid #d5dbe3;border-radius:6px;padding:14px 16px}
+.choice button,.choice a.btn-primary,.choice a.btn-secondary{width:100%}
+.choice p{margin:8px 0 0;color:#3d4652;font-size:.9375rem}
+ul.sites,ul.next-steps{margin:0 0 16px;padding:0 0 0 1.25em}
+ul.sites li,ul.next-steps li{margin:0 0 6px}
+h2.next-title{font-size:1rem;margin:16px 0 6px}
+.reference code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+.offers{list-style:none;margin:0;padding:0;display:grid;gap:12px}
+.offers>li{border:1px solid #d5dbe3;border-radius:6px;padding:14px 16px}
+.offers h3{font-size:1.0625rem;margin:0 0 6px}
+.offers p{margin:0 0 8px}
+.offers p:last-child,.offers ul:last-child{margin-bottom:0}
+.offers ul{margin:0;padding:0 0 0 1.25em}
+.prose h2{margin:28px 0 8px}
+.prose ul,.prose ol{margin:0 0 12px;padding:0 0 0 1.25em}
+.prose li{margin:0 0 6px}
+@media (min-width:700px){.offers{grid-template-columns:1fr 1fr}}
 @media (max-width:600px){
 .consents thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .consents tr{display:block;border-bottom:1px solid #e3e7ed;padding:8px 0}
@@ -95,6 +124,14 @@ h1{font-size:1.3125rem}
 @media (forced-colors:active){
 .alert,.flash,.note,.card{border:1px solid CanvasText}
 }
+/* Two-step sign-in (issue 11, point 1): who signs in on the code page, recovery codes on the account page. */
+.signing-in{margin:0 0 12px}
+.id-masked{font-variant-numeric:tabular-nums;letter-spacing:.02em;white-space:nowrap}
+.note.warn{background:#fff6e0;border-left-color:#8a5a00;color:#4a3200}
+.recovery-new{margin:0 0 16px}
+.recovery-codes{list-style:none;margin:0 0 16px;padding:12px;display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5em,1fr));gap:8px 16px;background:#f3f5f8;border:1px solid #d5dbe3;border-radius:6px}
+.recovery-codes code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:1.0625rem;letter-spacing:.05em}
+.section h3{font-size:1rem;margin:20px 0 8px}
 `
   .trim()
   .replace(/\n/g, '');

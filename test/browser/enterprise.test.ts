@@ -84,7 +84,7 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
 
   async function expectSignedOut(): Promise<void> {
     await page.waitForURL(isPortalA);
-    expect(await page.locator('main').innerText()).toContain('您尚未登录本门户。');
+    expect(await page.locator('main').innerText()).toContain('您尚未登录本网站。');
     const link = page.getByRole('link', { name: ENTERPRISE_LINK, exact: true });
     expect(await link.getAttribute('href')).toBe('/demo/portal-a/login?acr=3');
   }
@@ -102,7 +102,7 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
     expect(await enterpriseTab.getAttribute('aria-current')).toBe('page');
     expect(await tabs.getByRole('link', { name: '个人登录', exact: true }).getAttribute('aria-current')).toBeNull();
     expect(await page.locator('main').innerText()).toContain('法人登录分两步');
-    expect(await page.getByText('示范税务服务（门户 A）').count()).toBeGreaterThan(0);
+    expect(await page.getByText('示范税务服务（网站 A）').count()).toBeGreaterThan(0);
 
     await page.getByLabel('身份证号', { exact: true }).fill(CHEN.idNumber);
     await page.getByLabel('密码', { exact: true }).fill(CHEN.password);
@@ -152,18 +152,23 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
       await page.waitForURL((url) => !isEnterprisePage(url) && (isInteraction(url) || isPortalA(url)), { timeout: RELOAD_DEADLINE_MS });
       const allow = page.getByRole('button', { name: '同意并继续', exact: true });
       await allow.waitFor();
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范税务服务（门户 A）');
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范税务服务（网站 A）');
       await allow.click();
 
       await page.waitForURL(isPortalA);
       expect(await page.getByRole('alert').allInnerTexts()).toEqual([]);
       const signedIn = page.locator('main p', { hasText: '已以企业身份登录' });
       expect(await signedIn.locator('strong').innerText()).toBe(ENTERPRISE.name);
-      expect(await signedIn.locator('code').innerText()).toBe(ENTERPRISE.uscc);
-      expect((await page.locator('main p', { hasText: '经办人' }).innerText()).trim()).toBe(`经办人： ${CHEN.name} (legal_representative)`);
-      const dd = (term: string) => page.locator(`xpath=//dt[normalize-space()="${term}"]/following-sibling::dd[1]/code`).innerText();
-      expect(await dd('acr')).toBe('urn:tongban:loa:3');
-      expect((await dd('amr')).split(' ')).toEqual(['pwd', 'swk']);
+      // In words: the enterprise's code, who acts for it in which role, and how (the raw claims behind "详细信息").
+      const shown = (term: string) =>
+        page.locator(`xpath=//dl[@class="person"]/dt[normalize-space()="${term}"]/following-sibling::dd[1]`).innerText();
+      expect(await shown('统一社会信用代码')).toBe(ENTERPRISE.uscc);
+      expect(await shown('经办人')).toBe(`${CHEN.name}（法定代表人）`);
+      expect(await shown('登录方式')).toBe('电子营业执照');
+      const raw = (term: string) =>
+        page.locator(`xpath=//details//dt[normalize-space()="${term}"]/following-sibling::dd[1]/code`).textContent();
+      expect(await raw('acr')).toBe('urn:tongban:loa:3');
+      expect((await raw('amr'))?.split(' ')).toEqual(['pwd', 'swk']);
       expect(await page.content()).not.toContain(CHEN.idNumber);
     },
   );
@@ -175,9 +180,11 @@ describe(`enterprise sign-in in a browser: demo portal A with the e-licence wall
     await page.getByRole('button', { name: /退出登录/ }).click();
     await page.waitForURL((url) => url.origin === server.url && url.pathname.startsWith('/session/end'));
     await page.getByRole('heading', { name: '退出登录', exact: true }).waitFor();
-    const confirm = page.getByRole('button', { name: '退出登录', exact: true });
+    const confirm = page.getByRole('button', { name: '全部退出', exact: true });
     expect(await confirm.getAttribute('form')).toBe('op.logoutForm');
     await confirm.click();
+    await page.getByRole('heading', { name: '您已安全退出', exact: true }).waitFor();
+    await page.getByRole('link', { name: '返回“示范税务服务（网站 A）”' }).click();
     await expectSignedOut();
   });
 

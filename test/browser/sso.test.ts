@@ -64,7 +64,7 @@ describe('SSO in a browser: demo portals A and B', () => {
   async function expectSignedOut(slug: string): Promise<void> {
     await page.waitForURL(isPortalHome(slug)); // and its load event: the portal pages are static HTML
     const text = await page.locator('main').innerText();
-    expect(text).toContain('您尚未登录本门户。');
+    expect(text).toContain('您尚未登录本网站。');
     expect(text).not.toContain('已登录');
     const signIn = page.getByRole('link', { name: '使用通办统一身份认证登录' });
     expect(await signIn.getAttribute('href')).toBe(`/demo/${slug}/login`);
@@ -82,7 +82,7 @@ describe('SSO in a browser: demo portals A and B', () => {
     const masked = `${citizen.idNumber.slice(0, 6)}********${citizen.idNumber.slice(-4)}`;
     expect(await line.innerText()).toContain(masked);
     expect(await page.content()).not.toContain(citizen.idNumber);
-    const sub = (await page.locator('xpath=//dt[normalize-space()="sub"]/following-sibling::dd[1]/code').innerText()).trim();
+    const sub = (await page.locator('xpath=//details//dt[normalize-space()="sub"]/following-sibling::dd[1]/code').textContent())!.trim();
     expect(sub).toMatch(/^[\w-]{20,}$/);
     return sub;
   }
@@ -98,7 +98,7 @@ describe('SSO in a browser: demo portals A and B', () => {
   step('2. tongban login by keyboard, consent, back on portal A signed in as 张三', async () => {
     await page.waitForURL((url) => url.origin === server.url && url.pathname.startsWith('/interaction/'));
     await page.getByRole('heading', { name: '登录', exact: true }).waitFor();
-    expect(await page.getByText('示范税务服务（门户 A）').count()).toBeGreaterThan(0);
+    expect(await page.getByText('示范税务服务（网站 A）').count()).toBeGreaterThan(0);
 
     const idField = page.getByLabel('身份证号', { exact: true });
     const passwordField = page.getByLabel('密码', { exact: true });
@@ -118,8 +118,8 @@ describe('SSO in a browser: demo portals A and B', () => {
     // Consent for portal A (first time for this citizen).
     const allow = page.getByRole('button', { name: '同意并继续', exact: true });
     await allow.waitFor();
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范税务服务（门户 A）');
-    expect(await page.getByRole('checkbox', { name: '记住我对该网站的授权' }).isChecked()).toBe(true);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范税务服务（网站 A）');
+    expect(await page.getByRole('checkbox', { name: '记住我对该网站的授权' }).isChecked()).toBe(false);
     await allow.click();
 
     subAtA = await expectSignedIn('portal-a');
@@ -135,7 +135,7 @@ describe('SSO in a browser: demo portals A and B', () => {
     if (new URL(page.url()).pathname.startsWith('/interaction/')) {
       const allow = page.getByRole('button', { name: '同意并继续', exact: true });
       await allow.waitFor();
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范社保服务（门户 B）');
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('示范社保服务（网站 B）');
       expect(await page.locator('input[type="password"]').count()).toBe(0);
       await allow.click();
     }
@@ -149,16 +149,19 @@ describe('SSO in a browser: demo portals A and B', () => {
     expect(seen.at(-1)?.url).toBe(portalUrl('portal-b'));
   });
 
-  step('4. sign out at portal B, confirm at tongban: B and then A are signed out', async () => {
+  step('4. sign out at portal B, everywhere, at tongban: B and then A are signed out', async () => {
     await page.getByRole('button', { name: /退出登录/ }).click();
 
     // tongban's RP-initiated logout page: confirm with the op.logoutForm submit button.
     await page.waitForURL((url) => url.origin === server.url && url.pathname.startsWith('/session/end'));
     await page.getByRole('heading', { name: '退出登录', exact: true }).waitFor();
-    const confirm = page.getByRole('button', { name: '退出登录', exact: true });
+    const confirm = page.getByRole('button', { name: '全部退出', exact: true });
     expect(await confirm.getAttribute('form')).toBe('op.logoutForm');
     await confirm.click();
 
+    // tongban's signed-out page, then back to portal B by its link.
+    await page.getByRole('heading', { name: '您已安全退出', exact: true }).waitFor();
+    await page.getByRole('link', { name: '返回“示范社保服务（网站 B）”' }).click();
     await expectSignedOut('portal-b');
 
     // Portal A learnt of it by back-channel: its session is gone without the browser visiting it.

@@ -159,7 +159,9 @@ describe(`authorization code flow on ${backend}`, () => {
       }).toString();
       const page = await new UserAgent(server.url).open(url.href);
       expect(page.status).toBe(400);
-      expect(page.html).toContain('invalid_client');
+      // In plain words, never the code.
+      expect(page.html).toContain('该网站的登录设置有误');
+      expect(page.html).not.toContain('invalid_client');
     });
 
     it('a request without PKCE', async () => {

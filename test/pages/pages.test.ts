@@ -1,5 +1,7 @@
 import { consentPage, loginPage, logoutPage, logoutSuccessPage, otpPage } from '../../src/oidc/pages/index.js';
 import { errorPage, langFromRequest, type Lang, messages, t } from '../../src/pages/index.js';
+import { ERROR_KINDS } from '../../src/pages/error.js';
+import { forgotPasswordPage, helpPage, homePage, privacyPage, termsPage } from '../../src/site/pages/site-pages.js';
 import { escapeHtml, safeUrl } from '../../src/pages/html.js';
 import { accountPage, groupSecret } from '../../src/self-service/pages/account.js';
 import { registerPage } from '../../src/self-service/pages/register.js';
@@ -149,21 +151,39 @@ const consent = (lang: Lang, extra: Partial<Parameters<typeof consentPage>[0]> =
       { label: t(lang, 'claim.profile') },
       { label: 'api', detail: 'https://api.example.gov.cn/' },
     ],
+    who: { name: '张三', idNumberMasked: '110105********002X' },
+    switchUrl: '/interaction/abc/switch',
     ...extra,
   });
 
 const logout = (lang: Lang, extra: Partial<Parameters<typeof logoutPage>[0]> = {}) =>
-  logoutPage({ lang, switchLangUrl: SWITCH[lang], form: PROVIDER_FORM, clientName: '电子税务局', ...extra });
+  logoutPage({
+    lang,
+    switchLangUrl: SWITCH[lang],
+    form: PROVIDER_FORM,
+    clientName: '电子税务局',
+    who: { name: '张三', idNumberMasked: '110105********002X' },
+    sites: ['电子税务局', '上海市民云'],
+    ...extra,
+  });
 
-const logoutSuccess = (lang: Lang) => logoutSuccessPage({ lang, switchLangUrl: SWITCH[lang], clientName: '电子税务局' });
+const logoutSuccess = (lang: Lang, extra: Partial<Parameters<typeof logoutSuccessPage>[0]> = {}) =>
+  logoutSuccessPage({
+    lang,
+    switchLangUrl: SWITCH[lang],
+    clientName: '电子税务局',
+    outcome: 'signed_out',
+    returnUrl: '/etax/after-logout?state=s1',
+    signedOutSites: ['电子税务局', '上海市民云'],
+    ...extra,
+  });
 
 const error = (lang: Lang, extra: Partial<Parameters<typeof errorPage>[0]> = {}) =>
   errorPage({
     lang,
     switchLangUrl: SWITCH[lang],
-    message: t(lang, 'error.interaction_expired'),
-    code: 'invalid_request',
-    backUrl: '/',
+    error: 'interaction_expired',
+    requestId: 'req-7f3c-01',
     ...extra,
   });
 
@@ -217,8 +237,20 @@ function allPages(lang: Lang): Array<[string, string]> {
     ['logout', logout(lang)],
     ['logout without client', logout(lang, { clientName: undefined })],
     ['logout success', logoutSuccess(lang)],
+    ['logout success, nothing named', logoutSuccess(lang, { clientName: undefined, returnUrl: undefined, signedOutSites: [] })],
+    [
+      'logout success, left one website',
+      logoutSuccess(lang, { outcome: 'left_portal', who: { name: '张三' }, stillSignedInSites: ['上海市民云'], signedOutSites: undefined }),
+    ],
+    ['logout success, still signed in', logoutSuccess(lang, { outcome: 'still_signed_in', clientName: undefined, who: { name: '张三' } })],
     ['error', error(lang)],
-    ['error minimal', errorPage({ lang, switchLangUrl: SWITCH[lang], message: 'x' })],
+    ['error two-step', error(lang, { error: 'unmet_authentication_requirements', portal: { name: '电子税务局', url: '/etax' } })],
+    ['error minimal', errorPage({ lang, switchLangUrl: SWITCH[lang] })],
+    ['home', homePage({ lang, switchLangUrl: SWITCH[lang], demoSites: [{ name: '示范网站', url: '/demo/portal-a' }] })],
+    ['help', helpPage({ lang, switchLangUrl: SWITCH[lang], origin: 'https://login.example.gov.cn' })],
+    ['forgot password', forgotPasswordPage({ lang, switchLangUrl: SWITCH[lang] })],
+    ['terms', termsPage({ lang, switchLangUrl: SWITCH[lang] })],
+    ['privacy', privacyPage({ lang, switchLangUrl: SWITCH[lang] })],
     ['account', account(lang)],
     ['account with success flash', account(lang, { flash: { kind: 'success', text: t(lang, 'flash.password_changed') } })],
     ['account enrolling', account(lang, { totpEnrolment: { qrSvg: SVG, secret: 'JBSWY3DPEHPK3PXP' } })],
@@ -263,7 +295,8 @@ describe.each(LANGS)('every page, %s', (lang) => {
 
   test.each(pages)('%s: no scripts and no external assets', (_name, html) => {
     expect(html).not.toMatch(/<script/i);
-    expect(html).not.toMatch(/<link\b/i);
+    // One link element: tongban's own icon.
+    expect(tags(html, 'link').map((l) => l.attrs)).toEqual([{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' }]);
     expect(html).not.toMatch(/<img\b/i);
     expect(html).not.toMatch(/<iframe\b/i);
     expect(html).not.toMatch(/\son[a-z]+=/i); // no inline event handlers
@@ -472,24 +505,50 @@ describe('otpPage', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('consentPage', () => {
-  test.each(LANGS)('%s: lists what is asked, remember ticked, allow and deny forms', (lang) => {
+  test.each(LANGS)('%s: lists what is asked, remember not ticked, allow and deny forms', (lang) => {
     const html = consent(lang);
     expect(textOf(tags(html, 'h1').length ? /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)![1] : '')).toBe(
-      lang === 'en' ? '国家政务服务平台 is requesting access to the following information' : '“国家政务服务平台”请求访问以下信息',
+      lang === 'en' ? '国家政务服务平台 is asking for the following information' : '“国家政务服务平台”请求获取以下信息',
     );
     expect(html).toContain(`<li>${escapeHtml(t(lang, 'claim.openid'))}</li>`);
     expect(html).toContain(`<li>${escapeHtml(t(lang, 'claim.profile'))}</li>`);
     expect(html).toContain('<span class="detail">https://api.example.gov.cn/</span>');
     const allow = formPostingTo(html, '/interaction/abc/confirm');
-    expect(input(allow.inner, 'remember')).toMatchObject({ type: 'checkbox', name: 'remember', checked: true });
+    expect(input(allow.inner, 'remember')).toMatchObject({ type: 'checkbox', name: 'remember', value: '1' });
+    expect(input(allow.inner, 'remember')['checked']).toBeUndefined();
     expect(allow.inner).toContain(
-      `<label for="remember">${lang === 'en' ? 'Remember this decision for this portal' : '记住我对该网站的授权'}</label>`,
+      `<label for="remember">${lang === 'en' ? 'Remember my decision for this website' : '记住我对该网站的授权'}</label>`,
     );
     expect(textOf(allow.inner)).toContain(lang === 'en' ? 'Allow and continue' : '同意并继续');
     const deny = formPostingTo(html, '/interaction/abc/abort');
     expect(textOf(deny.inner)).toContain(lang === 'en' ? 'Deny' : '拒绝');
     expect(tags(deny.inner, 'input')).toHaveLength(1);
     expect(tags(html, 'a').map((a) => a.attrs['href'])).toContain('https://portal.example.gov.cn/');
+  });
+
+  test.each(LANGS)('%s: says who is signed in, before the heading, with "not you?" as a form of its own', (lang) => {
+    const html = consent(lang);
+    const switchForm = formPostingTo(html, '/interaction/abc/switch');
+    expect(switchForm.index).toBeLessThan(html.indexOf('<h1'));
+    expect(textOf(switchForm.inner).replace(/\s+/g, ' ')).toContain(
+      lang === 'en' ? 'Signed in as 张三 (110105********002X)· Not you?' : '当前以 张三（110105********002X） 登录· 不是您？',
+    );
+    expect(tags(switchForm.inner, 'button')).toHaveLength(1);
+    expect(tags(switchForm.inner, 'input')).toHaveLength(1); // the CSRF token only
+    expect(textById(html, 'not-you-hint')).toContain('张三');
+    // Without a session to name, nothing is said.
+    expect(consent(lang, { who: undefined, switchUrl: undefined })).not.toContain('/interaction/abc/switch');
+  });
+
+  test('plain words: no "匿名标识", no "portal"', () => {
+    for (const lang of LANGS) {
+      const text = textOf(withoutStyle(consent(lang))).replace(/https?:\/\/\S+/g, '');
+      expect(text).not.toContain('匿名标识');
+      expect(text).not.toMatch(/portal|门户/i);
+    }
+    expect(t('zh-CN', 'claim.openid')).toBe(
+      '确认您的身份（该网站会得到一个代表您的编号；其他业务领域的网站得到的编号不同，无法用它认出您）',
+    );
   });
 
   test('a client URI that is not http(s) is shown nowhere as a link', () => {
@@ -507,27 +566,56 @@ describe('consentPage', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('logoutPage and logoutSuccessPage', () => {
-  test.each(LANGS)('%s: the provider form raw, two buttons submitting it', (lang) => {
+  test.each(LANGS)('%s: who, where, and two choices saying what each does; both submit the provider form', (lang) => {
     const html = logout(lang);
     expect(html).toContain(PROVIDER_FORM);
     const buttons = tags(html, 'button');
     expect(buttons).toHaveLength(2);
     for (const b of buttons) expect(b.attrs['form']).toBe('op.logoutForm');
-    expect(buttons[0].attrs).toMatchObject({ name: 'logout', value: 'yes', autofocus: true });
+    expect(buttons[0].attrs).toMatchObject({ name: 'logout', value: 'yes', autofocus: true, 'aria-describedby': 'confirm-detail' });
     expect(buttons[1].attrs['name']).toBeUndefined();
-    expect(textOf(html)).toContain(
+    expect(buttons[1].attrs['aria-describedby']).toBe('stay-detail');
+    const text = textOf(html);
+    expect(text).toContain(
       lang === 'en'
-        ? 'Sign out of tongban? This also signs you out of every government portal you used with it.'
-        : '退出通办统一身份认证？这也会退出您已登录的所有政务网站。',
+        ? 'You are signed in to tongban as 张三 (110105********002X).'
+        : '当前以 张三（110105********002X） 登录通办统一身份认证。',
     );
-    expect(html).toMatch(lang === 'en' ? />Sign out<\/button>/ : />退出登录<\/button>/);
-    expect(html).toMatch(lang === 'en' ? />Stay signed in<\/button>/ : />保持登录<\/button>/);
+    expect(text).toContain(lang === 'en' ? '电子税务局 has asked to sign you out.' : '“电子税务局”请求为您退出登录。');
+    expect(html).toMatch(lang === 'en' ? />Sign out everywhere<\/button>/ : />全部退出<\/button>/);
+    expect(html).toMatch(lang === 'en' ? />Stay signed in, leave only 电子税务局<\/button>/ : />保持登录，只退出“电子税务局”<\/button>/);
+    expect(textById(html, 'stay-detail')).toContain(lang === 'en' ? 'Still signed in: 上海市民云.' : '仍保持登录的网站：上海市民云。');
+    for (const site of ['电子税务局', '上海市民云']) expect(html).toContain(`<li>${site}</li>`);
   });
 
-  test.each(LANGS)('%s: signed out', (lang) => {
+  test.each(LANGS)('%s: no website asked: staying is a link that changes nothing', (lang) => {
+    const html = logout(lang, { clientName: undefined });
+    expect(tags(html, 'button')).toHaveLength(1);
+    const stay = tags(html, 'a').find((a) => a.attrs['aria-describedby'] === 'stay-detail');
+    expect(stay?.attrs['href']).toBe('/account');
+    expect(textById(html, 'stay-detail')).toBe(t(lang, 'logout.stay_link_detail'));
+  });
+
+  test.each(LANGS)('%s: signed out: what was signed out, the way back to the website, advice for shared devices', (lang) => {
     const html = logoutSuccess(lang);
-    expect(html).toContain(lang === 'en' ? 'You have signed out' : '您已退出登录');
+    expect(html).toContain(lang === 'en' ? '<h1>You have signed out</h1>' : '<h1>您已安全退出</h1>');
+    for (const site of ['电子税务局', '上海市民云']) expect(html).toContain(`<li>${site}</li>`);
+    const back = tags(html, 'a').find((a) => a.attrs['href'] === '/etax/after-logout?state=s1');
+    expect(back).toBeUndefined(); // only http(s) URLs are linked as the way back
+    const withUrl = logoutSuccess(lang, { returnUrl: 'https://etax.example.gov.cn/bye?state=s1' });
+    expect(tags(withUrl, 'a').map((a) => a.attrs['href'])).toContain('https://etax.example.gov.cn/bye?state=s1');
+    expect(textOf(withUrl)).toContain(lang === 'en' ? 'Back to 电子税务局' : '返回“电子税务局”');
+    expect(textOf(html)).toContain(t(lang, 'logout_success.shared_device'));
     expect(forms(html)).toHaveLength(0);
+  });
+
+  test.each(LANGS)('%s: left one website: says who is still signed in where, offers signing out everywhere', (lang) => {
+    const html = logoutSuccess(lang, { outcome: 'left_portal', who: { name: '张三' }, stillSignedInSites: ['上海市民云'] });
+    expect(html).toContain(lang === 'en' ? '<h1>You have left 电子税务局</h1>' : '<h1>您已退出“电子税务局”</h1>');
+    expect(textOf(html)).toContain(lang === 'en' ? 'still signed in to tongban as 张三' : '您仍以 张三 登录通办统一身份认证');
+    expect(html).toContain('<li>上海市民云</li>');
+    expect(tags(html, 'a').map((a) => a.attrs['href'])).toContain('/session/end');
+    expect(textOf(html)).not.toContain(t(lang, 'logout_success.title'));
   });
 });
 
@@ -536,17 +624,55 @@ describe('logoutPage and logoutSuccessPage', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('errorPage', () => {
-  test.each(LANGS)('%s: default title, message, small code, back link', (lang) => {
+  test.each(LANGS)('%s: a title and explanation in plain words, ways forward, the reference; never the code', (lang) => {
     const html = error(lang);
-    expect(html).toContain(`<h1>${lang === 'en' ? 'Something went wrong' : '出错了'}</h1>`);
-    expect(html).toContain(escapeHtml(t(lang, 'error.interaction_expired')));
-    expect(html).toContain('<code>invalid_request</code>');
-    expect(textOf(html)).toContain(lang === 'en' ? 'Error code: invalid_request' : '错误代码：invalid_request');
-    expect(tags(html, 'a').map((a) => a.attrs['href'])).toContain('/');
+    expect(html).toContain(`<h1>${t(lang, 'error.expired.title')}</h1>`);
+    expect(html).toContain(escapeHtml(t(lang, 'error.expired.body')));
+    expect(textOf(html)).toContain(t(lang, 'error.reference', { ref: 'req-7f3c-01' }));
+    expect(tags(html, 'a').map((a) => a.attrs['href'])).toEqual(expect.arrayContaining(['/', '/help']));
+    expect(html).not.toContain('interaction_expired');
   });
 
-  test('title, message and code are escaped', () => {
-    const html = error('en', { title: '<b>t</b>', message: '<i>m</i>', code: '"><x>' });
+  test.each(LANGS)('%s: two-step sign-in required: turn it on in the account, then back to the website', (lang) => {
+    const html = error(lang, {
+      error: 'unmet_authentication_requirements',
+      portal: { name: '电子税务局', url: 'https://etax.example.gov.cn/' },
+    });
+    expect(html).toContain(lang === 'en' ? '<h1>This service requires two-step sign-in</h1>' : '<h1>此服务要求两步验证</h1>');
+    const links = tags(html, 'a').map((a) => a.attrs['href']);
+    expect(links.indexOf('/account')).toBeGreaterThanOrEqual(0);
+    expect(links.indexOf('https://etax.example.gov.cn/')).toBeGreaterThan(links.indexOf('/account'));
+    expect(textOf(html)).toContain(lang === 'en' ? 'Then go back to 电子税务局 and sign in again' : '开启后，返回“电子税务局”重新登录');
+  });
+
+  test('every mapped code, and codes nobody mapped, in both languages: words of their kind, no code in the text', () => {
+    const codes = [...Object.keys(ERROR_KINDS), 'some_future_error', 'http_418'];
+    for (const lang of LANGS) {
+      for (const code of codes) {
+        const html = errorPage({
+          lang,
+          switchLangUrl: SWITCH[lang],
+          error: code,
+          requestId: 'ref-1',
+          portal: { name: '电子税务局', url: 'https://etax.example.gov.cn/' },
+        });
+        const text = textOf(withoutStyle(html));
+        for (const raw of codes) if (raw.includes('_')) expect([code, text.includes(raw)]).toEqual([code, false]);
+        expect(text).not.toMatch(/[a-z]+_[a-z_]+/);
+        expect(tags(html, 'h1')).toHaveLength(1);
+        expect(text).toContain('ref-1');
+      }
+    }
+  });
+
+  test('a portal address that is not http(s) is never linked', () => {
+    const html = error('en', { error: 'access_denied', portal: { name: 'x', url: 'javascript:alert(1)' } });
+    expect(html).not.toContain('javascript:');
+    expect(textOf(html)).toContain(t('en', 'error.go.portal_unknown'));
+  });
+
+  test('title and message overrides are escaped', () => {
+    const html = error('en', { title: '<b>t</b>', message: '<i>m</i>', requestId: '"><x>' });
     expect(html).toContain('<h1>&lt;b&gt;t&lt;/b&gt;</h1>');
     expect(html).toContain('&lt;i&gt;m&lt;/i&gt;');
     expect(html).toContain('<code>&quot;&gt;&lt;x&gt;</code>');
@@ -633,7 +759,9 @@ describe('accountPage', () => {
     const html = account('zh-CN', { totpEnabled: true });
     expect(html).toContain('已开启');
     const disable = formPostingTo(html, '/account/totp/disable');
-    expect(input(disable.inner, 'totp-disable-code')).toMatchObject({ name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code' });
+    // A one-time code or a recovery code (letters too): no numeric keyboard.
+    expect(input(disable.inner, 'totp-disable-code')).toMatchObject({ name: 'code', type: 'text', autocomplete: 'one-time-code' });
+    expect(input(disable.inner, 'totp-disable-code')['inputmode']).toBeUndefined();
     expect(html).not.toContain('/account/totp/start');
   });
 
@@ -730,9 +858,10 @@ describe('escaping', () => {
         clientUri: `https://a.example/${EVIL_URL}`,
         items: [{ label: EVIL, detail: EVIL }],
       }),
-      logoutPage({ ...b, form: PROVIDER_FORM, clientName: EVIL }),
-      logoutSuccessPage({ ...b, clientName: EVIL }),
-      errorPage({ ...b, title: EVIL, message: EVIL, code: EVIL, backUrl: EVIL_URL }),
+      logoutPage({ ...b, form: PROVIDER_FORM, clientName: EVIL, who: { name: EVIL, idNumberMasked: EVIL }, sites: [EVIL] }),
+      logoutSuccessPage({ ...b, clientName: EVIL, returnUrl: `https://a.example/${EVIL_URL}`, signedOutSites: [EVIL] }),
+      logoutSuccessPage({ ...b, clientName: EVIL, outcome: 'left_portal', who: { name: EVIL }, stillSignedInSites: [EVIL] }),
+      errorPage({ ...b, title: EVIL, message: EVIL, requestId: EVIL, portal: { name: EVIL, url: `https://a.example/${EVIL_URL}` } }),
       accountPage({
         ...b,
         name: EVIL,
@@ -810,7 +939,7 @@ describe('t and messages', () => {
       expect(messages.en[key]).toBeTruthy();
     }
     expect(t('zh-CN', 'claim.profile')).toBe('姓名');
-    expect(t('en', 'claim.openid')).toBe('a pseudonymous identifier for this portal');
+    expect(t('en', 'claim.openid')).toContain('Confirm who you are');
     expect(t('zh-CN', 'claim.id_number')).toBe('完整身份证号码');
   });
 

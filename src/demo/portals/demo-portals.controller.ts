@@ -4,11 +4,14 @@ import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../../common/http.js';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { html, type HtmlValue } from '../../pages/html.js';
+import { html, type HtmlValue, type SafeHtml } from '../../pages/html.js';
+import { explainError } from '../../pages/error.js';
+import { t } from '../../pages/messages.js';
 import { pageLanguage } from '../../pages/page-response.js';
 import type { Lang } from '../../pages/index.js';
 import type { DemoPortal, PortalSession } from './demo-portal.js';
 import { DEMO_PORTALS, DemoPortalsService } from './demo-portals.service.js';
+import { sendErrorPage, wantsErrorPage } from '../../site/not-found.js';
 
 const QUIET_ERRORS = new Set(['login_required', 'consent_required', 'interaction_required', 'account_selection_required']);
 
@@ -27,12 +30,12 @@ export class DemoPortalsController {
   index(@Req() req: HttpRequest, @Res() res: FastifyReply): void {
     const lang = pageLanguage(req);
     const links = DEMO_PORTALS.map((p) => html`<li><a href="/demo/${p.slug}">${p.title[lang]}</a></li>`);
-    send(res, 200, lang, lang === 'en' ? 'tongban demo portals' : '通办示范门户', '#333', html`<ul>${links}</ul>`);
+    send(res, 200, lang, lang === 'en' ? 'tongban demo websites' : '通办示范网站', '#333', html`<ul class="links">${links}</ul>`);
   }
 
   @Get(':slug')
   async home(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
-    const portal = this.portal(slug, res);
+    const portal = this.portal(slug, req, res);
     if (!portal) return;
     const session = this.session(portal, req, res);
     // First visit in this browser session: ask the OP quietly whether the citizen is signed in already (SSO).
@@ -45,7 +48,7 @@ export class DemoPortalsController {
 
   @Get(':slug/login')
   async login(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
-    const portal = this.portal(slug, res);
+    const portal = this.portal(slug, req, res);
     if (!portal) return;
     const enterprise = req.query.acr === '3';
     const acr = req.query.acr === '2' ? 'urn:tongban:loa:2' : enterprise ? 'urn:tongban:loa:3' : undefined;
@@ -54,7 +57,7 @@ export class DemoPortalsController {
 
   @Get(':slug/callback')
   async callback(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
-    const portal = this.portal(slug, res);
+    const portal = this.portal(slug, req, res);
     if (!portal) return;
     const session = this.session(portal, req, res);
     try {
@@ -72,14 +75,14 @@ export class DemoPortalsController {
 
   @Post(':slug/logout')
   async logout(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
-    const portal = this.portal(slug, res);
+    const portal = this.portal(slug, req, res);
     if (!portal) return;
     res.redirect(await portal.logoutUrl(this.session(portal, req, res)), 303);
   }
 
   @Post(':slug/backchannel-logout')
   async backchannelLogout(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('slug') slug: string): Promise<void> {
-    const portal = this.portal(slug, res);
+    const portal = this.portal(slug, req, res);
     if (!portal) return;
     const token = (req.body as { logout_token?: unknown } | undefined)?.logout_token;
     try {
@@ -93,9 +96,12 @@ export class DemoPortalsController {
     }
   }
 
-  private portal(slug: string, res: FastifyReply): DemoPortal | undefined {
+  private portal(slug: string, req: HttpRequest, res: FastifyReply): DemoPortal | undefined {
     const portal = this.portals.portals.get(slug);
-    if (!portal) res.code(404).send({ error: 'not_found', message: `no demo portal ${slug}` });
+    if (!portal) {
+      if (wantsErrorPage(req)) sendErrorPage(req, res, 404, 'not_found');
+      else void res.code(404).send({ error: 'not_found', message: `no demo portal ${slug}` });
+    }
     return portal;
   }
 
@@ -112,26 +118,92 @@ export class DemoPortalsController {
     const other = DEMO_PORTALS.find((p) => p.slug !== definition.slug)!;
     const en = lang === 'en';
     const user = session.user;
-    const who = user?.enterprise
-      ? html`<p>${en ? 'Signed in for the enterprise' : '已以企业身份登录：'} <strong>${user.enterprise.name}</strong> <code>${user.enterprise.uscc}</code></p>
-         <p>${en ? 'Acting:' : '经办人：'} ${user.enterprise.act.name ?? ''} (${user.enterprise.act.role ?? ''})</p>`
-      : html`<p>${en ? 'Signed in as' : '已登录：'} <strong>${user?.name ?? ''}</strong> ${user?.idNumberMasked ?? ''}</p>`;
     const body = user
-      ? html`${who}
-         <dl><dt>sub</dt><dd><code>${user.sub}</code></dd>
-         <dt>acr</dt><dd><code>${user.acr ?? ''}</code></dd>
-         <dt>amr</dt><dd><code>${(user.amr ?? []).join(' ')}</code></dd></dl>
-         <p><a href="/demo/${other.slug}">${other.title[lang]} →</a></p>
-         <p><a href="${portal.base}/login?acr=2">${en ? 'Step up to two-step sign-in (loa:2)' : '升级为两步验证登录（loa:2）'}</a></p>
-         <p><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (e-licence, loa:3)' : '以企业身份登录（电子营业执照，loa:3）'}</a></p>
-         <form method="post" action="${portal.base}/logout"><button type="submit">${en ? 'Sign out (everywhere)' : '退出登录（所有门户）'}</button></form>`
-      : html`<p>${en ? 'You are not signed in to this portal.' : '您尚未登录本门户。'}</p>
-         <p><a class="button" href="${portal.base}/login">${en ? 'Sign in with tongban' : '使用通办统一身份认证登录'}</a></p>
-         <p><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (e-licence)' : '以企业身份登录（电子营业执照）'}</a></p>
-         <p><a href="/demo/${other.slug}">${other.title[lang]}</a></p>`;
-    const alert = error ? html`<p role="alert">${en ? 'Sign-in did not complete' : '登录未完成'}: <code>${error}</code></p>` : '';
-    send(res, error ? 400 : 200, lang, definition.title[lang], definition.colour, html`${alert}${body}`, portal.base);
+      ? html`${signedIn(lang, user)}
+<details class="raw"><summary>${en ? 'Details' : '详细信息'}</summary>
+<p class="muted">${en ? 'What tongban sent this website:' : '通办发给本网站的原始信息：'}</p>
+<dl><dt>sub</dt><dd><code>${user.sub}</code></dd>
+<dt>acr</dt><dd><code>${user.acr ?? ''}</code></dd>
+<dt>amr</dt><dd><code>${(user.amr ?? []).join(' ')}</code></dd></dl>
+</details>
+<h2>${en ? 'Try more' : '试一试'}</h2>
+<ul class="links">
+<li><a href="/demo/${other.slug}">${other.title[lang]}</a> ${en ? '(no password needed: single sign-on)' : '（无需再次输入密码：单点登录）'}</li>
+<li><a href="${portal.base}/login?acr=2">${en ? 'Sign in again with two-step sign-in' : '用两步验证重新登录'}</a></li>
+<li><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (electronic business licence)' : '以企业身份登录（电子营业执照）'}</a></li>
+</ul>
+<form method="post" action="${portal.base}/logout"><button type="submit">${en ? 'Sign out' : '退出登录'}</button></form>`
+      : html`<p>${en ? 'You are not signed in to this website.' : '您尚未登录本网站。'}</p>
+<p><a class="button" href="${portal.base}/login">${en ? 'Sign in with tongban' : '使用通办统一身份认证登录'}</a></p>
+<ul class="links">
+<li><a href="${portal.base}/login?acr=3">${en ? 'Sign in for an enterprise (electronic business licence)' : '以企业身份登录（电子营业执照）'}</a></li>
+<li><a href="/demo/${other.slug}">${other.title[lang]}</a></li>
+</ul>`;
+    send(
+      res,
+      error ? 400 : 200,
+      lang,
+      definition.title[lang],
+      definition.colour,
+      html`${error ? problem(lang, error, portal) : ''}${body}`,
+      portal.base,
+    );
   }
+}
+
+const LEVELS: Record<string, [string, string]> = {
+  'urn:tongban:loa:1': ['密码登录', 'Password'],
+  'urn:tongban:loa:2': ['两步验证', 'Two-step sign-in'],
+  'urn:tongban:loa:3': ['电子营业执照', 'Electronic business licence'],
+};
+
+const ROLES: Record<string, [string, string]> = {
+  legal_representative: ['法定代表人', 'legal representative'],
+  administrator: ['管理员', 'administrator'],
+  operator: ['经办人', 'operator'],
+};
+
+function inWords(table: Record<string, [string, string]>, lang: Lang, value: string | undefined): string {
+  const words = value ? table[value] : undefined;
+  return words ? words[lang === 'en' ? 1 : 0] : lang === 'en' ? 'unknown' : '未知';
+}
+
+/** Who is signed in, plainly: name, masked ID number (or the enterprise and who acts for it), and how, in words. */
+function signedIn(lang: Lang, user: NonNullable<PortalSession['user']>): SafeHtml {
+  const en = lang === 'en';
+  const level = html`<dt>${en ? 'Signed in with' : '登录方式'}</dt><dd>${inWords(LEVELS, lang, user.acr)}</dd>`;
+  if (user.enterprise) {
+    const { act } = user.enterprise;
+    return html`<p class="who">${en ? 'Signed in for the enterprise' : '已以企业身份登录：'} <strong>${user.enterprise.name}</strong></p>
+<dl class="person">
+<dt>${en ? 'Unified Social Credit Code' : '统一社会信用代码'}</dt><dd>${user.enterprise.uscc}</dd>
+<dt>${en ? 'Acting' : '经办人'}</dt><dd>${act.name ?? ''}${act.role ? (en ? ` (${inWords(ROLES, lang, act.role)})` : `（${inWords(ROLES, lang, act.role)}）`) : ''}</dd>
+${level}
+</dl>`;
+  }
+  return html`<p class="who">${en ? 'Signed in as' : '已登录：'} <strong>${user.name ?? ''}</strong> <span class="id">${user.idNumberMasked ?? ''}</span></p>
+<dl class="person">
+${level}
+</dl>`;
+}
+
+/** Why sign-in did not complete, in the person's words (the mapping of src/pages/error.ts), and what to do. */
+function problem(lang: Lang, code: string, portal: DemoPortal): SafeHtml {
+  const en = lang === 'en';
+  const { kind, title, body } = explainError(lang, code);
+  const again = html`<a href="${portal.base}/login">${en ? 'Sign in again' : '重新登录'}</a>`;
+  const steps =
+    kind === 'needs_two_step'
+      ? [
+          html`<a href="/account">${t(lang, 'error.go.totp')}</a>`,
+          html`<a href="${portal.base}/login?acr=2">${en ? 'Then sign in again here' : '开启后，在本网站重新登录'}</a>`,
+        ]
+      : [again];
+  return html`<div class="problem" role="alert">
+<h2>${title}</h2>
+<p>${body}</p>
+<ul>${steps.map((step) => html`<li>${step}</li>`)}</ul>
+</div>`;
 }
 
 function send(res: FastifyReply, status: number, lang: Lang, title: string, colour: string, body: HtmlValue, base = '/demo'): void {
@@ -140,12 +212,21 @@ function send(res: FastifyReply, status: number, lang: Lang, title: string, colo
   res.type('text/html; charset=utf-8').send(
     html`<!DOCTYPE html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
-<style>body{margin:0;font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:#1d2733;background:#f4f6f9}
-header{background:${colour};color:#fff;padding:14px 24px;display:flex;justify-content:space-between;align-items:center}header a{color:#fff}
+<style>*,*::before,*::after{box-sizing:border-box}
+body{margin:0;font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:#1d2733;background:#f4f6f9;line-height:1.6}
+header{background:${colour};color:#fff;padding:12px 24px;display:flex;justify-content:space-between;align-items:center;gap:12px;flex-wrap:wrap}header a{color:#fff}
 main{max-width:640px;margin:32px auto;background:#fff;padding:24px 28px;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-a.button,button{display:inline-block;background:${colour};color:#fff;border:0;border-radius:4px;padding:10px 18px;font-size:1rem;text-decoration:none;cursor:pointer}
-a:focus,button:focus{outline:3px solid #f0b400;outline-offset:2px}dt{font-weight:600}dd{margin:0 0 8px}code{word-break:break-all}[role=alert]{color:#b3261e}</style></head>
-<body><header><strong>${title}</strong><a href="${base}?lang=${switchTo}">${switchTo === 'en' ? 'English' : '中文'}</a></header>
+h1{font-size:1.5rem;line-height:1.35;margin:0 0 16px}h2{font-size:1.125rem;margin:24px 0 8px}
+a{color:#0a4fb3}a.button,button{display:inline-block;background:${colour};color:#fff;border:0;border-radius:4px;padding:10px 18px;min-height:44px;font:inherit;text-decoration:none;cursor:pointer}
+a:focus-visible,button:focus-visible,summary:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
+.who{font-size:1.0625rem}.id{white-space:nowrap;font-variant-numeric:tabular-nums}
+dl.person{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0 0 16px}dl.person dt{color:#4f5966}dl.person dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+details.raw{margin:0 0 16px;border:1px solid #d5dbe3;border-radius:6px;padding:8px 12px}details.raw summary{cursor:pointer;padding:4px 0}
+details.raw dt{font-weight:600}details.raw dd{margin:0 0 8px}code{word-break:break-all;font-size:.875rem}
+.muted{color:#4f5966;font-size:.9375rem}ul.links{padding-left:1.25em}ul.links li{margin:0 0 6px}
+.problem{border-left:4px solid #b3261e;background:#fdeeee;color:#5c1410;border-radius:6px;padding:12px 16px;margin:0 0 20px}.problem h2{margin:0 0 6px}.problem p{margin:0 0 8px}.problem ul{margin:0;padding-left:1.25em}.problem a{color:#5c1410}
+@media (max-width:680px){header{padding:12px 16px}main{margin:16px 12px;padding:20px 16px}h1{font-size:1.3125rem}}</style></head>
+<body><header><strong>${title}</strong><a href="${base}?lang=${switchTo}" lang="${switchTo}" hreflang="${switchTo}">${switchTo === 'en' ? 'English' : '中文'}</a></header>
 <main><h1>${title}</h1>${body}</main></body></html>`.value,
   );
 }

@@ -10,14 +10,14 @@ export const DEMO_PORTALS: PortalDefinition[] = [
   {
     slug: 'portal-a',
     clientId: 'demo-portal-a',
-    title: { 'zh-CN': '示范税务服务（门户 A）', en: 'Demo tax service (portal A)' },
+    title: { 'zh-CN': '示范税务服务（网站 A）', en: 'Demo tax service (website A)' },
     sector: 'demo-tax',
     colour: '#1f5fa8',
   },
   {
     slug: 'portal-b',
     clientId: 'demo-portal-b',
-    title: { 'zh-CN': '示范社保服务（门户 B）', en: 'Demo social-security service (portal B)' },
+    title: { 'zh-CN': '示范社保服务（网站 B）', en: 'Demo social-security service (website B)' },
     sector: 'demo-social-security',
     colour: '#2f7d4f',
   },
@@ -43,6 +43,7 @@ export class DemoPortalsService implements OnModuleInit {
       await this.clients.put({
         client_id: definition.clientId,
         client_name: definition.title['zh-CN'],
+        client_uri: `${this.config.publicUrl}${portal.base}`,
         client_secret: secret,
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['authorization_code', 'refresh_token'],

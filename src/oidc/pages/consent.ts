@@ -1,9 +1,10 @@
 import { html, isWebUrl, joinHtml, type HtmlValue } from '../../pages/html.js';
 import { type FormBase, documentShell, postForm, submitButton } from '../../pages/layout.js';
 import { type Lang, t } from '../../pages/messages.js';
+import { type SignedInAs, signedInAsLine, whoText } from './who.js';
 
 export interface ConsentPageInput extends FormBase {
-  /** POST target of the confirmation (carries `remember=1` when the box stays ticked). */
+  /** POST target of the confirmation (carries `remember=1` when the person ticks the box). */
   actionUrl: string;
   /** POST target of "Deny". */
   abortUrl: string;
@@ -12,12 +13,36 @@ export interface ConsentPageInput extends FormBase {
   clientUri?: string;
   /** What the portal asks for, already localised by the caller (see the `claim.*` messages). */
   items: Array<{ label: string; detail?: string }>;
+  /** Who is signed in: "当前以 张三 登录". */
+  who?: SignedInAs;
+  /** POST target of "不是您？": ends this session and signs in again for the same portal. */
+  switchUrl?: string;
 }
 
-/** "{clientName} is requesting access to the following information": allow (and remember) or deny. */
+/** "当前以 张三 登录 · 不是您？", the question a button of its own form (CSRF-protected). */
+function whoBar(p: ConsentPageInput): HtmlValue {
+  if (!p.who) return '';
+  const { lang } = p;
+  const line = html`<span>${signedInAsLine(lang, p.who)}</span>`;
+  if (!p.switchUrl) return html`<p class="who">${line}</p>`;
+  return postForm(
+    p.switchUrl,
+    p.csrf,
+    html`${line}<span aria-hidden="true">·</span>
+<button type="submit" class="btn-link" aria-describedby="not-you-hint">${t(lang, 'session.not_you')}</button>
+<span class="visually-hidden" id="not-you-hint">${t(lang, 'session.not_you_hint', { name: whoText(lang, p.who) })}</span>`,
+    'who',
+  );
+}
+
+/**
+ * "{clientName} is asking for the following information": allow (and, if the person ticks it,
+ * remember) or deny. Who is signed in is said first, with a way out for someone else at the keyboard.
+ * "Remember" is never ticked in advance: remembering is the person's choice.
+ */
 export function consentPage(p: ConsentPageInput): string {
   const { lang } = p;
-  const parts: HtmlValue[] = [html`<h1 id="consent-title">${t(lang, 'consent.title', { clientName: p.clientName })}</h1>`];
+  const parts: HtmlValue[] = [whoBar(p), html`<h1 id="consent-title">${t(lang, 'consent.title', { clientName: p.clientName })}</h1>`];
   if (p.clientUri && isWebUrl(p.clientUri)) {
     parts.push(html`<p class="muted">${t(lang, 'consent.site')}<a href="${p.clientUri}" rel="noopener noreferrer">${p.clientUri}</a></p>`);
   }
@@ -32,7 +57,7 @@ export function consentPage(p: ConsentPageInput): string {
       p.actionUrl,
       p.csrf,
       html`<div class="check">
-<input type="checkbox" id="remember" name="remember" value="1" checked aria-describedby="remember-hint">
+<input type="checkbox" id="remember" name="remember" value="1" aria-describedby="remember-hint">
 <div><label for="remember">${t(lang, 'consent.remember')}</label>
 <p class="hint" id="remember-hint">${t(lang, 'consent.remember_hint')}</p></div>
 </div>

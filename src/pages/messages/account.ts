@@ -40,13 +40,13 @@ export const account = {
   ],
   'account.totp_confirm_code': ['动态验证码', 'One-time code'],
   'account.totp_confirm': ['确认开启', 'Turn on'],
-  'account.consents': ['已授权的网站', 'Portals you have authorised'],
+  'account.consents': ['已授权的网站', 'Websites you have allowed'],
   'account.consents_hint': [
     '撤销后，该网站再次需要您的信息时，将重新征得您的同意。',
-    'If you withdraw, the portal has to ask for your permission again the next time it needs your information.',
+    'If you withdraw, the website has to ask for your permission again the next time it needs your information.',
   ],
-  'account.consents_none': ['您目前没有授权任何网站。', 'You have not authorised any portals.'],
-  'account.consent_portal': ['网站', 'Portal'],
+  'account.consents_none': ['您目前没有授权任何网站。', 'You have not allowed any websites.'],
+  'account.consent_portal': ['网站', 'Website'],
   'account.consent_items': ['授权信息', 'Information shared'],
   'account.consent_date': ['授权日期', 'Authorised on'],
   'account.consent_action': ['操作', 'Action'],
@@ -64,4 +64,69 @@ export const account = {
   'flash.invalid_code': ['动态验证码不正确或已过期。', 'The one-time code is incorrect or has expired.'],
   'flash.weak_password': ['新密码太容易被猜到，请换一个更复杂的密码。', 'That password is too easy to guess. Choose a stronger one.'],
   'flash.csrf': ['页面已过期，请重新操作。', 'This page had expired. Please try again.'],
+  'account.totp_expires': [
+    '请在北京时间 {time} 前完成以下两步，超时需重新开始。',
+    'Finish both steps by {time} (Beijing time); after that, you will need to start again.',
+  ],
+  'account.totp_code_or_recovery': ['动态验证码或恢复码', 'One-time code or recovery code'],
+  'account.totp_disable_hint_recovery': [
+    '请输入验证器应用中当前显示的动态验证码；手机丢失时，可输入一个恢复码。',
+    'Enter the code your authenticator app shows now. If you have lost your phone, enter one of your recovery codes.',
+  ],
+  'account.recovery': ['恢复码', 'Recovery codes'],
+  'account.recovery_left': [
+    '您还有 {count} 个未使用的恢复码。手机丢失或不在身边时，可用恢复码代替动态验证码登录。',
+    'You have {count} unused recovery codes. If you lose your phone or do not have it with you, sign in with a recovery code instead of a one-time code.',
+  ],
+  'account.recovery_left.one': [
+    '您还有 {count} 个未使用的恢复码。手机丢失或不在身边时，可用恢复码代替动态验证码登录。',
+    'You have 1 unused recovery code. If you lose your phone or do not have it with you, sign in with it instead of a one-time code.',
+  ],
+  'account.recovery_low': [
+    '恢复码只剩 {count} 个了。请重新生成一组，以免手机丢失时无法登录。',
+    'Only {count} recovery codes are left. Make a new set, so that you can still sign in if you lose your phone.',
+  ],
+  'account.recovery_low.one': [
+    '恢复码只剩 {count} 个了。请重新生成一组，以免手机丢失时无法登录。',
+    'Only 1 recovery code is left. Make a new set, so that you can still sign in if you lose your phone.',
+  ],
+  'account.recovery_none': [
+    '您没有可用的恢复码。手机丢失时将无法登录，请现在生成一组恢复码。',
+    'You have no recovery codes. If you lose your phone you will not be able to sign in: make a set now.',
+  ],
+  'account.recovery_new_title': ['请保存您的恢复码', 'Save your recovery codes'],
+  'account.recovery_new_text': [
+    '下面是您的 10 个恢复码。请现在就抄写或打印下来，放在安全的地方（不要和手机放在一起），不要告诉任何人。手机丢失时，可用其中任意一个代替动态验证码登录，每个只能使用一次。离开本页后，将无法再次查看这些恢复码。',
+    'These are your 10 recovery codes. Write them down or print them now, keep them somewhere safe (not with your phone), and never share them. If you lose your phone, sign in with any one of them instead of a one-time code; each works only once. You will not be able to see them again after you leave this page.',
+  ],
+  'account.recovery_saved': ['我已保存好恢复码', 'I have saved my recovery codes'],
+  'account.recovery_regenerate': ['重新生成恢复码', 'Make new recovery codes'],
+  'account.recovery_regenerate_hint': [
+    '请输入验证器应用中当前显示的动态验证码（或一个恢复码）。生成后，原有的恢复码将全部失效。',
+    'Enter the code your authenticator app shows now (or a recovery code). Your old recovery codes will then stop working.',
+  ],
+  'account.totp_error.invalid': [
+    '动态验证码或恢复码不正确，请重新输入。动态验证码请以应用中当前显示的为准。',
+    'That one-time code or recovery code is not correct. Try again with the code your app shows now.',
+  ],
+  'account.totp_error.setup_code': [
+    '动态验证码不正确或已过期。请输入应用中当前显示的 6 位验证码，无需重新扫码。',
+    'The code is incorrect or has expired. Enter the 6-digit code the app shows now; you do not need to scan again.',
+  ],
+  'account.totp_error.setup_expired': [
+    '设置已超时（{minutes} 分钟内未完成），请重新开始，并扫描新的二维码。',
+    'The set-up timed out (it was not finished within {minutes} minutes). Start again and scan the new QR code.',
+  ],
+  'account.totp_error.locked': [
+    '验证码输错次数过多，已暂时锁定，请 {minutes} 分钟后再试。',
+    'Too many wrong codes. Try again in {minutes} minutes.',
+  ],
+  'account.totp_error.locked.one': [
+    '验证码输错次数过多，已暂时锁定，请 {minutes} 分钟后再试。',
+    'Too many wrong codes. Try again in 1 minute.',
+  ],
+  'flash.recovery_codes_regenerated': [
+    '已生成新的恢复码，原有的恢复码已失效。',
+    'Your new recovery codes are ready; the old ones no longer work.',
+  ],
 } satisfies Record<string, readonly [string, string]>;

@@ -11,7 +11,7 @@ export const login = {
   'login.submit': ['登录', 'Sign in'],
   'login.loa2': [
     '该网站要求较高的安全等级：输入密码后，还需输入验证器应用中的动态验证码。',
-    'This portal requires extra security: after your password, you will be asked for a one-time code from your authenticator app.',
+    'This website requires extra security: after your password, you will be asked for a one-time code from your authenticator app.',
   ],
   'login.no_account': ['还没有账户？', 'No account yet?'],
   'login.register': ['注册账户', 'Register'],
