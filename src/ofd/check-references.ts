@@ -1,5 +1,5 @@
 import { decodeBase64, digest, digestAlgorithmOf, type DigestAlgorithm } from './digest.js';
-import type { OfdFile, OfdSignature } from './model.js';
+import type { OfdFile, OfdSignature, OfdSignatureEntry } from './model.js';
 
 /**
  * - intact: the file's digest is the CheckValue
@@ -33,6 +33,13 @@ export interface ReferenceCheck {
    * that rule was not needed (or did not apply).
    */
   readonly signaturesListChangedBy: readonly string[];
+  /**
+   * Files of the package this signature does not reference, besides Signatures.xml, its own
+   * Signature.xml and SignedValue.dat, and the files of signatures listed after it. GB/T 33190
+   * lets the signer choose what to protect; whether a page or resource left out matters is the
+   * verifier's call (every fixture covers everything).
+   */
+  readonly uncovered: readonly string[];
 }
 
 /** Checks every reference of a signature against the files of the package it was read from. */
@@ -49,19 +56,32 @@ export function checkReferences(ofd: OfdFile, signature: OfdSignature): Referenc
       expected === undefined || expected.length !== actual.length ? 'malformed' : expected.equals(actual) ? 'intact' : 'changed';
     return { fileRef, path, status, actual: actual.toString('base64') };
   });
-  const notIntact = references.filter((result) => result.status !== 'intact');
-  if (algorithm === undefined || notIntact.length === 0)
-    return { algorithm, references, intact: algorithm !== undefined, signaturesListChangedBy: [] };
 
   const document = ofd.documents[signature.document];
   const listPath = document?.signaturesPath;
-  const onlyListChanged = listPath !== undefined && notIntact.every((result) => result.status === 'changed' && result.path === listPath);
   const later = (document?.signatures ?? []).filter((entry) => entry.position > signature.position);
-  if (!onlyListChanged || later.length === 0) return { algorithm, references, intact: false, signaturesListChangedBy: [] };
-  return {
-    algorithm,
-    references,
-    intact: true,
-    signaturesListChangedBy: later.map((entry) => entry.id ?? `#${entry.position + 1}`),
-  };
+  const uncovered = uncoveredFiles(ofd, signature, listPath, later);
+
+  const notIntact = references.filter((result) => result.status !== 'intact');
+  if (algorithm === undefined || notIntact.length === 0)
+    return { algorithm, references, intact: algorithm !== undefined, signaturesListChangedBy: [], uncovered };
+  const onlyListChanged = listPath !== undefined && notIntact.every((result) => result.status === 'changed' && result.path === listPath);
+  if (!onlyListChanged || later.length === 0) return { algorithm, references, intact: false, signaturesListChangedBy: [], uncovered };
+  const signaturesListChangedBy = later.map((entry) => entry.id ?? `#${entry.position + 1}`);
+  return { algorithm, references, intact: true, signaturesListChangedBy, uncovered };
+}
+
+function uncoveredFiles(
+  ofd: OfdFile,
+  signature: OfdSignature,
+  listPath: string | undefined,
+  later: readonly OfdSignatureEntry[],
+): string[] {
+  const accounted = new Set([...signature.references.map((reference) => reference.path), signature.path, signature.signedValuePath]);
+  if (listPath !== undefined) accounted.add(listPath);
+  for (const entry of later) {
+    if (entry.path !== undefined) accounted.add(entry.path);
+    if (entry.kind === 'signature') for (const path of [entry.signedValuePath, entry.sealPath]) if (path !== undefined) accounted.add(path);
+  }
+  return [...ofd.files.keys()].filter((path) => !accounted.has(path));
 }

@@ -23,10 +23,11 @@
  *   stampOfd(ofd: Uint8Array, options: StampOptions): Promise<Buffer>
  *     Adds a Seal signature: a StampAnnot on page `page` at x/y/width/height mm, Seal.esl,
  *     Signature.xml referencing every file but Signatures.xml and its own Signature.xml and
- *     SignedValue.dat, then `await options.sign(signatureXmlBytes, { signatureLoc, signatureId, signingTime })`
- *     stored as SignedValue.dat.
- *     Untouched entries are copied as stored. Throws OfdFormatError (package), OfdStampError
- *     (options), or what `sign` throws.
+ *     SignedValue.dat; then SignedValue.dat = await options.sign(signatureXmlBytes, context),
+ *     the context being { signatureLoc, signatureId, signingTime }. Untouched entries are copied
+ *     as stored. Throws OfdFormatError (package), OfdStampError (options), or what `sign` throws.
+ *     The picture readers draw in the box is the seal's own (in SignedValue.dat's SESeal): no
+ *     image file or page annotation is added.
  */
 export { formatBox, parseBox, type OfdBox } from './box.js';
 export { checkReferences, type ReferenceCheck, type ReferenceResult, type ReferenceStatus } from './check-references.js';

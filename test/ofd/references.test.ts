@@ -22,7 +22,7 @@ function oneByteChanged(data: Uint8Array): Uint8Array {
 const stampOptions = {
   page: 1,
   x: 120,
-  y: 200,
+  y: 80,
   width: 40,
   height: 40,
   seal: fixture('UserV4.esl'),
@@ -43,7 +43,7 @@ describe("checking the fixtures' references", () => {
     const check = checkReferences(ofd, signature);
     expect(check.algorithm).toBe('sm3');
     expect(check.references.map((result) => result.status)).toEqual(Array<string>(count).fill('intact'));
-    expect(check).toMatchObject({ intact: true, signaturesListChangedBy: [] });
+    expect(check).toMatchObject({ intact: true, signaturesListChangedBy: [], uncovered: [] });
   });
 
   it.each(['v4signed.ofd', 'signedFile.ofd', 'allprotected.ofd', 'SESV4SignDoc.ofd', 'DigitalSign.ofd'])(
@@ -64,6 +64,13 @@ describe("checking the fixtures' references", () => {
       }
     },
   );
+
+  it('names the files a signature does not cover: one added after it, but not the files of a later signature', async () => {
+    const added = readOfd(rezip(fixture('v4signed.ofd'), (files) => files.set('Doc_0/Res/added.png', bytes('not signed'))));
+    expect(checkReferences(added, signaturesOf(added)[0])).toMatchObject({ intact: true, uncovered: ['Doc_0/Res/added.png'] });
+    const stamped = readOfd(await stampOfd(fixture('v4signed.ofd'), stampOptions));
+    expect(signaturesOf(stamped).map((signature) => checkReferences(stamped, signature).uncovered)).toEqual([[], []]);
+  });
 
   it('calls a referenced file that was removed missing', () => {
     const ofd = readOfd(rezip(fixture('allprotected.ofd'), (files) => files.delete('Doc_0/PublicRes.xml')));

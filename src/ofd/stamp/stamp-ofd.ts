@@ -88,29 +88,14 @@ export async function stampOfd(ofd: Uint8Array, options: StampOptions): Promise<
   checkOnPage(boundary, readPageBox(file, document, page));
 
   const plan = planSignature(file, document);
-  const changed = new Map<string, Uint8Array>();
-  if (document.signaturesPath === undefined) {
-    const ofdXml = file.files.get('OFD.xml')!;
-    changed.set('OFD.xml', pointDocBodyAtSignatures(ofdXml, document.index, absoluteLoc(plan.listPath)));
-  }
   const signatureLoc = absoluteLoc(`${plan.folder}/Signature.xml`);
-  const listed = { id: plan.signatureId, baseLoc: signatureLoc };
-  const existingList = file.files.get(plan.listPath);
-  changed.set(
-    plan.listPath,
-    existingList === undefined
-      ? newSignatureList(listed, plan.maxSignId)
-      : appendToSignatureList(existingList, plan.listPath, listed, plan.maxSignId),
-  );
+  const { replaced, added } = listSignature(file, document, plan, signatureLoc);
   const sealPath = `${plan.folder}/Seal.esl`;
-  const added = new Map<string, Uint8Array>([[sealPath, options.seal]]);
-  if (existingList === undefined) added.set(plan.listPath, changed.get(plan.listPath)!);
+  added.set(sealPath, Buffer.from(options.seal));
 
   const algorithm = options.digest ?? 'sm3';
-  const protectedFiles = [...file.entries.filter((entry) => !entry.isFolder).map((entry) => entry.name), ...added.keys()].filter(
-    (path) => path !== plan.listPath,
-  );
-  const contentOf = (path: string) => changed.get(path) ?? added.get(path) ?? file.files.get(path)!;
+  const protectedFiles = [...file.files.keys(), ...added.keys()].filter((path) => path !== plan.listPath);
+  const contentOf = (path: string) => replaced.get(path) ?? added.get(path) ?? file.files.get(path)!;
   const signature = signatureXml({
     provider: options.provider,
     signatureMethod: options.signatureMethod ?? SIGNATURE_METHOD.sm2,
@@ -128,14 +113,36 @@ export async function stampOfd(ofd: Uint8Array, options: StampOptions): Promise<
   if (!(signedValue instanceof Uint8Array) || signedValue.length === 0)
     throw new OfdStampError('the sign callback returned no signature bytes');
   added.set(`${plan.folder}/Signature.xml`, signature);
-  added.set(`${plan.folder}/SignedValue.dat`, signedValue);
+  added.set(`${plan.folder}/SignedValue.dat`, Buffer.from(signedValue));
 
   const outputs: ZipOutput[] = file.entries.map((entry) => {
-    const data = changed.get(entry.name);
+    const data = replaced.get(entry.name);
     return data === undefined ? { kind: 'copy', stored: entry.stored } : { kind: 'new', name: entry.name, data };
   });
   for (const [name, data] of added) outputs.push({ kind: 'new', name, data });
   return writeZip(outputs, signingTime);
+}
+
+/**
+ * The new signature entered in Signatures.xml: the list appended to (an entry replaced), or
+ * created (a new entry) with OFD.xml's DocBody pointed at it (OFD.xml replaced).
+ */
+function listSignature(
+  file: OfdFile,
+  document: OfdDocument,
+  plan: Plan,
+  signatureLoc: string,
+): { replaced: Map<string, Buffer>; added: Map<string, Buffer> } {
+  const listed = { id: plan.signatureId, baseLoc: signatureLoc };
+  const existing = file.files.get(plan.listPath);
+  if (existing !== undefined) {
+    return {
+      replaced: new Map([[plan.listPath, appendToSignatureList(existing, plan.listPath, listed, plan.maxSignId)]]),
+      added: new Map(),
+    };
+  }
+  const ofdXml = pointDocBodyAtSignatures(file.files.get('OFD.xml')!, document.index, absoluteLoc(plan.listPath));
+  return { replaced: new Map([['OFD.xml', ofdXml]]), added: new Map([[plan.listPath, newSignatureList(listed, plan.maxSignId)]]) };
 }
 
 function planSignature(file: OfdFile, document: OfdDocument): Plan {
