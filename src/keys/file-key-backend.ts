@@ -13,9 +13,12 @@ import {
 } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { join } from 'node:path';
+import { readSm2PrivateKeyPem, sm2PrivateKeyPem, sm2PublicKeyPem } from '../crypto/sm2-key-encoding.js';
+import { Sm2KeyError, Sm2PrivateKey } from '../crypto/sm2-keys.js';
 import { nextIv } from './iv-source.js';
 import type { KeyBackend, SealedData } from './key-backend.js';
-import { KeyStoreError, isSymmetric, type KeyAlgorithm, type KeyPurpose, type KeyRecord, type KeyState } from './key-types.js';
+import { sm2SignatureAs } from './sm2-signing.js';
+import { KeyStoreError, isSm2, isSymmetric, type KeyAlgorithm, type KeyPurpose, type KeyRecord, type KeyState } from './key-types.js';
 
 interface Manifest {
   format: 1;
@@ -32,12 +35,16 @@ interface SymmetricKeys {
  *   manifest.json          kid, purpose, algorithm, state and dates of every key (no secrets)
  *   private/<kid>.pem      PKCS#8 private key, mode 0600 (symmetric keys: private/<kid>.key, base64)
  *   public/<kid>.pem       SPKI public key
+ * SM2 keys are PKCS#8/SPKI as OpenSSL 3 writes them (id-ecPublicKey on the curve 1.2.156.10197.1.301)
+ * and sign here with SM2/SM3 and the default user ID (src/crypto/sm2.ts): node:crypto can hold such
+ * a key but computes plain ECDSA with it, so it never signs with one.
  * Writers (the service on first start, `tongban keys …`) take KEYS_DIR/.lock; the manifest is
  * replaced atomically so a reader never sees half of it.
  */
 export class FileKeyBackend implements KeyBackend {
   readonly name = 'file';
   private readonly privateKeys = new Map<string, KeyObject>();
+  private readonly sm2Keys = new Map<string, Sm2PrivateKey>();
   private readonly symmetricKeys = new Map<string, SymmetricKeys>();
   private readonly publicKeys = new Map<string, KeyObject>();
 
@@ -85,6 +92,10 @@ export class FileKeyBackend implements KeyBackend {
     };
     if (isSymmetric(alg)) {
       await writeSecretFile(join(this.dir, 'private', `${record.kid}.key`), randomBytes(32).toString('base64') + '\n');
+    } else if (isSm2(alg)) {
+      const key = Sm2PrivateKey.generate();
+      await writeSecretFile(join(this.dir, 'private', `${record.kid}.pem`), sm2PrivateKeyPem(key));
+      await fs.writeFile(join(this.dir, 'public', `${record.kid}.pem`), sm2PublicKeyPem(key.publicKey), { mode: 0o644 });
     } else {
       const { privateKey, publicKey } =
         alg === 'ES256'
@@ -122,6 +133,8 @@ export class FileKeyBackend implements KeyBackend {
   }
 
   async sign(kid: string, data: Buffer, format: 'p1363' | 'der'): Promise<Buffer> {
+    const sm2 = this.sm2Keys.get(kid) ?? (await this.sm2Key(kid));
+    if (sm2) return sm2SignatureAs(sm2, data, format);
     const key = await this.privateKey(kid);
     if (key.asymmetricKeyType === 'ec') return cryptoSign('sha256', data, { key, dsaEncoding: format === 'der' ? 'der' : 'ieee-p1363' });
     return cryptoSign('sha256', data, key);
@@ -155,6 +168,23 @@ export class FileKeyBackend implements KeyBackend {
       key = createPrivateKey(await this.readKeyFile('private', `${kid}.pem`));
       this.privateKeys.set(kid, key);
     }
+    return key;
+  }
+
+  /** The SM2 key of kid, or undefined when kid's algorithm is not SM2 (by the manifest, read once per kid). */
+  private async sm2Key(kid: string): Promise<Sm2PrivateKey | undefined> {
+    if (this.privateKeys.has(kid)) return undefined;
+    const record = (await this.readManifest()).keys.find((k) => k.kid === kid);
+    if (!record) throw new KeyStoreError('UNKNOWN_KEY', `no key ${kid}`);
+    if (!isSm2(record.alg)) return undefined;
+    let key: Sm2PrivateKey;
+    try {
+      key = readSm2PrivateKeyPem(await this.readKeyFile('private', `${kid}.pem`));
+    } catch (err) {
+      if (err instanceof Sm2KeyError) throw new KeyStoreError('CORRUPT', `the key file of ${kid} does not hold an SM2 key: ${err.message}`);
+      throw err;
+    }
+    this.sm2Keys.set(kid, key);
     return key;
   }
 

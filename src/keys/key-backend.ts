@@ -28,7 +28,11 @@ export interface KeyBackend {
   updateStates(changes: Array<{ kid: string; state: KeyState }>): Promise<void>;
 
   publicKey(kid: string): Promise<KeyObject>;
-  /** ES256 signatures come back as r||s (JOSE, 'p1363') or DER ('der', for X.509/CMS). */
+  /**
+   * ES256 and SM2SM3 signatures come back as r||s (JOSE, 'p1363') or DER ('der', for X.509/CMS and
+   * seals). SM2SM3 is SM2 with SM3 over the data with the default user ID 1234567812345678 (Z is
+   * computed inside: the caller hands over the message, not a digest).
+   */
   sign(kid: string, data: Buffer, format: 'p1363' | 'der'): Promise<Buffer>;
   encrypt(kid: string, plaintext: Buffer, aad: Buffer): Promise<SealedData>;
   decrypt(kid: string, sealed: SealedData, aad: Buffer): Promise<Buffer>;

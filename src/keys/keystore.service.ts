@@ -2,11 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { verify as cryptoVerify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { decodeSm2Spki } from '../crypto/sm2-key-encoding.js';
 import { KEY_BACKEND, type KeyBackend, type SealedData } from './key-backend.js';
+import { sm2VerifyAs } from './sm2-signing.js';
 import {
   KEY_PURPOSES,
   KeyStoreError,
   PURPOSE_ALGORITHMS,
+  isSm2,
   isSymmetric,
   type KeyAlgorithm,
   type KeyPurpose,
@@ -129,6 +132,11 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     return record;
   }
 
+  /** The purpose's current key of an algorithm, or undefined when there is none (no throw: for per-request checks). */
+  findCurrent(purpose: KeyPurpose, alg: KeyAlgorithm): KeyRecord | undefined {
+    return this.find(purpose, alg, 'current');
+  }
+
   /** Keys of a purpose that verification/decryption may use: current first, then next and retired. */
   usable(purpose: KeyPurpose): KeyRecord[] {
     const order = { current: 0, next: 1, retired: 2 } as const;
@@ -164,6 +172,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     const record = this.record(kid);
     if (isSymmetric(record.alg)) throw new KeyStoreError('WRONG_KEY_TYPE', `${kid} is not a signing key`);
     const key = await this.backend.publicKey(kid);
+    if (isSm2(record.alg)) return sm2VerifyAs(decodeSm2Spki(key.export({ format: 'der', type: 'spki' })), data, signature, format);
     return record.alg === 'ES256'
       ? cryptoVerify('sha256', data, { key, dsaEncoding: format === 'der' ? 'der' : 'ieee-p1363' }, signature)
       : cryptoVerify('sha256', data, key, signature);
@@ -175,11 +184,14 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     return this.backend.publicKey(kid);
   }
 
-  /** The public JWK set of a purpose: next keys (pre-published), current and retired ones. */
+  /**
+   * The public JWK set of a purpose: next keys (pre-published), current and retired ones. SM2 keys
+   * are left out: JOSE registers no SM2 key type (their certificates publish them).
+   */
   async jwks(purpose: KeyPurpose): Promise<{ keys: PublicJwk[] }> {
     const keys: PublicJwk[] = [];
     for (const record of this.usable(purpose)) {
-      if (isSymmetric(record.alg)) continue;
+      if (isSymmetric(record.alg) || isSm2(record.alg)) continue;
       const jwk = (await this.backend.publicKey(record.kid)).export({ format: 'jwk' });
       keys.push({ ...jwk, kid: record.kid, alg: record.alg, use: 'sig' });
     }

@@ -20,7 +20,8 @@ export interface IssuedBusinessLicence {
 
 /**
  * The electronic business licence (电子营业执照): a certificate from tongban's CA for the key the
- * enterprise keeps in its wallet, and a signed document carrying the register's fields. Only an
+ * enterprise keeps in its wallet (ECDSA P-256 from the P-256 issuing CA, SM2 from the SM2 one: the
+ * request's key decides), and a signed document carrying the register's fields. Only an
  * active enterprise gets one; the registry's status changes revoke or hold it (see the PKI).
  */
 @Injectable()
@@ -63,9 +64,10 @@ export class BusinessLicenceService {
         established: enterprise.established,
         status: enterprise.status,
       },
-      // Bound to the certificate's key (RFC 7800): whoever presents the licence proves that key.
+      // Bound to the certificate's key (RFC 7800): whoever presents the licence proves that key. An
+      // SM2 key has no JWK form (JOSE registers no SM2 curve): it is bound by its certificate alone.
       cnf: {
-        jwk: certificate.publicKey.export({ format: 'jwk' }),
+        ...(issued.key === 'SM2' ? {} : { jwk: certificate.publicKey.export({ format: 'jwk' }) }),
         'x5t#S256': createHash('sha256').update(certificate.raw).digest('base64url'),
       },
     });

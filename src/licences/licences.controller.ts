@@ -21,7 +21,7 @@ class UsccParam {
 class LicenceRequest {
   @ApiProperty({
     description:
-      "a PKCS#10 certificate signing request (PEM) for the key in the enterprise's wallet: ECDSA P-256/P-384 or RSA 2048-8192 bits, signed by that key (the subject is taken from the register, not from the request)",
+      "a PKCS#10 certificate signing request (PEM) for the key in the enterprise's wallet: ECDSA P-256/P-384 or RSA 2048-8192 bits, or SM2 (signed with SM2-with-SM3, user ID 1234567812345678; certified by the SM2 issuing CA), signed by that key (the subject is taken from the register, not from the request)",
     minLength: 100,
     maxLength: 16_384,
     example: CSR_EXAMPLE,
@@ -54,12 +54,16 @@ class BusinessLicenceDto implements IssuedBusinessLicence {
   })
   certificate!: string;
 
-  @ApiProperty({ description: 'the issuing CA, then the root (PEM)', type: [String], example: [PEM('issuing CA'), PEM('root CA')] })
+  @ApiProperty({
+    description: 'the issuing CA, then the root (PEM): the SM2 ones for an SM2 key',
+    type: [String],
+    example: [PEM('issuing CA'), PEM('root CA')],
+  })
   chain!: string[];
 
   @ApiProperty({
     description:
-      "the signed licence document: a compact JWS (ES256, typ tongban-licence+jwt, x5c = tongban's licence key) over the register's fields, bound to the certificate's key (cnf)",
+      "the signed licence document: a compact JWS (ES256, typ tongban-licence+jwt, x5c = tongban's licence key) over the register's fields, bound to the certificate's key (cnf: jwk and x5t#S256; x5t#S256 alone for an SM2 key)",
     example:
       'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
   })
@@ -103,10 +107,11 @@ export class LicencesController {
       'malformed_url',
       { error: 'csr_malformed', message: 'the certificate signing request is not a valid PKCS#10 structure' },
       { error: 'csr_signature_invalid', message: 'the request is not signed by the key it contains' },
-      { error: 'csr_key_unsupported', message: 'EC keys must be on P-256 or P-384' },
+      { error: 'csr_key_unsupported', message: 'EC keys must be on P-256, P-384 or the SM2 curve' },
       {
         error: 'csr_algorithm_unsupported',
-        message: 'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512)',
+        message:
+          'the request is signed with an algorithm tongban does not accept (use ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512, or SM2 with SM3)',
       },
       {
         error: 'invalid_validity',

@@ -11,8 +11,10 @@ import {
   Version,
   type Extension,
 } from '@peculiar/asn1-x509';
-import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { KeyStore } from '../keys/keystore.service.js';
+import { filePrefix, type Hierarchy } from './hierarchy.js';
+import { verifySignature } from './signatures.js';
 import {
   buildName,
   ext,
@@ -20,6 +22,7 @@ import {
   OID,
   parseCertificate,
   serialize,
+  signatureAlgorithmOf,
   signTbs,
   toArrayBuffer,
   type CertificateParts,
@@ -37,13 +40,14 @@ export const PROFILE_USAGE: Record<Profile, { keyUsage: number; extKeyUsage: str
   'licence-issuer': { keyUsage: KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation, extKeyUsage: [OID.kpDocumentSigning] },
 };
 
-/** Where the CA publishes itself; baked into the certificates it makes. */
-export function pkiUrls(publicUrl: string) {
+/** Where a hierarchy's CAs publish themselves (`sm2-` before the SM2 ones' files); baked into the certificates they make. */
+export function pkiUrls(publicUrl: string, hierarchy: Hierarchy = 'p256') {
+  const prefix = filePrefix(hierarchy);
   return {
-    rootCrl: `${publicUrl}/pki/crl/root.crl`,
-    issuingCrl: `${publicUrl}/pki/crl/issuing.crl`,
-    rootCer: `${publicUrl}/pki/ca/root.cer`,
-    issuingCer: `${publicUrl}/pki/ca/issuing.cer`,
+    rootCrl: `${publicUrl}/pki/crl/${prefix}root.crl`,
+    issuingCrl: `${publicUrl}/pki/crl/${prefix}issuing.crl`,
+    rootCer: `${publicUrl}/pki/ca/${prefix}root.cer`,
+    issuingCer: `${publicUrl}/pki/ca/${prefix}issuing.cer`,
     ocsp: `${publicUrl}/pki/ocsp`,
   };
 }
@@ -51,8 +55,10 @@ export function pkiUrls(publicUrl: string) {
 /** The issuer side of a certificate to be signed: its key, its subject (as encoded) and key identifier. */
 export interface Signer {
   kid: string;
+  hierarchy: Hierarchy;
   subjectDer: Buffer;
   ski: Buffer;
+  spki: Buffer;
   publicKey: KeyObject;
 }
 
@@ -67,8 +73,9 @@ export interface CertificateSpec {
 
 /**
  * Builds the tbsCertificate with @peculiar/asn1-x509, DER-encodes it and has the KeyStore sign it
- * (ECDSA P-256 / SHA-256, DER signature). The result is checked against the signer's public key
- * before it is returned, so a misbehaving key backend cannot hand out a broken certificate.
+ * with the signer's key (ECDSA P-256 / SHA-256 or SM2 / SM3, DER signature). The result is checked
+ * against the signer's public key before it is returned, so a misbehaving key backend cannot hand
+ * out a broken certificate.
  */
 export async function signCertificate(
   keys: KeyStore,
@@ -77,22 +84,24 @@ export async function signCertificate(
 ): Promise<{ der: Buffer; parts: CertificateParts }> {
   const subject = buildName(spec.subject);
   const issuer = signer === 'self' ? subject : AsnConvert.parse(signer.subjectDer, Name);
+  const kid = signer === 'self' ? spec.selfKid! : signer.kid;
+  const algorithm = signatureAlgorithmOf(keys.record(kid).alg);
   const tbs = new TBSCertificate({
     version: Version.v3,
     serialNumber: toArrayBuffer(spec.serial),
-    signature: new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 }),
+    // Parameters absent (as for ECDSA); the outer copy signTbs writes is the same bytes.
+    signature: new AlgorithmIdentifier({ algorithm: algorithm.oid }),
     issuer,
     validity: new Validity({ notBefore: spec.notBefore, notAfter: spec.notAfter }),
     subject,
     subjectPublicKeyInfo: AsnConvert.parse(spec.spki, SubjectPublicKeyInfo),
     extensions: new Extensions(spec.extensions),
   });
-  const kid = signer === 'self' ? spec.selfKid! : signer.kid;
   const der = await signTbs(keys, kid, serialize(tbs));
   const parts = parseCertificate(der);
-  const verifyKey = signer === 'self' ? createPublicKey({ key: spec.spki, format: 'der', type: 'spki' }) : signer.publicKey;
+  const verifyKey = signer === 'self' ? { spki: spec.spki } : { spki: signer.spki, publicKey: signer.publicKey };
   if (!parts.spki.equals(spec.spki)) throw new Error('the certificate does not carry the requested public key');
-  if (!cryptoVerify('sha256', parts.tbs, { key: verifyKey, dsaEncoding: 'der' }, parts.signature)) {
+  if (!verifySignature(parts.signatureAlgorithm, verifyKey, parts.tbs, parts.signature)) {
     throw new Error(`the signature made with ${kid} does not verify`);
   }
   return { der, parts };
@@ -101,7 +110,7 @@ export async function signCertificate(
 /** Extensions of an end-entity certificate of a profile, issued by the issuing CA. */
 export function endEntityExtensions(profile: Profile, spki: Buffer, issuer: Signer, publicUrl: string): Extension[] {
   const usage = PROFILE_USAGE[profile];
-  const urls = pkiUrls(publicUrl);
+  const urls = pkiUrls(publicUrl, issuer.hierarchy);
   return [
     ext.basicConstraints(false),
     ext.keyUsage(usage.keyUsage),

@@ -1,4 +1,4 @@
-import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { KeyUsageFlags } from '@peculiar/asn1-x509';
@@ -6,6 +6,8 @@ import type { AppConfig } from '../config/config.js';
 import type { KeyStore } from '../keys/keystore.service.js';
 import type { KeyPurpose, KeyRecord } from '../keys/key-types.js';
 import { addYears, endEntityExtensions, pkiUrls, signCertificate, wholeSeconds, type Signer } from './builder.js';
+import { HIERARCHIES, HIERARCHY_ALG, hierarchyOfAlg, type Hierarchy } from './hierarchy.js';
+import { verifySignature } from './signatures.js';
 import {
   ext,
   keyIdentifier,
@@ -14,11 +16,12 @@ import {
   parseCertificate,
   pemBlocks,
   publicKeySpki,
-  SIGNATURE_HASH,
   toPem,
   type CertificateParts,
   type NameAttributes,
 } from './x509.js';
+
+export { HIERARCHIES, type Hierarchy } from './hierarchy.js';
 
 /** Key purposes that get a certificate from tongban's own CA, in the order they are made. */
 export const CERTIFIED_PURPOSES = ['root-ca', 'issuing-ca', 'licence', 'seal-maker'] as const satisfies readonly KeyPurpose[];
@@ -32,16 +35,16 @@ export const PURPOSE_PROFILE = {
   'seal-maker': 'seal-maker',
 } as const;
 
-export const ROOT_SUBJECT: NameAttributes = { country: 'CN', organizationName: 'tongban', commonName: 'tongban Root CA' };
-export const issuingSubject = (generation: number): NameAttributes => ({
-  country: 'CN',
-  organizationName: 'tongban',
-  commonName: `tongban Issuing CA ${generation}`,
-});
-const END_ENTITY_SUBJECTS: Record<'licence' | 'seal-maker', NameAttributes> = {
-  licence: { country: 'CN', organizationName: 'tongban', commonName: 'tongban Licence Issuer' },
-  'seal-maker': { country: 'CN', organizationName: 'tongban', commonName: 'tongban Seal Maker' },
-};
+/** "tongban SM2 …" for the SM2 hierarchy's names, so no name is shared by two CAs. */
+const namePrefix = (hierarchy: Hierarchy) => (hierarchy === 'p256' ? 'tongban' : 'tongban SM2');
+const tongbanName = (commonName: string): NameAttributes => ({ country: 'CN', organizationName: 'tongban', commonName });
+
+export const rootSubject = (hierarchy: Hierarchy = 'p256'): NameAttributes => tongbanName(`${namePrefix(hierarchy)} Root CA`);
+export const ROOT_SUBJECT: NameAttributes = rootSubject('p256');
+export const issuingSubject = (generation: number, hierarchy: Hierarchy = 'p256'): NameAttributes =>
+  tongbanName(`${namePrefix(hierarchy)} Issuing CA ${generation}`);
+const endEntitySubject = (purpose: 'licence' | 'seal-maker', hierarchy: Hierarchy): NameAttributes =>
+  tongbanName(`${namePrefix(hierarchy)} ${purpose === 'licence' ? 'Licence Issuer' : 'Seal Maker'}`);
 
 const ROOT_YEARS = 20;
 const ISSUING_YEARS = 10;
@@ -55,6 +58,8 @@ const BACKDATE_MS = 60_000;
 export interface CaCertificate {
   kid: string;
   purpose: CertifiedPurpose;
+  /** ECDSA P-256 or SM2: the hierarchy of the key (and so of its issuer). */
+  hierarchy: Hierarchy;
   profile: (typeof PURPOSE_PROFILE)[CertifiedPurpose];
   der: Buffer;
   pem: string;
@@ -68,6 +73,7 @@ export interface CaCertificate {
 export interface CreatedCertificate {
   kid: string;
   purpose: CertifiedPurpose;
+  hierarchy: Hierarchy;
   subject: string;
   serial: string;
   notAfter: string;
@@ -85,9 +91,10 @@ type Settings = Pick<AppConfig, 'keysDir' | 'publicUrl'>;
 
 /**
  * tongban's CA certificates and the certificates of its own signing keys, as files beside the
- * keys (KEYS_DIR/certs/<kid>.pem). No database: `tongban keys init` makes them before any
- * database exists. Creation happens under the key store's write lock, and the files are read
- * again after taking it, so two processes never mint two certificates for one key.
+ * keys (KEYS_DIR/certs/<kid>.pem), for both hierarchies (ECDSA P-256 and SM2, see hierarchy.ts). No
+ * database: `tongban keys init` makes them before any database exists. Creation happens under the
+ * key store's write lock, and the files are read again after taking it, so two processes never
+ * mint two certificates for one key.
  *
  * Rotation: a rotated `issuing-ca` (or `root-ca`) key gets its own certificate at the next
  * ensure() (start, `keys init`, or the key change noticed by a running service); certificates of
@@ -112,11 +119,11 @@ export class CaStore {
     return this.generation;
   }
 
-  /** The certificate of the purpose's current key. */
-  current(purpose: CertifiedPurpose): CaCertificate {
+  /** The certificate of the purpose's current key in a hierarchy. */
+  current(purpose: CertifiedPurpose, hierarchy: Hierarchy = 'p256'): CaCertificate {
     let kid: string;
     try {
-      kid = this.keys.current(purpose).kid;
+      kid = this.keys.current(purpose, HIERARCHY_ALG[hierarchy]).kid;
     } catch (err) {
       throw new PkiUnavailableError((err as Error).message);
     }
@@ -126,22 +133,31 @@ export class CaStore {
     return certificate;
   }
 
-  /** Whether every certified purpose's current key has a certificate in memory. */
-  ready(): boolean {
-    try {
-      for (const purpose of CERTIFIED_PURPOSES) this.current(purpose);
-      return true;
-    } catch {
-      return false;
+  /**
+   * Whether every certified purpose's current key has a certificate in memory: in the hierarchy
+   * named, or (none named) in every hierarchy whose keys exist, at least one. Called per request.
+   */
+  ready(hierarchy?: Hierarchy): boolean {
+    let any = false;
+    for (const h of hierarchy ? [hierarchy] : HIERARCHIES) {
+      let keyed = true;
+      for (const purpose of CERTIFIED_PURPOSES) {
+        const key = this.keys.findCurrent(purpose, HIERARCHY_ALG[h]);
+        if (!key) keyed = false;
+        else if (!this.certificates.has(key.kid)) return false;
+      }
+      if (keyed) any = true;
+      else if (hierarchy) return false;
     }
+    return any;
   }
 
   byKid(kid: string): CaCertificate | undefined {
     return this.certificates.get(kid);
   }
 
-  all(purpose?: CertifiedPurpose): CaCertificate[] {
-    return [...this.certificates.values()].filter((c) => !purpose || c.purpose === purpose);
+  all(purpose?: CertifiedPurpose, hierarchy?: Hierarchy): CaCertificate[] {
+    return [...this.certificates.values()].filter((c) => (!purpose || c.purpose === purpose) && (!hierarchy || c.hierarchy === hierarchy));
   }
 
   /** The certificate of kid and its issuers up to the root: [kid's, …, root]. */
@@ -155,9 +171,11 @@ export class CaStore {
   }
 
   /**
-   * Makes the missing certificates: a self-signed root for the current `root-ca` key, an issuing CA
-   * certificate for the current `issuing-ca` key, and end-entity certificates for the current
-   * `licence` and `seal-maker` keys (renewed when they near expiry). Returns what it made.
+   * Makes the missing certificates of each hierarchy: a self-signed root for the current `root-ca`
+   * key, an issuing CA certificate for the current `issuing-ca` key, and end-entity certificates
+   * for the current `licence` and `seal-maker` keys (renewed when they near expiry). A hierarchy
+   * whose keys are not all there yet (a key store from before the SM2 hierarchy, until `keys init`)
+   * is left alone; the other still works. Returns what it made.
    */
   async ensure(now = new Date()): Promise<CreatedCertificate[]> {
     await this.load();
@@ -166,22 +184,26 @@ export class CaStore {
       await this.keys.reloadIfChanged();
       await this.load();
       const created: CreatedCertificate[] = [];
-      for (const purpose of CERTIFIED_PURPOSES) {
-        const key = this.keys.current(purpose);
-        const existing = this.certificates.get(key.kid);
-        if (existing && !this.expiring(existing, now)) continue;
-        const certificate = await this.create(purpose, key, now);
-        await this.write(certificate);
-        this.certificates.set(certificate.kid, certificate);
-        this.generation++;
-        created.push({
-          kid: certificate.kid,
-          purpose,
-          subject: nameText(certificate.parts.subject),
-          serial: certificate.parts.serial,
-          notAfter: certificate.parts.notAfter.toISOString(),
-        });
+      for (const hierarchy of this.keyedHierarchies()) {
+        for (const purpose of CERTIFIED_PURPOSES) {
+          const key = this.keys.current(purpose, HIERARCHY_ALG[hierarchy]);
+          const existing = this.certificates.get(key.kid);
+          if (existing && !this.expiring(existing, now)) continue;
+          const certificate = await this.create(purpose, hierarchy, key, now);
+          await this.write(certificate);
+          this.certificates.set(certificate.kid, certificate);
+          this.generation++;
+          created.push({
+            kid: certificate.kid,
+            purpose,
+            hierarchy,
+            subject: nameText(certificate.parts.subject),
+            serial: certificate.parts.serial,
+            notAfter: certificate.parts.notAfter.toISOString(),
+          });
+        }
       }
+      if (!this.keyedHierarchies().length) throw new PkiUnavailableError('the CA keys are missing: run `tongban keys init`');
       return created;
     });
   }
@@ -200,7 +222,7 @@ export class CaStore {
     for (const name of names) {
       const kid = name.endsWith('.pem') ? name.slice(0, -4) : '';
       const record = records.get(kid);
-      if (!record || !(CERTIFIED_PURPOSES as readonly string[]).includes(record.purpose)) continue;
+      if (!record || !(CERTIFIED_PURPOSES as readonly string[]).includes(record.purpose) || !hierarchyOfAlg(record.alg)) continue;
       const text = await fs.readFile(join(this.dir, name), 'utf8');
       const cached = this.certificates.get(kid);
       const [der] = pemBlocks(text, ['CERTIFICATE']);
@@ -219,11 +241,22 @@ export class CaStore {
     }
   }
 
+  /** The hierarchies whose certified purposes all have a current key. */
+  private keyedHierarchies(): Hierarchy[] {
+    return HIERARCHIES.filter((hierarchy) =>
+      CERTIFIED_PURPOSES.every((purpose) => this.keys.findCurrent(purpose, HIERARCHY_ALG[hierarchy]) !== undefined),
+    );
+  }
+
   private needsWork(now: Date): boolean {
-    for (const purpose of CERTIFIED_PURPOSES) {
-      const kid = this.keys.current(purpose).kid;
-      const existing = this.certificates.get(kid);
-      if (!existing || this.expiring(existing, now)) return true;
+    const hierarchies = this.keyedHierarchies();
+    if (!hierarchies.length) return true; // ensure() says what is missing
+    for (const hierarchy of hierarchies) {
+      for (const purpose of CERTIFIED_PURPOSES) {
+        const kid = this.keys.current(purpose, HIERARCHY_ALG[hierarchy]).kid;
+        const existing = this.certificates.get(kid);
+        if (!existing || this.expiring(existing, now)) return true;
+      }
     }
     return false;
   }
@@ -236,23 +269,26 @@ export class CaStore {
 
   private async check(record: KeyRecord, der: Buffer): Promise<CaCertificate> {
     const where = join(this.dir, `${record.kid}.pem`);
+    const hierarchy = hierarchyOfAlg(record.alg);
+    if (!hierarchy) throw new Error(`${where}: a ${record.alg} key gets no CA certificate`);
     const parts = parseCertificate(der);
     const publicKey = await this.keys.publicKey(record.kid);
     if (!parts.spki.equals(publicKeySpki(publicKey))) throw new Error(`${where} does not certify the key ${record.kid}`);
     const purpose = record.purpose as CertifiedPurpose;
-    let issuer: { kid: string; publicKey: KeyObject } | undefined;
-    if (purpose === 'root-ca') issuer = { kid: record.kid, publicKey };
+    let issuer: { kid: string; spki: Buffer; publicKey: KeyObject } | undefined;
+    if (purpose === 'root-ca') issuer = { kid: record.kid, spki: parts.spki, publicKey };
     else {
       const wanted = purpose === 'issuing-ca' ? 'root-ca' : 'issuing-ca';
-      issuer = this.all(wanted).find((ca) => ca.ski.toString('hex') === parts.aki && ca.parts.subjectDer.equals(parts.issuerDer));
+      const ca = this.all(wanted, hierarchy).find((c) => c.ski.toString('hex') === parts.aki && c.parts.subjectDer.equals(parts.issuerDer));
+      issuer = ca && { kid: ca.kid, spki: ca.parts.spki, publicKey: ca.publicKey };
     }
-    const hash = SIGNATURE_HASH[parts.signatureAlgorithm]?.hash;
-    if (!issuer || !hash || !cryptoVerify(hash, parts.tbs, { key: issuer.publicKey, dsaEncoding: 'der' }, parts.signature)) {
+    if (!issuer || !verifySignature(parts.signatureAlgorithm, issuer, parts.tbs, parts.signature)) {
       throw new Error(`${where} is not signed by a tongban CA certificate found in ${this.dir}`);
     }
     return {
       kid: record.kid,
       purpose,
+      hierarchy,
       profile: PURPOSE_PROFILE[purpose],
       der,
       pem: toPem(der),
@@ -263,18 +299,18 @@ export class CaStore {
     };
   }
 
-  private async create(purpose: CertifiedPurpose, key: KeyRecord, now: Date): Promise<CaCertificate> {
+  private async create(purpose: CertifiedPurpose, hierarchy: Hierarchy, key: KeyRecord, now: Date): Promise<CaCertificate> {
     const publicKey = await this.keys.publicKey(key.kid);
     const spki = publicKeySpki(publicKey);
     const ski = keyIdentifier(spki);
     const notBefore = wholeSeconds(new Date(now.getTime() - BACKDATE_MS));
-    const urls = pkiUrls(this.settings.publicUrl);
+    const urls = pkiUrls(this.settings.publicUrl, hierarchy);
     let der: Buffer;
     if (purpose === 'root-ca') {
       ({ der } = await signCertificate(this.keys, 'self', {
         selfKid: key.kid,
         serial: newSerial(),
-        subject: ROOT_SUBJECT,
+        subject: rootSubject(hierarchy),
         spki,
         notBefore,
         notAfter: addYears(notBefore, ROOT_YEARS),
@@ -285,12 +321,12 @@ export class CaStore {
         ],
       }));
     } else if (purpose === 'issuing-ca') {
-      const root = this.current('root-ca');
+      const root = this.current('root-ca', hierarchy);
       // Each issuing CA key gets its own name, so relying parties never confuse two generations.
-      const generation = this.all('issuing-ca').length + 1;
+      const generation = this.all('issuing-ca', hierarchy).length + 1;
       ({ der } = await signCertificate(this.keys, signerOf(root), {
         serial: newSerial(),
-        subject: issuingSubject(generation),
+        subject: issuingSubject(generation, hierarchy),
         spki,
         notBefore,
         notAfter: earliest(addYears(notBefore, ISSUING_YEARS), root.parts.notAfter),
@@ -305,11 +341,11 @@ export class CaStore {
         ],
       }));
     } else {
-      const issuing = this.current('issuing-ca');
+      const issuing = this.current('issuing-ca', hierarchy);
       const profile = PURPOSE_PROFILE[purpose];
       ({ der } = await signCertificate(this.keys, signerOf(issuing), {
         serial: newSerial(),
-        subject: END_ENTITY_SUBJECTS[purpose],
+        subject: endEntitySubject(purpose, hierarchy),
         spki,
         notBefore,
         notAfter: earliest(addYears(notBefore, END_ENTITY_YEARS), issuing.parts.notAfter),
@@ -329,7 +365,14 @@ export class CaStore {
 }
 
 export function signerOf(ca: CaCertificate): Signer {
-  return { kid: ca.kid, subjectDer: ca.parts.subjectDer, ski: ca.ski, publicKey: ca.publicKey };
+  return {
+    kid: ca.kid,
+    hierarchy: ca.hierarchy,
+    subjectDer: ca.parts.subjectDer,
+    ski: ca.ski,
+    spki: ca.parts.spki,
+    publicKey: ca.publicKey,
+  };
 }
 
 function earliest(a: Date, b: Date): Date {

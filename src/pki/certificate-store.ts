@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/prepared.js';
 import { returning } from '../database/returning.js';
+import type { CrlName } from './crl.js';
 
 /** RFC 5280 §5.3.1 reason codes tongban uses (certificateHold is set by hold(), not by revoke()). */
 export const REVOCATION_REASONS = [
@@ -66,6 +67,8 @@ export interface SerialStatus {
 export interface StatusChange {
   serial: string;
   profile: StoredProfile;
+  /** The CA key that signed it: its CRL lists the change. */
+  issuerKid: string;
   status: CertificateStatus;
   reason: StoredReason | null;
   revokedAt: Date | null;
@@ -73,16 +76,12 @@ export interface StatusChange {
 
 type Executor = Pick<DataSource | EntityManager, 'query'>;
 
-/** Which CRL lists certificates of a profile: the root's lists issuing CAs, the issuing CA's the rest. */
-export function crlOf(profile: StoredProfile): 'root' | 'issuing' {
-  return profile === 'issuing-ca' ? 'root' : 'issuing';
-}
-
 const RECORD_COLUMNS = `serial, profile, issuer_kid, uscc, subject, status, revocation_reason,
   (extract(epoch FROM not_before) * 1000)::float8 AS not_before_ms, (extract(epoch FROM not_after) * 1000)::float8 AS not_after_ms,
   (extract(epoch FROM revoked_at) * 1000)::float8 AS revoked_ms, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms`;
 
 const CHANGE_COLUMNS = `serial, profile, status, revocation_reason, (extract(epoch FROM revoked_at) * 1000)::float8 AS revoked_ms`;
+const TRANSITION_COLUMNS = `${CHANGE_COLUMNS}, issuer_kid`;
 
 /**
  * pki_certificates and pki_crls: the only code that touches them. Timestamps travel as epoch
@@ -172,9 +171,10 @@ export class CertificateStore {
   }
 
   /**
-   * Moves the matching certificates to a new state and marks the CRLs that list them stale, in
-   * one statement (so a CRL signed concurrently by another replica is either after the change or
-   * marked for re-signing). Returns the rows changed.
+   * Moves the matching certificates to a new state and marks the CRLs that list them stale (those
+   * last signed by the certificates' issuer keys), in one statement (so a CRL signed concurrently by
+   * another replica is either after the change or marked for re-signing: the UPDATE waits for its
+   * row lock and then sees the issuer it was signed by). Returns the rows changed.
    */
   async transition(
     where: { serial: string } | { uscc: string; profile: StoredProfile },
@@ -189,25 +189,24 @@ export class CertificateStore {
       to.at ? to.at.getTime() : null,
       ...('serial' in where ? [where.serial] : [where.uscc, where.profile]),
     ];
-    const rows = await this.db.query<ChangeRow[]>(
+    const rows = await this.db.query<Array<ChangeRow & { issuer_kid: string }>>(
       `WITH changed AS (
          UPDATE pki_certificates SET status = $2, revocation_reason = $3,
                 revoked_at = CASE WHEN $4::float8 IS NULL THEN NULL ELSE to_timestamp($4::float8 / 1000) END, updated_at = now()
           WHERE ${filter} AND status = ANY($1::text[])
-          RETURNING ${CHANGE_COLUMNS}
+          RETURNING ${TRANSITION_COLUMNS}
        ), marked AS (
-         UPDATE pki_crls SET stale = true
-          WHERE ca IN (SELECT CASE WHEN profile = 'issuing-ca' THEN 'root' ELSE 'issuing' END FROM changed)
+         UPDATE pki_crls SET stale = true WHERE issuer_kid IN (SELECT issuer_kid FROM changed)
        )
        SELECT * FROM changed ORDER BY serial`,
       params,
     );
-    return rows.map(toChange);
+    return rows.map((row) => ({ ...toChange(row), issuerKid: row.issuer_kid }));
   }
 
   // ---- CRLs ----
 
-  async latestCrl(ca: 'root' | 'issuing'): Promise<StoredCrl | null> {
+  async latestCrl(ca: CrlName): Promise<StoredCrl | null> {
     const rows = await this.db.query<CrlRow[]>(`SELECT ${CRL_COLUMNS} FROM pki_crls WHERE ca = $1`, [ca]);
     return rows[0] ? toCrl(rows[0]) : null;
   }
@@ -216,7 +215,7 @@ export class CertificateStore {
    * Runs fn holding the CRL row of a CA locked (created on first use), so replicas sign CRL numbers
    * one after another. fn gets the row as locked and a manager for its own queries.
    */
-  async withCrlLock<T>(ca: 'root' | 'issuing', fn: (current: StoredCrl, manager: EntityManager) => Promise<T>): Promise<T> {
+  async withCrlLock<T>(ca: CrlName, fn: (current: StoredCrl, manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (manager) => {
       await manager.query(`INSERT INTO pki_crls (ca) VALUES ($1) ON CONFLICT (ca) DO NOTHING`, [ca]);
       const [row] = await manager.query<CrlRow[]>(`SELECT ${CRL_COLUMNS} FROM pki_crls WHERE ca = $1 FOR UPDATE`, [ca]);
@@ -233,7 +232,7 @@ export class CertificateStore {
     return rows.map(toChange);
   }
 
-  async saveCrl(manager: EntityManager, ca: 'root' | 'issuing', crl: Omit<StoredCrl, 'stale'>): Promise<void> {
+  async saveCrl(manager: EntityManager, ca: CrlName, crl: Omit<StoredCrl, 'stale'>): Promise<void> {
     await returning(
       manager,
       `UPDATE pki_crls SET number = $2, issuer_kid = $3, der = decode($4, 'hex'), this_update = to_timestamp($5::float8 / 1000),
@@ -300,7 +299,7 @@ function date(ms: number | null | undefined): Date | null {
   return ms === null || ms === undefined ? null : new Date(ms);
 }
 
-function toChange(row: ChangeRow): StatusChange {
+function toChange(row: ChangeRow): SerialStatus {
   return {
     serial: row.serial,
     profile: row.profile,

@@ -1,7 +1,8 @@
 import { createPublicKey, verify as cryptoVerify, X509Certificate, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import type { CaCertificate, CaStore } from './ca.js';
 import type { SerialStatus, StoredReason } from './certificate-store.js';
-import { parseCertificate, pemBlocks, SIGNATURE_HASH, type CertificateParts, type NameAttributes } from './x509.js';
+import { verifySignature } from './signatures.js';
+import { OID, parseCertificate, pemBlocks, SIGNATURE_HASH, type CertificateParts, type NameAttributes } from './x509.js';
 // The report vocabulary (ETSI EN 319 102-1) is defined once, there; that file imports nothing.
 import { SubIndication, type CheckStatus, type Indication, type Verdict } from '../verification/report.js';
 
@@ -84,8 +85,9 @@ interface FoundPath {
 class FormatFailure extends Error {}
 
 /**
- * Certificate-path validation against tongban's own roots (the only trust anchors): the leaf plus
- * any intermediates given, signatures checked with node:crypto, validity at a time, revocation
+ * Certificate-path validation against tongban's own roots (the only trust anchors) of both
+ * hierarchies: the leaf plus any intermediates given, ECDSA/RSA signatures checked with node:crypto
+ * and SM2-with-SM3 ones with sm2Verify, validity at a time, revocation
  * from pki_certificates. Never throws. Parsed certificates and the outcome of checking a
  * certificate's signature under tongban's CA keys are cached by the certificate's bytes (pure
  * functions of them), so a repeated certificate costs a map lookup, a date comparison and the
@@ -250,12 +252,15 @@ export class ChainVerifier {
       if (!intermediate.parts.isCa || !issues(intermediate.parts, leaf.parts)) continue;
       if (intermediate.parts.keyUsage !== undefined && !(intermediate.parts.keyUsage & 32)) continue;
       const anchor = this.known.find(
-        (ca) => ca.purpose === 'root-ca' && issues(ca.parts, intermediate.parts) && this.signedBy(intermediate, ca.kid, ca.publicKey),
+        (ca) =>
+          ca.purpose === 'root-ca' &&
+          issues(ca.parts, intermediate.parts) &&
+          this.signedBy(intermediate, ca.kid, ca.publicKey, ca.parts.spki),
       );
       const key = anchor && this.publicKeyOf(intermediate);
       if (!anchor || !key) continue;
       const links = [{ parts: intermediate.parts }, { parts: anchor.parts, known: anchor }];
-      if (this.signedBy(leaf, intermediate.der.toString('base64'), key)) return { links, signatureOk: true };
+      if (this.signedBy(leaf, intermediate.der.toString('base64'), key, intermediate.parts.spki)) return { links, signatureOk: true };
       unsigned ??= { links, signatureOk: false };
     }
     return unsigned;
@@ -271,7 +276,7 @@ export class ChainVerifier {
     const candidates = this.known.filter((ca) => issues(ca.parts, leaf.parts));
     let good: CaCertificate | undefined;
     for (const ca of candidates) {
-      if (await this.signedByOffThread(leaf, ca.kid, ca.publicKey)) {
+      if (await this.signedByOffThread(leaf, ca.kid, ca.publicKey, ca.parts.spki)) {
         good = ca;
         break;
       }
@@ -282,7 +287,8 @@ export class ChainVerifier {
     leaf.verdict = { caVersion, issuer, signatureOk: !!good };
   }
 
-  private async signedByOffThread(subject: Parsed, keyId: string, key: KeyObject): Promise<boolean> {
+  private async signedByOffThread(subject: Parsed, keyId: string, key: KeyObject, spki: Buffer): Promise<boolean> {
+    if (subject.parts.signatureAlgorithm === OID.sm2WithSm3) return this.signedBy(subject, keyId, key, spki);
     const known = subject.verifiedBy?.get(keyId);
     if (known !== undefined) return known;
     const args = verifyArguments(subject, key);
@@ -293,15 +299,23 @@ export class ChainVerifier {
     return ok;
   }
 
-  private signedBy(subject: Parsed, keyId: string, key: KeyObject): boolean {
+  /**
+   * The same on this thread. SM2-with-SM3 signatures are always checked here, by sm2Verify (pure
+   * JavaScript: node:crypto cannot check them, so there is no thread-pool form).
+   */
+  private signedBy(subject: Parsed, keyId: string, key: KeyObject, spki: Buffer): boolean {
     const known = subject.verifiedBy?.get(keyId);
     if (known !== undefined) return known;
-    const args = verifyArguments(subject, key);
     let ok: boolean;
-    try {
-      ok = !!args && cryptoVerify(...args);
-    } catch {
-      ok = false;
+    if (subject.parts.signatureAlgorithm === OID.sm2WithSm3) {
+      ok = verifySignature(OID.sm2WithSm3, { spki }, subject.parts.tbs, subject.parts.signature);
+    } else {
+      const args = verifyArguments(subject, key);
+      try {
+        ok = !!args && cryptoVerify(...args);
+      } catch {
+        ok = false;
+      }
     }
     (subject.verifiedBy ??= new Map()).set(keyId, ok);
     return ok;

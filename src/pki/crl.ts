@@ -14,13 +14,32 @@ import {
   Version,
 } from '@peculiar/asn1-x509';
 import type { KeyStore } from '../keys/keystore.service.js';
-import type { CaStore } from './ca.js';
+import type { CaCertificate, CaStore } from './ca.js';
 import { REASON_CODES, type CertificateStore, type SerialStatus, type StoredCrl } from './certificate-store.js';
 import { wholeSeconds } from './builder.js';
-import { OID, serialize, signTbs, toArrayBuffer } from './x509.js';
+import { filePrefix, HIERARCHIES, type Hierarchy } from './hierarchy.js';
+import { OID, serialize, signatureAlgorithmOf, signTbs, toArrayBuffer } from './x509.js';
 
-export type CrlName = 'root' | 'issuing';
-export const CRL_NAMES: readonly CrlName[] = ['root', 'issuing'];
+/** The CRLs: each hierarchy's root and issuing CA (`root.crl`, `issuing.crl`, `sm2-root.crl`, `sm2-issuing.crl`). */
+export const CRL_NAMES = ['root', 'issuing', 'sm2-root', 'sm2-issuing'] as const;
+export type CrlName = (typeof CRL_NAMES)[number];
+
+/** The CRL a CA signs. */
+export function crlName(level: 'root' | 'issuing', hierarchy: Hierarchy): CrlName {
+  return `${filePrefix(hierarchy)}${level}` as CrlName;
+}
+
+const SIGNERS = Object.fromEntries(
+  HIERARCHIES.flatMap((hierarchy) => [
+    [crlName('root', hierarchy), { purpose: 'root-ca', hierarchy }],
+    [crlName('issuing', hierarchy), { purpose: 'issuing-ca', hierarchy }],
+  ]),
+) as Record<CrlName, { purpose: 'root-ca' | 'issuing-ca'; hierarchy: Hierarchy }>;
+
+/** The CA that signs a CRL. */
+export function crlSigner(name: CrlName): { purpose: 'root-ca' | 'issuing-ca'; hierarchy: Hierarchy } {
+  return SIGNERS[name];
+}
 
 /** A CRL is valid for a day and re-signed once half of that has passed (or at once after a change). */
 export const CRL_LIFETIME_MS = 24 * 3600_000;
@@ -36,8 +55,8 @@ interface Cached {
 }
 
 /**
- * The CRLs of the root (listing revoked issuing CA certificates) and of the issuing CA (listing
- * revoked and held end-entity certificates). The newest signed CRL of each is kept in pki_crls
+ * The CRLs of each root (listing revoked issuing CA certificates) and of each issuing CA (listing
+ * revoked and held end-entity certificates), signed by that CA's key (ECDSA or SM2). The newest signed CRL of each is kept in pki_crls
  * with its number; a revocation marks it stale and signs a new one, and any replica that finds it
  * stale or past half its lifetime signs the next number under a row lock. Replicas keep a CRL in
  * memory for CRL_MEMORY_MS only.
@@ -92,8 +111,9 @@ export class CrlPublisher {
     return crl.der!;
   }
 
-  private signer(name: CrlName) {
-    return this.ca.current(name === 'root' ? 'root-ca' : 'issuing-ca');
+  private signer(name: CrlName): CaCertificate {
+    const { purpose, hierarchy } = crlSigner(name);
+    return this.ca.current(purpose, hierarchy);
   }
 
   private async sign(name: CrlName, crl: { number: number; thisUpdate: Date; nextUpdate: Date; entries: SerialStatus[] }): Promise<Buffer> {
@@ -119,7 +139,7 @@ export class CrlPublisher {
     );
     const tbs = new TBSCertList({
       version: Version.v2,
-      signature: new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 }),
+      signature: new AlgorithmIdentifier({ algorithm: signatureAlgorithmOf(this.keys.record(signer.kid).alg).oid }),
       issuer: AsnConvert.parse(signer.parts.subjectDer, Name),
       thisUpdate: new Time(crl.thisUpdate),
       nextUpdate: new Time(crl.nextUpdate),

@@ -26,7 +26,7 @@ export interface IssuedCertificate {
   pem: string;
   /** PEM certificates from the issuing CA up to the root, to hand out with the certificate. */
   chain: string[];
-  /** The certified key, e.g. "EC P-256". */
+  /** The certified key, e.g. "EC P-256", "SM2". */
   key: string;
 }
 
@@ -36,9 +36,9 @@ const MAX_NAME = 64;
 const BACKDATE_MS = 60_000;
 
 /**
- * Issues end-entity certificates from PKCS#10 requests under the issuing CA (design §4): the key
- * comes from the request (after proof of possession), everything else from the caller and the
- * profile. Every certificate is recorded in pki_certificates before it is returned.
+ * Issues end-entity certificates from PKCS#10 requests under an issuing CA (design §4) — the SM2
+ * one for an SM2 key, the ECDSA P-256 one for the others: the key comes from the request (after
+ * proof of possession), everything else from the caller and the profile. Every certificate is recorded in pki_certificates before it is returned.
  */
 export class CertificateIssuer {
   constructor(
@@ -53,7 +53,8 @@ export class CertificateIssuer {
       throw new ApiError(400, 'invalid_profile', `profile must be one of ${PROFILES.join(', ')}`);
     const subject = checkSubject(options.profile, options.subject);
     const request = parseCsr(csr);
-    const issuing = this.ca.current('issuing-ca');
+    // An SM2 key is certified by the SM2 issuing CA (SM2 with SM3), any other by the ECDSA P-256 one.
+    const issuing = this.ca.current('issuing-ca', request.hierarchy);
 
     const now = Date.now();
     const notBefore = wholeSeconds(options.notBefore ?? new Date(now - BACKDATE_MS));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { CRYPTO_OID } from '../crypto/oids.js';
 import type { KeyStore } from '../keys/keystore.service.js';
-import type { CaCertificate, CaStore } from './ca.js';
+import { PkiUnavailableError, type CaCertificate, type CaStore } from './ca.js';
 import { REASON_CODES, type CertificateStore, type SerialStatus } from './certificate-store.js';
 import { StatusCache } from './status-cache.js';
 import {
@@ -23,7 +24,8 @@ import {
   tlv,
   type Tlv,
 } from './der.js';
-import { ECDSA_SHA256_DER, OID, subjectPublicKeyBits } from './x509.js';
+import { HIERARCHIES, type Hierarchy } from './hierarchy.js';
+import { OID, signatureAlgorithmOf, subjectPublicKeyBits } from './x509.js';
 
 export const OCSP_MAX_REQUEST_BYTES = 16 * 1024;
 /** CertIDs answered in one request (RFC 6960 sets no limit; this keeps one request cheap). */
@@ -43,7 +45,14 @@ export const OCSP_MALFORMED_REQUEST = statusOnly(1);
 export const OCSP_INTERNAL_ERROR = statusOnly(2);
 export const OCSP_TRY_LATER = statusOnly(3);
 
-const HASHES: Record<string, string> = { [OID.sha1]: 'sha1', [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512' };
+/** CertID hash algorithms answered: SHA-1 (what most clients send), the SHA-2s, and SM3 (GM/T clients). */
+const HASHES: Record<string, string> = {
+  [OID.sha1]: 'sha1',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
+  [CRYPTO_OID.sm3]: 'sm3',
+};
 
 interface CertId {
   /** The CertID as received; echoed in the answer. */
@@ -63,6 +72,8 @@ export interface OcspRequestInfo {
 interface IssuerContext {
   ca: CaCertificate;
   version: number;
+  /** Its signature algorithm (ecdsa-with-SHA256 or SM2-with-SM3), as the BasicOCSPResponse names it. */
+  algorithm: Buffer;
   /** "hashOid:nameHash:keyHash" of this CA for every hash algorithm accepted. */
   ids: Set<string>;
   /** ResponderID byKey: [2] EXPLICIT KeyHash (SHA-1 of the public key bits). */
@@ -124,15 +135,19 @@ function readCertId(der: Buffer, certId: Tlv): CertId {
 }
 
 /**
- * The OCSP responder (RFC 6960) of the issuing CA, which signs its answers itself (responderID
- * byKey). Per request: a strict DER parse, at most one indexed query (states are cached for
- * OCSP_CACHE_MS), one ECDSA signature. Answers to nonce-less requests are cached for
- * OCSP_CACHE_MS as they are.
+ * The OCSP responder (RFC 6960) of the issuing CAs (ECDSA P-256 and SM2), each of which signs its
+ * answers itself (responderID byKey) with its own algorithm. Per request: a strict DER parse, at
+ * most one indexed query (states are cached for OCSP_CACHE_MS), one signature. Answers to
+ * nonce-less requests are cached for OCSP_CACHE_MS as they are.
+ *
+ * One response has one signer, so a request is answered by the CA its first known CertID names;
+ * CertIDs of the other CA in the same request are `unknown` to it (RFC 6960 §2.2: the responder
+ * does not know them). OpenSSL and other clients ask about one issuer per request.
  */
 export class OcspResponder {
-  private issuer?: IssuerContext;
+  private readonly issuers = new Map<Hierarchy, IssuerContext>();
   private readonly cache = new Map<string, { der: Buffer; expires: number }>();
-  private readonly statuses: StatusCache;
+  private readonly statuses: Record<Hierarchy, StatusCache>;
 
   constructor(
     store: CertificateStore,
@@ -140,7 +155,8 @@ export class OcspResponder {
     private readonly ca: CaStore,
     private readonly onError: (err: unknown) => void = () => {},
   ) {
-    this.statuses = new StatusCache(store, OCSP_CACHE_MS, () => this.issuer?.ca.kid);
+    const statusCache = (hierarchy: Hierarchy) => new StatusCache(store, OCSP_CACHE_MS, () => this.issuers.get(hierarchy)?.ca.kid);
+    this.statuses = { p256: statusCache('p256'), sm2: statusCache('sm2') };
   }
 
   /** Answers a DER OCSPRequest with a DER OCSPResponse; never throws. */
@@ -175,22 +191,27 @@ export class OcspResponder {
 
   /** After issuing a certificate: its serial may be remembered as unknown (cached answers never say unknown). */
   forgetSerial(serial: string): void {
-    this.statuses.forgetSerials([serial]);
+    for (const statuses of Object.values(this.statuses)) statuses.forgetSerials([serial]);
   }
 
   /** Drops cached answers (after a revocation in this process). */
   forget(): void {
     this.cache.clear();
-    this.statuses.forget();
+    for (const statuses of Object.values(this.statuses)) statuses.forget();
   }
 
   private async answer(request: OcspRequestInfo, now: Date): Promise<{ der: Buffer; complete: boolean }> {
-    const issuer = this.context();
-    const ours = request.certIds.map((id) =>
-      issuer.ids.has(`${id.hashAlgorithm}:${id.nameHash.toString('hex')}:${id.keyHash.toString('hex')}`),
-    );
+    const issuers = this.contexts();
+    const named = request.certIds.map((id) => {
+      const key = `${id.hashAlgorithm}:${id.nameHash.toString('hex')}:${id.keyHash.toString('hex')}`;
+      return issuers.find((issuer) => issuer.context.ids.has(key));
+    });
+    // The first CA named answers; a request naming none is answered (all unknown) by the first CA.
+    const responder = named.find((issuer) => issuer !== undefined) ?? issuers[0];
+    const issuer = responder.context;
+    const ours = named.map((n) => n === responder);
     const serials = request.certIds.filter((_, index) => ours[index]).map((id) => id.serial);
-    const statuses = serials.length ? await this.statuses.get(serials) : new Map<string, SerialStatus>();
+    const statuses = serials.length ? await this.statuses[responder.hierarchy].get(serials) : new Map<string, SerialStatus>();
     const thisUpdate = generalizedTime(now);
     const nextUpdate = explicit(0, generalizedTime(new Date(now.getTime() + OCSP_VALIDITY_MS)));
     let complete = true;
@@ -206,13 +227,29 @@ export class OcspResponder {
       ...(request.nonce ? [explicit(1, sequence(request.nonce))] : []),
     );
     const signature = await this.keys.signWith(issuer.ca.kid, responseData, 'der');
-    const basic = sequence(responseData, ECDSA_SHA256_DER, bitString(signature), issuer.certs);
+    const basic = sequence(responseData, issuer.algorithm, bitString(signature), issuer.certs);
     return { der: sequence(enumerated(0), explicit(0, sequence(oid(OID.ocspBasic), octetString(basic)))), complete };
   }
 
-  private context(): IssuerContext {
-    const ca = this.ca.current('issuing-ca');
-    if (this.issuer && this.issuer.ca === ca && this.issuer.version === this.ca.version) return this.issuer;
+  /** The issuing CAs that can answer now (P-256 first); PkiUnavailableError when there is none. */
+  private contexts(): Array<{ hierarchy: Hierarchy; context: IssuerContext }> {
+    const found: Array<{ hierarchy: Hierarchy; context: IssuerContext }> = [];
+    let unavailable: unknown;
+    for (const hierarchy of HIERARCHIES) {
+      try {
+        found.push({ hierarchy, context: this.context(hierarchy) });
+      } catch (err) {
+        unavailable ??= err;
+      }
+    }
+    if (!found.length) throw unavailable instanceof Error ? unavailable : new PkiUnavailableError('no issuing CA is ready');
+    return found;
+  }
+
+  private context(hierarchy: Hierarchy): IssuerContext {
+    const ca = this.ca.current('issuing-ca', hierarchy);
+    const known = this.issuers.get(hierarchy);
+    if (known && known.ca === ca && known.version === this.ca.version) return known;
     const keyBits = subjectPublicKeyBits(ca.parts.spki);
     const ids = new Set<string>();
     for (const [algOid, hash] of Object.entries(HASHES)) {
@@ -220,15 +257,18 @@ export class OcspResponder {
       const keyHash = createHash(hash).update(keyBits).digest('hex');
       ids.add(`${algOid}:${nameHash}:${keyHash}`);
     }
-    this.issuer = {
+    const context: IssuerContext = {
       ca,
       version: this.ca.version,
+      algorithm: signatureAlgorithmOf(this.keys.record(ca.kid).alg).der,
       ids,
       responderId: explicit(2, octetString(createHash('sha1').update(keyBits).digest())),
       certs: explicit(0, sequence(ca.der)),
     };
-    this.forget();
-    return this.issuer;
+    this.issuers.set(hierarchy, context);
+    this.cache.clear();
+    this.statuses[hierarchy].forget();
+    return context;
   }
 }
 

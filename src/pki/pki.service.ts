@@ -7,9 +7,10 @@ import { KeyStoreError } from '../keys/key-types.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { CaStore, PkiUnavailableError, type CaCertificate, type CertifiedPurpose, type CreatedCertificate } from './ca.js';
+import type { Hierarchy } from './hierarchy.js';
 import { CertificateStore, type CertificateRecord, type RevocationReason } from './certificate-store.js';
 import { ChainVerifier, type ChainVerification } from './chain.js';
-import { CrlPublisher, type CrlName } from './crl.js';
+import { CrlPublisher, crlName, type CrlName } from './crl.js';
 import { CertificateIssuer, type IssuedCertificate, type IssueOptions } from './issuance.js';
 import { OCSP_CACHE_MS, OcspResponder } from './ocsp.js';
 import { StatusCache } from './status-cache.js';
@@ -20,6 +21,12 @@ export type { ChainVerification } from './chain.js';
 export type { IssuedCertificate, IssueOptions } from './issuance.js';
 export type { RevocationResult } from './revocation.js';
 export type { RevocationReason, CertificateRecord } from './certificate-store.js';
+export type { Hierarchy } from './hierarchy.js';
+export type { CrlName } from './crl.js';
+
+/** The published CA certificates: each hierarchy's root and issuing CA (`/pki/ca/{name}.pem`). */
+export const CA_NAMES = ['root', 'issuing', 'sm2-root', 'sm2-issuing'] as const;
+export type CaName = (typeof CA_NAMES)[number];
 
 /** A certificate of one of tongban's own keys with its chain, e.g. for an `x5c` header. */
 export interface OwnCertificate {
@@ -69,7 +76,7 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
       publicUrl: config.publicUrl,
       validityDays: config.pkiLicenceValidityDays,
     });
-    this.revocations = new Revocations(this.store, (crls) => this.afterRevocation(crls));
+    this.revocations = new Revocations(this.store, (issuerKids) => this.afterRevocation(issuerKids));
   }
 
   async onModuleInit(): Promise<void> {
@@ -113,19 +120,25 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     return this.refreshing;
   }
 
-  /** Whether the current CA keys all have certificates. */
+  /** Whether the current CA keys all have certificates (in one hierarchy, or in every hierarchy whose keys exist). */
   get ready(): boolean {
     return this.ca.ready();
   }
 
-  // ---- CA certificates ----
-
-  /** The certificate of the current root or issuing CA. */
-  async caCertificate(name: 'root' | 'issuing'): Promise<CaCertificate> {
-    return this.currentCertificate(name === 'root' ? 'root-ca' : 'issuing-ca');
+  /** Whether one hierarchy's CA keys all have certificates. */
+  readyFor(hierarchy: Hierarchy): boolean {
+    return this.ca.ready(hierarchy);
   }
 
-  /** Every root certificate (trust anchors), current first. */
+  // ---- CA certificates ----
+
+  /** The certificate of a current root or issuing CA: `root`, `issuing` (ECDSA P-256) or `sm2-root`, `sm2-issuing`. */
+  async caCertificate(name: CaName): Promise<CaCertificate> {
+    const hierarchy: Hierarchy = name.startsWith('sm2-') ? 'sm2' : 'p256';
+    return this.currentCertificate(name.endsWith('root') ? 'root-ca' : 'issuing-ca', hierarchy);
+  }
+
+  /** Every root certificate of both hierarchies (trust anchors), current first. */
   rootCertificates(): string[] {
     const current = this.keys.usable('root-ca').map((k) => k.kid);
     return this.ca
@@ -134,9 +147,15 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
       .map((c) => c.pem);
   }
 
-  /** The certificate of a purpose's current key (e.g. `licence` for an x5c header), with its chain. */
-  async ownCertificate(purpose: 'licence' | 'seal-maker' | 'issuing-ca' | 'root-ca'): Promise<OwnCertificate> {
-    const certificate = await this.currentCertificate(purpose);
+  /**
+   * The certificate of a purpose's current key in a hierarchy (e.g. `licence` for an x5c header,
+   * `seal-maker` in `sm2` for a seal), with its chain.
+   */
+  async ownCertificate(
+    purpose: 'licence' | 'seal-maker' | 'issuing-ca' | 'root-ca',
+    hierarchy: Hierarchy = 'p256',
+  ): Promise<OwnCertificate> {
+    const certificate = await this.currentCertificate(purpose, hierarchy);
     return { kid: certificate.kid, pem: certificate.pem, der: certificate.der, chain: this.ca.chain(certificate.kid).map((c) => c.pem) };
   }
 
@@ -146,9 +165,9 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     return certificate ? { kid, pem: certificate.pem, der: certificate.der, chain: this.ca.chain(kid).map((c) => c.pem) } : null;
   }
 
-  /** PEM certificates of the current issuing CA and its root: the chain handed out with an issued certificate. */
-  caChainPem(): string[] {
-    return this.ca.chain(this.ca.current('issuing-ca').kid).map((c) => c.pem);
+  /** PEM certificates of a hierarchy's current issuing CA and its root: the chain handed out with an issued certificate. */
+  caChainPem(hierarchy: Hierarchy = 'p256'): string[] {
+    return this.ca.chain(this.ca.current('issuing-ca', hierarchy).kid).map((c) => c.pem);
   }
 
   /**
@@ -163,9 +182,17 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
 
   // ---- issuance ----
 
+  /** Issues under the hierarchy of the request's key: an SM2 key by the SM2 issuing CA, any other by the P-256 one. */
   async issueFromCsr(csr: string | Uint8Array, options: IssueOptions): Promise<IssuedCertificate> {
     await this.ensureReady();
-    const issued = await this.issuer.issueFromCsr(csr, options);
+    let issued: IssuedCertificate;
+    try {
+      issued = await this.issuer.issueFromCsr(csr, options);
+    } catch (err) {
+      if (err instanceof PkiUnavailableError)
+        throw new ApiError(503, 'pki_unavailable', `the certificate authority is not ready: ${err.message}`);
+      throw err;
+    }
     // Its serial may be remembered as unknown: that serial only (forgetting everything would
     // empty the OCSP and verification caches at every issuance).
     this.ocspResponder.forgetSerial(issued.serial);
@@ -216,7 +243,13 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
   /** The current DER CRL of a CA (re-signed when stale or past half its lifetime). */
   async crl(name: CrlName): Promise<Buffer> {
     await this.ensureReady();
-    return this.crls.current(name);
+    try {
+      return await this.crls.current(name);
+    } catch (err) {
+      if (!(err instanceof PkiUnavailableError)) throw err;
+      await this.refresh().catch(() => {});
+      return this.crls.current(name);
+    }
   }
 
   /** A DER OCSPResponse for a DER OCSPRequest; malformed input gets a malformedRequest response. */
@@ -241,13 +274,13 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
 
   // ---- internals ----
 
-  private async currentCertificate(purpose: CertifiedPurpose): Promise<CaCertificate> {
+  private async currentCertificate(purpose: CertifiedPurpose, hierarchy: Hierarchy = 'p256'): Promise<CaCertificate> {
     try {
-      return this.ca.current(purpose);
+      return this.ca.current(purpose, hierarchy);
     } catch (err) {
       if (!(err instanceof PkiUnavailableError)) throw err;
       await this.refresh().catch(() => {});
-      return this.ca.current(purpose);
+      return this.ca.current(purpose, hierarchy);
     }
   }
 
@@ -270,8 +303,16 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     this.crls.forget();
   }
 
-  private async afterRevocation(crls: Set<'root' | 'issuing'>): Promise<void> {
+  /** After a change to certificates signed by these CA keys: their CRLs are signed again. */
+  private async afterRevocation(issuerKids: Set<string>): Promise<void> {
     this.forgetStatuses();
+    const crls = new Set<CrlName>();
+    for (const kid of issuerKids) {
+      const ca = this.ca.byKid(kid);
+      // A retired CA key's certificates are no longer covered by a CRL (decisions: no full rollover).
+      if (ca && (ca.purpose === 'root-ca' || ca.purpose === 'issuing-ca'))
+        crls.add(crlName(ca.purpose === 'root-ca' ? 'root' : 'issuing', ca.hierarchy));
+    }
     for (const name of crls) {
       try {
         await this.crls.publish(name);

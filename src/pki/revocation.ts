@@ -1,6 +1,6 @@
 import { ApiError } from '../common/api-error.js';
 import type { EnterpriseStatusChange } from '../registry/registry.service.js';
-import { crlOf, REVOCATION_REASONS, type CertificateStore, type RevocationReason, type StatusChange } from './certificate-store.js';
+import { REVOCATION_REASONS, type CertificateStore, type RevocationReason, type StatusChange } from './certificate-store.js';
 
 export interface RevocationResult {
   serial: string;
@@ -14,12 +14,12 @@ export interface RevocationResult {
 /**
  * Certificate state changes: revoke (final), hold (certificateHold) and release. A revoked
  * certificate never returns to good; a hold can be released or turned into a revocation. After
- * any change `afterChange` is told which CRLs to sign again.
+ * any change `afterChange` is told the CA keys whose CRLs to sign again.
  */
 export class Revocations {
   constructor(
     private readonly store: CertificateStore,
-    private readonly afterChange: (crls: Set<'root' | 'issuing'>) => Promise<void>,
+    private readonly afterChange: (issuerKids: Set<string>) => Promise<void>,
   ) {}
 
   async revoke(serial: string, reason: RevocationReason, at = new Date()): Promise<RevocationResult> {
@@ -51,7 +51,7 @@ export class Revocations {
     });
   }
 
-  /** Revokes every enterprise-licence certificate of the enterprise that is good or on hold. */
+  /** Revokes every enterprise-licence certificate of the enterprise (of either hierarchy) that is good or on hold. */
   async revokeForEnterprise(uscc: string, reason: RevocationReason, at = new Date()): Promise<string[]> {
     if (!(REVOCATION_REASONS as readonly string[]).includes(reason)) {
       throw new ApiError(400, 'invalid_reason', `reason must be one of ${REVOCATION_REASONS.join(', ')}`);
@@ -92,7 +92,7 @@ export class Revocations {
   }
 
   private async bulk(changed: StatusChange[]): Promise<string[]> {
-    if (changed.length) await this.afterChange(new Set(changed.map((c) => crlOf(c.profile))));
+    if (changed.length) await this.afterChange(new Set(changed.map((c) => c.issuerKid)));
     return changed.map((c) => c.serial);
   }
 
@@ -102,7 +102,7 @@ export class Revocations {
     alreadyDone: (current: { status: string }) => void,
   ): Promise<RevocationResult> {
     if (changed.length) {
-      await this.afterChange(new Set(changed.map((c) => crlOf(c.profile))));
+      await this.afterChange(new Set(changed.map((c) => c.issuerKid)));
       const row = changed[0];
       return { serial, status: row.status, reason: row.reason, revokedAt: row.revokedAt, changed: true };
     }

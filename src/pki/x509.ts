@@ -20,6 +20,8 @@ import {
   SubjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { CRYPTO_OID } from '../crypto/oids.js';
+import type { KeyAlgorithm } from '../keys/key-types.js';
 import type { KeyStore } from '../keys/keystore.service.js';
 import {
   bitString,
@@ -45,6 +47,8 @@ export const OID = {
   sha256WithRsa: '1.2.840.113549.1.1.11',
   sha384WithRsa: '1.2.840.113549.1.1.12',
   sha512WithRsa: '1.2.840.113549.1.1.13',
+  /** SM2 with SM3 (GM/T 0006), user ID 1234567812345678. */
+  sm2WithSm3: CRYPTO_OID.sm2WithSm3,
   countryName: '2.5.4.6',
   organizationName: '2.5.4.10',
   organizationIdentifier: '2.5.4.97',
@@ -83,6 +87,18 @@ export const SIGNATURE_HASH: Record<string, { hash: string; key: 'ec' | 'rsa' }>
 
 /** AlgorithmIdentifier of ecdsa-with-SHA256, parameters absent (RFC 5758). */
 export const ECDSA_SHA256_DER = Buffer.from('300a06082a8648ce3d040302', 'hex');
+/**
+ * AlgorithmIdentifier of SM2-with-SM3, parameters absent: as OpenSSL 3 and Bouncy Castle write it
+ * (and as RFC 5758 has it for ECDSA). Some Chinese CAs write NULL parameters; reading accepts both.
+ */
+export const SM2_SM3_DER = Buffer.from('300a06082a811ccf55018375', 'hex');
+
+/** The signature algorithm a CA key of this algorithm signs certificates, CRLs and OCSP answers with. */
+export function signatureAlgorithmOf(alg: KeyAlgorithm): { oid: string; der: Buffer } {
+  if (alg === 'ES256') return { oid: OID.ecdsaWithSha256, der: ECDSA_SHA256_DER };
+  if (alg === 'SM2SM3') return { oid: OID.sm2WithSm3, der: SM2_SM3_DER };
+  throw new Error(`a ${alg} key does not sign certificates`);
+}
 
 /** A subject or issuer name, in the order its RDNs are encoded. */
 export interface NameAttributes {
@@ -182,12 +198,14 @@ export function newSerial(): Buffer {
 
 /**
  * Signs a DER-encoded TBS structure (tbsCertificate or tbsCertList) with a KeyStore key and wraps
- * it as SEQUENCE { tbs, ecdsa-with-SHA256, BIT STRING signature }. The signed bytes are the ones
+ * it as SEQUENCE { tbs, algorithm, BIT STRING signature }, the algorithm being the key's
+ * (ecdsa-with-SHA256 or SM2-with-SM3: the tbs must name the same). The signed bytes are the ones
  * embedded: nothing is re-encoded after signing.
  */
 export async function signTbs(keys: KeyStore, kid: string, tbs: Buffer): Promise<Buffer> {
+  const algorithm = signatureAlgorithmOf(keys.record(kid).alg);
   const signature = await keys.signWith(kid, tbs, 'der');
-  return sequence(tbs, ECDSA_SHA256_DER, bitString(signature));
+  return sequence(tbs, algorithm.der, bitString(signature));
 }
 
 export function serialize(value: unknown): Buffer {

@@ -13,11 +13,16 @@ import {
 } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeSm2Spki } from '../../src/crypto/sm2-key-encoding.js';
+import { Sm2PrivateKey } from '../../src/crypto/sm2-keys.js';
 import { FileKeyBackend } from '../../src/keys/file-key-backend.js';
+import { sm2SignatureAs } from '../../src/keys/sm2-signing.js';
 import type { KeyBackend, SealedData } from '../../src/keys/key-backend.js';
 import { KEY_PURPOSES, PURPOSE_ALGORITHMS, KeyStoreError, type KeyAlgorithm, type KeyPurpose, type KeyRecord, type KeyState } from '../../src/keys/key-types.js';
 import { KeyStore } from '../../src/keys/keystore.service.js';
 import { makeTestEnv, type TestEnv } from '../support/test-env.js';
+import { opensslSm2Verify } from '../crypto/openssl-sm2.js';
+import { mustOpenssl, Scratch } from '../pki/support.js';
 
 /**
  * A backend that keeps keys in memory and exposes nothing but the KeyBackend calls, as a PKCS#11
@@ -25,7 +30,7 @@ import { makeTestEnv, type TestEnv } from '../support/test-env.js';
  */
 class TokenLikeBackend implements KeyBackend {
   readonly name = 'token';
-  private readonly keys = new Map<string, { record: KeyRecord; key: KeyObject | Buffer }>();
+  private readonly keys = new Map<string, { record: KeyRecord; key: KeyObject | Buffer | Sm2PrivateKey }>();
   private counter = 0;
   async list() {
     return [...this.keys.values()].map((k) => ({ ...k.record }));
@@ -39,7 +44,13 @@ class TokenLikeBackend implements KeyBackend {
   async generate(purpose: KeyPurpose, alg: KeyAlgorithm, state: KeyState) {
     const record: KeyRecord = { kid: `token-${++this.counter}`, purpose, alg, state, createdAt: new Date().toISOString() };
     const key =
-      alg === 'A256GCM-HS256' ? randomBytes(32) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+      alg === 'A256GCM-HS256'
+        ? randomBytes(32)
+        : alg === 'SM2SM3'
+          ? Sm2PrivateKey.generate()
+          : alg === 'ES256'
+            ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+            : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     this.keys.set(record.kid, { record, key });
     return { ...record };
   }
@@ -48,24 +59,28 @@ class TokenLikeBackend implements KeyBackend {
     for (const { kid, state } of changes) this.keys.get(kid)!.record.state = state;
   }
   async publicKey(kid: string) {
-    return createPublicKey(this.keys.get(kid)!.key);
+    const { key } = this.keys.get(kid)!;
+    if (key instanceof Sm2PrivateKey) return createPublicKey({ key: encodeSm2Spki(key.publicKey), format: 'der', type: 'spki' });
+    return createPublicKey(key);
   }
   async sign(kid: string, data: Buffer, format: 'p1363' | 'der') {
-    const key = this.keys.get(kid)!.key as KeyObject;
+    const held = this.keys.get(kid)!.key;
+    if (held instanceof Sm2PrivateKey) return sm2SignatureAs(held, data, format);
+    const key = held as KeyObject;
     return cryptoSign('sha256', data, key.asymmetricKeyType === 'ec' ? { key, dsaEncoding: format === 'der' ? 'der' : 'ieee-p1363' } : key);
   }
   async encrypt(kid: string, plaintext: Buffer, aad: Buffer) {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(kid)!.key, iv).setAAD(aad);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(kid)!.key as Buffer, iv).setAAD(aad);
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return { iv, ciphertext, tag: cipher.getAuthTag() };
   }
   async decrypt(kid: string, sealed: SealedData, aad: Buffer) {
-    const decipher = createDecipheriv('aes-256-gcm', this.keys.get(kid)!.key, sealed.iv).setAAD(aad).setAuthTag(sealed.tag);
+    const decipher = createDecipheriv('aes-256-gcm', this.keys.get(kid)!.key as Buffer, sealed.iv).setAAD(aad).setAuthTag(sealed.tag);
     return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
   }
   async mac(kid: string, data: Buffer) {
-    return createHmac('sha256', this.keys.get(kid)!.key).update(data).digest();
+    return createHmac('sha256', this.keys.get(kid)!.key as Buffer).update(data).digest();
   }
 }
 
@@ -189,10 +204,63 @@ describe('KeyStore with the file backend', () => {
     expect(on.complete).toBe(true);
   });
 
+  it('holds SM2 keys by purpose: SM2/SM3 signatures with the default user ID made inside the backend, checked by openssl', async () => {
+    const scratch = new Scratch();
+    try {
+      const keys = keyStore(t);
+      await keys.init();
+      const sm2Purposes = KEY_PURPOSES.filter((p) => PURPOSE_ALGORITHMS[p].includes('SM2SM3'));
+      expect(sm2Purposes).toEqual(['root-ca', 'issuing-ca', 'licence', 'seal-maker']);
+      const data = Buffer.from('封 a seal to sign');
+      const dataPath = scratch.write('data.bin', data);
+
+      // The seal maker signs with SM2 unless asked otherwise (design §8); the CAs' SM2 keys are named.
+      const seal = await keys.sign('seal-maker', data, { format: 'der' });
+      expect(seal).toMatchObject({ alg: 'SM2SM3', kid: expect.stringMatching(/^seal-maker-sm2sm3-\d{8}-[0-9a-f]{6}$/) });
+      const publicPem = join(t.config.keysDir, 'public', `${seal.kid}.pem`);
+      expect(mustOpenssl(['pkey', '-pubin', '-in', publicPem, '-noout', '-text'])).toContain('ASN1 OID: SM2');
+      expect(opensslSm2Verify(scratch, publicPem, dataPath, seal.signature)).toBe(true);
+      // With another user ID (or as plain ECDSA would be) it does not verify: Z is in the signature.
+      expect(opensslSm2Verify(scratch, publicPem, dataPath, seal.signature, { userId: '1234567812345679' })).toBe(false);
+      expect(await keys.verify(seal.kid, data, seal.signature, 'der')).toBe(true);
+      expect(await keys.verify(seal.kid, Buffer.from('other'), seal.signature, 'der')).toBe(false);
+
+      const jose = await keys.sign('seal-maker', data);
+      expect(jose.signature).toHaveLength(64); // r||s
+      expect(await keys.verify(jose.kid, data, jose.signature)).toBe(true);
+      expect(await keys.verify(jose.kid, data, Buffer.concat([jose.signature, Buffer.alloc(1)]))).toBe(false);
+
+      const ca = keys.current('issuing-ca', 'SM2SM3');
+      const certificateSignature = await keys.signWith(ca.kid, data, 'der');
+      expect(opensslSm2Verify(scratch, join(t.config.keysDir, 'public', `${ca.kid}.pem`), dataPath, certificateSignature)).toBe(true);
+      expect((await keys.sign('seal-maker', data, { alg: 'ES256' })).alg).toBe('ES256');
+
+      // The private key is a 0600 PKCS#8 file in the backend's folder, never handed out: the
+      // KeyStore gives public keys only, and SM2 keys have no JWK (JOSE registers no SM2 curve).
+      const privatePath = join(t.config.keysDir, 'private', `${seal.kid}.pem`);
+      expect(statSync(privatePath).mode & 0o777).toBe(0o600);
+      expect(readFileSync(privatePath, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      expect(mustOpenssl(['pkey', '-in', privatePath, '-noout', '-text'])).toContain('ASN1 OID: SM2');
+      expect((await keys.publicKey(seal.kid)).type).toBe('public');
+      expect((await keys.jwks('seal-maker')).keys.map((k) => k.alg)).toEqual(['ES256']);
+      expect(keys.list().find((k) => k.kid === seal.kid)).toEqual(
+        expect.not.objectContaining({ privateKey: expect.anything() }),
+      );
+
+      // Rotation works for SM2 keys as for the others, and retired SM2 keys still verify.
+      await keys.rotate('seal-maker');
+      expect(keys.current('seal-maker').kid).not.toBe(seal.kid);
+      expect(await keys.verify(seal.kid, data, seal.signature, 'der')).toBe(true);
+    } finally {
+      scratch.cleanup();
+    }
+  });
+
   it('works unchanged over another backend (the shape a PKCS#11 token backend takes)', async () => {
     const keys = new KeyStore(t.config, new TokenLikeBackend());
     await keys.init();
     const signed = await keys.sign('seal-maker', Buffer.from('seal'));
+    expect(signed.alg).toBe('SM2SM3');
     await keys.rotate('seal-maker');
     expect(await keys.verify(signed.kid, Buffer.from('seal'), signed.signature)).toBe(true);
     const { kid, sealed } = await keys.encrypt('data', Buffer.from('x'), Buffer.alloc(0));

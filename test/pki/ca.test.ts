@@ -1,7 +1,7 @@
 import '../support/silent.js';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -12,7 +12,8 @@ import { CaStore } from '../../src/pki/ca.js';
 import { PkiService } from '../../src/pki/pki.service.js';
 import { openServices } from '../support/context.js';
 import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
-import { mustOpenssl, Scratch } from './support.js';
+import { opensslSm2Verify } from '../crypto/openssl-sm2.js';
+import { mustOpenssl, openssl, Scratch, signedPart, SM2_VERIFY } from './support.js';
 
 describe('the CA hierarchy, without a database (tongban keys init)', () => {
   let t: TestEnv;
@@ -34,20 +35,38 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
     scratch.cleanup();
   });
 
-  it('keys init makes the root, the issuing CA and tongban’s own certificates as files beside the keys', async () => {
+  it('keys init makes the root, the issuing CA and tongban’s own certificates of both hierarchies as files beside the keys', async () => {
     const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as {
-      created: unknown[];
-      certificates: Array<{ kid: string; purpose: string }>;
+      created: Array<{ purpose: string; alg: string }>;
+      certificates: Array<{ kid: string; purpose: string; hierarchy: string }>;
     };
-    expect(result.created).toHaveLength(9);
-    expect(result.certificates.map((c) => c.purpose)).toEqual(['root-ca', 'issuing-ca', 'licence', 'seal-maker']);
+    expect(result.created).toHaveLength(13);
+    // The SM2 keys (design §4): both CAs, the licence key and the seal maker (whose default is SM2).
+    expect(result.created.filter((k) => k.alg === 'SM2SM3').map((k) => k.purpose)).toEqual([
+      'root-ca',
+      'issuing-ca',
+      'licence',
+      'seal-maker',
+    ]);
+    expect(result.certificates.map((c) => `${c.hierarchy} ${c.purpose}`)).toEqual([
+      'p256 root-ca',
+      'p256 issuing-ca',
+      'p256 licence',
+      'p256 seal-maker',
+      'sm2 root-ca',
+      'sm2 issuing-ca',
+      'sm2 licence',
+      'sm2 seal-maker',
+    ]);
     const keys = app.get(KeyStore);
     for (const certificate of result.certificates) {
-      expect(certificate.kid).toBe(keys.current(certificate.purpose as 'root-ca').kid);
+      expect(certificate.kid).toBe(
+        keys.current(certificate.purpose as 'root-ca', certificate.hierarchy === 'sm2' ? 'SM2SM3' : 'ES256').kid,
+      );
       expect(existsSync(join(t.config.keysDir, 'certs', `${certificate.kid}.pem`))).toBe(true);
     }
     const files = readdirSync(join(t.config.keysDir, 'certs'));
-    expect(files).toHaveLength(4);
+    expect(files).toHaveLength(8);
     for (const file of files) expect(readFileSync(join(t.config.keysDir, 'certs', file), 'utf8')).not.toContain('PRIVATE KEY');
 
     // A second run makes nothing new.
@@ -96,6 +115,66 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
     expect(licenceText).toContain('OCSP - URI:https://id.example.gov.cn/pki/ocsp');
   });
 
+  it('the SM2 hierarchy: openssl accepts the SM2 root, issuing CA and tongban’s SM2 certificates (SM2-with-SM3, GM/T 0015 profile)', () => {
+    const keys = app.get(KeyStore);
+    const certs = join(t.config.keysDir, 'certs');
+    const file = (purpose: 'root-ca' | 'issuing-ca' | 'licence' | 'seal-maker') =>
+      join(certs, `${keys.current(purpose, 'SM2SM3').kid}.pem`);
+    const [root, issuing, licence, sealMaker] = [file('root-ca'), file('issuing-ca'), file('licence'), file('seal-maker')];
+    // Each link by openssl with the default user ID (GM/T 0009), which OpenSSL 3.0 uses only when told
+    // (-vfyopt distid:…; without it, an empty ID). It applies the option to the certificate being
+    // verified alone, never to an intermediate, so a whole SM2 chain of default-ID signatures cannot
+    // be checked in one `openssl verify`: each certificate is checked under its issuer instead.
+    expect(mustOpenssl(['verify', ...SM2_VERIFY, '-CAfile', root, issuing])).toContain(': OK');
+    for (const leaf of [licence, sealMaker]) {
+      expect(mustOpenssl(['verify', ...SM2_VERIFY, '-partial_chain', '-CAfile', issuing, '-purpose', 'any', leaf])).toContain(': OK');
+      expect(openssl(['verify', ...SM2_VERIFY, '-CAfile', root, leaf]).status).not.toBe(0); // not the root's
+    }
+    // The root's self-signature (which `openssl verify` does not check) by pkeyutl over its tbsCertificate.
+    expect(mustOpenssl(['verify', '-CAfile', root, root])).toContain(': OK');
+    const self = signedPart(readFileSync(root, 'latin1'));
+    expect(opensslSm2Verify(scratch, root, scratch.write('root-tbs.der', self.tbs), self.signature, { certificate: true })).toBe(true);
+    const forged = Buffer.from(self.tbs);
+    forged[forged.length - 1] ^= 1;
+    expect(opensslSm2Verify(scratch, root, scratch.write('forged-tbs.der', forged), self.signature, { certificate: true })).toBe(false);
+    // …and not under the ECDSA root: the hierarchies are apart.
+    const p256Root = join(certs, `${keys.current('root-ca').kid}.pem`);
+    expect(openssl(['verify', ...SM2_VERIFY, '-CAfile', p256Root, issuing]).status).not.toBe(0);
+
+    const rootText = mustOpenssl(['x509', '-in', root, '-noout', '-text']);
+    expect(rootText).toMatch(/Subject: C = CN, O = tongban, CN = tongban SM2 Root CA/);
+    expect(rootText).toMatch(/Signature Algorithm: SM2-with-SM3/);
+    expect(rootText).toMatch(/Public Key Algorithm: id-ecPublicKey[\s\S]*ASN1 OID: SM2/);
+    expect(rootText).toMatch(/Basic Constraints: critical\s+CA:TRUE, pathlen:1/);
+    expect(rootText).toMatch(/Key Usage: critical\s+Certificate Sign, CRL Sign\n/);
+    const issuingText = mustOpenssl(['x509', '-in', issuing, '-noout', '-text']);
+    expect(issuingText).toMatch(/Subject: C = CN, O = tongban, CN = tongban SM2 Issuing CA 1/);
+    expect(issuingText).toMatch(/Issuer: C = CN, O = tongban, CN = tongban SM2 Root CA/);
+    expect(issuingText).toMatch(/Key Usage: critical\s+Digital Signature, Certificate Sign, CRL Sign/);
+    expect(issuingText).toContain('URI:https://id.example.gov.cn/pki/crl/sm2-root.crl');
+    expect(issuingText).toContain('CA Issuers - URI:https://id.example.gov.cn/pki/ca/sm2-root.cer');
+    const licenceText = mustOpenssl(['x509', '-in', licence, '-noout', '-text']);
+    expect(licenceText).toMatch(/Subject: C = CN, O = tongban, CN = tongban SM2 Licence Issuer/);
+    expect(licenceText).toContain('URI:https://id.example.gov.cn/pki/crl/sm2-issuing.crl');
+    expect(licenceText).toContain('CA Issuers - URI:https://id.example.gov.cn/pki/ca/sm2-issuing.cer');
+    expect(licenceText).toContain('OCSP - URI:https://id.example.gov.cn/pki/ocsp');
+
+    // The signature algorithm is 1.2.156.10197.1.501 with no parameters, inside and outside the
+    // tbsCertificate; SKI/AKI are the SHA-1 of the key bits (RFC 5280 method 1), as for P-256.
+    const der = Buffer.from(mustOpenssl(['x509', '-in', licence, '-outform', 'DER']), 'latin1');
+    expect(der.toString('hex').split('300a06082a811ccf55018375').length - 1).toBe(2);
+    const keyBits = (pem: string) =>
+      Buffer.from(mustOpenssl(['x509', '-in', pem, '-noout', '-pubkey']).replace(/-----[^-]+-----|\s/g, ''), 'base64').subarray(-65);
+    const sha1 = (bytes: Buffer) =>
+      createHash('sha1')
+        .update(bytes)
+        .digest('hex')
+        .toUpperCase()
+        .replace(/(..)(?!$)/g, '$1:');
+    expect(licenceText).toContain(sha1(keyBits(licence)));
+    expect(licenceText).toMatch(new RegExp(`Authority Key Identifier:\\s+(keyid:)?${sha1(keyBits(issuing))}`));
+  });
+
   it('two processes racing to make the certificates mint one per key (lock, then re-read)', async () => {
     const env = await makeTestEnv({ KEYS_AUTO_INIT: '0' });
     try {
@@ -113,11 +192,12 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
       await contexts[1].get(KeyStore).reloadIfChanged();
       const stores = contexts.map((c) => new CaStore(c.get(KeyStore), env.config));
       const [a, b] = await Promise.all(stores.map((s) => s.ensure()));
-      expect(a.length + b.length).toBe(4);
-      for (const purpose of ['root-ca', 'issuing-ca', 'licence', 'seal-maker'] as const) {
-        expect(stores[0].current(purpose).der.equals(stores[1].current(purpose).der)).toBe(true);
-      }
-      expect(readdirSync(join(env.config.keysDir, 'certs')).filter((f) => f.endsWith('.pem'))).toHaveLength(4);
+      expect(a.length + b.length).toBe(8);
+      for (const hierarchy of ['p256', 'sm2'] as const)
+        for (const purpose of ['root-ca', 'issuing-ca', 'licence', 'seal-maker'] as const) {
+          expect(stores[0].current(purpose, hierarchy).der.equals(stores[1].current(purpose, hierarchy).der)).toBe(true);
+        }
+      expect(readdirSync(join(env.config.keysDir, 'certs')).filter((f) => f.endsWith('.pem'))).toHaveLength(8);
       await Promise.all(contexts.map((c) => c.close()));
     } finally {
       await env.cleanup();
@@ -129,18 +209,22 @@ describe('the CA hierarchy, without a database (tongban keys init)', () => {
     const oldKid = keys.current('issuing-ca').kid;
     await OPERATIONS['keys.rotate'].run(app, { purpose: 'issuing-ca' }, { emit: () => {} });
     const result = (await OPERATIONS['keys.init'].run(app, {}, { emit: () => {} })) as {
-      certificates: Array<{ kid: string; purpose: string; subject: string }>;
+      certificates: Array<{ kid: string; purpose: string; hierarchy: string; subject: string }>;
     };
     const newKid = keys.current('issuing-ca').kid;
     expect(newKid).not.toBe(oldKid);
     expect(result.certificates.map((c) => [c.purpose, c.kid])).toContainEqual(['issuing-ca', newKid]);
-    expect(result.certificates.find((c) => c.purpose === 'issuing-ca')!.subject).toContain('CN=tongban Issuing CA 2');
+    expect(result.certificates.find((c) => c.kid === newKid)!.subject).toContain('CN=tongban Issuing CA 2');
+    // The purpose's SM2 key is rotated with it, and its CA is named apart.
+    const sm2 = result.certificates.find((c) => c.hierarchy === 'sm2')!;
+    expect(sm2).toMatchObject({ purpose: 'issuing-ca', kid: keys.current('issuing-ca', 'SM2SM3').kid });
+    expect(sm2.subject).toContain('CN=tongban SM2 Issuing CA 2');
     const certs = join(t.config.keysDir, 'certs');
     expect(existsSync(join(certs, `${oldKid}.pem`))).toBe(true);
     const root = join(certs, `${keys.current('root-ca').kid}.pem`);
     expect(mustOpenssl(['verify', '-CAfile', root, join(certs, `${newKid}.pem`)])).toContain(': OK');
     // tongban's own end-entity certificates are not re-made for the new CA: they are valid as they are.
-    expect(result.certificates.map((c) => c.purpose)).toEqual(['issuing-ca']);
+    expect(result.certificates.map((c) => c.purpose)).toEqual(['issuing-ca', 'issuing-ca']);
   });
 });
 

@@ -47,6 +47,13 @@ export function opensslUtf8(args: string[], options: { cwd?: string } = {}): Run
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
+/**
+ * `openssl verify` options for SM2 certificates signed with GM/T 0009's default user ID: OpenSSL 3.0
+ * checks X.509 SM2 signatures with an empty ID unless told, and applies this to the certificate
+ * being verified only (not to intermediates).
+ */
+export const SM2_VERIFY = ['-vfyopt', 'distid:1234567812345678'];
+
 export function mustOpenssl(args: string[], options: { input?: string | Buffer; cwd?: string } = {}): string {
   const run = openssl(args, options);
   if (run.status !== 0) throw new Error(`openssl ${args.join(' ')} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
@@ -183,6 +190,17 @@ function derChildren(element: Buffer): Buffer[] {
     at += header + length;
   }
   return items;
+}
+
+/**
+ * The signed part and the signature value of a certificate, CRL or CSR (DER or PEM), read with the
+ * reader above: what `openssl pkeyutl -verify` checks a signature over.
+ */
+export function signedPart(input: Buffer | string): { tbs: Buffer; signature: Buffer } {
+  const der = typeof input === 'string' ? Buffer.from(input.replace(/-----[^-]+-----|\s/g, ''), 'base64') : input;
+  const [tbs, , signatureBits] = derChildren(der);
+  const header = signatureBits[1] < 0x80 ? 2 : 2 + (signatureBits[1] & 0x7f);
+  return { tbs, signature: signatureBits.subarray(header + 1) }; // after the unused-bits byte
 }
 
 /**
