@@ -40,15 +40,29 @@ const FLAG_DATA_DESCRIPTOR = 0x0008;
 const FLAG_STRONG_ENCRYPTION = 0x0040;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A central directory record, checked, with where its data lies. */
+interface CentralRecord {
+  readonly name: string;
+  readonly isFolder: boolean;
+  readonly stored: StoredZipEntry;
+}
+
 /**
  * Reads every entry of a zip package, strictly: one archive with nothing before or after it, no
  * ZIP64, no encryption, stored or deflated entries whose local headers agree with the central
  * directory and whose data do not overlap, unique names (also ignoring case) that are relative
- * paths without `..`, each CRC-checked. Limits are checked against the declared sizes before
- * anything is inflated, and inflating stops at the declared size.
+ * paths without `..`, each CRC-checked. The whole central directory is checked, limits included,
+ * before anything is inflated, and inflating stops at the declared size.
  */
 export function readZip(zip: Uint8Array, limits: ZipLimits): ZipEntry[] {
-  const bytes = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+  return readCentralDirectory(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), limits).map(({ name, isFolder, stored }) => {
+    const data = stored.method === 0 ? Buffer.from(stored.compressed) : inflateBounded(stored.compressed, stored.size, printable(name));
+    if (crc32(data) >>> 0 !== stored.crc32) throw new OfdFormatError(`entry "${printable(name)}" fails its CRC check`);
+    return { name, isFolder, data, stored };
+  });
+}
+
+function readCentralDirectory(bytes: Buffer, limits: ZipLimits): CentralRecord[] {
   const eocd = findEndOfCentralDirectory(bytes);
   const count = bytes.readUInt16LE(eocd + 10);
   const centralSize = bytes.readUInt32LE(eocd + 12);
@@ -60,7 +74,7 @@ export function readZip(zip: Uint8Array, limits: ZipLimits): ZipEntry[] {
   if (count > limits.maxEntries) throw new OfdFormatError(`the package has ${count} entries, more than the ${limits.maxEntries} allowed`);
   if (centralStart + centralSize !== eocd) throw new OfdFormatError('the zip central directory does not end where the end record is');
 
-  const entries: ZipEntry[] = [];
+  const records: CentralRecord[] = [];
   const regions: Array<[start: number, end: number]> = [];
   const seen = new Set<string>();
   let total = 0;
@@ -112,20 +126,13 @@ export function readZip(zip: Uint8Array, limits: ZipLimits): ZipEntry[] {
     const dataEnd = dataStart + header.compressedSize;
     if (dataEnd > centralStart) throw new OfdFormatError(`entry "${printable(name)}" runs into the central directory`);
     regions.push([header.localOffset, dataEnd]);
-    const compressed = bytes.subarray(dataStart, dataEnd);
-    const data = header.method === 0 ? Buffer.from(compressed) : inflateBounded(compressed, header.size, printable(name));
-    if (crc32(data) >>> 0 !== header.crc32) throw new OfdFormatError(`entry "${printable(name)}" fails its CRC check`);
-    entries.push({
-      name,
-      isFolder,
-      data,
-      stored: { ...header, method: header.method, compressed },
-    });
+    const { compressedSize: _size, localOffset: _offset, method, ...kept } = header;
+    records.push({ name, isFolder, stored: { ...kept, method, compressed: bytes.subarray(dataStart, dataEnd) } });
   }
   if (at !== eocd) throw new OfdFormatError('the zip central directory has bytes after its last entry');
   checkNoOverlap(regions);
-  checkFoldersAreNotFiles(entries);
-  return entries;
+  checkFoldersAreNotFiles(records);
+  return records;
 }
 
 /** The end-of-central-directory record: the last one whose comment runs exactly to the end of the file. */
@@ -187,7 +194,7 @@ function checkNoOverlap(regions: Array<[number, number]>): void {
 }
 
 /** `a/b` and `a/b/c` both being files would make `a/b` mean two things. */
-function checkFoldersAreNotFiles(entries: readonly ZipEntry[]): void {
+function checkFoldersAreNotFiles(entries: readonly CentralRecord[]): void {
   const files = new Set(entries.filter((entry) => !entry.isFolder).map((entry) => entry.name.toLowerCase()));
   for (const entry of entries) {
     const segments = entry.name.toLowerCase().split('/');
