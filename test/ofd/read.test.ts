@@ -43,6 +43,27 @@ describe('reading the shared OFD fixtures', () => {
     expect(readPageBox(ofd, document, document.pages[0])).toEqual({ x: 0, y: 0, width: 210, height: 140 });
   });
 
+  it("takes a page's box from its template when the page has none, before the document's", () => {
+    const templated = rezip(fixture('helloworld.ofd'), (files) => {
+      const document = text(files.get('Doc_0/Document.xml')!);
+      files.set(
+        'Doc_0/Document.xml',
+        bytes(document.replace('</ofd:PageArea>', '</ofd:PageArea><ofd:TemplatePage ID="9" BaseLoc="Tpls/Tpl_0/Content.xml"/>')),
+      );
+      const page = text(files.get('Doc_0/Pages/Page_0/Content.xml')!);
+      files.set('Doc_0/Pages/Page_0/Content.xml', bytes(page.replace('<ofd:Content>', '<ofd:Template TemplateID="9"/><ofd:Content>')));
+      files.set(
+        'Doc_0/Tpls/Tpl_0/Content.xml',
+        bytes(
+          '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Area><ofd:PhysicalBox>0 0 100 150</ofd:PhysicalBox></ofd:Area></ofd:Page>',
+        ),
+      );
+    });
+    const ofd = readOfd(templated);
+    const document = ofd.documents[0];
+    expect(readPageBox(ofd, document, document.pages[0])).toEqual({ x: 0, y: 0, width: 100, height: 150 });
+  });
+
   it('reads v4signed.ofd: a tax-invoice seal, paths in DocBody relative, in Signature.xml absolute', () => {
     const signature = onlySignature('v4signed.ofd');
     expect(signature).toMatchObject({
