@@ -82,8 +82,22 @@ export class Scratch {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** A fresh PKCS#10 request made by openssl (the key stays in the scratch dir, as a wallet's would). */
-  csr(name: string, key: 'ec-p256' | 'ec-p384' | 'rsa-1024' | 'rsa-2048' | 'ed25519' = 'ec-p256', subject = '/CN=x'): string {
+  /**
+   * A fresh PKCS#10 request made by openssl (the key stays in the scratch dir, as a wallet's would).
+   * `sm2`: an SM2 key, signed with SM2-with-SM3 and the default user ID (`-sigopt distid:…`);
+   * `sm2-no-distid`: the same without the option (OpenSSL 3.0 then signs with an empty ID).
+   */
+  csr(
+    name: string,
+    key: 'ec-p256' | 'ec-p384' | 'rsa-1024' | 'rsa-2048' | 'ed25519' | 'sm2' | 'sm2-no-distid' = 'ec-p256',
+    subject = '/CN=x',
+  ): string {
+    if (key === 'sm2' || key === 'sm2-no-distid') {
+      mustOpenssl(['genpkey', '-algorithm', 'SM2', '-out', this.path(`${name}.key`)]);
+      const distid = key === 'sm2' ? ['-sigopt', 'distid:1234567812345678'] : [];
+      mustOpenssl(['req', '-new', '-key', this.path(`${name}.key`), '-sm3', ...distid, '-subj', subject, '-out', this.path(`${name}.csr`)]);
+      return this.read(`${name}.csr`).toString('utf8');
+    }
     const keyArgs =
       key === 'ec-p256'
         ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
@@ -201,6 +215,20 @@ export function signedPart(input: Buffer | string): { tbs: Buffer; signature: Bu
   const [tbs, , signatureBits] = derChildren(der);
   const header = signatureBits[1] < 0x80 ? 2 : 2 + (signatureBits[1] & 0x7f);
   return { tbs, signature: signatureBits.subarray(header + 1) }; // after the unused-bits byte
+}
+
+/**
+ * The signed part of a DER OCSPResponse: its BasicOCSPResponse's tbsResponseData, signature
+ * algorithm (DER) and signature value.
+ */
+export function ocspSignedPart(response: Buffer): { tbs: Buffer; algorithm: Buffer; signature: Buffer } {
+  const [, responseBytes] = derChildren(response); // status, [0] responseBytes
+  const [inner] = derChildren(responseBytes);
+  const [, octets] = derChildren(inner); // responseType, response OCTET STRING
+  const header = octets[1] < 0x80 ? 2 : 2 + (octets[1] & 0x7f);
+  const basic = octets.subarray(header);
+  const [tbs, algorithm] = derChildren(basic);
+  return { tbs, algorithm, signature: signedPart(basic).signature };
 }
 
 /**
