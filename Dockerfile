@@ -46,6 +46,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+COPY --from=build /app/assets ./assets
 
 USER node
 VOLUME ["/var/lib/tongban/data", "/var/lib/tongban/keys"]
