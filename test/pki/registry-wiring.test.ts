@@ -6,7 +6,7 @@ import { RegistryService } from '../../src/registry/registry.service.js';
 import { openServices } from '../support/context.js';
 import { enterpriseRecords } from '../support/records.js';
 import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
-import { ENTERPRISE_HEADER, freshUscc, Scratch } from './support.js';
+import { ENTERPRISE_HEADER, freshUscc, mustOpenssl, Scratch } from './support.js';
 
 const REPRESENTATIVE = makeCitizenId({ region: '350102', birthDate: '1980-05-05', sequence: 17 });
 
@@ -34,9 +34,13 @@ describe(`licence certificates follow the enterprise register on ${backend}`, ()
       enterpriseRecords(`${ENTERPRISE_HEADER}\n${uscc},登记企业,有限责任公司,${REPRESENTATIVE},福州,2019-01-01,${status}\n`),
     );
 
-  async function licence(uscc: string, profile: 'enterprise-licence' | 'seal-maker' = 'enterprise-licence') {
+  async function licence(
+    uscc: string,
+    profile: 'enterprise-licence' | 'seal-maker' = 'enterprise-licence',
+    key: 'ec-p256' | 'sm2' = 'ec-p256',
+  ) {
     return (
-      await pki.issueFromCsr(scratch.csr(`${uscc}-${profile}-${Math.random()}`), {
+      await pki.issueFromCsr(scratch.csr(`${uscc}-${profile}-${Math.random()}`, key), {
         profile,
         subject: { uscc, organizationName: '登记企业' },
       })
@@ -64,6 +68,24 @@ describe(`licence certificates follow the enterprise register on ${backend}`, ()
     // Verification sees it at once.
     const verification = await pki.verifyCertificateChain((await pki.certificate(a))!.pem);
     expect(verification.subIndication).toBe('REVOKED');
+  });
+
+  it('SM2 licences follow the register as P-256 ones do, and the SM2 CRL lists them at once', async () => {
+    const uscc = freshUscc();
+    await importAs(uscc, 'active');
+    const [sm2, p256] = [await licence(uscc, 'enterprise-licence', 'sm2'), await licence(uscc)];
+    const crlText = async (name: 'sm2-issuing' | 'issuing') =>
+      mustOpenssl(['crl', '-inform', 'DER', '-in', scratch.write(`${name}-${Math.random()}.crl`, await pki.crl(name)), '-noout', '-text']);
+    expect(await crlText('sm2-issuing')).not.toContain(sm2.toUpperCase());
+    await importAs(uscc, 'suspended');
+    expect(await statuses(uscc)).toEqual({ [sm2]: ['hold', 'certificateHold'], [p256]: ['hold', 'certificateHold'] });
+    await importAs(uscc, 'cancelled');
+    expect(await statuses(uscc)).toEqual({ [sm2]: ['revoked', 'cessationOfOperation'], [p256]: ['revoked', 'cessationOfOperation'] });
+    const sm2Crl = await crlText('sm2-issuing');
+    expect(sm2Crl).toContain(sm2.toUpperCase());
+    expect(sm2Crl).not.toContain(p256.toUpperCase());
+    expect(await crlText('issuing')).toContain(p256.toUpperCase());
+    expect((await pki.verifyCertificateChain((await pki.certificate(sm2))!.pem)).subIndication).toBe('REVOKED');
   });
 
   it('revoked in the register: revoked with privilegeWithdrawn', async () => {
