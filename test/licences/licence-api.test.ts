@@ -1,8 +1,8 @@
-import { X509Certificate, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { DEMO_ENTERPRISES } from '../../src/demo/demo-data.js';
 import { makeUscc } from '../../src/identifiers/generate.js';
-import { Scratch, mustOpenssl } from '../pki/support.js';
+import { Scratch, SM2_VERIFY, flipByte, mustOpenssl } from '../pki/support.js';
 import { client, registerService } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { backend } from '../support/test-env.js';
@@ -75,6 +75,39 @@ describe(`POST /api/v1/enterprises/{uscc}/licence on ${backend}`, () => {
     });
     expect(licence.cnf.jwk).toEqual(certificate.publicKey.export({ format: 'jwk' }));
     expect(JSON.stringify(licence)).not.toContain(ACME.legal_representative_id_number);
+  });
+
+  it('issues an SM2 licence certificate for an SM2 request, from the SM2 issuing CA, bound to the key by its certificate', async () => {
+    const request = scratch.csr('sm2', 'sm2', '/CN=whatever the holder says');
+    const response = await issue(ACME.uscc, { csr: request });
+    expect(response.status).toBe(201);
+    const body = await response.json();
+    const certificate = scratch.write('sm2-licence.pem', body.certificate);
+    const issuing = scratch.write('sm2-issuing.pem', body.chain[0]);
+    const root = scratch.write('sm2-root.pem', body.chain[1]);
+    expect(new X509Certificate(body.chain[0]).subject).toContain('CN=tongban SM2 Issuing CA');
+    expect(new X509Certificate(body.chain[1]).subject).toContain('CN=tongban SM2 Root CA');
+    // openssl: each link with the default user ID (OpenSSL 3.0 takes it for the target certificate only).
+    expect(mustOpenssl(['verify', ...SM2_VERIFY, '-partial_chain', '-CAfile', issuing, certificate])).toContain(': OK');
+    expect(mustOpenssl(['verify', ...SM2_VERIFY, '-CAfile', root, issuing])).toContain(': OK');
+    const text = mustOpenssl(['x509', '-in', certificate, '-noout', '-text']);
+    expect(text).toMatch(/Signature Algorithm: SM2-with-SM3/);
+    expect(mustOpenssl(['x509', '-in', certificate, '-noout', '-pubkey'])).toBe(
+      mustOpenssl(['pkey', '-in', scratch.path('sm2.key'), '-pubout']),
+    );
+    expect(new X509Certificate(body.certificate).subject).toContain(`organizationIdentifier=${ACME.uscc}`);
+
+    // The licence document stays an ES256 JWS by tongban's licence key; it names the SM2 certificate by its hash.
+    const header = decodeProtectedHeader(body.licence);
+    expect(header.alg).toBe('ES256');
+    const issuerCertificate = new X509Certificate(Buffer.from((header.x5c as string[])[0], 'base64'));
+    const licence = JSON.parse(Buffer.from((await compactVerify(body.licence, issuerCertificate.publicKey)).payload).toString('utf8'));
+    expect(licence.cnf).toEqual({ 'x5t#S256': createHash('sha256').update(new X509Certificate(body.certificate).raw).digest('base64url') });
+
+    // A broken SM2 request: 400 csr_signature_invalid.
+    const broken = await issue(ACME.uscc, { csr: flipByte(request, 'CERTIFICATE REQUEST', 5) });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error).toBe('csr_signature_invalid');
   });
 
   it('refuses an enterprise that is not active, or not in the register', async () => {
