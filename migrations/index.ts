@@ -4,6 +4,7 @@ import { Oidc1764374400000 } from './1764374400000-oidc.js';
 import { Pki1764460800000 } from './1764460800000-pki.js';
 import { Agents1764547200000 } from './1764547200000-agents.js';
 import { EnterpriseLogin1764633600000 } from './1764633600000-enterprise-login.js';
+import { RecoveryCodes1764721000000 } from './1764721000000-recovery-codes.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Pki1764460800000,
   Agents1764547200000,
   EnterpriseLogin1764633600000,
+  RecoveryCodes1764721000000,
 ];

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/prepared.js';
 import { ApiError } from '../common/api-error.js';
 import { returning } from '../database/returning.js';
@@ -14,6 +14,7 @@ import { IpWindows } from './ip-windows.js';
 import { Lockout } from './lockout.js';
 import { hashPassword, needsRehash, verifyPassword } from './password-hash.js';
 import { PASSWORD_PROBLEM_MESSAGES, checkPassword } from './password-policy.js';
+import { generateRecoveryCodes, looksLikeRecoveryCode, normaliseRecoveryCode } from './recovery-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotpCode } from './totp.js';
 
 export interface CitizenAccount {
@@ -27,6 +28,20 @@ export interface CitizenAccount {
   sex: 'male' | 'female';
   birthDate: string;
 }
+
+/** A TOTP set-up waiting for its first correct code. */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+  /** The set-up is dropped after this (TOTP_SETUP_MINUTES after it began); the citizen starts again. */
+  expiresAt: Date;
+}
+
+/** The answer to a one-time code or recovery code: accepted, wrong, or refused while the account's codes are locked. */
+export type SecondFactorCheck = { ok: true } | { ok: false; lockedFor?: number };
+
+/** How long a TOTP set-up waits for its first code: time to install an authenticator app, scan and type. */
+export const TOTP_SETUP_MINUTES = 30;
 
 export type AuthenticationResult =
   { ok: true; account: CitizenAccount } | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
@@ -42,6 +57,8 @@ interface AccountRow {
 
 const COLUMNS = 'id, registry_citizen_id, password_hash, totp_secret_enc, totp_pending_enc, totp_last_step';
 const TOTP_AAD = 'tongban totp v1';
+/** Domain separation of recovery-code hashes from every other MAC under the `data` key. */
+const RECOVERY_MAC_LABEL = 'tongban recovery-code v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const notInRegistry = () => new ApiError(422, 'not_in_registry', 'no active registry record matches this ID number and name');
@@ -166,54 +183,143 @@ export class AccountsService implements OnModuleInit {
     await this.setPassword(row.id, newPassword);
   }
 
-  /** A new secret waits in `totp_pending_enc` until confirmEnrolment sees a correct code from it. */
-  async startTotpEnrolment(accountId: string): Promise<{ secret: string; otpauthUri: string }> {
+  /**
+   * A new secret waits in `totp_pending_enc` until confirmTotpEnrolment sees a correct code from it,
+   * for TOTP_SETUP_MINUTES. Starting again while a set-up is still good gives the same secret (the
+   * citizen may have scanned it already); a concurrent start cannot replace it either.
+   */
+  async startTotpEnrolment(accountId: string): Promise<TotpEnrolment> {
     const account = await this.findById(accountId);
     if (!account) throw noAccount();
     if (account.totpEnabled)
       throw new ApiError(409, 'totp_already_enabled', 'a one-time code generator is already set up; remove it first');
+    const existing = await this.pendingTotpEnrolment(accountId);
+    if (existing) return existing;
     const secret = generateTotpSecret();
-    await this.dataSource.query(`UPDATE accounts_citizens SET totp_pending_enc = $2, updated_at = now() WHERE id = $1`, [
-      accountId,
-      await this.seal(secret),
-    ]);
-    return { secret, otpauthUri: otpauthUri(secret, account.idNumberMasked) };
+    const started = await returning<{ expires_at: Date }>(
+      this.dataSource,
+      `UPDATE accounts_citizens SET totp_pending_enc = $2, totp_pending_expires_at = now() + make_interval(mins => $3::int), updated_at = now()
+        WHERE id = $1 AND totp_secret_enc IS NULL
+          AND (totp_pending_enc IS NULL OR totp_pending_expires_at IS NULL OR totp_pending_expires_at <= now())
+        RETURNING totp_pending_expires_at AS expires_at`,
+      [accountId, await this.seal(secret), TOTP_SETUP_MINUTES],
+    );
+    if (started[0]) return { secret, otpauthUri: otpauthUri(secret, account.idNumberMasked), expiresAt: new Date(started[0].expires_at) };
+    // Another request started (or finished) the set-up in the meantime: its secret is the one.
+    const concurrent = await this.pendingTotpEnrolment(accountId);
+    if (concurrent) return concurrent;
+    throw new ApiError(409, 'totp_already_enabled', 'a one-time code generator is already set up; remove it first');
   }
 
-  async confirmTotpEnrolment(accountId: string, code: string): Promise<void> {
+  /** The set-up in progress (same secret, same QR code), or null when there is none or it has expired. */
+  async pendingTotpEnrolment(accountId: string): Promise<TotpEnrolment | null> {
+    const pending = await this.livePending(accountId);
+    if (!pending) return null;
+    const account = await this.findById(accountId);
+    if (!account) return null;
+    const secret = await this.open(pending.sealed);
+    return { secret, otpauthUri: otpauthUri(secret, account.idNumberMasked), expiresAt: pending.expiresAt };
+  }
+
+  /**
+   * Turns TOTP on with a correct code from the pending secret and returns the account's ten new
+   * recovery codes, in clear this once (only their hashes are kept). A wrong code keeps the set-up.
+   * Both are written in one transaction: TOTP is never on without its recovery codes.
+   */
+  async confirmTotpEnrolment(accountId: string, code: string): Promise<{ recoveryCodes: string[] }> {
     const row = await this.row(accountId);
     if (!row) throw noAccount();
-    const pending = row.totp_pending_enc;
-    if (!pending) throw new ApiError(409, 'no_pending_enrolment', 'there is no one-time code set-up to confirm');
-    const result = await this.useCode(row.id, pending, code, null, async (step) => {
-      const done = await returning(
-        this.dataSource,
-        `UPDATE accounts_citizens SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(),
-                totp_last_step = $3, updated_at = now()
-          WHERE id = $1 AND totp_pending_enc = $2 RETURNING id`,
-        [row.id, pending, step],
-      );
-      return done.length > 0;
-    });
+    const pending = await this.livePending(accountId);
+    if (!pending) throw new ApiError(409, 'no_pending_enrolment', 'there is no one-time code set-up to confirm, or it has expired');
+    const recoveryCodes = generateRecoveryCodes();
+    const hashed = await this.hashRecoveryCodes(row.id, recoveryCodes);
+    const result = await this.useCode(row.id, pending.sealed, code, null, (step) =>
+      this.dataSource.transaction(async (manager) => {
+        const done = await returning(
+          manager,
+          `UPDATE accounts_citizens SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_pending_expires_at = NULL,
+                  totp_enabled_at = now(), totp_last_step = $3, updated_at = now()
+            WHERE id = $1 AND totp_pending_enc = $2 AND totp_pending_expires_at > now() RETURNING id`,
+          [row.id, pending.sealed, step],
+        );
+        if (!done.length) return false;
+        await replaceRecoveryCodes(manager, row.id, hashed);
+        return true;
+      }),
+    );
     throwUnless(result);
+    return { recoveryCodes };
   }
 
+  /**
+   * Turns TOTP off with a current one-time code or, for a citizen without the phone, one of the
+   * recovery codes; the recovery codes go with it, in the same transaction.
+   */
   async disableTotp(accountId: string, code: string): Promise<void> {
     const row = await this.row(accountId);
     if (!row) throw noAccount();
     const secret = row.totp_secret_enc;
     if (!secret) throw new ApiError(409, 'totp_not_enabled', 'no one-time code generator is set up');
-    const result = await this.useCode(row.id, secret, code, lastStep(row), async (step) => {
+    const disable = async (manager: EntityManager, step: number | null) => {
       const done = await returning(
-        this.dataSource,
-        `UPDATE accounts_citizens SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL,
-                updated_at = now()
-          WHERE id = $1 AND totp_secret_enc = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
+        manager,
+        `UPDATE accounts_citizens SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_pending_expires_at = NULL,
+                totp_enabled_at = NULL, totp_last_step = NULL, updated_at = now()
+          WHERE id = $1 AND totp_secret_enc = $2 AND ($3::bigint IS NULL OR totp_last_step IS NULL OR totp_last_step < $3::bigint)
+          RETURNING id`,
         [row.id, secret, step],
       );
-      return done.length > 0;
-    });
+      if (!done.length) return false;
+      await manager.query(`DELETE FROM accounts_recovery_codes WHERE account_id = $1`, [row.id]);
+      return true;
+    };
+    const result = looksLikeRecoveryCode(code)
+      ? await this.useRecoveryCodeThen(row.id, code, (manager) => disable(manager, null))
+      : await this.useCode(row.id, secret, code, lastStep(row), (step) => this.dataSource.transaction((manager) => disable(manager, step)));
     throwUnless(result);
+  }
+
+  /**
+   * Ten new recovery codes in place of the old ones (which stop working at once), against a
+   * current one-time code or one of the old recovery codes. Returned in clear this once.
+   */
+  async regenerateRecoveryCodes(accountId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+    const row = await this.row(accountId);
+    if (!row) throw noAccount();
+    const secret = row.totp_secret_enc;
+    if (!secret) throw new ApiError(409, 'totp_not_enabled', 'no one-time code generator is set up');
+    const recoveryCodes = generateRecoveryCodes();
+    const hashed = await this.hashRecoveryCodes(row.id, recoveryCodes);
+    const result = looksLikeRecoveryCode(code)
+      ? await this.useRecoveryCodeThen(row.id, code, async (manager) => {
+          await replaceRecoveryCodes(manager, row.id, hashed);
+          return true;
+        })
+      : await this.useCode(row.id, secret, code, lastStep(row), (step) =>
+          this.dataSource.transaction(async (manager) => {
+            const claimed = await returning(
+              manager,
+              `UPDATE accounts_citizens SET totp_last_step = $3
+                WHERE id = $1 AND totp_secret_enc = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
+              [row.id, secret, step],
+            );
+            if (!claimed.length) return false;
+            await replaceRecoveryCodes(manager, row.id, hashed);
+            return true;
+          }),
+        );
+    throwUnless(result);
+    return { recoveryCodes };
+  }
+
+  /** How many of the account's recovery codes are still unused (0 without TOTP). */
+  async recoveryCodesLeft(accountId: string): Promise<number> {
+    if (!UUID.test(accountId)) return 0;
+    const [row] = await this.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM accounts_recovery_codes WHERE account_id = $1 AND used_at IS NULL`,
+      [accountId],
+    );
+    return row?.n ?? 0;
   }
 
   /**
@@ -221,10 +327,15 @@ export class AccountsService implements OnModuleInit {
    * account's codes are locked (LOGIN_LOCK_THRESHOLD wrong codes in a row).
    */
   async verifyTotp(accountId: string, code: string): Promise<boolean> {
+    return (await this.checkTotp(accountId, code)).ok;
+  }
+
+  /** As verifyTotp, saying also how long the account's codes are locked for. */
+  async checkTotp(accountId: string, code: string): Promise<SecondFactorCheck> {
     const row = await this.row(accountId);
     const secret = row?.totp_secret_enc;
-    if (!row || !secret) return false;
-    const result = await this.useCode(row.id, secret, code, lastStep(row), async (step) => {
+    if (!row || !secret) return { ok: false };
+    return this.useCode(row.id, secret, code, lastStep(row), async (step) => {
       const done = await returning(
         this.dataSource,
         `UPDATE accounts_citizens SET totp_last_step = $3
@@ -233,7 +344,16 @@ export class AccountsService implements OnModuleInit {
       );
       return done.length > 0;
     });
-    return result.ok;
+  }
+
+  /**
+   * Signs in with a recovery code instead of a one-time code: accepted once (the conditional
+   * UPDATE that marks it used is the only check, so two replicas cannot both take it), under the
+   * same per-account lock as one-time codes.
+   */
+  async useRecoveryCode(accountId: string, code: string): Promise<SecondFactorCheck> {
+    if (!UUID.test(accountId)) return { ok: false };
+    return this.useRecoveryCodeThen(accountId, code, () => Promise.resolve(true));
   }
 
   /** Re-encrypts TOTP secrets still under an older `data` key (rekey handler). */
@@ -271,8 +391,8 @@ export class AccountsService implements OnModuleInit {
     code: string,
     after: number | null,
     claim: (step: number) => Promise<boolean>,
-  ): Promise<{ ok: boolean; lockedFor?: number }> {
-    const key = Buffer.from(`totp:${accountId}`);
+  ): Promise<SecondFactorCheck> {
+    const key = codeLockKey(accountId);
     const lockedFor = await this.lockout.lockedFor(key);
     if (lockedFor !== null) return { ok: false, lockedFor };
     const step = verifyTotpCode(await this.open(sealed), code, Date.now(), after);
@@ -282,6 +402,75 @@ export class AccountsService implements OnModuleInit {
     }
     const nowLocked = await this.lockout.recordFailure(key);
     return nowLocked === null ? { ok: false } : { ok: false, lockedFor: nowLocked };
+  }
+
+  /**
+   * Checks a recovery code under the account's code lock and, in the transaction that marks it
+   * used, runs `then` (which may refuse: the code then stays unused). Hashes are looked up under
+   * every `data` key, so codes made before a rotation still work.
+   */
+  private async useRecoveryCodeThen(
+    accountId: string,
+    code: string,
+    then: (manager: EntityManager) => Promise<boolean>,
+  ): Promise<SecondFactorCheck> {
+    const key = codeLockKey(accountId);
+    const lockedFor = await this.lockout.lockedFor(key);
+    if (lockedFor !== null) return { ok: false, lockedFor };
+    const normalised = normaliseRecoveryCode(code);
+    if (normalised !== null) {
+      const hashes = await Promise.all(
+        this.keys.usable('data').map(async (k) => (await this.recoveryMac(k.kid, accountId, normalised)).toString('hex')),
+      );
+      const used = await this.dataSource
+        .transaction(async (manager) => {
+          const taken = await returning(
+            manager,
+            `UPDATE accounts_recovery_codes SET used_at = now()
+              WHERE account_id = $1 AND used_at IS NULL AND code_hash IN (SELECT decode(h, 'hex') FROM unnest($2::text[]) AS h)
+              RETURNING account_id`,
+            [accountId, hashes],
+          );
+          if (!taken.length) return false;
+          if (!(await then(manager))) throw new Refused();
+          return true;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof Refused) return false;
+          throw err;
+        });
+      if (used) {
+        await this.lockout.clear(key);
+        return { ok: true };
+      }
+    }
+    const nowLocked = await this.lockout.recordFailure(key);
+    return nowLocked === null ? { ok: false } : { ok: false, lockedFor: nowLocked };
+  }
+
+  /** HMAC-SHA-256 under the `data` key `kid` of the label, the account and the canonical code. */
+  private recoveryMac(kid: string, accountId: string, normalised: string): Promise<Buffer> {
+    return this.keys.mac(kid, Buffer.from(`${RECOVERY_MAC_LABEL}\0${accountId}\0${normalised}`, 'utf8'));
+  }
+
+  /** The hashes to store for new codes, under the current `data` key. */
+  private async hashRecoveryCodes(accountId: string, codes: string[]): Promise<{ kid: string; hashes: string[] }> {
+    const { kid } = this.keys.current('data');
+    const hashes = await Promise.all(
+      codes.map(async (code) => (await this.recoveryMac(kid, accountId, normaliseRecoveryCode(code)!)).toString('hex')),
+    );
+    return { kid, hashes };
+  }
+
+  /** The sealed pending secret of a set-up that has not expired. */
+  private async livePending(accountId: string): Promise<{ sealed: string; expiresAt: Date } | null> {
+    if (!UUID.test(accountId)) return null;
+    const [row] = await this.dataSource.query<Array<{ sealed: string; expires_at: Date }>>(
+      `SELECT totp_pending_enc AS sealed, totp_pending_expires_at AS expires_at FROM accounts_citizens
+        WHERE id = $1 AND totp_secret_enc IS NULL AND totp_pending_enc IS NOT NULL AND totp_pending_expires_at > now()`,
+      [accountId],
+    );
+    return row ? { sealed: row.sealed, expiresAt: new Date(row.expires_at) } : null;
   }
 
   private enforcePolicy(password: string, idNumber: string): void {
@@ -340,9 +529,26 @@ function lastStep(row: AccountRow): number | null {
   return row.totp_last_step === null ? null : Number(row.totp_last_step);
 }
 
-function throwUnless(result: { ok: boolean; lockedFor?: number }): void {
+function throwUnless(result: SecondFactorCheck): void {
   if (result.ok) return;
   throw result.lockedFor === undefined ? invalidCode() : locked(result.lockedFor);
+}
+
+/** One-time codes and recovery codes share one lock per account, apart from the ID number's password lock. */
+function codeLockKey(accountId: string): Buffer {
+  return Buffer.from(`totp:${accountId}`);
+}
+
+/** Thrown inside a transaction to roll it back when the action a recovery code was used for is refused. */
+class Refused extends Error {}
+
+/** The account's recovery codes become exactly these (the old ones stop working in the same transaction). */
+async function replaceRecoveryCodes(manager: EntityManager, accountId: string, hashed: { kid: string; hashes: string[] }): Promise<void> {
+  await manager.query(`DELETE FROM accounts_recovery_codes WHERE account_id = $1`, [accountId]);
+  await manager.query(
+    `INSERT INTO accounts_recovery_codes (account_id, code_hash, kid) SELECT $1, decode(h, 'hex'), $3 FROM unnest($2::text[]) AS h`,
+    [accountId, hashed.hashes, hashed.kid],
+  );
 }
 
 function toAccount(row: AccountRow, citizen: Citizen): CitizenAccount {

@@ -23,3 +23,10 @@ export class ConsentForm extends CsrfForm {
   @IsIn(['on', '1', 'true', 'yes'])
   remember?: string;
 }
+
+/** A recovery code instead of the one-time code (`xxxxx-xxxxx`; spaces, hyphens and case are forgiven). */
+export class RecoveryCodeForm extends CsrfForm {
+  @IsString()
+  @Length(1, 32)
+  recovery_code!: string;
+}

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { createHash, randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
-import { AccountsService } from '../accounts/accounts.service.js';
+import { AccountsService, TOTP_SETUP_MINUTES, type TotpEnrolment } from '../accounts/accounts.service.js';
 import { ApiError } from '../common/api-error.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -19,12 +19,14 @@ import { parseEnterpriseAccountId } from '../enterprise-login/enterprise-account
 import { OidcProviderService } from '../oidc/oidc-provider.service.js';
 import { pageLanguage, sendPage } from '../pages/page-response.js';
 import { t } from '../pages/index.js';
-import { accountPage } from './pages/account.js';
+import { tCount, type Lang } from '../pages/messages.js';
+import { accountPage, type TotpForm } from './pages/account.js';
 
 const FLASHES = [
   'password_changed',
   'totp_enabled',
   'totp_disabled',
+  'recovery_codes_regenerated',
   'consent_withdrawn',
   'wrong_password',
   'passwords_differ',
@@ -36,12 +38,30 @@ const FLASH_KIND: Record<Flash, 'success' | 'error'> = {
   password_changed: 'success',
   totp_enabled: 'success',
   totp_disabled: 'success',
+  recovery_codes_regenerated: 'success',
   consent_withdrawn: 'success',
   wrong_password: 'error',
   passwords_differ: 'error',
   invalid_code: 'error',
   weak_password: 'error',
 };
+
+/** What the two-step sign-in section shows besides the account's state: codes made just now, or an error next to a form. */
+interface TotpView {
+  recoveryCodes?: string[];
+  error?: { form: TotpForm; text: string };
+}
+
+/** The text for a refused one-time code or recovery code on the account page. */
+function codeErrorText(lang: Lang, err: ApiError, form: TotpForm): string {
+  const body = err.getResponse() as { error?: string; details?: { retryAfterSeconds?: number } };
+  if (body.error === 'locked') {
+    const seconds = body.details?.retryAfterSeconds ?? 60;
+    return tCount(lang, 'account.totp_error.locked', 'minutes', Math.max(1, Math.ceil(seconds / 60)));
+  }
+  if (body.error === 'no_pending_enrolment') return t(lang, 'account.totp_error.setup_expired', { minutes: TOTP_SETUP_MINUTES });
+  return t(lang, form === 'confirm' ? 'account.totp_error.setup_code' : 'account.totp_error.invalid');
+}
 
 /**
  * The citizen's own account pages (like Keycloak's account console): change the password, set up
@@ -93,23 +113,70 @@ export class AccountConsoleController {
     res.redirect('/account?done=password_changed', 303);
   }
 
+  /** Starts (or shows again, while it is good) the TOTP set-up: QR code and secret. */
   @Post('totp/start')
   async startTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
-    const { secret, otpauthUri } = await this.accounts.startTotpEnrolment(session.accountId);
-    const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
-    await this.render(req, res, session, undefined, 200, { qrSvg, secret });
+    const enrolment = await this.accounts.startTotpEnrolment(session.accountId);
+    await this.render(req, res, session, undefined, 200, await enrolmentView(enrolment));
   }
 
+  /**
+   * A correct code turns TOTP on and the page shows the ten recovery codes, this once. A wrong one
+   * shows the same set-up again (same QR code, same secret) with the error above the field.
+   */
   @Post('totp/confirm')
-  confirmTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
-    return this.withCode(req, res, (accountId, code) => this.accounts.confirmTotpEnrolment(accountId, code), 'totp_enabled');
+  async confirmTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const form = readForm(OtpForm, req.body);
+    let recoveryCodes: string[];
+    try {
+      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
+      ({ recoveryCodes } = await this.accounts.confirmTotpEnrolment(session.accountId, form.code.trim()));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const pending = await this.accounts.pendingTotpEnrolment(session.accountId);
+      const error = { form: pending ? ('confirm' as const) : ('start' as const), text: codeErrorText(pageLanguage(req), err, 'confirm') };
+      return this.render(req, res, session, undefined, 400, pending ? await enrolmentView(pending) : undefined, undefined, { error });
+    }
+    await this.render(req, res, session, 'totp_enabled', 200, undefined, undefined, { recoveryCodes });
   }
 
+  /** Turns TOTP off with a one-time code or a recovery code (the phone may be lost); the recovery codes go too. */
   @Post('totp/disable')
-  disableTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
-    return this.withCode(req, res, (accountId, code) => this.accounts.disableTotp(accountId, code), 'totp_disabled');
+  async disableTotp(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const form = readForm(OtpForm, req.body);
+    try {
+      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
+      await this.accounts.disableTotp(session.accountId, form.code.trim());
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const error = { form: 'disable' as const, text: codeErrorText(pageLanguage(req), err, 'disable') };
+      return this.render(req, res, session, undefined, 400, undefined, undefined, { error });
+    }
+    res.redirect('/account?done=totp_disabled', 303);
+  }
+
+  /** Ten new recovery codes (the old ones stop working), shown this once; against a one-time code or a recovery code. */
+  @Post('totp/recovery-codes')
+  async regenerateRecoveryCodes(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    const form = readForm(OtpForm, req.body);
+    let recoveryCodes: string[];
+    try {
+      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
+      ({ recoveryCodes } = await this.accounts.regenerateRecoveryCodes(session.accountId, form.code.trim()));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const error = { form: 'regenerate' as const, text: codeErrorText(pageLanguage(req), err, 'regenerate') };
+      return this.render(req, res, session, undefined, 400, undefined, undefined, { error });
+    }
+    await this.render(req, res, session, 'recovery_codes_regenerated', 200, undefined, undefined, { recoveryCodes });
   }
 
   @Post('consents/:clientId/withdraw')
@@ -118,26 +185,6 @@ export class AccountConsoleController {
     if (!session) return;
     await this.consents.withdraw(session.accountId, clientId.slice(0, 100));
     res.redirect('/account?done=consent_withdrawn', 303);
-  }
-
-  /** A form whose one field is a one-time code: run the action, or show why the code was not taken. */
-  private async withCode(
-    req: HttpRequest,
-    res: FastifyReply,
-    action: (accountId: string, code: string) => Promise<void>,
-    done: Flash,
-  ): Promise<void> {
-    const session = await this.authorised(req, res);
-    if (!session) return;
-    const form = readForm(OtpForm, req.body);
-    try {
-      if (!form) throw new ApiError(400, 'invalid_code', 'no code');
-      await action(session.accountId, form.code.trim());
-    } catch (err) {
-      if (err instanceof ApiError) return this.render(req, res, session, 'invalid_code', 400);
-      throw err;
-    }
-    res.redirect(`/account?done=${done}`, 303);
   }
 
   private async session(req: HttpRequest, res: FastifyReply): Promise<{ accountId: string; uid: string } | undefined> {
@@ -185,11 +232,13 @@ export class AccountConsoleController {
     session: { accountId: string; uid: string },
     flash?: Flash,
     status = 200,
-    totpEnrolment?: { qrSvg: string; secret: string },
+    totpEnrolment?: { qrSvg: string; secret: string; expiresAt?: Date },
     errorText?: string,
+    totp: TotpView = {},
   ): Promise<void> {
     const account = await this.accounts.findById(session.accountId);
     if (!account) return this.signIn(res);
+    const recoveryCodesLeft = account.totpEnabled ? await this.accounts.recoveryCodesLeft(session.accountId) : 0;
     const remembered = await this.consents.list(session.accountId);
     const consents = await Promise.all(
       remembered
@@ -211,6 +260,10 @@ export class AccountConsoleController {
         totpConfirmUrl: '/account/totp/confirm',
         totpDisableUrl: '/account/totp/disable',
         totpEnrolment,
+        recoveryCodesUrl: '/account/totp/recovery-codes',
+        recoveryCodesLeft,
+        recoveryCodes: totp.recoveryCodes,
+        totpError: totp.error,
         consents: consents.map(({ consent, clientName }) => ({
           clientName,
           items: consent.scope.split(' ').map((scope) => t(base.lang, `claim.${scope}`)),
@@ -226,4 +279,10 @@ export class AccountConsoleController {
       }),
     );
   }
+}
+
+/** The set-up as the page shows it: QR code of the otpauth URI, the secret, and until when it is good. */
+async function enrolmentView(enrolment: TotpEnrolment): Promise<{ qrSvg: string; secret: string; expiresAt: Date }> {
+  const qrSvg = await QRCode.toString(enrolment.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+  return { qrSvg, secret: enrolment.secret, expiresAt: enrolment.expiresAt };
 }

@@ -1,6 +1,6 @@
 import { html, joinHtml, trusted, type HtmlValue, type SafeHtml } from '../../pages/html.js';
-import { type FormBase, codeField, documentShell, field, postForm, submitButton } from '../../pages/layout.js';
-import { type Lang, t } from '../../pages/messages.js';
+import { type FormBase, alertBox, codeField, documentShell, field, postForm, submitButton } from '../../pages/layout.js';
+import { type Lang, t, tCount } from '../../pages/messages.js';
 
 /** The account-page inputs a flash error can point at (`code`: whichever TOTP code input is shown). */
 export type AccountField = 'current_password' | 'new_password' | 'new_password_confirm' | 'code';
@@ -27,8 +27,19 @@ export interface AccountPageInput extends FormBase {
   totpConfirmUrl: string;
   /** POST target of `code` turning TOTP off. */
   totpDisableUrl: string;
-  /** An enrolment in progress: the QR code as an SVG string (trusted, inserted raw) and the base32 secret. */
-  totpEnrolment?: { qrSvg: string; secret: string };
+  /**
+   * An enrolment in progress: the QR code as an SVG string (trusted, inserted raw) and the base32
+   * secret; `expiresAt`, when the set-up is dropped.
+   */
+  totpEnrolment?: { qrSvg: string; secret: string; expiresAt?: Date };
+  /** POST target of `code` (a one-time code or a recovery code) making new recovery codes. */
+  recoveryCodesUrl?: string;
+  /** With TOTP on: how many recovery codes are still unused. */
+  recoveryCodesLeft?: number;
+  /** Recovery codes just made: shown this once, never again. */
+  recoveryCodes?: string[];
+  /** An error about one of the two-step sign-in forms, shown right above its field. */
+  totpError?: { form: TotpForm; text: string };
   consents: AccountConsent[];
   logoutUrl: string;
   /**
@@ -39,6 +50,27 @@ export interface AccountPageInput extends FormBase {
 }
 
 const FLASH_ID = 'flash';
+const TOTP_ERROR_ID = 'totp-error';
+
+/** The forms of the two-step sign-in section. */
+export type TotpForm = 'start' | 'confirm' | 'disable' | 'regenerate';
+
+/** Time of day in China Standard Time (e.g. 14:35), for "finish by" notes. */
+function formatTime(lang: Lang, date: Date): string {
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' }).format(date);
+}
+
+/** A text input for a 6-digit one-time code or a recovery code (letters too: no numeric keyboard). */
+function codeOrRecoveryField(f: { id: string; label: string; hint: string; errorId?: string; autofocus?: boolean }): SafeHtml {
+  return field({
+    ...f,
+    name: 'code',
+    type: 'text',
+    autocomplete: 'one-time-code',
+    className: 'code',
+    attrs: { maxlength: 32, autocapitalize: 'none', spellcheck: 'false' },
+  });
+}
 
 /** Long date in the page language, in China Standard Time (e.g. 2024年6月15日 / June 15, 2024). */
 export function formatDate(lang: Lang, date: Date): string {
@@ -113,37 +145,86 @@ ${postForm(p.passwordUrl, p.csrf, [
 </section>`);
 
   // 3. Two-step sign-in
+  const totpError = p.totpError;
+  /** The alert and field state of one of the section's forms: an error sits right above its form. */
+  const totpFormState = (form: TotpForm, fallback: AccountField | undefined) =>
+    totpError?.form === form
+      ? { alert: alertBox(TOTP_ERROR_ID, totpError.text), state: { errorId: TOTP_ERROR_ID, autofocus: true } }
+      : { alert: undefined, state: fallback ? fieldState(fallback) : {} };
   let totp: SafeHtml;
   if (p.totpEnabled) {
+    const disable = totpFormState('disable', 'code');
+    const regenerate = totpFormState('regenerate', undefined);
+    let recovery: SafeHtml;
+    if (p.recoveryCodes?.length) {
+      recovery = html`<div class="recovery-new">
+<h3 id="recovery-new-title">${t(lang, 'account.recovery_new_title')}</h3>
+<p class="note">${t(lang, 'account.recovery_new_text')}</p>
+<ol class="recovery-codes" translate="no">
+${p.recoveryCodes.map((code) => html`<li><code>${code}</code></li>\n`)}</ol>
+<p><a href="/account">${t(lang, 'account.recovery_saved')}</a></p>
+</div>`;
+    } else {
+      const left = p.recoveryCodesLeft ?? 0;
+      const status =
+        left === 0
+          ? html`<p class="note warn">${t(lang, 'account.recovery_none')}</p>`
+          : left <= 2
+            ? html`<p class="note warn">${tCount(lang, 'account.recovery_low', 'count', left)}</p>`
+            : html`<p>${tCount(lang, 'account.recovery_left', 'count', left)}</p>`;
+      recovery = html`<h3 id="recovery-title">${t(lang, 'account.recovery')}</h3>
+${status}
+${
+  p.recoveryCodesUrl
+    ? html`${regenerate.alert ?? ''}${postForm(p.recoveryCodesUrl, p.csrf, [
+        codeOrRecoveryField({
+          id: 'totp-regenerate-code',
+          label: t(lang, 'account.totp_code_or_recovery'),
+          hint: t(lang, 'account.recovery_regenerate_hint'),
+          ...regenerate.state,
+        }),
+        submitButton(t(lang, 'account.recovery_regenerate'), 'btn-secondary'),
+      ])}`
+    : ''
+}`;
+    }
     totp = html`<p><span class="status status-on">${t(lang, 'account.totp_status_on')}</span> ${t(lang, 'account.totp_on')}</p>
-${postForm(p.totpDisableUrl, p.csrf, [
-  codeField({
-    id: 'totp-disable-code',
-    name: 'code',
-    label: t(lang, 'account.totp_disable_code'),
-    hint: t(lang, 'account.totp_disable_hint'),
-    ...fieldState('code'),
-  }),
-  submitButton(t(lang, 'account.totp_disable'), 'btn-secondary'),
-])}`;
+${recovery}
+<h3 id="totp-disable-title">${t(lang, 'account.totp_disable')}</h3>
+${disable.alert ?? ''}${postForm(p.totpDisableUrl, p.csrf, [
+      codeOrRecoveryField({
+        id: 'totp-disable-code',
+        label: t(lang, 'account.totp_code_or_recovery'),
+        hint: t(lang, 'account.totp_disable_hint_recovery'),
+        ...disable.state,
+      }),
+      submitButton(t(lang, 'account.totp_disable'), 'btn-secondary'),
+    ])}`;
   } else if (p.totpEnrolment) {
-    totp = html`<p>${t(lang, 'account.totp_step_scan')}</p>
+    const confirm = totpFormState('confirm', 'code');
+    const expiresAt = p.totpEnrolment.expiresAt;
+    const expiry =
+      expiresAt instanceof Date && !Number.isNaN(expiresAt.getTime())
+        ? html`<p class="muted">${t(lang, 'account.totp_expires', { time: formatTime(lang, expiresAt) })}</p>\n`
+        : '';
+    totp = html`${expiry}<p>${t(lang, 'account.totp_step_scan')}</p>
 <figure class="qr" role="img" aria-label="${t(lang, 'account.totp_qr_alt')}">${trusted(p.totpEnrolment.qrSvg)}</figure>
 <p>${t(lang, 'account.totp_manual')}</p>
 <p><code class="secret" translate="no">${groupSecret(p.totpEnrolment.secret)}</code></p>
 <p>${t(lang, 'account.totp_step_confirm')}</p>
-${postForm(p.totpConfirmUrl, p.csrf, [
-  codeField({
-    id: 'totp-confirm-code',
-    name: 'code',
-    label: t(lang, 'account.totp_confirm_code'),
-    ...fieldState('code'),
-  }),
-  submitButton(t(lang, 'account.totp_confirm')),
-])}`;
+${confirm.alert ?? ''}${postForm(p.totpConfirmUrl, p.csrf, [
+      codeField({
+        id: 'totp-confirm-code',
+        name: 'code',
+        label: t(lang, 'account.totp_confirm_code'),
+        ...confirm.state,
+      }),
+      submitButton(t(lang, 'account.totp_confirm')),
+    ])}`;
   } else {
+    const start = totpFormState('start', undefined);
     totp = html`<p><span class="status status-off">${t(lang, 'account.totp_status_off')}</span> ${t(lang, 'account.totp_off')}</p>
-${postForm(p.totpStartUrl, p.csrf, submitButton(t(lang, 'account.totp_start')))}`;
+${start.alert ?? ''}${postForm(p.totpStartUrl, p.csrf, submitButton(t(lang, 'account.totp_start')))}`;
   }
   parts.push(html`<section class="section" aria-labelledby="totp-title">
 <h2 id="totp-title">${t(lang, 'account.totp')}</h2>
