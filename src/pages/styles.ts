@@ -80,6 +80,7 @@ table.consents{width:100%;border-collapse:collapse;margin:0 0 12px}
 .footer p{margin:0}
 .visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 /* tongban's own pages, error pages, who is signed in, the sign-out choices (issue 11, points 3 and 4). */
+html:lang(en) body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans","Noto Sans","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif}
 .topbar a.brand{color:#fff;text-decoration:none;padding:4px 0}
 .topbar a.brand:hover{background:none;text-decoration:underline}
 .footer-nav{display:flex;flex-wrap:wrap;justify-content:center;gap:0 16px;margin:8px 0 0}
@@ -87,7 +88,7 @@ table.consents{width:100%;border-collapse:collapse;margin:0 0 12px}
 a.btn-primary,a.btn-secondary{display:inline-flex;align-items:center;justify-content:center;min-height:44px;padding:8px 18px;border-radius:4px;border:2px solid transparent;text-decoration:none}
 a.btn-primary:hover{color:#fff}
 a.btn-secondary{border-color:#0a4fb3}
-.who{display:flex;flex-wrap:wrap;align-items:center;gap:0 8px;margin:0 0 16px;padding:6px 12px;background:#f3f5f8;border:1px solid #d5dbe3;border-radius:6px;font-size:.9375rem}
+.who{display:flex;flex-wrap:wrap;align-items:center;gap:0 6px;margin:0 0 16px;padding:4px 12px;background:#f3f5f8;border:1px solid #d5dbe3;border-radius:6px;font-size:.875rem}
 .who .inline-form{display:inline}
 .who .btn-link{min-height:32px;padding:4px 0}
 .choices{display:grid;gap:12px;margin:16px 0 0}
