@@ -10,6 +10,7 @@ import { subjectFor } from './subjects.js';
 import type { OidcSecrets } from './oidc-secrets.js';
 import type { AccountClaims } from './account-claims.js';
 import { errorPage, langFromRequest } from '../pages/index.js';
+import { errorKind } from '../pages/error.js';
 import { logoutPage, logoutSuccessPage } from './pages/index.js';
 import type { SignedInAs } from './pages/who.js';
 
@@ -252,10 +253,12 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       const requestId = ctx.res.getHeader('x-request-id');
       const reference = typeof requestId === 'string' ? requestId : undefined;
       errorLogger.log(`error page for ${out.error} (${out.error_description ?? ''}), reference ${reference ?? '-'}`);
+      // A sign-out request the provider refused is not a sign-in: its own words (the session is untouched).
+      const signOut = ctx.oidc?.route?.startsWith('end_session') && errorKind(String(out.error)) === 'bad_request';
       ctx.type = 'html';
       ctx.body = errorPage({
         ...pageBase(ctx),
-        error: String(out.error),
+        error: signOut ? 'logout_failed' : String(out.error),
         requestId: reference,
         portal: client ? { name: client.clientName ?? client.clientId, url: client.clientUri } : undefined,
       });

@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'login_required'
   | 'consent_required'
   | 'bad_request'
+  | 'logout_failed'
   | 'website_problem'
   | 'csrf'
   | 'rate_limited'
@@ -52,6 +53,8 @@ export const ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
   invalid_dpop_proof: 'bad_request',
   use_dpop_nonce: 'bad_request',
   invalid_nonce: 'bad_request',
+  // A sign-out request that is malformed or names an address the website did not register.
+  logout_failed: 'logout_failed',
   // The portal itself is unknown or misconfigured (or its callback failed): not the person's doing.
   invalid_client: 'website_problem',
   unauthorized_client: 'website_problem',
@@ -133,6 +136,8 @@ export function waysForward(lang: Lang, kind: ErrorKind, portal?: ErrorPortal, a
       return [backToPortal('error.go.portal'), home, help];
     case 'website_problem':
       return [...(url ? [backToPortal('error.go.portal_back')] : []), home, help];
+    case 'logout_failed':
+      return [html`<a href="/session/end">${t(lang, 'error.go.sign_out')}</a>`, home, help];
     case 'csrf':
       return [t(lang, 'error.go.reload'), home];
     case 'rate_limited':

@@ -189,7 +189,7 @@ describe('home page, 404, icon and error pages in a browser', () => {
       [
         'a sign-out for an unregistered address',
         `${server.url}/session/end?client_id=${demoClient}&post_logout_redirect_uri=https://evil.example/`,
-        '无法继续这次登录',
+        '无法按这个请求退出',
       ],
     ];
     for (const [what, url, title] of cases) {

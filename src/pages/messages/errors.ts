@@ -48,6 +48,11 @@ export const errors = {
     '这个登录请求不完整、已经用过或已经失效，通常不是您的操作造成的。如果重新登录后仍然出现，请联系该网站并告知下方的参考编号。',
     'This sign-in request is incomplete, was already used or is no longer valid; usually this is not something you did. If it happens again after you sign in again, contact the website and give them the reference below.',
   ],
+  'error.logout_failed.title': ['无法按这个请求退出', 'This sign-out request cannot be used'],
+  'error.logout_failed.body': [
+    '这个退出请求不完整、已经失效，或者要返回一个该网站没有登记的地址，所以通办没有处理它。您在通办的登录状态没有改变。',
+    'This sign-out request is incomplete, no longer valid, or asks to return to an address the website has not registered, so tongban did not act on it. Your tongban sign-in has not changed.',
+  ],
   'error.website_problem.title': ['该网站的登录设置有误', 'This website’s sign-in is not set up correctly'],
   'error.website_problem.body': [
     '通办无法确认这个登录请求来自已登记的网站，或者该网站的设置有误，所以没有继续。这不是您的操作问题。请联系该网站，并告知下方的参考编号。',
@@ -92,6 +97,7 @@ export const errors = {
   'error.go.reload': ['返回上一页，刷新后重试。', 'Go back to the previous page, reload it and try again.'],
   'error.go.wait': ['等几分钟后再试。', 'Wait a few minutes and try again.'],
   'error.go.later': ['稍后再试。', 'Try again later.'],
+  'error.go.sign_out': ['在通办退出登录', 'Sign out of tongban'],
   'error.go.home': ['前往通办首页', 'Go to the tongban home page'],
   'error.go.help': ['查看帮助和联系方式', 'Help and contact details'],
   'error.reference': ['如需联系客服，请提供参考编号：{ref}', 'If you contact support, give this reference: {ref}'],
