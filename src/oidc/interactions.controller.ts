@@ -292,7 +292,11 @@ export class InteractionsController {
     const client = await provider.Client.find(clientId);
     if (details.session?.uid) await endSession(provider, details.session.uid, (message) => this.logger.warn(message));
     const restart = restartWithLogin(details.params, client);
-    res.redirect(restart ?? `/session/end/success?client_id=${encodeURIComponent(clientId)}`, 303);
+    if (restart) return res.redirect(restart, 303);
+    const signedOut = new URLSearchParams({ client_id: clientId });
+    const back = client?.postLogoutRedirectUris?.[0];
+    if (back) signedOut.set('return', back);
+    res.redirect(`/session/end/success?${signedOut.toString()}`, 303);
   }
 
   /** The interaction of this browser for this URL, or an error page when it is gone or foreign. */
