@@ -5,6 +5,7 @@ import { Pki1764460800000 } from './1764460800000-pki.js';
 import { Agents1764547200000 } from './1764547200000-agents.js';
 import { EnterpriseLogin1764633600000 } from './1764633600000-enterprise-login.js';
 import { RecoveryCodes1764721000000 } from './1764721000000-recovery-codes.js';
+import { Sm2Crls1764808000000 } from './1764808000000-sm2-crls.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Agents1764547200000,
   EnterpriseLogin1764633600000,
   RecoveryCodes1764721000000,
+  Sm2Crls1764808000000,
 ];
