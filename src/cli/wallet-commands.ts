@@ -13,11 +13,13 @@ import {
   openWallet,
   promptPassphrase,
   readWalletInfo,
+  walletKeyLabel,
   writeExportFile,
   type IssuedLicence,
   type LicenceIssuer,
   type LicenceSummary,
   type Wallet,
+  type WalletAlg,
 } from '../wallet/index.js';
 import { UsageError, type CliContext } from './commands.js';
 import { OperationError } from './operations.js';
@@ -45,17 +47,20 @@ export function registerWalletCommands(program: Command, context: CliContext): v
     .description("the holder's wallet: the licence key (encrypted under a passphrase) and the licences issued for it");
 
   common(wallet.command('init'))
-    .description('create the wallet and its key (ECDSA P-256), encrypted under a passphrase')
+    .description('create the wallet and its key (ECDSA P-256, or SM2 with --alg sm2), encrypted under a passphrase')
+    .option('--alg <alg>', 'the key: p256 (ECDSA P-256, the default) or sm2 (SM2 with SM3, the national algorithms)', 'p256')
     .option('--force', 'replace an existing key (the old key and its licences are moved to retired/)')
     .action(
-      walletAction(async (opts: WalletOptions & { force?: boolean }, cmd: Command) => {
+      walletAction(async (opts: WalletOptions & { force?: boolean; alg: string }, cmd: Command) => {
         const output = out(cmd);
+        const alg = WALLET_ALGS[opts.alg.toLowerCase()];
+        if (!alg) throw new UsageError(`--alg must be p256 or sm2, not ${opts.alg}`);
         const dir = walletDir(opts);
         const passphrase = await readPassphrase(opts, output, { confirm: true });
-        const created = await initWallet(dir, passphrase, { force: Boolean(opts.force) });
-        output.result({ wallet: dir, alg: 'ES256', thumbprint: created.thumbprint }, () => [
+        const created = await initWallet(dir, passphrase, { force: Boolean(opts.force), alg });
+        output.result({ wallet: dir, alg: created.alg, thumbprint: created.thumbprint }, () => [
           `created a wallet in ${dir}`,
-          `key  ES256 (P-256), thumbprint ${created.thumbprint}`,
+          `key  ${keyText(created.alg)}, thumbprint ${created.thumbprint}`,
           'next: `tongban wallet enrol --uscc <USCC>` to have the licence certificate issued for this key',
         ]);
       }),
@@ -106,7 +111,7 @@ export function registerWalletCommands(program: Command, context: CliContext): v
         const result = { ...info, licences, ...(unlocked ? { passphrase: 'ok' } : {}) };
         output.result(result, () => [
           `wallet   ${dir}`,
-          `key      ES256 (P-256), thumbprint ${info.thumbprint}${unlocked ? '  (passphrase ok)' : ''}`,
+          `key      ${keyText(info.alg)}, thumbprint ${info.thumbprint}${unlocked ? '  (passphrase ok)' : ''}`,
           ...(licences.length
             ? licences.flatMap((l) => ['', ...describe(l)])
             : ['', 'no licences yet: `tongban wallet enrol --uscc <USCC>`']),
@@ -169,7 +174,7 @@ export function registerWalletCommands(program: Command, context: CliContext): v
         };
         output.result(result, () => [
           `imported into ${dir}`,
-          `key  ES256 (P-256), thumbprint ${imported.wallet.thumbprint}`,
+          `key  ${keyText(imported.wallet.alg)}, thumbprint ${imported.wallet.thumbprint}`,
           '',
           ...describe(summary),
           ...(imported.certificatesLeftOut
@@ -195,6 +200,14 @@ export function registerWalletCommands(program: Command, context: CliContext): v
         ]);
       }),
     );
+}
+
+/** `--alg` values of `wallet init`. */
+const WALLET_ALGS: Record<string, WalletAlg | undefined> = { p256: 'ES256', sm2: 'SM2SM3' };
+
+/** "ES256 (ECDSA P-256)", "SM2SM3 (SM2)". */
+function keyText(alg: WalletAlg): string {
+  return `${alg} (${walletKeyLabel(alg)})`;
 }
 
 /** The options every wallet command takes. */

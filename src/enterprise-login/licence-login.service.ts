@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader } from 'jose';
+import { rawToEcSignature } from '../crypto/raw-ec-signature.js';
+import { sm2Verify } from '../crypto/sm2.js';
+import { verificationKey } from '../crypto/verification-keys.js';
 import { EnterpriseAgentsService } from '../accounts/enterprise-agents.service.js';
 import { ApiError } from '../common/api-error.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { PkiService } from '../pki/pki.service.js';
+import { parseCertificate } from '../pki/x509.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { SubIndication } from '../verification/report.js';
 import { EnterpriseChallenges, type Challenge } from './challenges.service.js';
@@ -12,8 +17,18 @@ import { EnterpriseChallenges, type Challenge } from './challenges.service.js';
 const CLOCK_SKEW_SECONDS = 300;
 
 /**
+ * The JWS algorithms of a wallet's answer, by the licence key's kind: ES256 for a P-256 key, and
+ * SM2SM3 for an SM2 key — a private-use name (RFC 7515 §4.1.1; JOSE registers no SM2 algorithm):
+ * SM2 with SM3 and the default user ID 1234567812345678 over the JWS signing input, the signature
+ * as r‖s (32 bytes each), as JWS has ECDSA signatures (RFC 7518 §3.4). The algorithm must be the
+ * key's: neither is accepted for the other kind of key.
+ */
+export const LOGIN_JWS_ALGORITHMS = { p256: 'ES256', sm2: 'SM2SM3' } as const;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
  * Checks a wallet's answer to an enterprise sign-in challenge (design §6): the JWS is signed by
- * the key of a licence certificate that chains to tongban's CA, is valid and not revoked; it
+ * the key of a licence certificate (ECDSA P-256 or SM2) that chains to tongban's CA, is valid and not revoked; it
  * answers this challenge (nonce, audience, fresh iat); the USCC is the certificate's; the
  * enterprise is active; and the signed-in person is its legal representative or an agent.
  */
@@ -42,10 +57,17 @@ export class LicenceLoginService {
 
   private async check(challenge: Challenge, jws: string) {
     let chain: string[];
+    let alg: string;
     try {
       const header = decodeProtectedHeader(jws);
-      if (header.alg !== 'ES256' || !Array.isArray(header.x5c) || !header.x5c.length)
-        throw new Error('alg ES256 and an x5c header are required');
+      if (
+        (header.alg !== LOGIN_JWS_ALGORITHMS.p256 && header.alg !== LOGIN_JWS_ALGORITHMS.sm2) ||
+        !Array.isArray(header.x5c) ||
+        !header.x5c.length ||
+        !header.x5c.every((entry) => typeof entry === 'string')
+      )
+        throw new Error('alg ES256 or SM2SM3 and an x5c header are required');
+      alg = header.alg;
       chain = header.x5c.map((der) => `-----BEGIN CERTIFICATE-----\n${der}\n-----END CERTIFICATE-----\n`);
     } catch (err) {
       throw new ApiError(400, 'malformed_answer', `the answer is not a signed licence presentation: ${(err as Error).message}`);
@@ -70,11 +92,7 @@ export class LicenceLoginService {
 
     let payload: { nonce?: unknown; aud?: unknown; uscc?: unknown; iat?: unknown };
     try {
-      const leafKey = verification.publicKey();
-      if (!leafKey) throw new Error('the certificate holds no key node:crypto can use');
-      const parsed: unknown = JSON.parse(
-        Buffer.from((await compactVerify(jws, leafKey, { algorithms: ['ES256'] })).payload).toString('utf8'),
-      );
+      const parsed: unknown = JSON.parse((await this.verifiedPayload(jws, alg, chain[0], () => verification.publicKey())).toString('utf8'));
       if (typeof parsed !== 'object' || parsed === null) throw new Error('the payload is not a JSON object');
       payload = parsed;
     } catch {
@@ -103,5 +121,30 @@ export class LicenceLoginService {
       throw new ApiError(409, 'challenge_used', 'this sign-in challenge has already been answered');
     }
     return { uscc, enterpriseName: enterprise.name, role: authorisation.role };
+  }
+
+  /**
+   * The payload of the compact JWS if the licence certificate's key signed it with the algorithm
+   * of that key (ES256 by jose; SM2SM3 by sm2Verify, node:crypto having no SM2 signatures); throws otherwise.
+   */
+  private async verifiedPayload(jws: string, alg: string, leafPem: string, p256Key: () => KeyObject | undefined): Promise<Buffer> {
+    const key = verificationKey(parseCertificate(Buffer.from(leafPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).spki);
+    if (!('curve' in key)) throw new Error('unsupported' in key ? key.unsupported : key.malformed);
+    if (alg !== LOGIN_JWS_ALGORITHMS[key.curve]) throw new Error(`a ${key.curve} key does not sign ${alg}`);
+    if (key.curve === 'p256') {
+      const leafKey = p256Key();
+      if (!leafKey) throw new Error('the certificate holds no key node:crypto can use');
+      return Buffer.from((await compactVerify(jws, leafKey, { algorithms: [LOGIN_JWS_ALGORITHMS.p256] })).payload);
+    }
+    const parts = jws.split('.');
+    if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new Error('not a compact JWS');
+    const [encodedHeader, encodedPayload, encodedSignature] = parts;
+    const header: unknown = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8'));
+    // No extensions are understood (RFC 7515 §4.1.11), so none may be critical; the payload is base64url (no b64: false).
+    if (typeof header !== 'object' || header === null || 'crit' in header || 'b64' in header) throw new Error('unsupported JWS header');
+    const signature = rawToEcSignature(Buffer.from(encodedSignature, 'base64url'));
+    if (!signature || !sm2Verify(Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii'), signature, key.key))
+      throw new Error('the SM2 signature does not verify');
+    return Buffer.from(encodedPayload, 'base64url');
   }
 }

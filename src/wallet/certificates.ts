@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import { CRYPTO_OID } from '../crypto/oids.js';
+import { verifyByAlgorithm } from '../crypto/signature-algorithms.js';
 import { canonicalUscc } from '../identifiers/uscc.js';
+import { parseCertificate as readCertificateParts } from '../pki/x509.js';
 import { WalletError } from './errors.js';
 
 x509.cryptoProvider.set(webcrypto as Crypto);
@@ -61,10 +64,7 @@ export async function chainAbove(leaf: x509.X509Certificate, others: x509.X509Ce
   while (left.length && !(await isSelfSigned(current))) {
     let issuer: x509.X509Certificate | undefined;
     for (const candidate of left) {
-      if (
-        candidate.subject === current.issuer &&
-        (await current.verify({ publicKey: candidate, signatureOnly: true }).catch(() => false))
-      ) {
+      if (candidate.subject === current.issuer && (await issuedBy(current, candidate))) {
         issuer = candidate;
         break;
       }
@@ -78,7 +78,23 @@ export async function chainAbove(leaf: x509.X509Certificate, others: x509.X509Ce
 }
 
 async function isSelfSigned(certificate: x509.X509Certificate): Promise<boolean> {
-  return certificate.subject === certificate.issuer && (await certificate.verify({ signatureOnly: true }).catch(() => false));
+  return certificate.subject === certificate.issuer && (await issuedBy(certificate, certificate));
+}
+
+/**
+ * Whether `issuer`'s key signed `certificate`. SM2-with-SM3 signatures (default user ID) are
+ * checked by sm2Verify — WebCrypto and node:crypto have no SM2 — the others by WebCrypto.
+ */
+export async function issuedBy(certificate: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+  let parts: ReturnType<typeof readCertificateParts> | undefined;
+  try {
+    parts = readCertificateParts(Buffer.from(certificate.rawData));
+  } catch {
+    parts = undefined; // not strict DER: WebCrypto's reading decides
+  }
+  if (parts?.signatureAlgorithm === CRYPTO_OID.sm2WithSm3)
+    return verifyByAlgorithm(CRYPTO_OID.sm2WithSm3, spkiOf(issuer), parts.tbs, parts.signature).result === 'valid';
+  return certificate.verify({ publicKey: issuer, signatureOnly: true }).catch(() => false);
 }
 
 export type ValidityState = 'valid' | 'expired' | 'not_yet_valid';

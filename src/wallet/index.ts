@@ -4,7 +4,7 @@
  * `tongban wallet` commands (src/cli/wallet-commands.ts) are one client of it.
  */
 export { WalletError, WALLET_ERROR_CODES, type WalletErrorCode } from './errors.js';
-export { SCRYPT_PARAMS, WALLET_KEY_TYPES, type KeyFile, type WalletKeyType } from './key-file.js';
+export { SCRYPT_PARAMS, WALLET_KEY_TYPES, walletKeyLabel, type KeyFile, type WalletAlg, type WalletKeyType } from './key-file.js';
 export {
   MAX_PKCS12_ITERATIONS,
   MAX_PKCS12_SIZE,

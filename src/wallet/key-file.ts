@@ -9,19 +9,26 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
+import { decodeSm2PrivateKey, decodeSm2Spki, encodeSm2Pkcs8 } from '../crypto/sm2-key-encoding.js';
+import { Sm2PrivateKey } from '../crypto/sm2-keys.js';
 import { WalletError } from './errors.js';
 
+/** The wallet's key algorithms: ECDSA P-256 with SHA-256, or SM2 with SM3 (the national algorithms). */
+export type WalletAlg = 'ES256' | 'SM2SM3';
+
 /**
- * `key.json`: the wallet's one ECDSA P-256 private key, as PKCS#8 DER encrypted with AES-256-GCM
- * under a key derived from the passphrase with scrypt (N=2^15, r=8, p=1). The public JWK and its
- * RFC 7638 thumbprint are kept in clear (and bound to the ciphertext as additional data), so the
- * wallet can show which key it holds without the passphrase.
+ * `key.json`: the wallet's one private key (ECDSA P-256 or SM2), as PKCS#8 DER encrypted with
+ * AES-256-GCM under a key derived from the passphrase with scrypt (N=2^15, r=8, p=1). The public
+ * JWK and its RFC 7638 thumbprint are kept in clear (and bound to the ciphertext as additional
+ * data), so the wallet can show which key it holds without the passphrase. An SM2 key's JWK has
+ * `crv: "SM2"` (JOSE registers no SM2 curve; the form is x and y as for P-256, so the thumbprint is
+ * computed the same way).
  */
 export interface KeyFile {
   format: 'tongban-wallet-key';
   version: 1;
-  alg: 'ES256';
-  publicJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  alg: WalletAlg;
+  publicJwk: { kty: 'EC'; crv: 'P-256' | 'SM2'; x: string; y: string };
   /** RFC 7638 SHA-256 thumbprint of publicJwk, base64url. */
   thumbprint: string;
   kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };
@@ -43,15 +50,23 @@ export function checkNewPassphrase(passphrase: string): void {
 }
 
 /**
- * The kinds of key a wallet holds, each with the JWS algorithm it signs with. ECDSA P-256 today;
- * SM2 will be one more entry here (and its `alg` and public JWK in KeyFile): what reads keys from
- * elsewhere (the PKCS#12 import) accepts exactly what this list fits.
+ * The kinds of key a wallet holds, each with the JWS algorithm it signs with (SM2SM3: see
+ * src/enterprise-login/licence-login.service.ts): what reads keys from elsewhere (the PKCS#12
+ * import) accepts exactly what this list fits. node:crypto holds an SM2 key as a KeyObject (type
+ * undefined, or `ec` on the curve SM2) but never signs with it: the wallet signs with sm2Sign.
  */
 export const WALLET_KEY_TYPES = [
   {
     alg: 'ES256',
     label: 'ECDSA P-256',
+    curve: 'P-256',
     fits: (key: KeyObject) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
+  },
+  {
+    alg: 'SM2SM3',
+    label: 'SM2',
+    curve: 'SM2',
+    fits: (key: KeyObject) => sm2PointOf(key) !== undefined,
   },
 ] as const;
 export type WalletKeyType = (typeof WALLET_KEY_TYPES)[number];
@@ -70,6 +85,22 @@ export function unsupportedKeyType(what: string): WalletError {
   );
 }
 
+/** The label of a wallet algorithm: "ECDSA P-256", "SM2". */
+export function walletKeyLabel(alg: WalletAlg): string {
+  return WALLET_KEY_TYPES.find((t) => t.alg === alg)!.label;
+}
+
+/** The uncompressed point (04‖X‖Y) of an SM2 key, public or private; undefined for any other key. */
+function sm2PointOf(key: KeyObject): Buffer | undefined {
+  if (key.asymmetricKeyType !== undefined && key.asymmetricKeyDetails?.namedCurve !== 'SM2') return undefined;
+  try {
+    const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+    return decodeSm2Spki(publicKey.export({ format: 'der', type: 'spki' })).point;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeKey(key: KeyObject): string {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'ec') return `an EC key on the curve ${details.namedCurve ?? 'unknown'}`;
@@ -78,16 +109,17 @@ function describeKey(key: KeyObject): string {
 }
 
 /**
- * A new key.json: for a new key (init), or for `privateKey` (a key brought from elsewhere, of a
- * kind the wallet holds: UNSUPPORTED_KEY_TYPE otherwise).
+ * A new key.json: for a new key of `alg` (init; ES256 unless told), or for `privateKey` (a key
+ * brought from elsewhere, of a kind the wallet holds: UNSUPPORTED_KEY_TYPE otherwise).
  */
 export async function createKeyFile(
   passphrase: string,
   now = new Date(),
   privateKey?: KeyObject,
+  newAlg: WalletAlg = 'ES256',
 ): Promise<{ file: KeyFile; privateKey: KeyObject }> {
   checkNewPassphrase(passphrase);
-  const key = privateKey ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const key = privateKey ?? newKey(newAlg);
   const alg = walletKeyType(key).alg;
   const publicJwk = publicJwkOf(createPublicKey(key));
   const thumbprint = await calculateJwkThumbprint(publicJwk, 'sha256');
@@ -111,6 +143,12 @@ export async function createKeyFile(
   return { file, privateKey: key };
 }
 
+function newKey(alg: WalletAlg): KeyObject {
+  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  // sm-crypto-v2 makes the key (d in [1, n−2], as GM/T 0003 wants); node:crypto only holds it.
+  return createPrivateKey({ key: encodeSm2Pkcs8(Sm2PrivateKey.generate()), format: 'der', type: 'pkcs8' });
+}
+
 /** The private key, or WRONG_PASSPHRASE. */
 export async function decryptKeyFile(file: KeyFile, passphrase: string): Promise<KeyObject> {
   const { N, r, p } = file.kdf;
@@ -127,10 +165,12 @@ export async function decryptKeyFile(file: KeyFile, passphrase: string): Promise
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    if (file.alg === 'SM2SM3') decodeSm2PrivateKey(der); // an SM2 key, its public point its own
   } catch {
     throw new WalletError('CORRUPT_WALLET', 'the wallet key is damaged');
   }
   const jwk = publicJwkOf(createPublicKey(privateKey));
+  if (jwk.crv !== file.publicJwk.crv) throw new WalletError('CORRUPT_WALLET', 'the wallet key is not of the kind its file names');
   if (jwk.x !== file.publicJwk.x || jwk.y !== file.publicJwk.y)
     throw new WalletError('CORRUPT_WALLET', 'the wallet key does not match its public key');
   return privateKey;
@@ -145,7 +185,7 @@ export function parseKeyFile(value: unknown): KeyFile {
     file.format === 'tongban-wallet-key' &&
     file.version === 1 &&
     file.publicJwk?.kty === 'EC' &&
-    file.publicJwk.crv === 'P-256' &&
+    ((file.alg === 'ES256' && file.publicJwk.crv === 'P-256') || (file.alg === 'SM2SM3' && file.publicJwk.crv === 'SM2')) &&
     typeof file.publicJwk.x === 'string' &&
     typeof file.publicJwk.y === 'string' &&
     typeof file.thumbprint === 'string' &&
@@ -167,10 +207,13 @@ export function parseKeyFile(value: unknown): KeyFile {
   return file;
 }
 
+/** The public JWK of a P-256 key, or of an SM2 key with `crv: "SM2"` (node:crypto has no JWK form for SM2: made from the point). */
 export function publicJwkOf(publicKey: KeyObject): KeyFile['publicJwk'] {
+  const sm2 = sm2PointOf(publicKey);
+  if (sm2) return { kty: 'EC', crv: 'SM2', x: sm2.subarray(1, 33).toString('base64url'), y: sm2.subarray(33).toString('base64url') };
   const jwk = publicKey.export({ format: 'jwk' });
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y)
-    throw new WalletError('CORRUPT_WALLET', 'the wallet key is not an ECDSA P-256 key');
+    throw new WalletError('CORRUPT_WALLET', 'the wallet key is not an ECDSA P-256 or SM2 key');
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
 

@@ -3,9 +3,17 @@ import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CompactSign } from 'jose';
+import { CRYPTO_OID } from '../crypto/oids.js';
+import { ecSignatureToRaw } from '../crypto/raw-ec-signature.js';
+import { decodeSm2PrivateKey } from '../crypto/sm2-key-encoding.js';
+import type { Sm2PrivateKey } from '../crypto/sm2-keys.js';
+import { sm2Sign } from '../crypto/sm2.js';
 import { canonicalUscc } from '../identifiers/uscc.js';
+import { bitString, integer, oid, sequence, tlv } from '../pki/der.js';
+import { toPem } from '../pki/x509.js';
 import {
   chainAbove,
+  issuedBy,
   enterpriseNameOf,
   organisationIdentifiers,
   parseCertificate,
@@ -27,6 +35,7 @@ import {
   unsupportedKeyType,
   walletKeyType,
   type KeyFile,
+  type WalletAlg,
 } from './key-file.js';
 import { isExpired, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
 import { decodePkcs12, encodePkcs12, privateKeyAlgorithm } from './pkcs12.js';
@@ -82,7 +91,8 @@ export interface LicenceSummary {
 
 export interface WalletInfo {
   dir: string;
-  alg: 'ES256';
+  /** ES256 (ECDSA P-256) or SM2SM3 (SM2 with SM3). */
+  alg: WalletAlg;
   /** RFC 7638 thumbprint of the wallet's public key. */
   thumbprint: string;
   createdAt: string;
@@ -109,13 +119,18 @@ export interface LoginOptions {
 
 /**
  * Creates a wallet: its directory (0700) and a new key in `key.json` (0600) encrypted under the
- * passphrase. Refuses (WALLET_EXISTS) when the directory already holds a key, unless `force`:
- * then the old key and its licences are moved aside to `retired/<time>/`, never deleted.
+ * passphrase — ECDSA P-256 unless `alg` is SM2SM3 (an SM2 key). Refuses (WALLET_EXISTS) when the
+ * directory already holds a key, unless `force`: then the old key and its licences are moved aside
+ * to `retired/<time>/`, never deleted.
  */
-export async function initWallet(dir: string, passphrase: string, options: { force?: boolean; now?: Date } = {}): Promise<Wallet> {
+export async function initWallet(
+  dir: string,
+  passphrase: string,
+  options: { force?: boolean; now?: Date; alg?: WalletAlg } = {},
+): Promise<Wallet> {
   const now = options.now ?? new Date();
   refuseExisting(dir, options);
-  const { file, privateKey } = await createKeyFile(passphrase, now);
+  const { file, privateKey } = await createKeyFile(passphrase, now, undefined, options.alg ?? 'ES256');
   installKeyFile(dir, file, now, options);
   return new Wallet(dir, file, privateKey);
 }
@@ -303,10 +318,12 @@ export function describeLicence(stored: StoredLicence, now: Date = new Date()): 
 
 /**
  * An opened wallet: the holder side of the electronic business licence. The private key stays in
- * this object; nothing here writes or returns it.
+ * this object; nothing here writes or returns it. An SM2 key signs with sm2Sign (SM3, default user
+ * ID), never through node:crypto, which only holds it.
  */
 export class Wallet {
   readonly publicKey: KeyObject;
+  private sm2?: Sm2PrivateKey;
 
   /** Use initWallet or openWallet. */
   constructor(
@@ -335,14 +352,28 @@ export class Wallet {
     return this.publicKey.export({ format: 'der', type: 'spki' });
   }
 
+  /** The SM2 key, for signing (read from the PKCS#8 once). */
+  private sm2Key(): Sm2PrivateKey {
+    this.sm2 ??= decodeSm2PrivateKey(this.privateKey.export({ format: 'der', type: 'pkcs8' }));
+    return this.sm2;
+  }
+
   /**
    * A PKCS#10 request for the enterprise's licence certificate, signed with the wallet key
-   * (ECDSA with SHA-256). The subject carries the USCC as organizationIdentifier (and the name as
-   * CN when given); the CA takes the subject it issues from the registry anyway.
+   * (ECDSA with SHA-256, or SM2 with SM3 and the default user ID). The subject carries the USCC as
+   * organizationIdentifier (and the name as CN when given); the CA takes the subject it issues
+   * from the registry anyway.
    */
   async createCsr(input: { uscc: string; name?: string }): Promise<string> {
     const uscc = canonicalUscc(input.uscc);
     if (!uscc) throw new WalletError('INVALID_USCC', 'not a valid unified social credit code');
+    const name = new x509.Name([{ '2.5.4.97': [uscc] }, ...(input.name ? [{ CN: [input.name] }] : [])]);
+    if (this.alg === 'SM2SM3') {
+      // CertificationRequestInfo (RFC 2986): version 0, subject, the key, no attributes ([0] empty).
+      const info = sequence(integer(Buffer.from([0])), Buffer.from(name.toArrayBuffer()), this.spki, tlv(0xa0));
+      const request = sequence(info, sequence(oid(CRYPTO_OID.sm2WithSm3)), bitString(sm2Sign(info, this.sm2Key())));
+      return toPem(request, 'CERTIFICATE REQUEST');
+    }
     const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
     const privateKey = await webcrypto.subtle.importKey(
       'pkcs8',
@@ -352,7 +383,6 @@ export class Wallet {
       ['sign'],
     );
     const publicKey = await webcrypto.subtle.importKey('spki', this.spki, algorithm, true, ['verify']);
-    const name = new x509.Name([{ '2.5.4.97': [uscc] }, ...(input.name ? [{ CN: [input.name] }] : [])]);
     const csr = await x509.Pkcs10CertificateRequestGenerator.create({
       name,
       keys: { privateKey, publicKey },
@@ -387,7 +417,7 @@ export class Wallet {
       throw new WalletError('CHAIN_MISMATCH', 'the chain must be a list of PEM certificates');
     const chain = (issued.chain ?? []).map((pem, i) => parseCertificate(pem, `chain certificate ${i + 1}`));
     // Without a chain the sign-in answer carries the licence certificate alone; with one, it must fit.
-    if (chain.length && !(await certificate.verify({ publicKey: chain[0], signatureOnly: true }).catch(() => false))) {
+    if (chain.length && !(await issuedBy(certificate, chain[0]))) {
       throw new WalletError('CHAIN_MISMATCH', 'the certificate was not issued by the first certificate of the chain');
     }
     const stored: StoredLicence = {
@@ -442,9 +472,10 @@ export class Wallet {
   }
 
   /**
-   * The compact JWS answering a sign-in challenge (design §6): ES256 by the licence key, header
-   * `x5c` = [licence certificate, issuing CA (the chain's first, when the issuer gave one)],
-   * payload exactly `{ nonce, aud, uscc, iat }`.
+   * The compact JWS answering a sign-in challenge (design §6): ES256 by a P-256 licence key, or
+   * SM2SM3 by an SM2 one (SM2 with SM3 and the default user ID over the JWS signing input, r‖s;
+   * see src/enterprise-login), header `x5c` = [licence certificate, issuing CA (the chain's first,
+   * when the issuer gave one)], payload exactly `{ nonce, aud, uscc, iat }`.
    * `uscc` may be left out when the wallet holds exactly one licence.
    */
   async signLoginChallenge(challenge: LoginChallenge, uscc?: string, now: Date = new Date()): Promise<string> {
@@ -468,6 +499,11 @@ export class Wallet {
       ...stored.chain.slice(0, 1).map((pem) => x5cEntry(parseCertificate(pem, 'the issuing CA certificate'))),
     ];
     const payload = { nonce: challenge.nonce, aud: challenge.aud, uscc: stored.uscc, iat: Math.floor(now.getTime() / 1000) };
+    if (this.alg === 'SM2SM3') {
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const signingInput = `${encode({ alg: 'SM2SM3', x5c })}.${encode(payload)}`;
+      return `${signingInput}.${ecSignatureToRaw(sm2Sign(Buffer.from(signingInput, 'ascii'), this.sm2Key())).toString('base64url')}`;
+    }
     return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: 'ES256', x5c })
       .sign(this.privateKey);

@@ -1,10 +1,11 @@
-import type { KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompactSign, generateKeyPair } from 'jose';
 import { DataSource } from 'typeorm';
 import { EnterpriseAgentsService } from '../../src/accounts/enterprise-agents.service.js';
+import { encodeEcSignature } from '../../src/crypto/ec-signature.js';
 import { DEMO_ENTERPRISES } from '../../src/demo/demo-data.js';
 import { PkiService } from '../../src/pki/pki.service.js';
 import { RegistryService } from '../../src/registry/registry.service.js';
@@ -21,6 +22,8 @@ import {
   type Credentials,
   type Portal,
 } from '../support/oidc.js';
+import { opensslSm2Verify } from '../crypto/openssl-sm2.js';
+import { mustOpenssl, Scratch } from '../pki/support.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { backend } from '../support/test-env.js';
 import { UserAgent, type Page } from '../support/user-agent.js';
@@ -34,6 +37,7 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
   let wallet: Wallet;
   let walletDir: string;
   let issuer: ReturnType<typeof httpIssuer>;
+  const scratch = new Scratch();
 
   beforeAll(async () => {
     server = await startTestServer({ DEMO: '1' });
@@ -47,6 +51,7 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
   afterAll(async () => {
     await server.close();
     rmSync(walletDir, { recursive: true, force: true });
+    scratch.cleanup();
   });
 
   /** The browser part up to the QR page: the person signs in first (or already is). */
@@ -199,6 +204,81 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
     });
     const third = await openChallenge(new UserAgent(server.url), CHEN);
     await expect(other.login(third.text, { uscc: ACME.uscc })).rejects.toMatchObject({ code: 'certificate_invalid' });
+  });
+
+  it('an SM2 wallet enrols (SM2 licence from the SM2 issuing CA) and signs the enterprise in at loa:3 with an SM2SM3 answer', async () => {
+    const sm2 = await initWallet(join(walletDir, 'sm2'), 'sm2 wallet passphrase', { alg: 'SM2SM3' });
+    const stored = await enrol(sm2, { uscc: ACME.uscc, issue: issuer });
+    expect(new X509Certificate(stored.chain[0]).subject).toContain('CN=tongban SM2 Issuing CA');
+    expect(mustOpenssl(['x509', '-in', scratch.write('sm2-licence.pem', stored.certificate), '-noout', '-text'])).toMatch(
+      /Signature Algorithm: SM2-with-SM3[\s\S]*ASN1 OID: SM2/,
+    );
+
+    const ua = new UserAgent(server.url);
+    const { request, text, pollUrl } = await openChallenge(ua, CHEN);
+    const challenge = parseLoginChallenge(text);
+    // The answer as the wallet makes it: alg SM2SM3, r‖s that openssl verifies with the licence certificate.
+    const answer = await sm2.signLoginChallenge(challenge, ACME.uscc);
+    const [encodedHeader, encodedPayload, encodedSignature] = answer.split('.');
+    expect(JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8')).alg).toBe('SM2SM3');
+    const raw = Buffer.from(encodedSignature, 'base64url');
+    const der = encodeEcSignature(BigInt(`0x${raw.subarray(0, 32).toString('hex')}`), BigInt(`0x${raw.subarray(32).toString('hex')}`));
+    expect(
+      opensslSm2Verify(scratch, scratch.path('sm2-licence.pem'), scratch.write('input.txt', `${encodedHeader}.${encodedPayload}`), der, {
+        certificate: true,
+      }),
+    ).toBe(true);
+
+    // Refusals are tried on a challenge of their own (five refused answers spend one).
+    const other = parseLoginChallenge((await openChallenge(new UserAgent(server.url), CHEN)).text);
+    const otherAnswer = await sm2.signLoginChallenge(other, ACME.uscc);
+    const post = (jws: string) =>
+      fetch(`${server.url}/api/v1/licence-login/${other.challenge_id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jws }),
+      });
+    const refused = async (jws: string) => {
+      const response = await post(jws);
+      return [response.status, ((await response.json()) as { error: string }).error];
+    };
+    const relabel = (jws: string, alg: string) => {
+      const [h, p, sig] = jws.split('.');
+      const header = { ...JSON.parse(Buffer.from(h, 'base64url').toString('utf8')), alg };
+      return `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${p}.${sig}`;
+    };
+    // An SM2 signature labelled ES256, the DER form instead of r‖s, a changed byte: signature_invalid.
+    const [otherHeader, otherPayload, otherSignature] = otherAnswer.split('.');
+    const otherRaw = Buffer.from(otherSignature, 'base64url');
+    const otherDer = encodeEcSignature(
+      BigInt(`0x${otherRaw.subarray(0, 32).toString('hex')}`),
+      BigInt(`0x${otherRaw.subarray(32).toString('hex')}`),
+    );
+    expect(await refused(relabel(otherAnswer, 'ES256'))).toEqual([400, 'signature_invalid']);
+    expect(await refused(`${otherHeader}.${otherPayload}.${otherDer.toString('base64url')}`)).toEqual([400, 'signature_invalid']);
+    otherRaw[63] ^= 1;
+    expect(await refused(`${otherHeader}.${otherPayload}.${otherRaw.toString('base64url')}`)).toEqual([400, 'signature_invalid']);
+    // A P-256 licence's answer labelled SM2SM3: the algorithm must be the key's.
+    expect(await refused(relabel(await wallet.signLoginChallenge(other, ACME.uscc), 'SM2SM3'))).toEqual([400, 'signature_invalid']);
+    // An unknown algorithm name is not an answer at all.
+    expect(await refused(relabel(otherAnswer, 'SM2'))).toEqual([400, 'malformed_answer']);
+
+    expect(await sm2.login(text, { uscc: ACME.uscc })).toMatchObject({ status: 'accepted', uscc: ACME.uscc });
+    const tokens = await finish(ua, pollUrl, request);
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({ acr: LOA3, amr: ['pwd', 'swk'] });
+    expect(await client.fetchUserInfo(portal.config, tokens.access_token, claims.sub)).toMatchObject({
+      account_type: 'enterprise',
+      uscc: ACME.uscc,
+      enterprise_name: ACME.name,
+      act: { name: CHEN.name, role: 'legal_representative' },
+    });
+
+    // Revoked, the SM2 licence signs in no more.
+    await server.app.get(PkiService).revoke(stored.serial, 'keyCompromise');
+    await expect(sm2.login((await openChallenge(new UserAgent(server.url), CHEN)).text, { uscc: ACME.uscc })).rejects.toMatchObject({
+      code: 'certificate_revoked',
+    });
   });
 
   it('refuses a revoked licence, an expired licence and a cancelled enterprise', async () => {

@@ -400,13 +400,13 @@ describe('wallet: PKCS#12 export and import', () => {
         }),
       );
       expect(p384.code).toBe('UNSUPPORTED_KEY_TYPE');
-      expect(p384.message).toBe('the key is an EC key on the curve secp384r1; a wallet holds ECDSA P-256 keys');
+      expect(p384.message).toBe('the key is an EC key on the curve secp384r1; a wallet holds ECDSA P-256 or SM2 keys');
       const rsa = await rejection(
         importPkcs12(target, other('rsa', ['rsa:2048'], `/CN=x/organizationIdentifier=${USCC}`), { passphrase: PASSPHRASE }),
       );
       expect([rsa.code, rsa.message]).toEqual([
         'UNSUPPORTED_KEY_TYPE',
-        'the key is an RSA key (2048 bits); a wallet holds ECDSA P-256 keys',
+        'the key is an RSA key (2048 bits); a wallet holds ECDSA P-256 or SM2 keys',
       ]);
       const plain = await rejection(
         importPkcs12(target, other('plain', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], '/CN=not a licence'), {
