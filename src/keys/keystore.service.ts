@@ -41,6 +41,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('keys');
   private records: KeyRecord[] = [];
   private loadedVersion = '';
+  private reloads = 0;
   private reloadTimer?: NodeJS.Timeout;
   private readonly rekeyHandlers = new Map<string, RekeyHandler>();
   private readonly changeListeners: Array<() => Promise<void> | void> = [];
@@ -71,6 +72,11 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
   /** Every purpose has a current key (readiness). */
   get complete(): boolean {
     return this.missing().length === 0;
+  }
+
+  /** Changes whenever the key records are read again: callers may keep what they derived from them until it does. */
+  get revision(): number {
+    return this.reloads;
   }
 
   list(): KeyRecord[] {
@@ -273,6 +279,7 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
     const before = JSON.stringify(this.records);
     this.records = await this.backend.list();
     this.loadedVersion = version;
+    this.reloads++;
     // Awaited, so that when rotate() returns, users such as the OIDC provider have switched keys.
     if (before !== JSON.stringify(this.records)) for (const listener of this.changeListeners) await listener();
   }

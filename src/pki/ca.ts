@@ -104,6 +104,8 @@ type Settings = Pick<AppConfig, 'keysDir' | 'publicUrl'>;
 export class CaStore {
   private readonly certificates = new Map<string, CaCertificate>();
   private generation = 0;
+  /** ready() for every hierarchy, kept until the keys or the certificates change (it is asked per request). */
+  private readyMemo?: { keys: number; generation: number; ready: boolean };
 
   constructor(
     private readonly keys: KeyStore,
@@ -138,6 +140,15 @@ export class CaStore {
    * named, or (none named) in every hierarchy whose keys exist, at least one. Called per request.
    */
   ready(hierarchy?: Hierarchy): boolean {
+    if (hierarchy) return this.readyNow(hierarchy);
+    const memo = this.readyMemo;
+    if (memo && memo.keys === this.keys.revision && memo.generation === this.generation) return memo.ready;
+    const ready = this.readyNow();
+    this.readyMemo = { keys: this.keys.revision, generation: this.generation, ready };
+    return ready;
+  }
+
+  private readyNow(hierarchy?: Hierarchy): boolean {
     let any = false;
     for (const h of hierarchy ? [hierarchy] : HIERARCHIES) {
       let keyed = true;
