@@ -6,6 +6,7 @@ import { Agents1764547200000 } from './1764547200000-agents.js';
 import { EnterpriseLogin1764633600000 } from './1764633600000-enterprise-login.js';
 import { RecoveryCodes1764721000000 } from './1764721000000-recovery-codes.js';
 import { Sm2Crls1764808000000 } from './1764808000000-sm2-crls.js';
+import { Seals1765000000000 } from './1765000000000-seals.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   EnterpriseLogin1764633600000,
   RecoveryCodes1764721000000,
   Sm2Crls1764808000000,
+  Seals1765000000000,
 ];

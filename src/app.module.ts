@@ -13,6 +13,7 @@ import { EnterpriseLoginModule } from './enterprise-login/enterprise-login.modul
 import { OidcModule } from './oidc/oidc.module.js';
 import { PkiModule } from './pki/pki.module.js';
 import { RegistryModule } from './registry/registry.module.js';
+import { SealsModule } from './seals/seals.module.js';
 import { SelfServiceModule } from './self-service/self-service.module.js';
 import { SiteModule } from './site/site.module.js';
 import { VerificationModule } from './verification/verification.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         SelfServiceModule,
         SiteModule,
         LicencesModule,
+        SealsModule,
         VerificationModule,
         ...(config.demo ? [DemoModule] : []),
       ],

@@ -210,7 +210,7 @@ const SCOPE_TEXT: Record<ApiScope, string> = {
   'clients:write': 'register, list and remove OIDC clients',
   verify: 'verify what citizens and enterprises present (certificates today)',
   'licence:issue': 'issue electronic business licences',
-  'seal:make': 'make electronic seals (no route yet)',
+  'seal:make': 'make and revoke electronic seals',
   'tokens:introspect': 'introspect tokens issued to other clients (the OIDC introspection endpoint)',
   account: "a citizen's own API (e.g. enterprise agents), in tokens of tongban's first-party clients",
 };
@@ -223,6 +223,7 @@ const TAGS: Array<[string, string]> = [
   ['registry', "The register mirrors' import, for the registers' own systems (scope `registry:write`)"],
   ['clients', 'OIDC client management for operators (scope `clients:write`)'],
   ['licences', 'Electronic business licences (scope `licence:issue`)'],
+  ['seals', 'Electronic seals (GB/T 38540): made and revoked by the seal-making authority (scope `seal:make`); looked up by anyone'],
   ['verification', 'Verification reports for portals (scope `verify`)'],
 ];
 

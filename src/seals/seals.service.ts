@@ -1,0 +1,492 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../common/api-error.js';
+import { CRYPTO_OID } from '../crypto/oids.js';
+import { verificationKey } from '../crypto/verification-keys.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import { PkiUnavailableError } from '../pki/ca.js';
+import { PkiService, type OwnCertificate } from '../pki/pki.service.js';
+import { parseCertificate, pemBlocks, PemError, type CertificateParts } from '../pki/x509.js';
+import { RegistryService, type Enterprise, type EnterpriseStatusChange } from '../registry/registry.service.js';
+import { makeSealV4 } from './make/make-seal.js';
+import { checkDrawable, drawSeal, NameNotDrawable } from './picture/draw-seal.js';
+import { PngError, readPngInfo } from './picture/png.js';
+import { SEAL_REVOCATION_REASONS, SealStore, type SealAlgorithm, type SealRecord, type SealRevocationReason } from './seal-store.js';
+import { wholeSeconds } from './seal-times.js';
+import { isSealType, SEAL_TYPES, SEAL_TYPE_CODES, type SealType } from './seal-types.js';
+
+export { SEAL_REVOCATION_REASONS, type SealAlgorithm, type SealRecord, type SealRevocationReason } from './seal-store.js';
+
+/** GB/T 38540 header: ID "ES", version 4, and tongban as the vendor. */
+export const SEAL_VENDOR_ID = 'tongban';
+export const SEAL_ALGORITHMS: readonly SealAlgorithm[] = ['sm2', 'p256'];
+export const SIGN_ALG_ID: Record<SealAlgorithm, string> = { sm2: CRYPTO_OID.sm2WithSm3, p256: CRYPTO_OID.ecdsaWithSha256 };
+
+/** A picture sent with the request: at most 256 KiB of PNG, at least 4 pixels per millimetre. */
+export const MAX_PICTURE_BYTES = 256 * 1024;
+const MIN_PIXELS_PER_MM = 4;
+const MAX_SIGNER_CERTIFICATES = 8;
+/** validStart may lie this far in the past (clocks differ); earlier would date the seal back. */
+const START_SKEW_MS = 5 * 60_000;
+
+export interface SealPictureInput {
+  type: 'PNG';
+  data: Buffer;
+  /** Millimetres; by default the type's usual size (42 × 42, or 40 × 30 for an invoice seal). */
+  widthMm?: number;
+  heightMm?: number;
+}
+
+export interface MakeSealInput {
+  uscc: string;
+  type: number;
+  name: string;
+  picture?: SealPictureInput;
+  /** PEM, one licence certificate each. */
+  signerCertificates: string[];
+  validStart?: Date;
+  /** Required by the API; absent (the CLI): the latest the certificates allow. */
+  validEnd?: Date;
+  algorithm?: SealAlgorithm;
+}
+
+export interface MakeSealOptions {
+  /** The API client that asks (its client_id), or `cli`. */
+  madeBy: string;
+  /** With a key, a retry of the same request answers the seal made the first time. */
+  idempotencyKey?: string;
+  /** A hash of the request (for a retry with the same key but another request: 422). */
+  requestHash?: Buffer;
+}
+
+export interface MadeSeal {
+  seal: SealRecord;
+  /** True when the idempotency key named a seal made before. */
+  replayed: boolean;
+}
+
+/** A seal's revocation state at a given time, for verifiers (design §8: REVOKED for signatures made after revocation). */
+export interface SealStatusAt {
+  esID: string;
+  /** SHA-256 of the seal's DER as tongban issued it. */
+  sha256: Buffer;
+  uscc: string;
+  /** At the time asked about: revoked when the revocation came at or before it. */
+  status: 'good' | 'revoked';
+  /** When it was revoked (possibly after the time asked about), or null. */
+  revokedAt: Date | null;
+  revocationReason: SealRevocationReason | null;
+  validStart: Date;
+  validEnd: Date;
+}
+
+/**
+ * The seal-making authority (design §8, issue 12 point 3): seals for enterprises active in the
+ * register, under their registered name, listing their licence certificates, signed by
+ * tongban's `seal-maker` key (SM2 with SM3 by default, ECDSA P-256 on request); their
+ * revocation, also following the register; and their status for verifiers.
+ */
+@Injectable()
+export class SealsService implements OnModuleInit {
+  private readonly logger = new Logger('seals');
+  private readonly store: SealStore;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly registry: RegistryService,
+    private readonly pki: PkiService,
+    private readonly keys: KeyStore,
+  ) {
+    this.store = new SealStore(dataSource);
+  }
+
+  onModuleInit(): void {
+    this.registry.onEnterpriseStatusChange((changes) => this.followRegistry(changes));
+  }
+
+  // ---- making ----
+
+  async make(input: MakeSealInput, options: MakeSealOptions): Promise<MadeSeal> {
+    if (options.idempotencyKey) {
+      const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey);
+      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+    }
+    const uscc = input.uscc.toUpperCase();
+    const type = sealType(input.type);
+    const algorithm = input.algorithm ?? 'sm2';
+    if (!SEAL_ALGORITHMS.includes(algorithm))
+      throw new ApiError(400, 'validation_failed', `algorithm must be one of ${SEAL_ALGORITHMS.join(', ')}`);
+    // What the request alone can show wrong (400) before what needs the register and the CA.
+    const picture = input.picture ? checkPicture(input.picture, type) : undefined;
+    const certificates = readSignerCertificates(input.signerCertificates);
+    const now = wholeSeconds(new Date());
+    const validStart = wholeSeconds(input.validStart ?? now);
+    if (validStart.getTime() < now.getTime() - START_SKEW_MS)
+      throw new ApiError(400, 'invalid_validity', 'validStart may not be in the past: a seal cannot be dated back');
+    if (input.validEnd && wholeSeconds(input.validEnd).getTime() <= validStart.getTime())
+      throw new ApiError(400, 'invalid_validity', 'validEnd must be after validStart');
+
+    const enterprise = await this.activeEnterprise(uscc, input.name);
+    for (const certificate of certificates) await this.checkSignerCertificate(certificate, enterprise, now);
+    if (!picture) this.checkDrawable({ type, name: input.name, esID: '00000000000000', uscc });
+    const maker = await this.makerCertificate(algorithm);
+
+    // A seal may not outlive what it relies on: its last signer certificate, and its maker's.
+    const latest = new Date(
+      Math.min(Math.max(...certificates.map((c) => c.parts.notAfter.getTime())), parseCertificate(maker.der).notAfter.getTime()),
+    );
+    const validEnd = wholeSeconds(input.validEnd ?? latest);
+    if (validEnd.getTime() > latest.getTime())
+      throw new ApiError(
+        422,
+        'validity_exceeds_certificates',
+        `validEnd may be at most ${latest.toISOString()}: the end of the signer certificates' validity (the latest of them) or of the seal maker's certificate, whichever comes first`,
+        { latest: latest.toISOString() },
+      );
+    if (validEnd.getTime() <= validStart.getTime())
+      throw new ApiError(422, 'validity_exceeds_certificates', 'the certificates end before validStart', { latest: latest.toISOString() });
+
+    const esID = `${uscc.slice(2, 8)}${String(await this.store.nextSerial()).padStart(8, '0')}`;
+    const drawn = picture ? undefined : await this.draw({ type, name: input.name, esID, uscc });
+    const sealed = await makeSealV4(
+      {
+        eSealInfo: {
+          header: { id: 'ES', version: 4, vid: SEAL_VENDOR_ID },
+          esID,
+          property: {
+            type,
+            name: input.name,
+            certList: { kind: 'certs', certs: certificates.map((c) => c.parts.der) },
+            createDate: now,
+            validStart,
+            validEnd,
+          },
+          picture: drawn
+            ? { type: 'PNG', data: drawn.png, width: drawn.widthMm, height: drawn.heightMm }
+            : { type: 'PNG', data: picture!.data, width: picture!.widthMm, height: picture!.heightMm },
+        },
+        cert: maker.der,
+        signAlgID: SIGN_ALG_ID[algorithm],
+      },
+      (bytes) => this.keys.signWith(maker.kid, bytes, 'der'),
+    );
+    const record: SealRecord = {
+      esID,
+      uscc,
+      type,
+      name: input.name,
+      algorithm,
+      makerKid: maker.kid,
+      validStart,
+      validEnd,
+      signerSerials: certificates.map((c) => c.parts.serial),
+      pictureDrawn: !picture,
+      der: sealed.der,
+      sha256: createHash('sha256').update(sealed.der).digest(),
+      madeBy: options.madeBy,
+      createdAt: now,
+      status: 'valid',
+      revocationReason: null,
+      revokedAt: null,
+    };
+    const inserted = await this.store.insert({
+      ...record,
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey, requestHash: options.requestHash ?? Buffer.alloc(0) } : {}),
+    });
+    if (!inserted) {
+      // The same client and key won a race with this request: its seal is the answer.
+      const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey!);
+      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+      throw new Error('the seal was neither stored nor found by its idempotency key');
+    }
+    await this.recheckRegister(record);
+    this.logger.log(
+      `made seal ${esID} (type ${type}, ${algorithm}) for ${uscc}, valid to ${validEnd.toISOString()}, for ${options.madeBy}`,
+    );
+    return { seal: record, replayed: false };
+  }
+
+  // ---- reading ----
+
+  async get(esID: string): Promise<SealRecord> {
+    const seal = await this.store.find(esID);
+    if (!seal) throw new ApiError(404, 'seal_not_found', `tongban made no seal ${esID}`);
+    return seal;
+  }
+
+  /** The enterprise's seals, newest first (404 when the register has no such enterprise and it has no seals). */
+  async listForEnterprise(uscc: string): Promise<SealRecord[]> {
+    const key = uscc.toUpperCase();
+    const seals = await this.store.forEnterprise(key);
+    if (!seals.length && !(await this.registry.findEnterprise(key)))
+      throw new ApiError(404, 'enterprise_not_found', `no enterprise ${key} in the register`);
+    return seals;
+  }
+
+  /**
+   * The seal's state at `at`, by its esID or by the SHA-256 of its DER (a seal tongban made is
+   * recognised by its bytes; an esID alone could be another maker's). Null when tongban made no
+   * such seal. A seal revoked after `at` is `good` at `at`, with `revokedAt` telling when.
+   */
+  async statusAt(lookup: { esID: string } | { sha256: Buffer } | { der: Buffer }, at: Date = new Date()): Promise<SealStatusAt | null> {
+    const seal =
+      'esID' in lookup
+        ? await this.store.find(lookup.esID)
+        : await this.store.findBySha256('sha256' in lookup ? lookup.sha256 : createHash('sha256').update(lookup.der).digest());
+    if (!seal) return null;
+    return {
+      esID: seal.esID,
+      sha256: seal.sha256,
+      uscc: seal.uscc,
+      status: seal.revokedAt && seal.revokedAt.getTime() <= at.getTime() ? 'revoked' : 'good',
+      revokedAt: seal.revokedAt,
+      revocationReason: seal.revocationReason,
+      validStart: seal.validStart,
+      validEnd: seal.validEnd,
+    };
+  }
+
+  // ---- revocation ----
+
+  async revoke(esID: string, reason: string, by: string): Promise<SealRecord> {
+    if (!(SEAL_REVOCATION_REASONS as readonly string[]).includes(reason))
+      throw new ApiError(400, 'invalid_reason', `reason must be one of ${SEAL_REVOCATION_REASONS.join(', ')}`);
+    const revoked = await this.store.revoke(esID, reason as SealRevocationReason, by);
+    if (revoked) {
+      this.logger.log(`revoked seal ${esID} (${reason}) for ${by}`);
+      return revoked;
+    }
+    const seal = await this.get(esID);
+    throw new ApiError(
+      409,
+      'seal_revoked',
+      `the seal ${esID} was revoked at ${seal.revokedAt!.toISOString()} (${seal.revocationReason!}); a revocation is final`,
+      { revokedAt: seal.revokedAt!.toISOString(), revocationReason: seal.revocationReason },
+    );
+  }
+
+  /**
+   * What a change of an enterprise's register status means for its seals: cancelled → revoked
+   * (cessationOfOperation), revoked → revoked (privilegeWithdrawn). A suspension changes nothing
+   * here: it puts the enterprise's licence certificates on hold, so no stamp can be made meanwhile,
+   * and the seals are good again when the enterprise is.
+   */
+  async followRegistry(changes: EnterpriseStatusChange[]): Promise<void> {
+    for (const change of changes) {
+      const reason = change.to === 'cancelled' ? 'cessationOfOperation' : change.to === 'revoked' ? 'privilegeWithdrawn' : undefined;
+      if (!reason) continue;
+      const revoked = await this.store.revokeForEnterprise(change.uscc, reason, 'registry');
+      if (revoked.length) this.logger.log(`revoked ${revoked.length} seal(s) of ${change.uscc}, ${change.to} in the register (${reason})`);
+    }
+  }
+
+  // ---- checks ----
+
+  private sameRequest(earlier: SealRecord, options: MakeSealOptions): SealRecord {
+    if (!earlier.requestHash || !options.requestHash || !earlier.requestHash.equals(options.requestHash))
+      throw new ApiError(
+        422,
+        'idempotency_key_reused',
+        `this Idempotency-Key was used for another request (it made seal ${earlier.esID}): use a new key for a new seal`,
+      );
+    return earlier;
+  }
+
+  private async activeEnterprise(uscc: string, name: string): Promise<Enterprise> {
+    const enterprise = await this.registry.findEnterprise(uscc);
+    if (!enterprise) throw new ApiError(404, 'enterprise_not_found', `no enterprise ${uscc} in the register`);
+    if (enterprise.status !== 'active')
+      throw new ApiError(
+        409,
+        'enterprise_not_active',
+        `the enterprise is ${enterprise.status} in the register; only an active enterprise gets a seal`,
+      );
+    if (enterprise.name !== name)
+      throw new ApiError(422, 'name_mismatch', `the seal's name must be the enterprise's registered name, "${enterprise.name}"`, {
+        registeredName: enterprise.name,
+      });
+    return enterprise;
+  }
+
+  /** Each signer certificate must be a licence certificate tongban issued to this enterprise, good now, with a key seals can name. */
+  private async checkSignerCertificate({ parts, index }: SignerCertificate, enterprise: Enterprise, now: Date): Promise<void> {
+    const which = `signerCertificates[${index}] (serial ${parts.serial})`;
+    const record = await this.pki.certificate(parts.serial);
+    const issued = record ? Buffer.from(record.pem.replace(/-----[^-]+-----|\s/g, ''), 'base64') : undefined;
+    if (!record || !issued!.equals(parts.der))
+      throw new ApiError(
+        422,
+        'signer_certificate_not_enterprises',
+        `${which} was not issued by tongban: the signers of a seal are the enterprise's licence certificates`,
+      );
+    if (record.profile !== 'enterprise-licence')
+      throw new ApiError(
+        422,
+        'signer_certificate_not_enterprises',
+        `${which} is not an electronic business licence certificate (it is a ${record.profile} certificate)`,
+      );
+    if (record.uscc !== enterprise.uscc)
+      throw new ApiError(
+        422,
+        'signer_certificate_not_enterprises',
+        `${which} is the licence certificate of another enterprise (${record.uscc ?? 'none'}), not of ${enterprise.uscc}`,
+      );
+    if (record.status !== 'good')
+      throw new ApiError(
+        422,
+        'signer_certificate_revoked',
+        record.status === 'hold'
+          ? `${which} is on hold: it cannot be listed in a seal until it is released`
+          : `${which} was revoked at ${record.revokedAt?.toISOString() ?? '?'} (${record.revocationReason ?? 'unspecified'})`,
+      );
+    if (parts.notAfter.getTime() <= now.getTime())
+      throw new ApiError(422, 'signer_certificate_expired', `${which} expired at ${parts.notAfter.toISOString()}`);
+    const key = verificationKey(parts.spki);
+    if (!('curve' in key))
+      throw new ApiError(
+        422,
+        'signer_certificate_key_unsupported',
+        `${which} has a key seals cannot name (${'unsupported' in key ? key.unsupported : key.malformed}): stamps are signed with SM2 or ECDSA P-256 keys`,
+      );
+  }
+
+  private checkDrawable(drawing: Parameters<typeof checkDrawable>[0]): void {
+    try {
+      checkDrawable(drawing);
+    } catch (err) {
+      if (err instanceof NameNotDrawable)
+        throw new ApiError(422, err.reason, err.message, err.characters.length ? { characters: err.characters } : undefined);
+      throw err;
+    }
+  }
+
+  private async draw(drawing: Parameters<typeof drawSeal>[0]) {
+    try {
+      return await drawSeal(drawing);
+    } catch (err) {
+      if (err instanceof NameNotDrawable) throw new ApiError(422, err.reason, err.message);
+      throw err;
+    }
+  }
+
+  /** The seal-maker key of the algorithm (SM2 by default) and its certificate from tongban's CA. */
+  private async makerCertificate(algorithm: SealAlgorithm): Promise<OwnCertificate> {
+    try {
+      return await this.pki.ownCertificate('seal-maker', algorithm === 'sm2' ? 'sm2' : 'p256');
+    } catch (err) {
+      if (err instanceof PkiUnavailableError)
+        throw new ApiError(
+          503,
+          'seal_maker_unavailable',
+          `the ${algorithm === 'sm2' ? 'SM2' : 'P-256'} seal maker is not ready: ${err.message}`,
+        );
+      throw err;
+    }
+  }
+
+  /**
+   * The register may have changed while the seal was made (a cancellation's revocations ran
+   * before the seal was stored): read it again now that the seal is stored, and revoke the seal at
+   * once if the enterprise is no longer active under that name. Either the register's own
+   * revocation sees the stored seal, or this read sees the register's change.
+   */
+  private async recheckRegister(seal: SealRecord): Promise<void> {
+    const now = await this.registry.findEnterprise(seal.uscc);
+    if (now?.status === 'active' && now.name === seal.name) return;
+    const reason: SealRevocationReason =
+      now?.status === 'cancelled'
+        ? 'cessationOfOperation'
+        : now?.status === 'revoked'
+          ? 'privilegeWithdrawn'
+          : now?.status === 'active'
+            ? 'nameChanged'
+            : 'unspecified';
+    await this.store.revoke(seal.esID, reason, 'registry');
+    if (now?.status === 'active')
+      throw new ApiError(422, 'name_mismatch', `the enterprise's registered name changed to "${now.name}" while the seal was made`, {
+        registeredName: now.name,
+      });
+    throw new ApiError(
+      409,
+      'enterprise_not_active',
+      `the enterprise became ${now?.status ?? 'unknown'} in the register while the seal was made`,
+    );
+  }
+}
+
+interface SignerCertificate {
+  index: number;
+  parts: CertificateParts;
+}
+
+function sealType(type: number): SealType {
+  if (!isSealType(type)) throw new ApiError(400, 'validation_failed', `type must be one of ${SEAL_TYPE_CODES.join(', ')}`);
+  return type;
+}
+
+/** The signer certificates as PEM, one each: read, and none twice. */
+function readSignerCertificates(pems: string[]): SignerCertificate[] {
+  if (!pems.length || pems.length > MAX_SIGNER_CERTIFICATES)
+    throw new ApiError(400, 'validation_failed', `signerCertificates must hold 1 to ${MAX_SIGNER_CERTIFICATES} certificates`);
+  const seen = new Set<string>();
+  return pems.map((pem, index) => {
+    let blocks: Buffer[];
+    try {
+      blocks = pemBlocks(pem, ['CERTIFICATE']);
+    } catch (err) {
+      if (!(err instanceof PemError)) throw err;
+      throw new ApiError(400, 'invalid_certificate', `signerCertificates[${index}] is not a PEM certificate: ${err.message}`);
+    }
+    if (blocks.length !== 1)
+      throw new ApiError(
+        400,
+        'invalid_certificate',
+        `signerCertificates[${index}] must hold exactly one PEM certificate (found ${blocks.length})`,
+      );
+    let parts: CertificateParts;
+    try {
+      parts = parseCertificate(blocks[0]);
+    } catch (err) {
+      throw new ApiError(
+        400,
+        'invalid_certificate',
+        `signerCertificates[${index}] cannot be read as an X.509 certificate: ${(err as Error).message}`,
+      );
+    }
+    const id = blocks[0].toString('base64');
+    if (seen.has(id)) throw new ApiError(400, 'invalid_certificate', `signerCertificates[${index}] is listed twice`);
+    seen.add(id);
+    return { index, parts };
+  });
+}
+
+/** A picture sent with the request: a real PNG (its structure checked), not too large, not too coarse, and of the stated shape. */
+function checkPicture(picture: SealPictureInput, type: SealType): Required<SealPictureInput> {
+  if (picture.type !== 'PNG') throw new ApiError(400, 'invalid_picture', 'picture.type must be PNG');
+  if (picture.data.length > MAX_PICTURE_BYTES)
+    throw new ApiError(400, 'invalid_picture', `the picture is ${picture.data.length} bytes; at most ${MAX_PICTURE_BYTES} (256 KiB)`);
+  let size: { width: number; height: number };
+  try {
+    size = readPngInfo(picture.data);
+  } catch (err) {
+    if (err instanceof PngError) throw new ApiError(400, 'invalid_picture', `picture.data is not a valid PNG: ${err.message}`);
+    throw err;
+  }
+  const widthMm = picture.widthMm ?? SEAL_TYPES[type].widthMm;
+  const heightMm = picture.heightMm ?? SEAL_TYPES[type].heightMm;
+  if (size.width / widthMm < MIN_PIXELS_PER_MM || size.height / heightMm < MIN_PIXELS_PER_MM)
+    throw new ApiError(
+      400,
+      'invalid_picture',
+      `the picture is ${size.width}×${size.height} pixels for ${widthMm}×${heightMm} mm: at least ${MIN_PIXELS_PER_MM} pixels per millimetre (about 100 dpi) are needed to print it`,
+    );
+  const ratio = size.width / size.height / (widthMm / heightMm);
+  if (ratio < 0.95 || ratio > 1.05)
+    throw new ApiError(
+      400,
+      'invalid_picture',
+      `the picture is ${size.width}×${size.height} pixels but the seal ${widthMm}×${heightMm} mm: it would be stretched (give widthMm and heightMm in its proportions)`,
+    );
+  return { type: 'PNG', data: picture.data, widthMm, heightMm };
+}
