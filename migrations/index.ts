@@ -7,6 +7,7 @@ import { EnterpriseLogin1764633600000 } from './1764633600000-enterprise-login.j
 import { RecoveryCodes1764721000000 } from './1764721000000-recovery-codes.js';
 import { Sm2Crls1764808000000 } from './1764808000000-sm2-crls.js';
 import { Seals1765000000000 } from './1765000000000-seals.js';
+import { SignInHistory1765100000000 } from './1765100000000-sign-in-history.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   RecoveryCodes1764721000000,
   Sm2Crls1764808000000,
   Seals1765000000000,
+  SignInHistory1765100000000,
 ];

@@ -9,11 +9,12 @@ import { DemoAccounts } from './demo-accounts.js';
 import { EnterpriseAgentsService } from './enterprise-agents.service.js';
 import { IpWindows } from './ip-windows.js';
 import { Lockout } from './lockout.js';
+import { LoginPrefill } from './login-prefill.js';
 
 @Module({
   imports: [AuthModule, RegistryModule, IdentifiersModule],
   controllers: [AccountsController, AgentsController],
-  providers: [AccountsService, IpWindows, Lockout, DemoAccounts, EnterpriseAgentsService],
-  exports: [AccountsService, IpWindows, EnterpriseAgentsService],
+  providers: [AccountsService, IpWindows, Lockout, DemoAccounts, EnterpriseAgentsService, LoginPrefill],
+  exports: [AccountsService, IpWindows, EnterpriseAgentsService, LoginPrefill],
 })
 export class AccountsModule {}

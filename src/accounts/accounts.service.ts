@@ -11,9 +11,10 @@ import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import { RegistryService, type Citizen } from '../registry/registry.service.js';
 import { IpWindows } from './ip-windows.js';
+import { maskIp } from './ip-mask.js';
 import { Lockout } from './lockout.js';
 import { hashPassword, needsRehash, verifyPassword } from './password-hash.js';
-import { PASSWORD_PROBLEM_MESSAGES, checkPassword } from './password-policy.js';
+import { PASSWORD_PROBLEM_MESSAGES, checkNewPassword, type PasswordProblem } from './password-policy.js';
 import { generateRecoveryCodes, looksLikeRecoveryCode, normaliseRecoveryCode } from './recovery-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotpCode } from './totp.js';
 
@@ -39,6 +40,33 @@ export interface TotpEnrolment {
 
 /** The answer to a one-time code or recovery code: accepted, wrong, or refused while the account's codes are locked. */
 export type SecondFactorCheck = { ok: true } | { ok: false; lockedFor?: number };
+
+/** How many sign-ins the history of one account keeps (and the account page shows). */
+export const SIGN_IN_HISTORY_LIMIT = 20;
+
+/** A successful sign-in, as the interaction that finished it knows it. */
+export interface SignInRecord {
+  /** The person's account (in an enterprise sign-in: the person acting). */
+  accountId: string;
+  clientId: string;
+  acr: string;
+  amr: string[];
+  /** Signed in to act for an enterprise (with its licence). */
+  enterprise?: boolean;
+  /** The client's address; only its masked form is stored. */
+  ip: string | undefined;
+}
+
+/** One row of the sign-in history. */
+export interface SignInEntry {
+  at: Date;
+  clientId: string;
+  acr: string;
+  amr: string[];
+  enterprise: boolean;
+  /** e.g. 203.0.113.* */
+  ipMasked: string;
+}
 
 /** How long a TOTP set-up waits for its first code: time to install an authenticator app, scan and type. */
 export const TOTP_SETUP_MINUTES = 30;
@@ -95,7 +123,11 @@ export class AccountsService implements OnModuleInit {
     this.dummyHash = await hashPassword(randomBytes(16).toString('base64'));
   }
 
-  async register(input: { idNumber: string; name: string; password: string }): Promise<CitizenAccount> {
+  /**
+   * `termsVersion`: the version of the user agreement and privacy notice the citizen accepted
+   * (TERMS_VERSION), stored with the time; absent for accounts made without them (demo seed, tests).
+   */
+  async register(input: { idNumber: string; name: string; password: string; termsVersion?: string }): Promise<CitizenAccount> {
     const idNumber = canonicalCitizenId(input.idNumber);
     if (!idNumber) throw notInRegistry();
     this.enforcePolicy(input.password, idNumber);
@@ -103,9 +135,10 @@ export class AccountsService implements OnModuleInit {
     if (!citizen || citizen.status !== 'active' || normaliseName(citizen.name) !== normaliseName(input.name)) throw notInRegistry();
     if (await this.rowByCitizen(citizen.id)) throw alreadyRegistered();
     const rows: AccountRow[] = await this.dataSource.query(
-      `INSERT INTO accounts_citizens (registry_citizen_id, password_hash) VALUES ($1, $2)
+      `INSERT INTO accounts_citizens (registry_citizen_id, password_hash, terms_version, terms_accepted_at)
+       VALUES ($1, $2, $3::text, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END)
        ON CONFLICT (registry_citizen_id) DO NOTHING RETURNING ${COLUMNS}`,
-      [citizen.id, await hashPassword(input.password)],
+      [citizen.id, await hashPassword(input.password), input.termsVersion ?? null],
     );
     if (!rows[0]) throw alreadyRegistered();
     return toAccount(rows[0], citizen);
@@ -164,6 +197,67 @@ export class AccountsService implements OnModuleInit {
     const idNumber = row && (await this.registry.revealCitizenIdNumber(row.registry_citizen_id));
     if (!idNumber) throw noAccount();
     return idNumber;
+  }
+
+  /** The version of the terms the citizen accepted and when (null: none recorded). */
+  async termsAcceptance(accountId: string): Promise<{ version: string; acceptedAt: Date } | null> {
+    if (!UUID.test(accountId)) return null;
+    const [row] = await this.dataSource.query<Array<{ terms_version: string | null; terms_accepted_at: Date | null }>>(
+      `SELECT terms_version, terms_accepted_at FROM accounts_citizens WHERE id = $1`,
+      [accountId],
+    );
+    return row?.terms_version && row.terms_accepted_at ? { version: row.terms_version, acceptedAt: new Date(row.terms_accepted_at) } : null;
+  }
+
+  /**
+   * Records a successful sign-in in the citizen's own history (the account page shows it): the
+   * portal, the level and methods, and the network with the address masked before it is stored.
+   * Only the newest SIGN_IN_HISTORY_LIMIT rows of an account are kept, in the same transaction.
+   * This is the citizen's view, not the audit trail: the `audit` module's citizen access log
+   * (a later issue) will be the full, retained record, and this can then be written from, or
+   * read out of, it.
+   */
+  async recordSignIn(input: SignInRecord): Promise<void> {
+    if (!UUID.test(input.accountId)) return;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO accounts_sign_ins (account_id, client_id, acr, amr, enterprise, ip_masked) VALUES ($1, $2, $3, $4::text[], $5, $6)`,
+        [input.accountId, input.clientId.slice(0, 200), input.acr, input.amr, input.enterprise ?? false, maskIp(input.ip)],
+      );
+      await manager.query(
+        `DELETE FROM accounts_sign_ins WHERE account_id = $1 AND id NOT IN (
+           SELECT id FROM accounts_sign_ins WHERE account_id = $1 ORDER BY signed_in_at DESC, id DESC LIMIT $2)`,
+        [input.accountId, SIGN_IN_HISTORY_LIMIT],
+      );
+    });
+  }
+
+  /** The account's last successful sign-ins, newest first. */
+  async signInHistory(accountId: string, limit = SIGN_IN_HISTORY_LIMIT): Promise<SignInEntry[]> {
+    if (!UUID.test(accountId)) return [];
+    const rows = await this.dataSource.query<
+      Array<{ signed_in_at: Date; client_id: string; acr: string; amr: string[]; enterprise: boolean; ip_masked: string }>
+    >(
+      `SELECT signed_in_at, client_id, acr, amr, enterprise, ip_masked FROM accounts_sign_ins
+        WHERE account_id = $1 ORDER BY signed_in_at DESC, id DESC LIMIT $2`,
+      [accountId, Math.min(limit, SIGN_IN_HISTORY_LIMIT)],
+    );
+    return rows.map((row) => ({
+      at: new Date(row.signed_in_at),
+      clientId: row.client_id,
+      acr: row.acr,
+      amr: row.amr ?? [],
+      enterprise: row.enterprise,
+      ipMasked: row.ip_masked,
+    }));
+  }
+
+  /** The password rules a new password of this account would break (the account page tells them all at once). */
+  async newPasswordProblems(accountId: string, newPassword: string): Promise<PasswordProblem[]> {
+    const row = await this.row(accountId);
+    const idNumber = row && (await this.registry.revealCitizenIdNumber(row.registry_citizen_id));
+    if (!row || !idNumber) throw noAccount();
+    return checkNewPassword(newPassword, idNumber);
   }
 
   /** A wrong current password counts towards the ID number's lock, as a failed sign-in does. */
@@ -474,7 +568,7 @@ export class AccountsService implements OnModuleInit {
   }
 
   private enforcePolicy(password: string, idNumber: string): void {
-    const problems = checkPassword(password.normalize('NFC'), { idNumber, birthDate: idNumber.slice(6, 14) });
+    const problems = checkNewPassword(password, idNumber);
     if (problems.length) {
       const details = problems.map((code) => ({ code, message: PASSWORD_PROBLEM_MESSAGES[code] }));
       throw new ApiError(400, 'weak_password', 'the password does not meet the password rules', details);

@@ -95,6 +95,15 @@ function common(): Set<string> {
 }
 
 /**
+ * The common passwords (lower case) the COMMON rule refuses: the registration page's strength
+ * meter (src/pages/scripts/password-strength.ts) is built from this very list, so it says what
+ * the server will say.
+ */
+export function commonPasswordSet(): ReadonlySet<string> {
+  return common();
+}
+
+/**
  * The password rules (pure). `idNumber` is the canonical 18-character number; `birthDate` is
  * YYYYMMDD or YYYY-MM-DD. Returns every problem found, none for an acceptable password.
  */
@@ -111,4 +120,13 @@ export function checkPassword(password: string, { idNumber, birthDate }: { idNum
   }
   if (common().has(lower)) problems.push('COMMON');
   return problems;
+}
+
+/**
+ * The rules as a new password of the citizen with this canonical ID number meets them: what
+ * registration and a password change enforce (NFC first, the birth date from the number).
+ */
+export function checkNewPassword(password: string, idNumber: string | null): PasswordProblem[] {
+  const id = idNumber ?? '';
+  return checkPassword(password.normalize('NFC'), { idNumber: id, birthDate: id.slice(6, 14) });
 }

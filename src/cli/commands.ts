@@ -102,6 +102,7 @@ export function buildProgram(context: CliContext): Command {
     .description('register a client; a generated secret is printed once')
     .requiredOption('--client-id <id>', 'client_id')
     .option('--name <name>', 'display name shown on the consent page')
+    .option('--name-en <name>', 'its display name on pages shown in English (client_name#en)')
     .option('--client-secret <secret>', 'client_secret_basic secret (default: generated)')
     .option('--jwks-uri <url>', 'private_key_jwt: where the client publishes its keys')
     .option('--jwks <json|@file>', "private_key_jwt: the client's public JWK set")
@@ -125,6 +126,7 @@ export function buildProgram(context: CliContext): Command {
       const registration = {
         client_id: opts.clientId as string,
         client_name: opts.name as string | undefined,
+        'client_name#en': opts.nameEn as string | undefined,
         client_secret: opts.clientSecret as string | undefined,
         jwks_uri: opts.jwksUri as string | undefined,
         jwks: opts.jwks ? readJson(opts.jwks as string) : undefined,

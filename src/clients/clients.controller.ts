@@ -67,6 +67,18 @@ export class ClientRegistrationDto implements ClientRegistration {
   client_name?: string;
 
   @ApiPropertyOptional({
+    name: 'client_name#en',
+    description: 'its name on pages shown in English (else client_name is shown there too)',
+    minLength: 1,
+    maxLength: 200,
+    example: 'Tax portal',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  'client_name#en'?: string;
+
+  @ApiPropertyOptional({
     description: 'the secret for client_secret_basic; generated (and returned once) when absent; not used with jwks/jwks_uri',
     minLength: 16,
     maxLength: 256,
@@ -189,6 +201,7 @@ class ClientIdParam {
 const PORTAL = {
   client_id: 'tax-portal',
   client_name: '税务门户',
+  'client_name#en': 'Tax portal',
   token_endpoint_auth_method: 'client_secret_basic',
   grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],

@@ -41,6 +41,9 @@ export class ClientDto {
   @ApiPropertyOptional({ description: 'shown to citizens on the consent page', example: '税务门户' })
   client_name?: string;
 
+  @ApiPropertyOptional({ name: 'client_name#en', description: 'its name on pages shown in English', example: 'Tax portal' })
+  'client_name#en'?: string;
+
   @ApiProperty({
     description: 'how the client authenticates at the token endpoint',
     enum: ['client_secret_basic', 'private_key_jwt', 'none'],

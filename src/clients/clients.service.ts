@@ -13,6 +13,8 @@ export const CLIENT_ID = /^[A-Za-z0-9._:-]{3,100}$/;
 export interface ClientRegistration {
   client_id: string;
   client_name?: string;
+  /** The name shown on pages in English (RFC 7591 language-tagged metadata). */
+  'client_name#en'?: string;
   client_secret?: string;
   jwks_uri?: string;
   jwks?: { keys: object[] };
@@ -103,6 +105,7 @@ function toMetadata(input: ClientRegistration): ClientMetadata {
   const metadata: ClientMetadata = {
     client_id: input.client_id,
     ...(input.client_name ? { client_name: input.client_name } : {}),
+    ...(input['client_name#en'] ? { 'client_name#en': input['client_name#en'] } : {}),
     ...(input.client_secret && !usesKeys ? { client_secret: input.client_secret } : {}),
     ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(input.jwks_uri ? { jwks_uri: input.jwks_uri } : {}),

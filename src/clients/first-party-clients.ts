@@ -7,6 +7,9 @@ export function accountConsoleClient(publicUrl: string): ClientMetadata {
   return {
     client_id: ACCOUNT_CONSOLE_CLIENT,
     client_name: '通办账户中心 · tongban account',
+    // The account page and the sign-in history name it in the page's language (see client-names.ts).
+    'client_name#zh-CN': '通办账户中心',
+    'client_name#en': 'tongban account centre',
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code'],
     response_types: ['code'],

@@ -43,6 +43,7 @@ export class DemoPortalsService implements OnModuleInit {
       await this.clients.put({
         client_id: definition.clientId,
         client_name: definition.title['zh-CN'],
+        'client_name#en': definition.title.en,
         client_uri: `${this.config.publicUrl}${portal.base}`,
         client_secret: secret,
         token_endpoint_auth_method: 'client_secret_basic',

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import { passwordStrengthSource } from './password-strength.js';
 
 /**
  * The scripts tongban's pages may load: small, first-party, served from `/assets/<name>.js`
  * (CSP `script-src 'self'`), each an enhancement — every page works without it. One module per
  * script in this folder exports its source; list it here.
  */
-const SOURCES: Record<string, string> = {};
+const SOURCES: Record<string, string> = {
+  'password-strength': passwordStrengthSource,
+};
 
 export interface PageScript {
   name: string;
