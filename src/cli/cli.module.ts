@@ -14,7 +14,7 @@ import { RegistryModule } from '../registry/registry.module.js';
 export class CliModule {
   static async forRoot(
     config: AppConfig,
-    options: { database: boolean; oidc?: boolean; licences?: boolean; pki?: boolean },
+    options: { database: boolean; oidc?: boolean; licences?: boolean; pki?: boolean; seals?: boolean },
   ): Promise<DynamicModule> {
     const imports: DynamicModule['imports'] = [ConfigModule.forRoot(config), KeysModule];
     // Imported on demand: oidc-provider is heavy and warns about the Node version when loaded.
@@ -30,6 +30,8 @@ export class CliModule {
       // The PKI follows the register: an enterprise cancelled by an import here has its licences
       // revoked. Loaded only when needed (a citizens import of millions of rows stays lean).
       if (options.pki) imports.push((await import('../pki/pki.module.js')).PkiModule);
+      // Seals too (made and revoked here, and revoked when the register cancels their enterprise).
+      if (options.seals || options.pki) imports.push((await import('../seals/seals.module.js')).SealsModule);
     }
     return { module: CliModule, imports };
   }

@@ -11,6 +11,7 @@ import type { ImportSummary } from '../registry/registry-import.js';
 import { OperationError } from './operations.js';
 import { Output, table } from './output.js';
 import { runOperation } from './run-operation.js';
+import { registerSealCommands } from './seal-commands.js';
 import { registerWalletCommands } from './wallet-commands.js';
 
 /** Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected some rows / identifier invalid. */
@@ -273,6 +274,7 @@ export function buildProgram(context: CliContext): Command {
     });
 
   registerWalletCommands(program, context);
+  registerSealCommands(program, context);
   return program;
 }
 

@@ -37,6 +37,8 @@ interface Operation {
   oidc?: boolean;
   /** Whether it needs the licences module (issuing electronic licences; brings the PKI). */
   licences?: boolean;
+  /** Whether it needs the seals module (making and revoking seals; brings the PKI). */
+  seals?: boolean;
   run(app: INestApplicationContext, params: Record<string, unknown>, io: OperationIO): Promise<unknown>;
 }
 
@@ -148,6 +150,65 @@ export const OPERATIONS: Record<string, Operation> = {
       return app.get(PkiService).revoke(stringParam(params, 'serial'), stringParam(params, 'reason', 'unspecified') as 'unspecified');
     },
   },
+  'seal.make': {
+    database: true,
+    seals: true,
+    async run(app, params) {
+      const [{ SealsService }, { sealView }, { parseSealTime }] = await Promise.all([
+        import('../seals/seals.service.js'),
+        import('../seals/seals.dto.js'),
+        import('../seals/seal-times.js'),
+      ]);
+      const time = (name: 'validStart' | 'validEnd', edge: 'start' | 'end') => {
+        const text = stringParam(params, name);
+        const parsed = text ? parseSealTime(text, edge) : undefined;
+        if (parsed === null)
+          throw new OperationError('BAD_DATE', `${name} must be a date (YYYY-MM-DD, China time) or a date-time with an offset`);
+        return parsed ? { [name]: parsed } : {};
+      };
+      const certificates = params.signerCertificates;
+      if (!Array.isArray(certificates) || !certificates.every((c): c is string => typeof c === 'string'))
+        throw new OperationError('BAD_PARAMS', 'signerCertificates must be a list of PEM certificates');
+      const picture = stringParam(params, 'picture');
+      const size = (name: 'widthMm' | 'heightMm') => (typeof params[name] === 'number' ? { [name]: params[name] } : {});
+      const made = await app.get(SealsService).make(
+        {
+          uscc: stringParam(params, 'uscc'),
+          type: Number(params.type),
+          name: stringParam(params, 'name'),
+          signerCertificates: certificates,
+          ...(picture
+            ? { picture: { type: 'PNG' as const, data: Buffer.from(picture, 'base64'), ...size('widthMm'), ...size('heightMm') } }
+            : {}),
+          ...time('validStart', 'start'),
+          ...time('validEnd', 'end'),
+          algorithm: stringParam(params, 'algorithm', 'sm2') as 'sm2' | 'p256',
+        },
+        { madeBy: 'cli' },
+      );
+      return sealView(made.seal, { withDer: true });
+    },
+  },
+  'seal.list': {
+    database: true,
+    seals: true,
+    async run(app, params) {
+      const { SealsService } = await import('../seals/seals.service.js');
+      const { sealView } = await import('../seals/seals.dto.js');
+      const seals = await app.get(SealsService).listForEnterprise(stringParam(params, 'uscc'));
+      return { seals: seals.map((seal) => sealView(seal, { withDer: false })) };
+    },
+  },
+  'seal.revoke': {
+    database: true,
+    seals: true,
+    async run(app, params) {
+      const { SealsService } = await import('../seals/seals.service.js');
+      const { sealView } = await import('../seals/seals.dto.js');
+      const seal = await app.get(SealsService).revoke(stringParam(params, 'id'), stringParam(params, 'reason', 'unspecified'), 'cli');
+      return sealView(seal, { withDer: false });
+    },
+  },
   'registry.import': {
     database: true,
     async run(app, params, io) {
@@ -180,7 +241,7 @@ export function operationNeedsOidc(name: string, params: Record<string, unknown>
   return OPERATIONS[name]?.oidc ?? false;
 }
 
-/** Enterprise imports change enterprises' status, which the PKI follows (revocation, hold). */
+/** Enterprise imports change enterprises' status, which the PKI and the seals follow (revocation, hold). */
 export function operationNeedsPki(name: string, params: Record<string, unknown>): boolean {
   return name === 'registry.import' && params.register === 'enterprises';
 }

@@ -47,6 +47,7 @@ export async function runOperation(
         oidc: operationNeedsOidc(name, params),
         licences: operation.licences,
         pki: operationNeedsPki(name, params),
+        seals: operation.seals,
       }),
       {
         logger: stderrLogger,
