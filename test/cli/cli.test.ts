@@ -47,18 +47,23 @@ describe('tongban CLI: commands without a database', () => {
   it('keys init, list (no private material), rotate', async () => {
     const init = await tongban(['--json', 'keys', 'init'], t.env);
     expect(init.code).toBe(0);
-    expect(JSON.parse(init.stdout).created).toHaveLength(9);
+    const created = JSON.parse(init.stdout).created as Array<{ purpose: string; alg: string }>;
+    expect(created).toHaveLength(13);
+    // SM2 keys too (design §4): the SM2 CAs, the licence key and the seal maker.
+    expect(created.filter((k) => k.alg === 'SM2SM3').map((k) => k.purpose)).toEqual(['root-ca', 'issuing-ca', 'licence', 'seal-maker']);
     const list = await tongban(['keys', 'list', '--json'], t.env);
     const { keys } = JSON.parse(list.stdout) as { keys: Array<Record<string, string>> };
     expect(keys.map((k) => Object.keys(k).sort())[0]).toEqual(['activatedAt', 'alg', 'createdAt', 'kid', 'purpose', 'state']);
     expect(list.stdout).not.toMatch(/PRIVATE KEY|"d"/);
     const rotate = await tongban(['--json', 'keys', 'rotate', '--purpose', 'licence'], t.env);
     const rotation = JSON.parse(rotate.stdout);
-    expect(rotation.promoted).toHaveLength(1);
-    expect(rotation.retired[0].kid).toBe(keys.find((k) => k.purpose === 'licence')!.kid);
+    // The purpose's ES256 and SM2 keys are rotated together.
+    expect(rotation.promoted.map((k: { alg: string }) => k.alg)).toEqual(['ES256', 'SM2SM3']);
+    expect(rotation.retired.map((k: { kid: string }) => k.kid)).toEqual(keys.filter((k) => k.purpose === 'licence').map((k) => k.kid));
     const human = await tongban(['keys', 'list'], t.env);
     expect(human.stdout).toMatch(/^KID\s+PURPOSE\s+ALG\s+STATE/);
     expect(human.stdout).toMatch(/licence-es256-\S+\s+licence\s+ES256\s+retired/);
+    expect(human.stdout).toMatch(/licence-sm2sm3-\S+\s+licence\s+SM2SM3\s+current/);
   });
 });
 
