@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { errors as oidcErrors, type InteractionResults } from 'oidc-provider';
 import { AccountsService, type SecondFactorCheck } from '../accounts/accounts.service.js';
+import { LoginPrefill } from '../accounts/login-prefill.js';
 import { LOA_ACR, requiredLoa } from './assurance.js';
 import { ConsentsService } from './consents.service.js';
 import { CsrfTokens } from './csrf.js';
@@ -78,6 +79,7 @@ export class InteractionsController {
     private readonly csrf: CsrfTokens,
     private readonly challenges: EnterpriseChallenges,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly prefill: LoginPrefill,
   ) {}
 
   @Get()
@@ -327,7 +329,25 @@ export class InteractionsController {
   }
 
   private async finish(req: HttpRequest, res: FastifyReply, result: InteractionResults, merge = false): Promise<void> {
+    const login = result.login as { accountId: string; acr?: string; amr?: string[] } | undefined;
+    const clientId = login ? String((await this.oidc.provider.interactionDetails(req.raw, res.raw)).params.client_id) : undefined;
     await this.oidc.provider.interactionFinished(req.raw, res.raw, result, { mergeWithLastSubmission: merge });
+    // The citizen's sign-in history (account page); a failure to record it does not undo the sign-in.
+    if (login && clientId) {
+      const actor = parseEnterpriseAccountId(login.accountId);
+      await this.accounts
+        .recordSignIn({
+          accountId: actor?.personAccountId ?? login.accountId,
+          clientId,
+          acr: login.acr ?? '',
+          amr: login.amr ?? [],
+          enterprise: Boolean(actor),
+          ip: req.ip,
+        })
+        .catch((err: unknown) =>
+          this.logger.warn(`sign-in not recorded in the history: ${err instanceof Error ? err.message : String(err)}`),
+        );
+    }
   }
 
   private async clientName(details: Details): Promise<string> {
@@ -369,6 +389,8 @@ export class InteractionsController {
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     const loa2Required = (await this.requiredLevel(details)) >= 2;
+    // Just registered (from this page's "注册账户"): the ID number the citizen registered with.
+    const idNumber = await this.prefill.read(req, details.uid);
     sendPage(req, res, status, (base) =>
       loginPage({
         ...base,
@@ -379,7 +401,8 @@ export class InteractionsController {
         error,
         retryAfterMinutes: retryAfterSeconds ? Math.ceil(retryAfterSeconds / 60) : undefined,
         loa2Required,
-        registerUrl: '/register',
+        registerUrl: `/register?return=${encodeURIComponent(details.uid)}`,
+        idNumber,
         tabs: { active: enterprise ? 'enterprise' : 'citizen', citizenUrl: urls.base, enterpriseUrl: urls.enterprise },
       }),
     );

@@ -133,6 +133,68 @@ h1{font-size:1.3125rem}
 .recovery-codes{list-style:none;margin:0 0 16px;padding:12px;display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5em,1fr));gap:8px 16px;background:#f3f5f8;border:1px solid #d5dbe3;border-radius:6px}
 .recovery-codes code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:1.0625rem;letter-spacing:.05em}
 .section h3{font-size:1rem;margin:20px 0 8px}
+/* Registration and the account page (issue 11, points 5 and 6): errors beside their fields and a
+   summary above the form, the password rules and strength meter, the success panel, the sign-in
+   history and sessions tables (no broken words at 1280 px, stacked on a phone). */
+.error-summary{border:3px solid #b3261e;border-radius:6px;padding:14px 16px;margin:0 0 20px;color:#1b1f24}
+.error-summary:focus{outline:3px solid #0a4fb3;outline-offset:2px}
+.error-summary h2{font-size:1.0625rem;margin:0 0 8px;color:#7a1712}
+.error-summary ul{margin:0;padding:0 0 0 1.25em}
+.error-summary li{margin:0 0 4px}
+.error-summary a{color:#b3261e;font-weight:600}
+.field.has-error{border-left:4px solid #b3261e;padding-left:12px}
+.field-error{color:#b3261e;font-weight:600;font-size:.9375rem;margin:0 0 6px}
+.field-error p{margin:0 0 2px}
+.password-rules{background:#f3f5f8;border:1px solid #d5dbe3;border-radius:6px;padding:10px 14px;margin:0 0 8px;font-size:.9375rem}
+.password-rules .rules-title{font-weight:600;margin:0 0 4px}
+.password-rules ul.rules{list-style:none;margin:0 0 6px;padding:0}
+.password-rules ul.rules li{position:relative;padding:0 0 0 1.5em;margin:0 0 2px}
+.password-rules ul.rules li::before{content:"•";position:absolute;left:.4em;color:#4f5966}
+.password-rules ul.rules li.met{color:#14532d}
+.password-rules ul.rules li.met::before{content:"✓";left:.2em;color:#1e7b34;font-weight:700}
+.password-rules ul.rules li.unmet{color:#7a1712}
+.password-rules ul.rules li.unmet::before{content:"✗";left:.2em;color:#b3261e;font-weight:700}
+.password-rules .rules-advice{color:#4f5966;margin:0;font-size:.875rem}
+.meter{margin:8px 0 0}
+.meter[hidden]{display:none}
+.meter-track{height:8px;background:#e3e7ed;border-radius:4px;overflow:hidden;max-width:26rem}
+.meter-fill{height:100%;width:0;background:#6b7684;transition:width .15s}
+.meter[data-level="1"] .meter-fill{background:#b3261e}
+.meter[data-level="2"] .meter-fill{background:#8a5a00}
+.meter[data-level="3"] .meter-fill{background:#1e7b34}
+.meter[data-level="4"] .meter-fill{background:#14532d}
+.meter-text{margin:4px 0 0;font-size:.875rem;color:#3d4652}
+.field.terms .check{margin:0}
+.field.terms label a{font-weight:600}
+.success-panel{background:#eaf6ee;border:2px solid #1e7b34;border-radius:6px;padding:16px 18px;margin:0 0 20px;color:#14532d}
+.success-panel h1{margin:0 0 4px}
+.success-panel p{margin:0}
+table.history,table.sessions{width:100%;border-collapse:collapse;margin:0 0 12px}
+.history th,.history td,.sessions th,.sessions td{text-align:left;vertical-align:top;padding:10px 8px;border-bottom:1px solid #e3e7ed;overflow-wrap:normal;word-break:normal}
+.history th,.sessions th{font-size:.875rem;color:#4f5966;font-weight:600}
+.history td.when,.history td.ip,.sessions td.when{white-space:nowrap;font-variant-numeric:tabular-nums}
+.history td.ip .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.9375rem}
+.history th,.sessions th,.consents th{white-space:nowrap}
+.consents td.portal{width:26%}
+.consents td.date{white-space:nowrap}
+.sessions td.when .badge{display:table;margin:4px 0 0}
+.badge{display:inline-block;font-size:.8125rem;font-weight:600;border-radius:999px;padding:0 8px;margin:0 0 0 6px;border:1px solid #0a4fb3;color:#0a4fb3;background:#eef4fc;white-space:nowrap}
+.consents th,.consents td{overflow-wrap:normal;word-break:normal}
+.consents td:last-child,.sessions td:last-child{white-space:nowrap}
+ul.plain{list-style:none;margin:0;padding:0}
+ul.plain li{margin:0}
+.account-console .password-rules{max-width:26rem}
+@media (min-width:1000px){.page.wide:has(.account-console){max-width:960px}}
+@media (max-width:600px){
+.history thead,.sessions thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.history tr,.sessions tr{display:block;border-bottom:1px solid #e3e7ed;padding:8px 0}
+.history td,.sessions td{display:block;border:0;padding:2px 0}
+.history tbody tr:last-child,.sessions tbody tr:last-child{border-bottom:0}
+.history td[data-label]::before,.sessions td[data-label]::before{content:attr(data-label);display:block;font-size:.8125rem;color:#4f5966;font-weight:400}
+.consents td:last-child,.sessions td:last-child,.consents td.date{white-space:normal}
+.consents td.portal{width:auto}
+.history th,.sessions th,.consents th{white-space:normal}
+}
 `
   .trim()
   .replace(/\n/g, '');

@@ -20,7 +20,11 @@ import { OidcProviderService } from '../oidc/oidc-provider.service.js';
 import { pageLanguage, sendPage } from '../pages/page-response.js';
 import { t } from '../pages/index.js';
 import { tCount, type Lang } from '../pages/messages.js';
-import { accountPage, type TotpForm } from './pages/account.js';
+import { accountPage, type PasswordField, type TotpForm } from './pages/account.js';
+import { portalName } from '../clients/client-names.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/password-policy.js';
+import { INTERACTION_UID } from '../accounts/login-prefill.js';
+import { AccountSessions, type PortalLogout } from './account-sessions.js';
 
 const FLASHES = [
   'password_changed',
@@ -46,10 +50,14 @@ const FLASH_KIND: Record<Flash, 'success' | 'error'> = {
   weak_password: 'error',
 };
 
-/** What the two-step sign-in section shows besides the account's state: codes made just now, or an error next to a form. */
-interface TotpView {
+/** What the page shows besides the account's state: recovery codes made just now, errors beside a form, what ending a session did. */
+interface PageExtras {
   recoveryCodes?: string[];
   error?: { form: TotpForm; text: string };
+  /** Errors of the password form, beside their fields. */
+  passwordErrors?: Partial<Record<PasswordField, string[]>>;
+  /** What ending a session did. */
+  sessionsNotice?: { kind: 'success' | 'error'; text: string };
 }
 
 /** The text for a refused one-time code or recovery code on the account page. */
@@ -78,6 +86,7 @@ export class AccountConsoleController {
     private readonly consents: ConsentsService,
     private readonly clients: ClientStore,
     private readonly csrf: CsrfTokens,
+    private readonly sessions: AccountSessions,
   ) {}
 
   @Get()
@@ -94,23 +103,64 @@ export class AccountConsoleController {
     res.redirect('/account', 303);
   }
 
+  /** Every problem of the password form beside its field: missing fields, the rules the new password breaks, a wrong current one. */
   @Post('password')
   async changePassword(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
+    const lang = pageLanguage(req);
+    const body = req.body as Record<string, unknown>;
     const form = readForm(PasswordChangeForm, req.body);
-    if (!form) return this.render(req, res, session, 'weak_password', 400);
-    if (form.new_password !== form.new_password_confirm) return this.render(req, res, session, 'passwords_differ', 400);
+    const errors: Partial<Record<PasswordField, string[]>> = {};
+    const given = (name: PasswordField) => (typeof body[name] === 'string' && body[name].length <= 1024 ? body[name] : '');
+    for (const name of ['current_password', 'new_password', 'new_password_confirm'] as const)
+      if (!given(name)) errors[name] = [t(lang, `account.error.${name}.required`)];
+    // The new password's rules and the confirmation are told together; the current password is
+    // checked (and a wrong one counted towards the lock) only once the rest is right.
+    const newPassword = given('new_password');
+    if (newPassword) {
+      const problems = await this.accounts.newPasswordProblems(session.accountId, newPassword);
+      if (problems.length) errors.new_password = problems.map((code) => passwordRuleText(lang, code));
+      if (given('new_password_confirm') && given('new_password_confirm') !== newPassword)
+        errors.new_password_confirm = [t(lang, 'flash.passwords_differ')];
+    }
+    if (!form || Object.keys(errors).length)
+      return this.render(req, res, session, undefined, 400, undefined, undefined, { passwordErrors: errors });
     try {
       await this.accounts.changePassword(session.accountId, form.current_password, form.new_password);
     } catch (err) {
-      if (err instanceof ApiError) {
-        const code = (err.getResponse() as { error: string }).error;
-        return this.render(req, res, session, code === 'weak_password' ? 'weak_password' : 'wrong_password', err.getStatus());
+      if (!(err instanceof ApiError)) throw err;
+      const body = err.getResponse() as { error: string; details?: unknown };
+      if (body.error === 'weak_password') {
+        const codes = Array.isArray(body.details) ? body.details.map((d) => String((d as { code?: unknown }).code)) : [];
+        errors.new_password = codes.map((code) => passwordRuleText(lang, code));
+      } else if (body.error === 'locked') {
+        const seconds = (body.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 60;
+        errors.current_password = [tCount(lang, 'account.error.password_locked', 'minutes', Math.max(1, Math.ceil(seconds / 60)))];
+      } else {
+        errors.current_password = [t(lang, 'flash.wrong_password')];
       }
-      throw err;
+      return this.render(req, res, session, undefined, err.getStatus(), undefined, undefined, { passwordErrors: errors });
     }
     res.redirect('/account?done=password_changed', 303);
+  }
+
+  /**
+   * "Sign out this session": another browser's session ends as signing out everywhere ends one
+   * (AccountSessions.end), and the page says which portals were told and which could not be.
+   * This browser's own session signs out through the usual sign-out page instead.
+   */
+  @Post('sessions/:uid/end')
+  async endSession(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('uid') uid: string): Promise<void> {
+    const session = await this.authorised(req, res);
+    if (!session) return;
+    if (uid === session.uid) return res.redirect('/session/end', 303);
+    const lang = pageLanguage(req);
+    const outcome = INTERACTION_UID.test(uid) ? await this.sessions.end(session.accountId, uid) : undefined;
+    const sessionsNotice = outcome
+      ? { kind: 'success' as const, text: await this.endedText(lang, outcome) }
+      : { kind: 'error' as const, text: t(lang, 'account.sessions_gone') };
+    await this.render(req, res, session, undefined, outcome ? 200 : 404, undefined, undefined, { sessionsNotice });
   }
 
   /** Starts (or shows again, while it is good) the TOTP set-up: QR code and secret. */
@@ -187,6 +237,26 @@ export class AccountConsoleController {
     res.redirect('/account?done=consent_withdrawn', 303);
   }
 
+  private async portalName(lang: Lang, clientId: string): Promise<string> {
+    const metadata = (await this.clients.get(clientId))?.metadata as Record<string, unknown> | undefined;
+    return portalName(metadata, lang, clientId);
+  }
+
+  /** What ending a session did, in words: which portals were told, which could not be. */
+  private async endedText(lang: Lang, outcome: PortalLogout[]): Promise<string> {
+    const separator = t(lang, 'account.list_separator');
+    const portals = outcome.filter((o) => o.clientId !== ACCOUNT_CONSOLE_CLIENT);
+    const told = await Promise.all(portals.filter((o) => o.backchannel === 'told').map((o) => this.portalName(lang, o.clientId)));
+    const notTold = await Promise.all(portals.filter((o) => o.backchannel !== 'told').map((o) => this.portalName(lang, o.clientId)));
+    return [
+      t(lang, 'account.sessions_ended'),
+      told.length ? t(lang, 'account.sessions_ended_told', { sites: told.join(separator) }) : '',
+      notTold.length ? t(lang, 'account.sessions_ended_not_told', { sites: notTold.join(separator) }) : '',
+    ]
+      .filter(Boolean)
+      .join(lang === 'en' ? ' ' : '');
+  }
+
   private async session(req: HttpRequest, res: FastifyReply): Promise<{ accountId: string; uid: string } | undefined> {
     const { provider } = this.oidc;
     const session = await provider.Session.get(provider.createContext(req.raw, res.raw));
@@ -234,20 +304,48 @@ export class AccountConsoleController {
     status = 200,
     totpEnrolment?: { qrSvg: string; secret: string; expiresAt?: Date },
     errorText?: string,
-    totp: TotpView = {},
+    totp: PageExtras = {},
   ): Promise<void> {
     const account = await this.accounts.findById(session.accountId);
     if (!account) return this.signIn(res);
     const recoveryCodesLeft = account.totpEnabled ? await this.accounts.recoveryCodesLeft(session.accountId) : 0;
     const remembered = await this.consents.list(session.accountId);
+    const lang = pageLanguage(req);
+    const names = new Map<string, Promise<string>>();
+    /** A portal's name in the page's language (`client_name#en` …), each looked up once. */
+    const nameOf = (clientId: string): Promise<string> => {
+      if (!names.has(clientId)) names.set(clientId, this.portalName(lang, clientId));
+      return names.get(clientId)!;
+    };
     const consents = await Promise.all(
       remembered
         .filter((consent) => consent.clientId !== ACCOUNT_CONSOLE_CLIENT)
-        .map(async (consent) => {
-          const metadata = (await this.clients.get(consent.clientId))?.metadata;
-          return { consent, clientName: metadata?.client_name ?? consent.clientId };
-        }),
+        .map(async (consent) => ({ consent, clientName: await nameOf(consent.clientId) })),
     );
+    const [history, live] = await Promise.all([this.accounts.signInHistory(session.accountId), this.sessions.list(session.accountId)]);
+    const signIns = await Promise.all(
+      history.map(async (entry) => ({
+        at: entry.at,
+        portal: await nameOf(entry.clientId),
+        acr: entry.acr,
+        amr: entry.amr,
+        enterprise: entry.enterprise,
+        ipMasked: entry.ipMasked,
+      })),
+    );
+    const sessions = await Promise.all(
+      live.map(async (s) => ({
+        startedAt: s.startedAt,
+        acr: s.acr,
+        amr: s.amr,
+        enterprise: Boolean(s.enterpriseUscc),
+        portals: await Promise.all(s.clientIds.map(nameOf)),
+        current: s.uid === session.uid,
+        endUrl: s.uid === session.uid ? undefined : `/account/sessions/${encodeURIComponent(s.uid)}/end`,
+      })),
+    );
+    // This browser first.
+    sessions.sort((a, b) => Number(b.current) - Number(a.current));
     sendPage(req, res, status, (base) =>
       accountPage({
         ...base,
@@ -270,6 +368,10 @@ export class AccountConsoleController {
           grantedAt: consent.grantedAt,
           withdrawUrl: `/account/consents/${encodeURIComponent(consent.clientId)}/withdraw`,
         })),
+        signIns,
+        sessions,
+        passwordErrors: totp.passwordErrors,
+        sessionsNotice: totp.sessionsNotice,
         logoutUrl: '/session/end',
         flash: errorText
           ? { kind: 'error', text: errorText }
@@ -285,4 +387,9 @@ export class AccountConsoleController {
 async function enrolmentView(enrolment: TotpEnrolment): Promise<{ qrSvg: string; secret: string; expiresAt: Date }> {
   const qrSvg = await QRCode.toString(enrolment.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
   return { qrSvg, secret: enrolment.secret, expiresAt: enrolment.expiresAt };
+}
+
+/** A broken password rule in words (the registration page's texts). */
+function passwordRuleText(lang: Lang, code: string): string {
+  return t(lang, `register.error.password.${code}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
 }

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module.js';
 import { ClientStoreModule } from '../clients/client-store.module.js';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { AccountConsoleController } from './account-console.controller.js';
+import { AccountSessions } from './account-sessions.js';
 import { RegisterPageController } from './register-page.controller.js';
 
 /**
@@ -13,5 +14,6 @@ import { RegisterPageController } from './register-page.controller.js';
 @Module({
   imports: [AccountsModule, ClientStoreModule, OidcModule],
   controllers: [AccountConsoleController, RegisterPageController],
+  providers: [AccountSessions],
 })
 export class SelfServiceModule {}

@@ -4,7 +4,7 @@ import { ERROR_KINDS } from '../../src/pages/error.js';
 import { forgotPasswordPage, helpPage, homePage, privacyPage, termsPage } from '../../src/site/pages/site-pages.js';
 import { escapeHtml, safeUrl } from '../../src/pages/html.js';
 import { accountPage, groupSecret } from '../../src/self-service/pages/account.js';
-import { registerPage } from '../../src/self-service/pages/register.js';
+import { registerPage, registeredPage } from '../../src/self-service/pages/register.js';
 
 // ---------------------------------------------------------------------------------------------
 // A tiny HTML reader: enough for pages we generate ourselves (double-quoted attributes only).
@@ -265,7 +265,24 @@ function allPages(lang: Lang): Array<[string, string]> {
     ['register', register(lang)],
     [
       'register error',
-      register(lang, { error: { text: t(lang, 'register.error.passwords_differ'), field: 'password_confirm' }, name: '张三' }),
+      register(lang, {
+        errors: {
+          password_confirm: [t(lang, 'register.error.password_confirm.differs')],
+          accept_terms: [t(lang, 'register.error.accept_terms.required')],
+        },
+        values: { name: '张三' },
+      }),
+    ],
+    ['register, from a portal', register(lang, { returnTo: { uid: 'abcdefghij0123456789_', clientName: '电子税务局' } })],
+    ['registered', registeredPage({ ...base(lang), name: '张三', idNumberMasked: '110105********002X' })],
+    [
+      'registered, back to a portal',
+      registeredPage({
+        ...base(lang),
+        name: '张三',
+        idNumberMasked: '110105********002X',
+        returnTo: { url: '/interaction/abc', clientName: '电子税务局' },
+      }),
     ],
   ];
 }
@@ -293,7 +310,9 @@ describe.each(LANGS)('every page, %s', (lang) => {
     expectWellFormed(html);
   });
 
-  test.each(pages)('%s: no scripts and no external assets', (_name, html) => {
+  test.each(pages)('%s: no scripts but its own page scripts, and no external assets', (_name, html) => {
+    // A page may load tongban's own enhancement scripts (/assets, CSP script-src 'self'), nothing inline.
+    html = html.replace(/<script src="\/assets\/[a-z0-9-]+\.js\?v=[\w-]+" defer><\/script>\n/g, '');
     expect(html).not.toMatch(/<script/i);
     // One link element: tongban's own icon.
     expect(tags(html, 'link').map((l) => l.attrs)).toEqual([{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' }]);
@@ -771,11 +790,27 @@ describe('accountPage', () => {
     expect(byRole(ok, 'alert')).toHaveLength(0);
     expect(tags(ok).filter((tag) => tag.attrs['autofocus'])).toHaveLength(0);
 
+    // A password field's error stands beside the field, not at the top.
     const bad = account('en', { flash: { kind: 'error', text: t('en', 'flash.wrong_password'), field: 'current_password' } });
-    expect(byRole(bad, 'alert')[0].text).toBe('Your current password is incorrect.');
-    expect(input(bad, 'current_password')).toMatchObject({ 'aria-invalid': 'true', 'aria-describedby': 'flash', autofocus: true });
+    expect(byRole(bad, 'alert')).toHaveLength(0);
+    expect(bad).toContain('<div class="field-error" id="current_password-error">');
+    expect(textOf(bad)).toContain('Your current password is incorrect.');
+    expect(input(bad, 'current_password')).toMatchObject({
+      'aria-invalid': 'true',
+      'aria-describedby': 'current_password-error',
+      autofocus: true,
+    });
     expect(input(bad, 'new_password')['aria-invalid']).toBeUndefined();
-    expect(byRole(bad, 'alert')[0].index).toBeLessThan(forms(bad)[0].index);
+    const both = account('zh-CN', {
+      passwordErrors: { new_password: ['太短', '常见'], new_password_confirm: ['不一致'] },
+    });
+    expect(input(both, 'new_password')).toMatchObject({
+      'aria-invalid': 'true',
+      'aria-describedby': 'new_password-error new-password-rules',
+      autofocus: true,
+    });
+    expect(input(both, 'new_password_confirm')).toMatchObject({ 'aria-invalid': 'true', 'aria-describedby': 'new_password_confirm-error' });
+    expect(input(both, 'current_password')['aria-invalid']).toBeUndefined();
 
     const code = account('en', { totpEnabled: true, flash: { kind: 'error', text: 'x', field: 'code' } });
     expect(input(code, 'totp-disable-code')).toMatchObject({ 'aria-invalid': 'true', autofocus: true });
@@ -793,33 +828,55 @@ describe('accountPage', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('registerPage', () => {
-  test.each(LANGS)('%s: posts id_number, name, password, password_confirm', (lang) => {
+  test.each(LANGS)('%s: posts id_number, name, password, password_confirm, accept_terms; the rules are stated', (lang) => {
     const html = register(lang);
     const form = formPostingTo(html, '/register');
-    for (const name of ['id_number', 'name', 'password', 'password_confirm']) expect(form.inner).toContain(`name="${name}"`);
+    for (const name of ['id_number', 'name', 'password', 'password_confirm', 'accept_terms'])
+      expect(form.inner).toContain(`name="${name}"`);
     expect(input(html, 'id_number')).toMatchObject({ autocomplete: 'username', maxlength: '18', autofocus: true });
     expect(input(html, 'name')).toMatchObject({ autocomplete: 'name' });
-    expect(input(html, 'password')).toMatchObject({ type: 'password', autocomplete: 'new-password' });
+    expect(input(html, 'password')).toMatchObject({ type: 'password', autocomplete: 'new-password', 'aria-describedby': 'password-rules' });
     expect(input(html, 'password_confirm')).toMatchObject({ type: 'password', autocomplete: 'new-password' });
-    expect(tags(html, 'a').map((a) => a.attrs['href'])).toContain('/account');
+    expect(input(html, 'accept_terms')).toMatchObject({ type: 'checkbox', value: 'yes' });
+    expect(input(html, 'accept_terms')['checked']).toBeUndefined();
+    expect(tags(html, 'a').map((a) => a.attrs['href'])).toEqual(expect.arrayContaining(['/account', '/terms', '/privacy']));
+    expect(textOf(html)).toContain(lang === 'en' ? 'have 8 to 128 characters' : '8–128 个字符');
+    expect(html).toMatch(/<div class="meter" data-password-meter [^>]*\bhidden\b/);
   });
 
-  test('an error: alert before the form, the named field marked; the name is re-filled, nothing else', () => {
+  test('errors: each next to its field and in the summary; what was typed is kept, never a password', () => {
     const html = register('zh-CN', {
-      error: { text: t('zh-CN', 'register.error.passwords_differ'), field: 'password_confirm' },
-      name: '张"三<',
+      errors: { password_confirm: [t('zh-CN', 'register.error.password_confirm.differs')], accept_terms: ['请勾选'] },
+      values: { name: '张"三<', id_number: '11010519491231002X', accept_terms: false },
     });
-    expect(byRole(html, 'alert')[0].text).toBe('两次输入的密码不一致。');
-    expect(input(html, 'password_confirm')).toMatchObject({ 'aria-invalid': 'true', autofocus: true });
+    expect(byRole(html, 'alert')[0].text).toContain('请修改以下 2 处后再提交');
+    expect(input(html, 'password_confirm')).toMatchObject({
+      'aria-invalid': 'true',
+      'aria-describedby': 'password_confirm-error',
+      autofocus: true,
+    });
+    expect(input(html, 'accept_terms')).toMatchObject({ 'aria-invalid': 'true', 'aria-describedby': 'accept_terms-error' });
+    expect(html).toContain('<div class="field-error" id="password_confirm-error">');
     expect(input(html, 'id_number')['autofocus']).toBeUndefined();
     expect(input(html, 'name')['value']).toBe('张&quot;三&lt;');
-    expect(input(html, 'id_number')['value']).toBeUndefined();
+    expect(input(html, 'id_number')['value']).toBe('11010519491231002X');
+    expect(input(html, 'password')['value']).toBeUndefined();
   });
 
-  test('an error without a field marks nothing', () => {
-    const html = register('en', { error: { text: 'No.' } });
-    expect(byRole(html, 'alert')[0].text).toBe('No.');
+  test('a form-level error marks no field', () => {
+    const html = register('en', { formErrors: ['No.'] });
+    expect(byRole(html, 'alert')[0].text).toContain('No.');
     expect(tags(html).filter((tag) => tag.attrs['aria-invalid'])).toHaveLength(0);
+  });
+
+  test('from a portal: the interaction goes back with the form, and the sign-in link leads to it', () => {
+    const html = register('zh-CN', {
+      returnTo: { uid: 'abcdefghij0123456789_', clientName: '电子税务局' },
+      loginUrl: '/interaction/abcdefghij0123456789_',
+    });
+    expect(formPostingTo(html, '/register').inner).toContain('<input type="hidden" name="return" value="abcdefghij0123456789_">');
+    expect(textOf(html)).toContain('注册完成后，您将回到“电子税务局”的登录页面');
+    expect(tags(html, 'a').map((a) => a.attrs['href'])).toContain('/interaction/abcdefghij0123456789_');
   });
 });
 
@@ -876,9 +933,11 @@ describe('escaping', () => {
         logoutUrl: EVIL_URL,
         flash: { kind: 'error', text: EVIL },
       }),
-      registerPage({ ...b, actionUrl: EVIL_URL, loginUrl: EVIL_URL, error: { text: EVIL }, name: EVIL }),
+      registerPage({ ...b, actionUrl: EVIL_URL, loginUrl: EVIL_URL, formErrors: [EVIL], values: { name: EVIL } }),
     ];
-    for (const html of pages) {
+    for (const page of pages) {
+      // Its own page scripts (/assets) aside, no script at all.
+      const html = page.replace(/<script src="\/assets\/[a-z0-9-]+\.js\?v=[\w-]+" defer><\/script>\n/g, '');
       expect(html).not.toContain('<script');
       expect(html).not.toContain('"><x');
       expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

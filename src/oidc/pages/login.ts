@@ -17,6 +17,8 @@ export interface LoginPageInput extends FormBase {
   /** The portal needs a second factor: say so before the password is entered. */
   loa2Required?: boolean;
   registerUrl?: string;
+  /** Put in the ID number field: the citizen's own number (e.g. just registered with it, see LoginPrefill). */
+  idNumber?: string;
   /** The citizen / enterprise tabs; with `enterprise` active the form is the first of its two steps. */
   tabs?: { active: 'citizen' | 'enterprise'; citizenUrl: string; enterpriseUrl: string };
 }
@@ -40,9 +42,10 @@ function loginErrorText(lang: Lang, error: LoginError, clientName: string, minut
 }
 
 /**
- * The sign-in page: ID number and password. The ID number is never re-filled (the page never
- * holds a full ID number), nor is the password. With `error: 'expired'` the interaction is gone,
- * so only the message is shown: posting either form could only fail again.
+ * The sign-in page: ID number and password. The ID number field is filled only with the
+ * citizen's own number given in `idNumber` (never from a URL); the password never is. With
+ * `error: 'expired'` the interaction is gone, so only the message is shown: posting either form
+ * could only fail again.
  */
 export function loginPage(p: LoginPageInput): string {
   const { lang } = p;
@@ -67,8 +70,9 @@ export function loginPage(p: LoginPageInput): string {
           type: 'text',
           autocomplete: 'username',
           attrs: { maxlength: 18, autocapitalize: 'characters', spellcheck: 'false' },
+          value: p.idNumber,
           errorId,
-          autofocus: true,
+          autofocus: !p.idNumber,
         }),
         field({
           id: 'password',
@@ -77,6 +81,7 @@ export function loginPage(p: LoginPageInput): string {
           type: 'password',
           autocomplete: 'current-password',
           errorId,
+          autofocus: Boolean(p.idNumber),
         }),
         submitButton(t(lang, 'login.submit'), 'btn-primary btn-block'),
       ]),

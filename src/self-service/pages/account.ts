@@ -1,6 +1,9 @@
 import { html, joinHtml, trusted, type HtmlValue, type SafeHtml } from '../../pages/html.js';
-import { type FormBase, alertBox, codeField, documentShell, field, postForm, submitButton } from '../../pages/layout.js';
+import { type FormBase, alertBox, codeField, csrfInput, documentShell, field, postForm, submitButton } from '../../pages/layout.js';
 import { type Lang, t, tCount } from '../../pages/messages.js';
+import { inlineField } from './fields.js';
+import { loaOf } from '../../oidc/assurance.js';
+import { passwordRules, strengthMeter } from './register.js';
 
 /** The account-page inputs a flash error can point at (`code`: whichever TOTP code input is shown). */
 export type AccountField = 'current_password' | 'new_password' | 'new_password_confirm' | 'code';
@@ -12,6 +15,37 @@ export interface AccountConsent {
   grantedAt: Date;
   /** POST target of this consent's "Withdraw" form. */
   withdrawUrl: string;
+}
+
+/** The password form's fields. */
+export type PasswordField = 'current_password' | 'new_password' | 'new_password_confirm';
+
+/** One successful sign-in, as the history lists it. */
+export interface AccountSignIn {
+  at: Date;
+  /** The portal's name in the page's language. */
+  portal: string;
+  /** The level (acr) and the methods (amr: pwd, otp, swk). */
+  acr?: string;
+  amr: string[];
+  /** Signed in to act for an enterprise. */
+  enterprise?: boolean;
+  /** Already masked, e.g. 203.0.113.* */
+  ipMasked: string;
+}
+
+/** One of the citizen's sessions (a browser where they are signed in). */
+export interface AccountSessionView {
+  startedAt?: Date;
+  acr?: string;
+  amr: string[];
+  enterprise?: boolean;
+  /** The portals signed in to through it, named in the page's language. */
+  portals: string[];
+  /** This browser's own session. */
+  current: boolean;
+  /** POST target (csrf only) ending it; absent for the current session (which signs out as usual). */
+  endUrl?: string;
 }
 
 export interface AccountPageInput extends FormBase {
@@ -41,6 +75,14 @@ export interface AccountPageInput extends FormBase {
   /** An error about one of the two-step sign-in forms, shown right above its field. */
   totpError?: { form: TotpForm; text: string };
   consents: AccountConsent[];
+  /** The last successful sign-ins, newest first. */
+  signIns?: AccountSignIn[];
+  /** The citizen's sessions, this browser's among them. */
+  sessions?: AccountSessionView[];
+  /** Errors of the password form, each shown beside its field. */
+  passwordErrors?: Partial<Record<PasswordField, string[]>>;
+  /** A message about ending a session, shown above the sessions. */
+  sessionsNotice?: { kind: 'success' | 'error'; text: string };
   logoutUrl: string;
   /**
    * A message about the last action, already localised. Beyond the brief: `field` names the input
@@ -72,6 +114,33 @@ function codeOrRecoveryField(f: { id: string; label: string; hint: string; error
   });
 }
 
+/** Date and time in the page language, in China Standard Time (e.g. 2024年6月15日 14:35 / Jun 15, 2024, 14:35). */
+export function formatDateTime(lang: Lang, date: Date | undefined): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(lang, {
+    year: 'numeric',
+    month: lang === 'en' ? 'short' : 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    // Not hour12: false, with which English writes midnight as 24:15.
+    hourCycle: 'h23',
+    timeZone: 'Asia/Shanghai',
+  }).format(date);
+}
+
+/**
+ * The level of a sign-in and how it was reached, in words: 较高（密码 + 动态验证码）,
+ * Higher (password + one-time code), …; the level from `acr`, else from the methods.
+ */
+export function levelInWords(lang: Lang, acr: string | undefined, amr: string[], enterprise = false): string {
+  const known = ['pwd', 'otp', 'swk'].filter((m) => amr.includes(m));
+  const methods = known.map((m) => t(lang, `account.method.${m}`)).join(' + ') || t(lang, 'account.method.unknown');
+  const level = loaOf(acr) || (amr.includes('swk') ? 3 : amr.includes('otp') ? 2 : amr.includes('pwd') ? 1 : 0);
+  const words = level ? t(lang, 'account.level', { level: t(lang, `account.level.${level}`), methods }) : methods;
+  return enterprise ? t(lang, 'account.method.for_enterprise', { methods: words }) : words;
+}
+
 /** Long date in the page language, in China Standard Time (e.g. 2024年6月15日 / June 15, 2024). */
 export function formatDate(lang: Lang, date: Date): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) return '—';
@@ -97,7 +166,8 @@ export function accountPage(p: AccountPageInput): string {
 
   const parts: HtmlValue[] = [html`<h1>${t(lang, 'account.title')}</h1>`];
 
-  if (p.flash) {
+  // An error about a password field stands beside that field instead (see the password section).
+  if (p.flash && !(errorField && errorField !== 'code')) {
     const role = p.flash.kind === 'error' ? 'alert' : 'status';
     parts.push(html`<div class="flash ${p.flash.kind}" role="${role}" id="${FLASH_ID}"><p>${p.flash.text}</p></div>`);
   }
@@ -111,37 +181,49 @@ export function accountPage(p: AccountPageInput): string {
 </dl>
 </section>`);
 
-  // 2. Password
+  // 2. Password: the rules before typing, each error beside its field.
+  const pwErrors = p.passwordErrors ?? {};
+  const firstPasswordError = (['current_password', 'new_password', 'new_password_confirm'] as const).find((f) => pwErrors[f]?.length);
+  const pwField = (f: PasswordField) => ({
+    errors: pwErrors[f] ?? (errorField === f && p.flash ? [p.flash.text] : undefined),
+    autofocus: firstPasswordError ? firstPasswordError === f : focus === f,
+  });
   parts.push(html`<section class="section" aria-labelledby="password-title">
 <h2 id="password-title">${t(lang, 'account.password')}</h2>
-${postForm(p.passwordUrl, p.csrf, [
-  field({
+<form method="post" action="${p.passwordUrl}" novalidate>
+${csrfInput(p.csrf)}
+${[
+  inlineField(lang, {
     id: 'current_password',
     name: 'current_password',
     label: t(lang, 'account.current_password'),
     type: 'password',
     autocomplete: 'current-password',
-    ...fieldState('current_password'),
+    ...pwField('current_password'),
   }),
-  field({
+  inlineField(lang, {
     id: 'new_password',
     name: 'new_password',
     label: t(lang, 'account.new_password'),
-    hint: t(lang, 'account.new_password_hint'),
     type: 'password',
     autocomplete: 'new-password',
-    ...fieldState('new_password'),
+    attrs: { maxlength: 1024 },
+    before: passwordRules(lang, 'new-password-rules', 'account'),
+    describedBy: ['new-password-rules'],
+    after: strengthMeter(lang, { inputId: 'new_password', rulesId: 'new-password-rules' }),
+    ...pwField('new_password'),
   }),
-  field({
+  inlineField(lang, {
     id: 'new_password_confirm',
     name: 'new_password_confirm',
     label: t(lang, 'account.new_password_confirm'),
     type: 'password',
     autocomplete: 'new-password',
-    ...fieldState('new_password_confirm'),
+    ...pwField('new_password_confirm'),
   }),
   submitButton(t(lang, 'account.password_submit')),
-])}
+]}
+</form>
 </section>`);
 
   // 3. Two-step sign-in
@@ -247,7 +329,7 @@ ${totp}
       return html`<tr>
 <td class="portal" data-label="${head('account.consent_portal')}">${c.clientName}</td>
 <td data-label="${head('account.consent_items')}">${c.items.join(t(lang, 'account.list_separator'))}</td>
-<td data-label="${head('account.consent_date')}">${date}</td>
+<td class="date" data-label="${head('account.consent_date')}">${date}</td>
 <td>${postForm(c.withdrawUrl, p.csrf, withdraw, 'inline-form')}</td>
 </tr>`;
     });
@@ -268,15 +350,106 @@ ${rows}
 ${consents}
 </section>`);
 
-  // 5. Sign out
+  // 5. Where the citizen is signed in now, and 6. the last sign-ins.
+  parts.push(sessionsSection(p));
+  parts.push(historySection(p));
+
+  // 7. Sign out
   parts.push(html`<p class="section"><a href="${p.logoutUrl}">${t(lang, 'account.logout')}</a></p>`);
 
   return documentShell({
     lang,
     switchLangUrl: p.switchLangUrl,
     title: t(lang, 'account.title'),
-    body: joinHtml(parts),
-    hasError: p.flash?.kind === 'error',
+    body: html`<div class="account-console">
+${joinHtml(parts)}
+</div>`,
+    hasError: p.flash?.kind === 'error' || Object.values(pwErrors).some((e) => e?.length),
     wide: true,
+    scripts: ['password-strength'],
   });
+}
+
+/** The citizen's sessions: when each began, how, the portals signed in through it; "sign out this session" for the others. */
+function sessionsSection(p: AccountPageInput): SafeHtml {
+  const { lang } = p;
+  const sessions = p.sessions ?? [];
+  const head = (key: string) => t(lang, key);
+  const notice = p.sessionsNotice
+    ? html`<div class="flash ${p.sessionsNotice.kind}" role="${p.sessionsNotice.kind === 'error' ? 'alert' : 'status'}" id="sessions-notice"><p>${
+        p.sessionsNotice.text
+      }</p></div>`
+    : '';
+  const rows = sessions.map((s) => {
+    const when = html`<time datetime="${s.startedAt?.toISOString() ?? ''}">${formatDateTime(lang, s.startedAt)}</time>${
+      s.current ? html`<span class="badge">${t(lang, 'account.sessions_this_device')}</span>` : ''
+    }`;
+    const portals = s.portals.length
+      ? html`<ul class="plain">${s.portals.map((name) => html`<li>${name}</li>`)}</ul>`
+      : t(lang, 'account.sessions_no_portals');
+    const action = s.endUrl
+      ? postForm(
+          s.endUrl,
+          p.csrf,
+          submitButton(
+            html`${t(lang, 'account.sessions_end')}<span class="visually-hidden">${t(lang, 'account.sessions_end_target', {
+              time: formatDateTime(lang, s.startedAt),
+            })}</span>`,
+            'btn-secondary',
+          ),
+          'inline-form',
+        )
+      : html`<a href="${p.logoutUrl}">${t(lang, 'account.logout')}</a>`;
+    return html`<tr${s.current ? html` class="current"` : ''}>
+<td class="when" data-label="${head('account.sessions_started')}">${when}</td>
+<td data-label="${head('account.sessions_level')}">${levelInWords(lang, s.acr, s.amr, s.enterprise)}</td>
+<td data-label="${head('account.sessions_portals')}">${portals}</td>
+<td>${action}</td>
+</tr>`;
+  });
+  const table = sessions.length
+    ? html`<table class="sessions">
+<thead><tr><th scope="col">${head('account.sessions_started')}</th><th scope="col">${head('account.sessions_level')}</th><th scope="col">${head(
+        'account.sessions_portals',
+      )}</th><th scope="col"><span class="visually-hidden">${head('account.consent_action')}</span></th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`
+    : html`<p>${t(lang, 'account.sessions_none')}</p>`;
+  return html`<section class="section" aria-labelledby="sessions-title">
+<h2 id="sessions-title">${t(lang, 'account.sessions')}</h2>
+<p class="muted">${t(lang, 'account.sessions_hint')}</p>
+${notice}${table}
+</section>`;
+}
+
+/** The last successful sign-ins: time (Beijing), portal, how, network. */
+function historySection(p: AccountPageInput): SafeHtml {
+  const { lang } = p;
+  const signIns = p.signIns ?? [];
+  const head = (key: string) => t(lang, key);
+  const rows = signIns.map(
+    (s) => html`<tr>
+<td class="when" data-label="${head('account.history_time')}"><time datetime="${s.at.toISOString()}">${formatDateTime(lang, s.at)}</time></td>
+<td class="portal" data-label="${head('account.history_portal')}">${s.portal}</td>
+<td data-label="${head('account.history_level')}">${levelInWords(lang, s.acr, s.amr, s.enterprise)}</td>
+<td class="ip" data-label="${head('account.history_ip')}" translate="no"><span class="mono">${s.ipMasked}</span></td>
+</tr>`,
+  );
+  const table = signIns.length
+    ? html`<table class="history">
+<thead><tr><th scope="col">${head('account.history_time')}</th><th scope="col">${head('account.history_portal')}</th><th scope="col">${head(
+        'account.history_level',
+      )}</th><th scope="col">${head('account.history_ip')}</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`
+    : html`<p>${t(lang, 'account.history_none')}</p>`;
+  return html`<section class="section" aria-labelledby="history-title">
+<h2 id="history-title">${t(lang, 'account.history')}</h2>
+<p class="muted">${t(lang, 'account.history_hint')}</p>
+${table}
+</section>`;
 }
