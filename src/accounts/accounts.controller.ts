@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Injectable, Post, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { ApiError } from '../common/api-error.js';
@@ -9,6 +9,7 @@ import { IsCitizenId } from '../identifiers/validators.js';
 import { AccountsService } from './accounts.service.js';
 import { IpWindows } from './ip-windows.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_PROBLEM_MESSAGES } from './password-policy.js';
+import { TERMS_VERSION } from './terms.js';
 
 export const REGISTER_LIMIT_PER_MINUTE = 20;
 
@@ -33,6 +34,15 @@ class RegisterBody {
   @IsString()
   @Length(1, 1024)
   password!: string;
+
+  @ApiPropertyOptional({
+    description: `the version of the user agreement (/terms) and privacy notice (/privacy) the citizen accepted in the caller's own form (the current one is \`${TERMS_VERSION}\`); stored with the account and the time. An application registering citizens shows both and sends this; another version is 400 \`terms_outdated\``,
+    example: TERMS_VERSION,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  terms_version?: string;
 }
 
 @ApiSchema({ name: 'CitizenAccount' })
@@ -88,13 +98,28 @@ export class AccountsController {
         message: 'the password does not meet the password rules',
         details: (['TOO_SHORT', 'IS_ID_NUMBER'] as const).map((code) => ({ code, message: PASSWORD_PROBLEM_MESSAGES[code] })),
       },
+      {
+        error: 'terms_outdated',
+        message: 'the user agreement and privacy notice accepted are not the current ones',
+        details: { currentVersion: TERMS_VERSION },
+      },
     ],
     409: [{ error: 'already_registered', message: 'this citizen already has an account' }],
     422: [{ error: 'not_in_registry', message: 'no active registry record matches this ID number and name' }],
     429: [{ error: 'too_many_requests', message: 'too many registration attempts from this address; try again later' }],
   })
   async register(@Body() body: RegisterBody): Promise<{ id: string; name: string; id_number_masked: string }> {
-    const account = await this.accounts.register({ idNumber: body.id_number, name: body.name, password: body.password });
+    if (body.terms_version !== undefined && body.terms_version !== TERMS_VERSION) {
+      throw new ApiError(400, 'terms_outdated', 'the user agreement and privacy notice accepted are not the current ones', {
+        currentVersion: TERMS_VERSION,
+      });
+    }
+    const account = await this.accounts.register({
+      idNumber: body.id_number,
+      name: body.name,
+      password: body.password,
+      termsVersion: body.terms_version,
+    });
     return { id: account.id, name: account.name, id_number_masked: account.idNumberMasked };
   }
 }
