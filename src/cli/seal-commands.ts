@@ -39,7 +39,7 @@ export function registerSealCommands(program: Command, context: CliContext): voi
     .addOption(new Option('--type <type>', 'seal type: 1 公章, 3 发票专用章, 4 合同专用章').choices(['1', '3', '4']).default('1'))
     .requiredOption(
       '--signer-cert <file>',
-      "a licence certificate of the enterprise, PEM (the file's first certificate; repeatable)",
+      "a licence certificate of the enterprise: PEM (the file's first certificate), or a wallet's licences/<USCC>.json; repeatable",
       collect,
     )
     .option('--picture <file>', 'the seal picture (PNG); without it tongban draws the seal')
@@ -137,10 +137,20 @@ function readFile(file: string): Buffer {
   }
 }
 
+/**
+ * The certificates in a PEM file, or in a JSON file with a `certificate` (PEM): a wallet's
+ * `licences/<USCC>.json`, or what `tongban --json licence issue` printed.
+ */
 function readPem(file: string): Buffer[] {
   let blocks: Buffer[];
   try {
-    blocks = pemBlocks(readFile(file).toString('utf8'), ['CERTIFICATE']);
+    let text = readFile(file).toString('utf8');
+    if (text.trimStart().startsWith('{')) {
+      const certificate = (JSON.parse(text) as { certificate?: unknown }).certificate;
+      if (typeof certificate !== 'string') throw new Error('the JSON has no "certificate"');
+      text = certificate;
+    }
+    blocks = pemBlocks(text, ['CERTIFICATE']);
   } catch (err) {
     if (err instanceof OperationError) throw err;
     throw new OperationError('BAD_CERTIFICATE', `${file} is not a PEM certificate file: ${(err as Error).message}`);

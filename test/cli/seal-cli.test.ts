@@ -16,6 +16,7 @@ describe(`tongban seal on ${backend}`, () => {
   let service: ServiceProcess | undefined;
   const scratch = new Scratch();
   let certificate: string;
+  let issuedJson: string;
   let sealId: string;
 
   beforeAll(async () => {
@@ -26,6 +27,7 @@ describe(`tongban seal on ${backend}`, () => {
     const issued = await tongban(['--json', 'licence', 'issue', '--uscc', ACME.uscc, '--csr', scratch.path('acme.csr')], t.env);
     expect(issued.code).toBe(0);
     certificate = scratch.write('acme-licence.pem', (JSON.parse(issued.stdout) as { certificate: string }).certificate);
+    issuedJson = scratch.write('acme-licence.json', issued.stdout);
     expect(csr).toContain('CERTIFICATE REQUEST');
   });
   afterAll(async () => {
@@ -93,8 +95,9 @@ describe(`tongban seal on ${backend}`, () => {
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/exists: use --force/);
+    // The certificate as JSON (what `licence issue --json` printed; a wallet keeps it so too).
     const human = await tongban(
-      ['seal', 'make', '--uscc', ACME.uscc, '--name', ACME.name, '--signer-cert', certificate, '--alg', 'p256'],
+      ['seal', 'make', '--uscc', ACME.uscc, '--name', ACME.name, '--signer-cert', issuedJson, '--alg', 'p256'],
       t.env,
     );
     expect(human.code).toBe(0);
