@@ -165,7 +165,7 @@ h1{font-size:1.3125rem}
 .meter[data-level="4"] .meter-fill{background:#14532d}
 .meter-text{margin:4px 0 0;font-size:.875rem;color:#3d4652}
 .field.terms .check{margin:0}
-.field.terms label a{font-weight:600}
+.field.terms label a{font-weight:600;white-space:nowrap}
 .success-panel{background:#eaf6ee;border:2px solid #1e7b34;border-radius:6px;padding:16px 18px;margin:0 0 20px;color:#14532d}
 .success-panel h1{margin:0 0 4px}
 .success-panel p{margin:0}
@@ -175,9 +175,10 @@ table.history,table.sessions{width:100%;border-collapse:collapse;margin:0 0 12px
 .history td.when,.history td.ip,.sessions td.when{white-space:nowrap;font-variant-numeric:tabular-nums}
 .history td.ip .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.9375rem}
 .history th,.sessions th,.consents th{white-space:nowrap}
-.consents td.portal{width:26%}
+.consents td.portal{width:30%}
 .consents td.date{white-space:nowrap}
-.sessions td.when .badge{display:table;margin:4px 0 0}
+.badge-line{display:block;margin:4px 0 0}
+.badge-line .badge{margin:0}
 .badge{display:inline-block;font-size:.8125rem;font-weight:600;border-radius:999px;padding:0 8px;margin:0 0 0 6px;border:1px solid #0a4fb3;color:#0a4fb3;background:#eef4fc;white-space:nowrap}
 .consents th,.consents td{overflow-wrap:normal;word-break:normal}
 .consents td:last-child,.sessions td:last-child{white-space:nowrap}

@@ -254,4 +254,22 @@ describe(`registration in a browser, on ${backend}`, () => {
       expect(body).toContain('href="/account"');
     }
   });
+
+  step('in English, an empty form: every field says what it needs, and the page passes axe', async () => {
+    await context?.close();
+    context = await browser.newContext({ locale: 'en', viewport: { width: 1024, height: 800 } });
+    page = await context.newPage();
+    await page.goto(`${server.url}/register?lang=en`);
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.locator('.error-summary').waitFor();
+    expect(await page.locator('.error-summary h2').innerText()).toBe('There are 5 things to fix before you continue');
+    expect(await page.locator('.error-summary li').allInnerTexts()).toEqual([
+      'Enter your ID number.',
+      'Enter your full name.',
+      'Choose a password.',
+      'Type your password again.',
+      'Read the user agreement and the privacy notice, and tick the box to accept them, before you register.',
+    ]);
+    await expectAccessible('registration with errors, en');
+  });
 });

@@ -382,7 +382,7 @@ function sessionsSection(p: AccountPageInput): SafeHtml {
     : '';
   const rows = sessions.map((s) => {
     const when = html`<time datetime="${s.startedAt?.toISOString() ?? ''}">${formatDateTime(lang, s.startedAt)}</time>${
-      s.current ? html`<span class="badge">${t(lang, 'account.sessions_this_device')}</span>` : ''
+      s.current ? html`<span class="badge-line"><span class="badge">${t(lang, 'account.sessions_this_device')}</span></span>` : ''
     }`;
     const portals = s.portals.length
       ? html`<ul class="plain">${s.portals.map((name) => html`<li>${name}</li>`)}</ul>`
