@@ -264,6 +264,7 @@ describe(`sign-in pages on ${backend}`, () => {
       name: '别人',
       password: 'Good-Password-2026',
       password_confirm: 'Good-Password-2026',
+      accept_terms: 'yes',
     });
     expect(mismatch.status).toBe(422);
     const done = await ua.fill(form, '/register', {
@@ -271,8 +272,10 @@ describe(`sign-in pages on ${backend}`, () => {
       name: citizen.name,
       password: 'Good-Password-2026',
       password_confirm: 'Good-Password-2026',
+      accept_terms: 'yes',
     });
-    expect(done.url).toContain('/interaction/'); // on to the account page, which signs in first
+    expect(done.url).toContain('/register/done'); // 注册成功, then on to the account page
+    expect(done.html).toContain('注册成功');
     expect(await server.app.get(AccountsService).findByIdNumber(citizen.idNumber)).not.toBeNull();
     const noCsrf = await new UserAgent(server.url).submit(`${server.url}/register`, {
       id_number: citizen.idNumber,
@@ -310,5 +313,8 @@ describe(`an expired sign-in request on ${backend}`, () => {
 });
 
 function stripUid(html: string): string {
-  return html.replace(/\/interaction\/[\w-]+/g, '/interaction/UID').replace(/name="csrf" value="[^"]*"/g, '');
+  return html
+    .replace(/\/interaction\/[\w-]+/g, '/interaction/UID')
+    .replace(/\/register\?return=[\w-]+/g, '/register?return=UID')
+    .replace(/name="csrf" value="[^"]*"/g, '');
 }
