@@ -28,6 +28,17 @@
  *     as stored. Throws OfdFormatError (package), OfdStampError (options), or what `sign` throws.
  *     The picture readers draw in the box is the seal's own (in SignedValue.dat's SESeal): no
  *     image file or page annotation is added.
+ *
+ * Writing
+ *   createOfd({ pages: [{ size?, texts: [{ x, y, width, height?, text, font?, size?, lineHeight?,
+ *     align?, color? }] }], title?, author?, subject?, pageSize?, font?, createdAt?, docId? }): Buffer
+ *     A new package of one document with pages of text (A4 unless told; mm from the top-left):
+ *     OFD.xml, Document.xml, PublicRes.xml (fonts by name — 宋体 with the Noto Serif CJK SC family
+ *     by default, OFD_FONTS — none embedded) and a Content.xml per page, one TextObject per box and
+ *     a TextCode per line with each glyph's advance (DeltaX), wrapped to the box's width. RangeError
+ *     for a box off its page, text taller than its box or text XML cannot carry.
+ *   sampleOfd({ pages?, title?, createdAt? }): Buffer — the sample document `tongban ofd sample`
+ *     writes, with room for a seal at SAMPLE_STAMP_AREA.
  */
 export { formatBox, parseBox, type OfdBox } from './box.js';
 export { checkReferences, type ReferenceCheck, type ReferenceResult, type ReferenceStatus } from './check-references.js';
@@ -49,3 +60,15 @@ export { readOfd, type ReadOfdOptions } from './read-ofd.js';
 export { readPageBox } from './read-page-box.js';
 export { SIGNATURE_METHOD, stampOfd, type SignatureMethod, type SignContext, type StampOptions } from './stamp/stamp-ofd.js';
 export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/limits.js';
+export {
+  A4,
+  createOfd,
+  FONT_SIZE_MM,
+  OFD_FONTS,
+  type CreateOfdOptions,
+  type OfdFont,
+  type OfdPageInput,
+  type OfdTextBox,
+} from './write/create-ofd.js';
+export { MAX_SAMPLE_PAGES, SAMPLE_STAMP_AREA, sampleOfd, type SampleOfdOptions } from './write/sample-document.js';
+export { layOutText, type LaidOutLine, type TextAlign } from './write/text-layout.js';
