@@ -8,6 +8,7 @@ import { RecoveryCodes1764721000000 } from './1764721000000-recovery-codes.js';
 import { Sm2Crls1764808000000 } from './1764808000000-sm2-crls.js';
 import { Seals1765000000000 } from './1765000000000-seals.js';
 import { SignInHistory1765100000000 } from './1765100000000-sign-in-history.js';
+import { EnterpriseQrFirst1765200000000 } from './1765200000000-enterprise-qr-first.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Sm2Crls1764808000000,
   Seals1765000000000,
   SignInHistory1765100000000,
+  EnterpriseQrFirst1765200000000,
 ];

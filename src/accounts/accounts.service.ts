@@ -72,7 +72,14 @@ export interface SignInEntry {
 export const TOTP_SETUP_MINUTES = 30;
 
 export type AuthenticationResult =
-  { ok: true; account: CitizenAccount } | { ok: false; reason: 'invalid' | 'locked' | 'rate_limited'; retryAfterSeconds?: number };
+  | { ok: true; account: CitizenAccount }
+  | {
+      ok: false;
+      reason: 'invalid' | 'locked' | 'rate_limited';
+      retryAfterSeconds?: number;
+      /** After a wrong pair: failures the ID number takes before it locks (the same whether or not it has an account). */
+      attemptsLeft?: number;
+    };
 
 interface AccountRow {
   id: string;
@@ -166,8 +173,10 @@ export class AccountsService implements OnModuleInit {
       if (needsRehash(row.password_hash)) await this.setPassword(row.id, input.password);
       return { ok: true, account: toAccount(row, citizen) };
     }
-    const nowLocked = await this.lockout.recordFailure(key);
-    return nowLocked === null ? { ok: false, reason: 'invalid' } : { ok: false, reason: 'locked', retryAfterSeconds: nowLocked };
+    const failure = await this.lockout.recordCountedFailure(key);
+    return failure.lockedFor === null
+      ? { ok: false, reason: 'invalid', attemptsLeft: failure.attemptsLeft }
+      : { ok: false, reason: 'locked', retryAfterSeconds: failure.lockedFor };
   }
 
   /** With the citizen's current name and status from the registry. */

@@ -15,6 +15,6 @@ import { LicenceLoginService } from './licence-login.service.js';
   imports: [AccountsModule, PkiModule, RegistryModule],
   controllers: [LicenceLoginController],
   providers: [EnterpriseChallenges, LicenceLoginService],
-  exports: [EnterpriseChallenges],
+  exports: [EnterpriseChallenges, LicenceLoginService],
 })
 export class EnterpriseLoginModule {}

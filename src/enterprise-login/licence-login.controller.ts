@@ -50,6 +50,15 @@ class LicenceLoginAccepted {
 
   @ApiProperty({ description: 'its name in the register', example: '福州通办示范科技有限公司' })
   enterprise_name!: string;
+
+  @ApiProperty({
+    description:
+      'true when nobody had signed in on the page yet (its QR code is shown first): the licence is accepted, and the sign-in ' +
+      'completes once the person acting signs in there and is the legal representative or an agent; false when that person ' +
+      'was signed in already and was checked now',
+    example: true,
+  })
+  awaiting_person!: boolean;
 }
 
 /** Where the holder's wallet answers an enterprise sign-in challenge (design §6). Public: the JWS is the credential. */
@@ -68,12 +77,13 @@ export class LicenceLoginController {
     summary: 'Answer a sign-in challenge with a JWS (ES256, x5c = licence certificate chain) over { nonce, aud, uscc, iat }',
     description:
       `Public (no access token): the signed answer is the credential. At most ${ANSWERS_PER_MINUTE} answers per client IP and minute. ` +
-      'The licence certificate must chain to tongban, be valid and not revoked (checked afresh); the signer must be the legal representative or an agent of an active enterprise.',
+      'The licence certificate must chain to tongban, be valid and not revoked (checked afresh), for an active enterprise; the person acting must be its legal representative or an agent — ' +
+      'checked now when they were signed in on the page already, else when they sign in there after this answer.',
   })
   @ApiOkResponse({
     description: 'accepted',
     type: LicenceLoginAccepted,
-    example: { status: 'accepted', uscc: '91350100MA2YTB8K4L', enterprise_name: '福州通办示范科技有限公司' },
+    example: { status: 'accepted', uscc: '91350100MA2YTB8K4L', enterprise_name: '福州通办示范科技有限公司', awaiting_person: true },
   })
   @ApiErrors({
     ...API_BODY_ERRORS,
@@ -110,6 +120,6 @@ export class LicenceLoginController {
       throw new ApiError(429, 'too_many_requests', 'too many sign-in answers from this address; try again later');
     }
     const result = await this.login.answer(challengeId, jws);
-    return { status: 'accepted', uscc: result.uscc, enterprise_name: result.enterpriseName };
+    return { status: 'accepted', uscc: result.uscc, enterprise_name: result.enterpriseName, awaiting_person: result.role === undefined };
   }
 }

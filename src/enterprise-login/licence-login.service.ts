@@ -16,6 +16,12 @@ import { EnterpriseChallenges, type Challenge } from './challenges.service.js';
 
 const CLOCK_SKEW_SECONDS = 300;
 
+/** Why a person who signed in after the wallet's answer may not act for the enterprise with it. */
+export type PersonRefusal = 'not_authorised' | 'certificate_revoked' | 'certificate_expired';
+
+/** confirmPerson's answer; `not_held` when the answer no longer waits for a person (used, or held too long). */
+export type PersonOutcome = { ok: true; role: string } | { ok: false; reason: PersonRefusal | 'not_held' };
+
 /**
  * The JWS algorithms of a wallet's answer, by the licence key's kind: ES256 for a P-256 key, and
  * SM2SM3 for an SM2 key — a private-use name (RFC 7515 §4.1.1; JOSE registers no SM2 algorithm):
@@ -42,7 +48,11 @@ export class LicenceLoginService {
     private readonly agents: EnterpriseAgentsService,
   ) {}
 
-  async answer(challengeId: string, jws: string): Promise<{ uscc: string; enterpriseName: string; role: string }> {
+  /**
+   * The wallet's answer. `role` is the signed-in person's when the challenge was made for one;
+   * undefined when nobody had signed in yet (the person's check comes with confirmPerson).
+   */
+  async answer(challengeId: string, jws: string): Promise<{ uscc: string; enterpriseName: string; role: string | undefined }> {
     const challenge = await this.challenges.find(challengeId);
     if (!challenge) throw new ApiError(404, 'challenge_not_found', 'no such sign-in challenge');
     if (challenge.status !== 'pending') throw new ApiError(409, 'challenge_used', 'this sign-in challenge has already been answered');
@@ -113,6 +123,14 @@ export class LicenceLoginService {
     const enterprise = await this.registry.findEnterprise(uscc);
     if (!enterprise || enterprise.status !== 'active')
       throw new ApiError(403, 'enterprise_inactive', 'the enterprise is not active in the register');
+    if (!challenge.accountId) {
+      // Shown before anyone signed in (QR first): the licence is proven, the person is not. The
+      // answer is kept for this interaction only and signs nobody in until a person signs in on
+      // that page and is found to be the legal representative or an agent (confirmPerson).
+      if (!(await this.challenges.markAnswered(challenge.id, { uscc, certificateSerial: verification.serial ?? '' })))
+        throw new ApiError(409, 'challenge_used', 'this sign-in challenge has already been answered');
+      return { uscc, enterpriseName: enterprise.name, role: undefined };
+    }
     const authorisation = await this.agents.authorisationFor(uscc, challenge.accountId);
     if (!authorisation)
       throw new ApiError(403, 'not_authorised', 'the signed-in person is neither the legal representative nor an agent of this enterprise');
@@ -121,6 +139,36 @@ export class LicenceLoginService {
       throw new ApiError(409, 'challenge_used', 'this sign-in challenge has already been answered');
     }
     return { uscc, enterpriseName: enterprise.name, role: authorisation.role };
+  }
+
+  /** The enterprise's name in the register, for the sign-in page (undefined when it is not there). */
+  async enterpriseName(uscc: string | undefined): Promise<string | undefined> {
+    return uscc ? (await this.registry.findEnterprise(uscc))?.name : undefined;
+  }
+
+  /**
+   * The person who signed in after the wallet answered a challenge shown first: they may act for
+   * the enterprise if they are its legal representative or an agent they granted (the enterprise
+   * active), and the licence presented is still good. The challenge becomes theirs — accepted, or
+   * failed with the reason — once; `not_held` when it no longer waits for a person.
+   */
+  async confirmPerson(challenge: Challenge, personAccountId: string): Promise<PersonOutcome> {
+    const [authorisation, certificate] = await Promise.all([
+      this.agents.authorisationFor(challenge.uscc ?? '', personAccountId),
+      challenge.certificateSerial ? this.pki.certificate(challenge.certificateSerial) : null,
+    ]);
+    // The licence was checked afresh when the wallet answered; it is looked at again (revoked or
+    // lapsed since?) as the session would be at its first token.
+    const outcome: { role: string } | { error: PersonRefusal } =
+      !certificate || certificate.status !== 'good'
+        ? { error: 'certificate_revoked' }
+        : certificate.notAfter.getTime() <= Date.now()
+          ? { error: 'certificate_expired' }
+          : !authorisation
+            ? { error: 'not_authorised' }
+            : { role: authorisation.role };
+    if (!(await this.challenges.settlePerson(challenge.id, personAccountId, outcome))) return { ok: false, reason: 'not_held' };
+    return 'role' in outcome ? { ok: true, role: outcome.role } : { ok: false, reason: outcome.error };
   }
 
   /**

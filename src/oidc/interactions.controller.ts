@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { errors as oidcErrors, type InteractionResults } from 'oidc-provider';
-import { AccountsService, type SecondFactorCheck } from '../accounts/accounts.service.js';
+import { AccountsService, type CitizenAccount, type SecondFactorCheck } from '../accounts/accounts.service.js';
 import { LoginPrefill } from '../accounts/login-prefill.js';
 import { LOA_ACR, requiredLoa } from './assurance.js';
 import { ConsentsService } from './consents.service.js';
@@ -14,14 +14,15 @@ import { OidcProviderService } from './oidc-provider.service.js';
 import { pageLanguage, sendPage } from '../pages/page-response.js';
 import { errorPage, t } from '../pages/index.js';
 import { requestIdOf } from '../site/not-found.js';
-import { consentItems, consentPage, enterpriseLoginPage, loginPage, otpPage } from './pages/index.js';
+import { type EnterprisePageState, consentItems, consentPage, enterpriseLoginPage, loginPage, otpPage } from './pages/index.js';
 import type { SignedInAs } from './pages/who.js';
 import { endSession, restartWithLogin } from './switch-account.js';
 import type { OtpError } from './pages/otp.js';
 import QRCode from 'qrcode';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { EnterpriseChallenges } from '../enterprise-login/challenges.service.js';
+import { EnterpriseChallenges, type Challenge } from '../enterprise-login/challenges.service.js';
+import { LicenceLoginService } from '../enterprise-login/licence-login.service.js';
 import { enterpriseAccountId, parseEnterpriseAccountId } from '../enterprise-login/enterprise-account.js';
 
 type Details = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
@@ -52,8 +53,10 @@ function awaitingCode(details: Details): PendingSecondFactor | undefined {
   return pending && nextStep(pending) === 'code' ? pending : undefined;
 }
 
-/** Where the OTP page sends a citizen who has lost the phone and the recovery codes. */
+/** Where the OTP page sends a citizen who has lost the phone and the recovery codes; the sign-in page's help link. */
 const HELP_URL = '/help';
+/** How a forgotten password is reset (src/site). */
+const FORGOT_PASSWORD_URL = '/forgot-password';
 
 const MAX_CODE_FAILURES = 5;
 
@@ -80,6 +83,7 @@ export class InteractionsController {
     private readonly challenges: EnterpriseChallenges,
     @InjectConfig() private readonly config: AppConfig,
     private readonly prefill: LoginPrefill,
+    private readonly licenceLogin: LicenceLoginService,
   ) {}
 
   @Get()
@@ -104,17 +108,23 @@ export class InteractionsController {
   async login(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const details = await this.details(req, res);
     if (!details) return;
-    if (!this.csrfValid(req, details)) return this.renderLogin(req, res, details, 'csrf', 403);
+    const form = readForm(LoginForm, req.body);
+    // The ID number the citizen typed goes back into its field after a failure (in this answer to
+    // their own POST only: never in a URL, never logged).
+    const typed = { idNumber: form?.id_number.trim() };
+    if (!this.csrfValid(req, details)) return this.renderLogin(req, res, details, 'csrf', 403, undefined, undefined, typed);
     if (details.prompt.name !== 'login')
       return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
-    const form = readForm(LoginForm, req.body);
     if (!form) return this.renderLogin(req, res, details, 'invalid', 400);
 
     const outcome = await this.accounts.authenticate({ idNumber: form.id_number.trim(), password: form.password, ip: req.ip ?? 'unknown' });
     if (!outcome.ok) {
       const status = outcome.reason === 'rate_limited' ? 429 : outcome.reason === 'locked' ? 423 : 401;
       if (outcome.retryAfterSeconds) res.header('retry-after', String(outcome.retryAfterSeconds));
-      return this.renderLogin(req, res, details, outcome.reason, status, outcome.retryAfterSeconds);
+      return this.renderLogin(req, res, details, outcome.reason, status, outcome.retryAfterSeconds, undefined, {
+        ...typed,
+        attemptsLeft: outcome.attemptsLeft,
+      });
     }
     const account = outcome.account;
     const required = await this.requiredLevel(details);
@@ -204,10 +214,14 @@ export class InteractionsController {
   }
 
   /**
-   * Enterprise sign-in (design §6): the person signs in first (or already is), then presents the
-   * enterprise's licence by answering a one-time challenge with the wallet. The page polls
-   * itself; once the wallet's answer was accepted, the interaction ends at loa:3 with the
-   * enterprise as the subject.
+   * Enterprise sign-in (design §6), QR code first (issue 11, point 2): the tab shows a one-time
+   * challenge at once. When the person is signed in already (SSO, or the password on this page
+   * first), the challenge is theirs and the wallet's answer is checked against them as it comes.
+   * Otherwise the wallet's answer proves the licence only: it is held for this interaction (this
+   * browser's) and signs nobody in until a person signs in here — the password, then the code
+   * when two-step sign-in is on — and is found to be the legal representative or an agent
+   * (docs/decisions.md). The page asks the status URL (script) or reloads itself (no script);
+   * once the sign-in is settled, the interaction ends at loa:3 with the enterprise as subject.
    */
   @Get('enterprise')
   async enterprise(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
@@ -216,57 +230,70 @@ export class InteractionsController {
     if (details.prompt.name !== 'login')
       return this.renderError(req, res, 400, t(pageLanguage(req), 'error.unknown_prompt'), 'invalid_request');
     const pending = pendingOf(details);
-    // The person's own steps come first: the one-time code, when two-step sign-in is on.
+    // The person's own steps come first once begun: the one-time code, when two-step sign-in is on.
     if (pending && nextStep(pending) === 'code') return this.askForCode(req, res, details, pending);
     const signedInNow = pending?.enterprise ? pending : undefined;
     const person = signedInNow ? signedInNow.accountId : personOf(details.session?.accountId);
-    if (!person) return this.renderLogin(req, res, details, undefined, 200, undefined, true);
-    const account = await this.accounts.findById(person);
+    const account = person ? await this.accounts.findById(person) : null;
     const personAmr = signedInNow ? (signedInNow.amr ?? ['pwd']) : details.session?.amr?.includes('otp') ? ['pwd', 'otp'] : ['pwd'];
-    if (account?.totpEnabled && !personAmr.includes('otp')) {
+    if (person && account?.totpEnabled && !personAmr.includes('otp')) {
       // Signed in earlier with the password alone (two-step sign-in was turned on since): the code now.
       return this.askForCode(req, res, details, { accountId: person, failures: 0, next: 'code', enterprise: true, amr: ['pwd'] });
     }
 
-    const requested = typeof req.query.challenge === 'string' ? await this.challenges.find(req.query.challenge.slice(0, 64)) : undefined;
-    const challenge = requested && requested.interactionUid === details.uid && requested.accountId === person ? requested : undefined;
-    if (challenge?.status === 'accepted') {
-      return this.finish(req, res, {
-        login: {
-          accountId: enterpriseAccountId({
-            uscc: challenge.uscc!,
-            personAccountId: person,
-            certificateSerial: challenge.certificateSerial!,
-          }),
-          acr: LOA_ACR[3],
-          amr: [...personAmr, 'swk'],
-          remember: false,
-        },
-      });
+    const requested = await this.requestedChallenge(req, details);
+    const mine = requested && (requested.accountId === undefined || requested.accountId === person) ? requested : undefined;
+    // The wallet answered a QR code shown before anyone signed in: the person signs in (or has), then is checked.
+    const answered = mine?.status === 'answered' ? mine : await this.challenges.answeredFor(details.uid);
+    if (answered) {
+      const holdUntil = this.challenges.holdUntil(answered);
+      if (!holdUntil || holdUntil.getTime() <= Date.now())
+        return this.renderEnterprise(req, res, details, { state: 'hold_expired', account }, 400);
+      if (!person) return this.renderLogin(req, res, details, undefined, 200, undefined, true);
+      const outcome = await this.licenceLogin.confirmPerson(answered, person);
+      if (outcome.ok) return this.finishEnterprise(req, res, answered, person, personAmr);
+      if (outcome.reason === 'not_held') return this.renderEnterprise(req, res, details, { state: 'hold_expired', account }, 400);
+      this.logger.log(`enterprise sign-in: account ${person} may not act with the licence presented (${outcome.reason})`);
+      const enterpriseName = await this.licenceLogin.enterpriseName(answered.uscc);
+      const state = outcome.reason === 'not_authorised' ? 'not_authorised' : 'licence_gone';
+      return this.renderEnterprise(req, res, details, { state, account, enterpriseName }, 403);
     }
-    const error =
-      challenge?.status === 'failed' ? 'failed' : challenge && challenge.expiresAt.getTime() <= Date.now() ? 'expired' : undefined;
-    const current = challenge ?? (await this.challenges.create(details.uid, person));
-    const text = this.challenges.offerText(this.challenges.offer(current, this.config.publicUrl));
-    const urls = this.urls(details);
-    const clientName = await this.clientName(details);
-    const qrSvg = error ? '' : await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
-    sendPage(req, res, error ? 400 : 200, (base) =>
-      enterpriseLoginPage({
-        ...base,
-        csrf: this.csrf.issue(`interaction:${details.uid}`),
-        clientName,
-        actingPerson: account ? `${account.name} ${account.idNumberMasked}` : '',
-        qrSvg,
-        challengeText: text,
-        expiresAt: current.expiresAt,
-        pollUrl: `${urls.enterprise}?challenge=${encodeURIComponent(current.id)}`,
-        restartUrl: urls.enterprise,
-        abortUrl: urls.abort,
-        error,
-        failure: current.lastError,
-      }),
-    );
+    if (mine?.status === 'accepted' && person && mine.accountId === person) return this.finishEnterprise(req, res, mine, person, personAmr);
+    if (mine?.status === 'failed') {
+      if (mine.answeredAt) {
+        // The wallet's answer was good, the person who signed in after it was not (see above).
+        const enterpriseName = await this.licenceLogin.enterpriseName(mine.uscc);
+        const state = mine.lastError === 'not_authorised' ? 'not_authorised' : 'licence_gone';
+        return this.renderEnterprise(req, res, details, { state, account, enterpriseName }, 403);
+      }
+      return this.renderEnterprise(req, res, details, { state: 'failed', account, refusal: mine.lastError }, 400);
+    }
+    if (mine?.status === 'pending' && mine.expiresAt.getTime() <= Date.now())
+      return this.renderEnterprise(req, res, details, { state: 'expired', account }, 400);
+    const current = mine?.status === 'pending' ? mine : await this.challenges.create(details.uid, person);
+    return this.renderEnterprise(req, res, details, { state: 'waiting', account, challenge: current, refusal: current.lastError });
+  }
+
+  /**
+   * What the enterprise page's script asks every few seconds (JSON, no side effects): the state
+   * of the page's challenge — `waiting` (with the code of the wallet's last refused answer, if
+   * any), `answered`, `accepted`, `failed`, `expired` — or `gone` when the sign-in request is.
+   * The script reloads the page when it differs from what the page shows.
+   */
+  @Get('enterprise/status')
+  async enterpriseStatus(@Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
+    res.header('cache-control', 'no-store');
+    let details: Details | undefined;
+    try {
+      details = await this.oidc.provider.interactionDetails(req.raw, res.raw);
+    } catch (err) {
+      if (!(err instanceof oidcErrors.SessionNotFound)) throw err;
+    }
+    if (!details || details.uid !== req.params.uid) return void res.code(404).send({ state: 'gone' });
+    const challenge = await this.requestedChallenge(req, details);
+    if (!challenge) return void res.code(404).send({ state: 'gone' });
+    const state = challenge.status === 'pending' ? (challenge.expiresAt.getTime() <= Date.now() ? 'expired' : 'waiting') : challenge.status;
+    res.send({ state, refusal: challenge.status === 'pending' ? (challenge.lastError ?? '') : '' });
   }
 
   @Post('abort')
@@ -377,6 +404,67 @@ export class InteractionsController {
     return true;
   }
 
+  /** The challenge the enterprise page names in `?challenge=`, if it belongs to this interaction. */
+  private async requestedChallenge(req: HttpRequest, details: Details): Promise<Challenge | undefined> {
+    const id = typeof req.query.challenge === 'string' ? req.query.challenge.slice(0, 64) : undefined;
+    const challenge = id ? await this.challenges.find(id) : undefined;
+    return challenge && challenge.interactionUid === details.uid ? challenge : undefined;
+  }
+
+  /** The person may act for the enterprise with the licence the wallet presented: signed in at loa:3 as the enterprise. */
+  private finishEnterprise(req: HttpRequest, res: FastifyReply, challenge: Challenge, person: string, personAmr: string[]) {
+    return this.finish(req, res, {
+      login: {
+        accountId: enterpriseAccountId({ uscc: challenge.uscc!, personAccountId: person, certificateSerial: challenge.certificateSerial! }),
+        acr: LOA_ACR[3],
+        amr: [...personAmr, 'swk'],
+        remember: false,
+      },
+    });
+  }
+
+  /** The enterprise tab in one of its states (src/oidc/pages/enterprise.ts); `waiting` with the QR code of `challenge`. */
+  private async renderEnterprise(
+    req: HttpRequest,
+    res: FastifyReply,
+    details: Details,
+    view: {
+      state: EnterprisePageState;
+      account: CitizenAccount | null;
+      challenge?: Challenge;
+      refusal?: string;
+      enterpriseName?: string;
+    },
+    status = 200,
+  ) {
+    const urls = this.urls(details);
+    const clientName = await this.clientName(details);
+    const { challenge, account } = view;
+    const text = challenge && this.challenges.offerText(this.challenges.offer(challenge, this.config.publicUrl));
+    const qrSvg = text ? await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) : undefined;
+    const query = challenge ? `?challenge=${encodeURIComponent(challenge.id)}` : '';
+    sendPage(req, res, status, (base) =>
+      enterpriseLoginPage({
+        ...base,
+        csrf: this.csrf.issue(`interaction:${details.uid}`),
+        clientName,
+        state: view.state,
+        tabs: { citizenUrl: urls.base, enterpriseUrl: urls.enterprise },
+        who: account ? { name: account.name, idNumberMasked: account.idNumberMasked } : undefined,
+        switchUrl: `${urls.base}/switch`,
+        qrSvg,
+        challengeText: text,
+        expiresAt: challenge?.expiresAt,
+        pollUrl: `${urls.enterprise}${query}`,
+        statusUrl: challenge ? `${urls.enterprise}/status${query}` : undefined,
+        restartUrl: urls.enterprise,
+        abortUrl: urls.abort,
+        refusal: view.refusal,
+        enterpriseName: view.enterpriseName,
+      }),
+    );
+  }
+
   private async renderLogin(
     req: HttpRequest,
     res: FastifyReply,
@@ -385,12 +473,17 @@ export class InteractionsController {
     status = 200,
     retryAfterSeconds?: number,
     enterprise = req.query.enterprise === '1',
+    typed: { idNumber?: string; attemptsLeft?: number } = {},
   ) {
     const urls = this.urls(details);
     const clientName = await this.clientName(details);
     const loa2Required = (await this.requiredLevel(details)) >= 2;
     // Just registered (from this page's "注册账户"): the ID number the citizen registered with.
-    const idNumber = await this.prefill.read(req, details.uid);
+    const idNumber = typed.idNumber || (await this.prefill.read(req, details.uid));
+    // Enterprise sign-in, QR code first: the wallet has answered; the person signs in now.
+    const answered = enterprise ? await this.challenges.answeredFor(details.uid) : undefined;
+    const holdUntil = answered && this.challenges.holdUntil(answered);
+    const enterpriseName = answered && (await this.licenceLogin.enterpriseName(answered.uscc));
     sendPage(req, res, status, (base) =>
       loginPage({
         ...base,
@@ -400,6 +493,19 @@ export class InteractionsController {
         clientName,
         error,
         retryAfterMinutes: retryAfterSeconds ? Math.ceil(retryAfterSeconds / 60) : undefined,
+        retryAt: retryAfterSeconds ? new Date(Date.now() + retryAfterSeconds * 1000) : undefined,
+        attemptsLeft: typed.attemptsLeft,
+        lockMinutes: this.config.loginLockMinutes,
+        forgotUrl: FORGOT_PASSWORD_URL,
+        helpUrl: HELP_URL,
+        enterpriseAnswered:
+          answered && holdUntil
+            ? {
+                enterpriseName: enterpriseName ?? answered.uscc ?? '',
+                holdUntil,
+                expiredUrl: `${urls.enterprise}?challenge=${encodeURIComponent(answered.id)}`,
+              }
+            : undefined,
         loa2Required,
         registerUrl: `/register?return=${encodeURIComponent(details.uid)}`,
         idNumber,

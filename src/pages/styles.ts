@@ -196,6 +196,39 @@ ul.plain li{margin:0}
 .consents td.portal{width:auto}
 .history th,.sessions th,.consents th{white-space:normal}
 }
+/* The sign-in page and its enterprise tab (issue 11, point 2): the password's show/hide button
+   inside the field (shown by its script only), the links under the form, the QR code first with
+   its steps beside it (stacked on a phone), the expiry and its countdown, the wait, the
+   developers' disclosure, a spent QR code's place, the note that the licence was received. */
+.password-field{position:relative;display:flow-root}
+.password-field input.has-toggle{padding-right:5.25em}
+.password-toggle{position:absolute;right:4px;bottom:23px;min-height:36px;padding:2px 12px;background:#fff;color:#0a4fb3;border:2px solid #0a4fb3;border-radius:4px;font-weight:600;font-size:.9375rem;line-height:1.4}
+.password-toggle:hover{background:#eef4fc}
+.password-toggle[hidden]{display:none}
+.login-links{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 16px;margin:8px 0 0}
+.login-links a{display:inline-block;padding:10px 0}
+.qr-login{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:center;margin:0 0 10px}
+.qr-login .qr{flex:none;width:200px;margin:0}
+.qr-side{flex:1 1 11rem;min-width:0}
+ol.steps{margin:0 0 10px;padding:0 0 0 1.3em}
+ol.steps li{margin:0 0 6px}
+.expiry{font-size:.9375rem;color:#3d4652;margin:0 0 8px}
+.countdown{font-weight:600;white-space:nowrap;font-variant-numeric:tabular-nums;color:#1b1f24}
+.pulse{display:inline-block;vertical-align:middle;margin:0 8px 2px 0;width:10px;height:10px;border-radius:50%;background:#0a4fb3;animation:tongban-pulse 1.4s ease-in-out infinite}
+@keyframes tongban-pulse{0%,100%{opacity:.3}50%{opacity:1}}
+@media (prefers-reduced-motion:reduce){.pulse{animation:none}}
+details.developer{border:1px solid #d5dbe3;border-radius:6px;padding:0 12px;margin:0 0 12px}
+details.developer summary{cursor:pointer;padding:10px 0;font-weight:600;color:#3d4652}
+details.developer[open]{padding-bottom:12px}
+details.developer p{font-size:.9375rem;margin:0 0 6px}
+pre.command{margin:0 0 12px;padding:8px 10px;background:#1b1f24;color:#f3f5f8;border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.8125rem}
+details.developer .secret{font-size:.8125rem;letter-spacing:0;margin:0}
+.qr-gone{display:flex;flex-direction:column;align-items:center;justify-content:center;gap:12px;min-height:200px;text-align:center;background:#f3f5f8}
+.qr-gone-title{font-weight:600;margin:0;color:#3d4652}
+.note.success{background:#eaf6ee;border-left-color:#1e7b34;color:#14532d}
+.note .note-title{font-weight:600;margin:0 0 4px}
+.note p:last-child{margin-bottom:0}
+.note .countdown{color:inherit}
 `
   .trim()
   .replace(/\n/g, '');

@@ -6,4 +6,4 @@ export { type LoginError, type LoginPageInput, loginPage } from './login.js';
 export { type OtpPageInput, otpPage } from './otp.js';
 export { type ConsentPageInput, consentItems, consentPage } from './consent.js';
 export { type LogoutPageInput, type LogoutSuccessPageInput, logoutPage, logoutSuccessPage } from './logout.js';
-export { type EnterpriseLoginError, type EnterpriseLoginPageInput, enterpriseLoginPage, loginTabs } from './enterprise.js';
+export { type EnterpriseLoginPageInput, type EnterprisePageState, enterpriseLoginPage, loginTabs } from './enterprise.js';

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { passwordStrengthSource } from './password-strength.js';
+import { passwordToggleSource } from './password-toggle.js';
+import { countdownSource } from './countdown.js';
+import { enterprisePollSource } from './enterprise-poll.js';
 
 /**
  * The scripts tongban's pages may load: small, first-party, served from `/assets/<name>.js`
@@ -8,6 +11,9 @@ import { passwordStrengthSource } from './password-strength.js';
  */
 const SOURCES: Record<string, string> = {
   'password-strength': passwordStrengthSource,
+  'password-toggle': passwordToggleSource,
+  countdown: countdownSource,
+  'enterprise-poll': enterprisePollSource,
 };
 
 export interface PageScript {
