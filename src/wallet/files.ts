@@ -46,6 +46,30 @@ export function writeExportFile(path: string, content: Buffer, options: { force?
   }
 }
 
+/**
+ * Writes a document the holder hands on (a stamped OFD, a detached signature): atomically, with
+ * the usual permissions (0666 less the umask); FILE_EXISTS when the path is taken, unless `force`
+ * (then the file is replaced by a rename, never written through).
+ */
+export function writeDocumentFile(path: string, content: Buffer, options: { force?: boolean } = {}): void {
+  const exists = () => new WalletError('FILE_EXISTS', `${path} exists; use --force to overwrite it`);
+  if (!options.force && existsSync(path)) throw exists();
+  const temporary = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temporary, content, { flag: 'wx' });
+    if (options.force) renameSync(temporary, path);
+    else {
+      linkSync(temporary, path);
+      unlinkSync(temporary);
+    }
+  } catch (err) {
+    if (existsSync(temporary)) unlinkSync(temporary);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw exists();
+    throw new WalletError('FILE_UNWRITABLE', `cannot write ${path} (${code ?? 'error'})`);
+  }
+}
+
 export function readJsonFile(path: string, what: string): unknown {
   let text: string;
   try {

@@ -1,7 +1,9 @@
 /**
  * The holder's wallet for the electronic business licence (design §6): one key, encrypted under
- * a passphrase, and the licences issued for it. Every operation is a function here; the
- * `tongban wallet` commands (src/cli/wallet-commands.ts) are one client of it.
+ * a passphrase, and the licences issued for it; it signs in as the enterprise and stamps with the
+ * enterprise's electronic seals (design §8). Every operation is a function here; the
+ * `tongban wallet` commands (src/cli/wallet-commands.ts) are one client of it, a portal's own
+ * signing service can be another (openWallet, then wallet.stampOfd / wallet.stampFile).
  */
 export { WalletError, WALLET_ERROR_CODES, type WalletErrorCode } from './errors.js';
 export { SCRYPT_PARAMS, WALLET_KEY_TYPES, walletKeyLabel, type KeyFile, type WalletAlg, type WalletKeyType } from './key-file.js';
@@ -33,6 +35,7 @@ export {
   initWallet,
   listLicences,
   openWallet,
+  planWalletStamp,
   readLicence,
   readWalletInfo,
   type ImportOptions,
@@ -46,3 +49,19 @@ export {
 } from './wallet.js';
 export { enrol, httpIssuer, type HttpIssuerOptions, type LicenceIssuer } from './enrol.js';
 export { promptPassphrase } from './prompt.js';
+export { fetchSeal, type FetchedSeal, type FetchSealOptions } from './seal-lookup.js';
+export {
+  STAMP_ALGORITHMS,
+  ia5Text,
+  planStamp,
+  stampSize,
+  type SealForStamping,
+  type StampAlgorithm,
+  type StampCommonOptions,
+  type StampFileOptions,
+  type StampOfdOptions,
+  type StampPlan,
+  type StampSeal,
+  type WalletPublicSide,
+} from './stamp.js';
+export { writeDocumentFile } from './files.js';

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, webcrypto, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { sm2Sign } from '../crypto/sm2.js';
 import { canonicalUscc } from '../identifiers/uscc.js';
 import { bitString, integer, oid, sequence, tlv } from '../pki/der.js';
 import { toPem } from '../pki/x509.js';
+import type { SignBytes } from '../seals/index.js';
 import {
   chainAbove,
   issuedBy,
@@ -39,6 +40,16 @@ import {
 } from './key-file.js';
 import { isExpired, loginEndpoint, parseLoginChallenge, type LoginChallenge } from './login-challenge.js';
 import { decodePkcs12, encodePkcs12, privateKeyAlgorithm } from './pkcs12.js';
+import {
+  makeDetachedStamp,
+  makeOfdStamp,
+  planStamp,
+  type StampCommonOptions,
+  type StampFileOptions,
+  type StampOfdOptions,
+  type StampPlan,
+  type WalletPublicSide,
+} from './stamp.js';
 
 export const KEY_FILE = 'key.json';
 export const LICENCES_DIR = 'licences';
@@ -269,6 +280,16 @@ function tiedTo(candidate: { localKeyId?: Buffer }, localKeyId: Buffer | undefin
 export async function openWallet(dir: string, passphrase: string): Promise<Wallet> {
   const file = readKeyFile(dir);
   return new Wallet(dir, file, await decryptKeyFile(file, passphrase));
+}
+
+/**
+ * Whether this wallet can stamp with the seal, from its public data alone (no passphrase): the
+ * checks and refusals of planStamp, so a caller refuses before asking for the passphrase. The
+ * stamp itself checks again.
+ */
+export function planWalletStamp(dir: string, options: StampCommonOptions): StampPlan {
+  const file = readKeyFile(dir);
+  return planStamp({ alg: file.alg, publicJwk: file.publicJwk, licences: listLicences(dir) }, options);
 }
 
 /** The public facts of a wallet (key thumbprint, licences), without the passphrase. */
@@ -538,6 +559,44 @@ export class Wallet {
       return { status: 'accepted', uscc: text(body.uscc), enterpriseName: text(body.enterprise_name), aud: challenge.aud };
     }
     throw serviceError(response, body, 'the sign-in');
+  }
+
+  /**
+   * A detached SES_Signature (GB/T 38540, DER) over `data` — a `.sig` beside any file: dataHash is
+   * SM3(data) for an SM2 key, SHA-256(data) for a P-256 one (the hash of the signature algorithm
+   * the SES_Signature names), timeInfo the signing time, signed by the licence key. Refuses, before
+   * signing, what planStamp refuses (SEAL_NOT_FOR_THIS_KEY, SEAL_REVOKED, SEAL_EXPIRED, …).
+   */
+  async stampFile(data: Uint8Array, options: StampFileOptions): Promise<Buffer> {
+    const plan = planStamp(this.publicSide(), options);
+    return makeDetachedStamp(data, plan, options.propertyInfo, this.signer());
+  }
+
+  /**
+   * The OFD document with one more seal signature (GB/T 33190 §18): a StampAnnot on page `page` at
+   * x/y (mm), as large as the seal's picture unless width/height are given; Seal.esl, Signature.xml
+   * with the SM3 of every file, and SignedValue.dat, an SES_Signature over SM3(Signature.xml).
+   * Signatures already there stay intact. Refuses what planStamp refuses, and OFD_UNREADABLE /
+   * STAMP_REFUSED for a document or position that does not fit.
+   */
+  async stampOfd(ofd: Uint8Array, options: StampOfdOptions): Promise<Buffer> {
+    const plan = planStamp(this.publicSide(), options);
+    return makeOfdStamp(ofd, plan, options, this.signer());
+  }
+
+  private publicSide(): WalletPublicSide {
+    return { alg: this.alg, publicJwk: this.keyFile.publicJwk, licences: this.licences() };
+  }
+
+  /**
+   * Signs for the seal code (DER signatures: ECDSA P-256 with SHA-256, or SM2 with SM3 and the
+   * default user ID): the key stays in this object, the callback only ever returns signatures.
+   */
+  private signer(): SignBytes {
+    return (bytes) =>
+      Promise.resolve(
+        this.alg === 'SM2SM3' ? sm2Sign(bytes, this.sm2Key()) : nodeSign('sha256', bytes, { key: this.privateKey, dsaEncoding: 'der' }),
+      );
   }
 
   /** The licence of `uscc`, or the only one when it is left out (NO_LICENCE, LICENCE_CHOICE_NEEDED). */

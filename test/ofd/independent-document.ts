@@ -44,7 +44,7 @@ export function independentlyReadDocument(ofd: Uint8Array) {
   };
   const children = (parent: Element) => Array.from(parent.childNodes).filter((node): node is Element => node.nodeType === 1);
   const order = (parent: Element, expected: string[], where: string) => {
-    const names = children(parent).map((child) => child.localName);
+    const names = children(parent).map((child) => child.localName ?? child.nodeName);
     let position = 0;
     for (const name of names) {
       const at = expected.indexOf(name, position);
