@@ -6,7 +6,7 @@ import { AccountsService } from '../../src/accounts/accounts.service.js';
 import { EnterpriseAgentsService } from '../../src/accounts/enterprise-agents.service.js';
 import { totpCode, totpStep } from '../../src/accounts/totp.js';
 import { DEMO_ENTERPRISES } from '../../src/demo/demo-data.js';
-import { enrol, httpIssuer, initWallet, type Wallet } from '../../src/wallet/index.js';
+import { enrol, httpIssuer, initWallet, parseLoginChallenge, type Wallet } from '../../src/wallet/index.js';
 import { newCitizen, type TestCitizen } from '../support/citizens.js';
 import {
   authorizationRequest,
@@ -381,21 +381,35 @@ describe(`two-step sign-in that holds, on ${backend}`, () => {
       return tokensAfter(ua, entPortal, request, polled);
     }
 
-    it('asks the person for the code after the password and before the licence: loa:3, pwd otp swk', async () => {
+    it('QR code first: after the wallet answers, the person gives the password, then the code, and only then the licence is theirs: loa:3, pwd otp swk', async () => {
       const chen = (await server.app.get(AccountsService).findByIdNumber(CHEN.idNumber))!;
       const totp = await enableTotp(chen.id);
       try {
         const ua = new UserAgent(server.url);
         const request = await authorizationRequest(entPortal, { scope: 'openid enterprise', acr_values: LOA3 });
-        let page = await ua.open(request.url.href, { stopAt: stopAtPortal(entPortal) });
-        expect(page.html).toContain('name="password"');
-        page = await ua.fill(
-          page,
+        const qrPage = await ua.open(request.url.href, { stopAt: stopAtPortal(entPortal) });
+        expect(qrPage.html).not.toContain('name="password"');
+        const text = /<code class="secret" id="challenge-text">([^<]+)<\/code>/.exec(qrPage.html)![1];
+        expect(await wallet.login(text, { uscc: ACME.uscc })).toMatchObject({ status: 'accepted' });
+        const pollUrl = new URL(/content="3;url=([^"]+)"/.exec(qrPage.html)![1].replace(/&amp;/g, '&'), qrPage.url).href;
+        const signInPage = await ua.open(pollUrl, { stopAt: stopAtPortal(entPortal) });
+        expect(signInPage.html).toContain('id="enterprise-answered"');
+        const codePage = await ua.fill(
+          signInPage,
           '/login?enterprise=1',
           { id_number: CHEN.idNumber, password: CHEN.password },
           { stopAt: stopAtPortal(entPortal) },
         );
-        const tokens = await codeThenLicence(ua, request, page, totp.next());
+        expect(codePage.html).toContain('name="code"');
+        // The licence is not the person's before the code: the enterprise page asks for it too.
+        const skipped = await ua.open(pollUrl, { stopAt: stopAtPortal(entPortal) });
+        expect(skipped.html).toContain('name="code"');
+        const [before] = await server.app
+          .get(DataSource)
+          .query(`SELECT status FROM oidc_enterprise_challenges WHERE id = $1`, [parseLoginChallenge(text).challenge_id]);
+        expect(before).toEqual({ status: 'answered' });
+        const after = await ua.fill(codePage, '/otp', { code: totp.next() }, { stopAt: stopAtPortal(entPortal) });
+        const tokens = await tokensAfter(ua, entPortal, request, after);
         expect(tokens.claims()).toMatchObject({ acr: LOA3, amr: ['pwd', 'otp', 'swk'] });
       } finally {
         await server.app.get(AccountsService).disableTotp(chen.id, totp.recoveryCodes[0]);
