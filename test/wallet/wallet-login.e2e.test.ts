@@ -33,30 +33,40 @@ describe(`wallet ↔ service, end to end, on ${backend}`, () => {
   let wallet: Wallet;
   let portal: Portal;
 
-  /** Opens a portal's enterprise sign-in as `who` and returns the page showing the challenge, and the challenge text. */
-  async function enterpriseSignIn(
-    who: Credentials,
-  ): Promise<{ ua: UserAgent; request: Awaited<ReturnType<typeof authorizationRequest>>; page: Page; text: string }> {
+  /** Opens a portal's enterprise sign-in: the tab shows the challenge at once (QR first); returns the page and the challenge text. */
+  async function enterpriseSignIn(): Promise<{
+    ua: UserAgent;
+    request: Awaited<ReturnType<typeof authorizationRequest>>;
+    page: Page;
+    text: string;
+  }> {
     const ua = new UserAgent(server.url);
     const request = await authorizationRequest(portal, { scope: 'openid enterprise', acr_values: LOA3 });
-    let page = await ua.open(request.url.href, { stopAt: stopAtPortal(portal) });
-    if (page.html.includes('name="password"'))
-      page = await ua.fill(
-        page,
-        '/login?enterprise=1',
-        { id_number: who.idNumber, password: who.password },
-        { stopAt: stopAtPortal(portal) },
-      );
+    const page = await ua.open(request.url.href, { stopAt: stopAtPortal(portal) });
+    expect(page.html).not.toContain('name="password"');
     const text = /id="challenge-text">([^<]+)</.exec(page.html)?.[1];
     if (!text) throw new Error(`no challenge on ${page.url} (${page.status}):\n${page.html.slice(0, 2000)}`);
     return { ua, request, page, text: text.replace(/&amp;/g, '&') };
   }
 
-  /** Lets the page notice the wallet's answer (its poll) and follows it back to the portal. */
-  async function finish(ua: UserAgent, page: Page): Promise<URL> {
+  /** The page's poll after the wallet's answer: it asks the person to sign in (the licence received). */
+  async function personStep(ua: UserAgent, page: Page): Promise<Page> {
     const poll = /<meta http-equiv="refresh" content="\d+;url=([^"]+)"/.exec(page.html)?.[1];
     if (!poll) throw new Error('the enterprise page does not poll');
-    let next = await ua.open(new URL(poll.replace(/&amp;/g, '&'), page.url).href, { stopAt: stopAtPortal(portal) });
+    const next = await ua.open(new URL(poll.replace(/&amp;/g, '&'), page.url).href, { stopAt: stopAtPortal(portal) });
+    if (!next.html.includes('id="enterprise-answered"'))
+      throw new Error(`the page does not ask the person to sign in: ${next.url} (${next.status})\n${next.html.slice(0, 1500)}`);
+    return next;
+  }
+
+  /** After the wallet's answer: `who` signs in on the page, consents once, and is back at the portal. */
+  async function finish(ua: UserAgent, page: Page, who: Credentials): Promise<URL> {
+    let next = await ua.fill(
+      await personStep(ua, page),
+      '/login?enterprise=1',
+      { id_number: who.idNumber, password: who.password },
+      { stopAt: stopAtPortal(portal) },
+    );
     if (next.url.includes('/interaction/') && next.html.includes('/confirm"'))
       next = await ua.fill(next, '/confirm', { remember: '1' }, { stopAt: stopAtPortal(portal) });
     if (!next.url.startsWith(portal.redirectUri))
@@ -95,13 +105,13 @@ describe(`wallet ↔ service, end to end, on ${backend}`, () => {
   });
 
   it('the legal representative signs in as the enterprise with the wallet: loa:3, the enterprise as subject', async () => {
-    const { ua, request, page, text } = await enterpriseSignIn(CHEN);
+    const { ua, request, page, text } = await enterpriseSignIn();
     const challenge = parseLoginChallenge(text);
     expect(challenge.aud).toBe(server.url);
     const result = await wallet.login(text, { expectedAudience: server.url });
     expect(result).toEqual({ status: 'accepted', uscc: ENTERPRISE.uscc, enterpriseName: ENTERPRISE.name, aud: server.url });
 
-    const callback = await finish(ua, page);
+    const callback = await finish(ua, page, CHEN);
     const tokens = await client.authorizationCodeGrant(portal.config, callback, {
       pkceCodeVerifier: request.verifier,
       expectedState: request.state,
@@ -123,9 +133,22 @@ describe(`wallet ↔ service, end to end, on ${backend}`, () => {
     expect([(replay as WalletError).code, (replay as WalletError).status]).toEqual(['challenge_used', 409]);
   });
 
-  it('someone who is neither the legal representative nor an agent is refused (403 not_authorised) until granted', async () => {
-    const first = await enterpriseSignIn(ZHANG);
-    await expect(wallet.login(first.text)).rejects.toMatchObject({ code: 'not_authorised', status: 403 });
+  it('someone who is neither the legal representative nor an agent is refused (in words on the page, then at the wallet) until granted', async () => {
+    // QR first: the wallet's answer is good; 张三 signs in after it and is refused on the page.
+    const first = await enterpriseSignIn();
+    expect(await wallet.login(first.text)).toMatchObject({ status: 'accepted', uscc: ENTERPRISE.uscc });
+    const refused = await first.ua.fill(
+      await personStep(first.ua, first.page),
+      '/login?enterprise=1',
+      { id_number: ZHANG.idNumber, password: ZHANG.password },
+      { stopAt: stopAtPortal(portal) },
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain(`不是“${ENTERPRISE.name}”的法定代表人，也不是其授权的经办人`);
+    // Signed in now, 张三 gets a QR code of their own, which the wallet is refused for at once.
+    const own = await first.ua.open(/href="([^"]+\/enterprise)"/.exec(refused.html)![1], { stopAt: stopAtPortal(portal) });
+    const ownText = /id="challenge-text">([^<]+)</.exec(own.html)![1];
+    await expect(wallet.login(ownText)).rejects.toMatchObject({ code: 'not_authorised', status: 403 });
     const zhang = (
       await server.app.get(EnterpriseAgentsService).grant(ENTERPRISE.uscc, await chenAccountId(), {
         idNumber: ZHANG.idNumber,
@@ -134,9 +157,9 @@ describe(`wallet ↔ service, end to end, on ${backend}`, () => {
       })
     ).agent.accountId;
     expect(await server.app.get(EnterpriseAgentsService).authorisationFor(ENTERPRISE.uscc, zhang)).toEqual({ role: 'operator' });
-    const second = await enterpriseSignIn(ZHANG);
+    const second = await enterpriseSignIn();
     expect(await wallet.login(second.text)).toMatchObject({ status: 'accepted', uscc: ENTERPRISE.uscc });
-    const callback = await finish(second.ua, second.page);
+    const callback = await finish(second.ua, second.page, ZHANG);
     const tokens = await client.authorizationCodeGrant(portal.config, callback, {
       pkceCodeVerifier: second.request.verifier,
       expectedState: second.request.state,
@@ -164,7 +187,7 @@ describe(`wallet ↔ service, end to end, on ${backend}`, () => {
     const cliWallet = await openWallet(dir, PASSPHRASE);
     expect(cliWallet.licence(ENTERPRISE.uscc)).not.toBeNull();
 
-    const { text } = await enterpriseSignIn(CHEN);
+    const { text } = await enterpriseSignIn();
     const login = await tongban(['--json', 'wallet', 'login', text, '--expect-url', server.url, ...opts], env);
     expect(login.code).toBe(0);
     expect(JSON.parse(login.stdout)).toEqual({
