@@ -9,6 +9,7 @@ import { Sm2Crls1764808000000 } from './1764808000000-sm2-crls.js';
 import { Seals1765000000000 } from './1765000000000-seals.js';
 import { SignInHistory1765100000000 } from './1765100000000-sign-in-history.js';
 import { EnterpriseQrFirst1765200000000 } from './1765200000000-enterprise-qr-first.js';
+import { TrustAnchors1765400000000 } from './1765400000000-trust-anchors.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Seals1765000000000,
   SignInHistory1765100000000,
   EnterpriseQrFirst1765200000000,
+  TrustAnchors1765400000000,
 ];

@@ -12,6 +12,7 @@ import { OperationError } from './operations.js';
 import { Output, table } from './output.js';
 import { runOperation } from './run-operation.js';
 import { registerSealCommands } from './seal-commands.js';
+import { registerTrustCommands } from './trust-commands.js';
 import { registerWalletCommands } from './wallet-commands.js';
 
 /** Exit codes: 0 done; 1 failed; 2 bad usage; 3 import finished but rejected some rows / identifier invalid. */
@@ -275,6 +276,7 @@ export function buildProgram(context: CliContext): Command {
 
   registerWalletCommands(program, context);
   registerSealCommands(program, context);
+  registerTrustCommands(program, context);
   return program;
 }
 

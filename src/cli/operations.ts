@@ -39,7 +39,25 @@ interface Operation {
   licences?: boolean;
   /** Whether it needs the seals module (making and revoking seals; brings the PKI). */
   seals?: boolean;
+  /** Whether it needs the PKI module (trust anchors). */
+  pki?: boolean;
   run(app: INestApplicationContext, params: Record<string, unknown>, io: OperationIO): Promise<unknown>;
+}
+
+async function trustAnchorService(app: INestApplicationContext) {
+  const { TrustAnchorService } = await import('../pki/trust-anchors.js');
+  return app.get(TrustAnchorService);
+}
+
+/** A trust-anchor refusal keeps its code (NOT_A_CA, KEY_UNSUPPORTED, ANCHOR_EXISTS, …). */
+async function trustAnchorCall<T>(call: () => Promise<T>): Promise<T> {
+  const { TrustAnchorError } = await import('../pki/trust-anchors.js');
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof TrustAnchorError) throw new OperationError(err.code, err.message);
+    throw err;
+  }
 }
 
 /** Loaded on demand: oidc-provider is heavy and warns about the Node version when imported. */
@@ -209,6 +227,33 @@ export const OPERATIONS: Record<string, Operation> = {
       return sealView(seal, { withDer: false });
     },
   },
+  'trust.add': {
+    database: true,
+    pki: true,
+    async run(app, params) {
+      const anchors = await trustAnchorService(app);
+      const der = stringParam(params, 'der');
+      const certificate = der ? Buffer.from(der, 'base64') : stringParam(params, 'pem');
+      const name = stringParam(params, 'name');
+      return trustAnchorCall(() => anchors.add(certificate, { ...(name ? { name } : {}), by: 'cli' }));
+    },
+  },
+  'trust.list': {
+    database: true,
+    pki: true,
+    async run(app) {
+      const anchors = await trustAnchorService(app);
+      return { anchors: await anchors.list() };
+    },
+  },
+  'trust.remove': {
+    database: true,
+    pki: true,
+    async run(app, params) {
+      const anchors = await trustAnchorService(app);
+      return trustAnchorCall(() => anchors.remove(stringParam(params, 'id'), 'cli'));
+    },
+  },
   'registry.import': {
     database: true,
     async run(app, params, io) {
@@ -243,6 +288,7 @@ export function operationNeedsOidc(name: string, params: Record<string, unknown>
 
 /** Enterprise imports change enterprises' status, which the PKI and the seals follow (revocation, hold). */
 export function operationNeedsPki(name: string, params: Record<string, unknown>): boolean {
+  if (OPERATIONS[name]?.pki) return true;
   return name === 'registry.import' && params.register === 'enterprises';
 }
 

@@ -1,7 +1,9 @@
 import { createPublicKey, verify as cryptoVerify, X509Certificate, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
+import { findAnchorPath, type AnchorPath } from './anchor-path.js';
 import type { CaCertificate, CaStore } from './ca.js';
 import type { SerialStatus, StoredReason } from './certificate-store.js';
 import { verifySignature } from './signatures.js';
+import type { TrustAnchor } from './trust-anchors.js';
 import { OID, parseCertificate, pemBlocks, SIGNATURE_HASH, type CertificateParts, type NameAttributes } from './x509.js';
 // The report vocabulary (ETSI EN 319 102-1) is defined once, there; that file imports nothing.
 import { SubIndication, type CheckStatus, type Indication, type Verdict } from '../verification/report.js';
@@ -9,6 +11,8 @@ import { SubIndication, type CheckStatus, type Indication, type Verdict } from '
 export interface CheckResult {
   status: CheckStatus;
   message: string;
+  /** What a validity or revocation result that is not PASSED points to (for callers that weigh several checks). */
+  subIndication?: SubIndication;
 }
 
 /** A type, not an interface: reports carry these objects as they are (as ReportNames). */
@@ -41,6 +45,8 @@ export interface ChainVerification {
   profile?: string;
   /** Common names from the leaf to the trust anchor, when a chain was found. */
   path?: string[];
+  /** The operator's trust anchor the chain ends at, when it is not one of tongban's roots. */
+  anchor?: { id: string; name: string };
   /** The leaf's public key, for callers that verify a signature made with it (decoded when asked). */
   publicKey(): KeyObject | undefined;
   validationTime: string;
@@ -48,6 +54,9 @@ export interface ChainVerification {
 
 /** Revocation states by serial: a Map at once when they are at hand (a cache), else a promise. */
 export type StatusLookup = (serials: string[]) => Map<string, SerialStatus> | Promise<Map<string, SerialStatus>>;
+
+/** The operators' trust anchors in force (src/pki/trust-anchors.ts): at once when at hand, else a promise. */
+export type AnchorLookup = () => readonly TrustAnchor[] | Promise<readonly TrustAnchor[]>;
 
 /** At most this many certificates per call, each at most this large. */
 const MAX_CERTIFICATES = 10;
@@ -85,10 +94,11 @@ interface FoundPath {
 class FormatFailure extends Error {}
 
 /**
- * Certificate-path validation against tongban's own roots (the only trust anchors) of both
- * hierarchies: the leaf plus any intermediates given, ECDSA/RSA signatures checked with node:crypto
- * and SM2-with-SM3 ones with sm2Verify, validity at a time, revocation
- * from pki_certificates. Never throws. Parsed certificates and the outcome of checking a
+ * Certificate-path validation against tongban's own roots of both hierarchies and, for
+ * certificates tongban did not issue, the operators' trust anchors (anchor-path.ts): the leaf
+ * plus any intermediates given, ECDSA/RSA signatures checked with node:crypto and SM2-with-SM3
+ * ones with sm2Verify, validity at a time, revocation from pki_certificates (other CAs'
+ * certificates: none held, INDETERMINATE/TRY_LATER). Never throws. Parsed certificates and the outcome of checking a
  * certificate's signature under tongban's CA keys are cached by the certificate's bytes (pure
  * functions of them), so a repeated certificate costs a map lookup, a date comparison and the
  * revocation query; tongban's CA certificates are verified once, when they are loaded.
@@ -100,10 +110,13 @@ export class ChainVerifier {
   private caVersion = -1;
   private known: CaCertificate[] = [];
   private knownSerials = new Set<string>();
+  /** Signatures of certificates checked under other CAs' keys (the issuer's SPKI, base64 → outcome). */
+  private readonly anchorChecks = new WeakMap<CertificateParts, Map<string, boolean>>();
 
   constructor(
     private readonly ca: CaStore,
     private readonly lookup: StatusLookup,
+    private readonly anchors?: AnchorLookup,
   ) {}
 
   async verify(input: string[] | string, at = new Date()): Promise<ChainVerification> {
@@ -143,8 +156,15 @@ export class ChainVerifier {
         validationTime,
       );
     if (!path) {
+      // Another CA's certificate: a path to one of the operator's trust anchors, if there is one.
+      const foreign = await this.anchorPath(leaf, certificates.slice(1));
+      if (foreign) return underAnchor(result, leaf.parts, foreign, at);
       // Not a failure of the certificate: tongban cannot tell (ETSI: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND).
-      result.chain = { status: 'INDETERMINATE', message: 'no path from this certificate to a tongban root certificate' };
+      result.chain = {
+        status: 'INDETERMINATE',
+        message: 'no path from this certificate to a tongban root certificate or an operator’s trust anchor',
+        subIndication: SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
+      };
       result.signature = { status: 'INDETERMINATE', message: 'no tongban issuer to check the signature against' };
     } else {
       const anchor = path.links[path.links.length - 1];
@@ -171,6 +191,7 @@ export class ChainVerifier {
     else if (!path.signatureOk)
       result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate’s signature does not verify' };
     else revocation = await this.checkRevocation(result, leaf, path, at);
+    if (revocation) result.revocation.subIndication = revocation;
     return verdict(result, { chain: !!path, signature: !!path?.signatureOk, validity: validity.sub, revocation });
   }
 
@@ -236,6 +257,41 @@ export class ChainVerifier {
           : 'not revoked',
     };
     return undefined;
+  }
+
+  /**
+   * A path from a certificate tongban did not issue to an operator's trust anchor, through the
+   * certificates given with it; 'unavailable' when the anchors cannot be read now.
+   */
+  private async anchorPath(leaf: Parsed, extras: Parsed[]): Promise<AnchorPath | 'unavailable' | null> {
+    if (!this.anchors) return null;
+    let anchors: readonly TrustAnchor[];
+    try {
+      const looked = this.anchors();
+      anchors = Array.isArray(looked) ? looked : await withTimeout(looked as Promise<readonly TrustAnchor[]>, LOOKUP_TIMEOUT_MS);
+    } catch {
+      return 'unavailable';
+    }
+    if (!anchors.length) return null;
+    return findAnchorPath(
+      leaf.parts,
+      extras.map((extra) => extra.parts),
+      anchors,
+      (subject, issuer) => this.signedByOther(subject, issuer),
+    );
+  }
+
+  /** A signature under another CA's key, by its algorithm (SM2 with the default user ID, ECDSA, RSA); kept per certificate and key. */
+  private signedByOther(subject: CertificateParts, issuer: CertificateParts): boolean {
+    let checks = this.anchorChecks.get(subject);
+    if (!checks) this.anchorChecks.set(subject, (checks = new Map<string, boolean>()));
+    const key = issuer.spki.toString('base64');
+    let ok = checks.get(key);
+    if (ok === undefined) {
+      ok = verifySignature(subject.signatureAlgorithm, { spki: issuer.spki }, subject.tbs, subject.signature);
+      checks.set(key, ok);
+    }
+    return ok;
   }
 
   /** The path from the leaf's issuer to a tongban root, preferring tongban's own CA certificates. */
@@ -447,6 +503,71 @@ function issues(issuer: CertificateParts, subject: CertificateParts): boolean {
   return !subject.aki || !issuer.ski || subject.aki === issuer.ski;
 }
 
+/**
+ * A certificate of another CA with a path to an operator's trust anchor (or the answer when the
+ * anchors cannot be read now). tongban holds no revocation data for other CAs' certificates and
+ * fetches none (no network), so their revocation is INDETERMINATE and the verdict at best
+ * INDETERMINATE/TRY_LATER, as ETSI EN 319 102-1 and design §9 have it when revocation data cannot
+ * be had — never PASSED; proven failures (a forged signature, expiry) still say TOTAL_FAILED.
+ */
+function underAnchor(result: ChainVerification, leaf: CertificateParts, found: AnchorPath | 'unavailable', at: Date): ChainVerification {
+  if (found === 'unavailable') {
+    result.chain = {
+      status: 'INDETERMINATE',
+      message: 'no path to a tongban root certificate, and the operator’s trust anchors cannot be read now: try again later',
+      subIndication: SubIndication.TRY_LATER,
+    };
+    result.signature = { status: 'INDETERMINATE', message: 'no known issuer to check the signature against' };
+    const validity = validityAt([leaf], at);
+    result.validity = validity.check;
+    result.revocation = { status: 'INDETERMINATE', message: 'not checked: the certificate is not one tongban issued' };
+    return verdict(result, { chain: true, signature: true, validity: validity.sub, revocation: SubIndication.TRY_LATER });
+  }
+  const { anchor, intermediates } = found;
+  const cn = (parts: CertificateParts) => parts.subject.commonName ?? parts.subject.organizationName ?? '?';
+  const anchorName = `the trust anchor “${anchor.name}” (${anchor.id}), added by an operator`;
+  result.anchor = { id: anchor.id, name: anchor.name };
+  result.path = found.leafIsAnchor ? [cn(leaf)] : [leaf, ...intermediates, anchor.parts].map(cn);
+  const issuer = intermediates[0] ?? anchor.parts;
+  result.chain = found.constraint
+    ? {
+        status: 'INDETERMINATE',
+        message: `a path to ${anchorName} breaks a constraint: ${found.constraint}`,
+        subIndication: SubIndication.CHAIN_CONSTRAINTS_FAILURE,
+      }
+    : {
+        status: 'PASSED',
+        message: found.leafIsAnchor ? `${anchorName} itself` : `issued by ${cn(issuer)}, chaining to ${anchorName}`,
+      };
+  result.signature = found.signatureOk
+    ? { status: 'PASSED', message: found.leafIsAnchor ? 'a trust anchor' : `signed by ${cn(issuer)}` }
+    : {
+        status: 'FAILED',
+        message: `the signature of ${found.forged === leaf ? 'the certificate' : `the CA certificate ${cn(found.forged!)}`} does not verify under its issuer’s key`,
+      };
+  const validity = validityAt(found.leafIsAnchor ? [leaf] : [leaf, ...intermediates, anchor.parts], at);
+  result.validity = validity.check;
+  let revocation: RevocationFinding | undefined;
+  if (found.leafIsAnchor) result.revocation = { status: 'PASSED', message: 'a trust anchor: not subject to revocation' };
+  else if (!found.signatureOk)
+    result.revocation = { status: 'INDETERMINATE', message: 'not checked: a signature on the path does not verify' };
+  else {
+    result.revocation = {
+      status: 'INDETERMINATE',
+      message: `tongban holds no revocation data for certificates of other CAs (this one chains to ${anchorName}) and fetches none: whether it was revoked cannot be told`,
+      subIndication: SubIndication.TRY_LATER,
+    };
+    revocation = SubIndication.TRY_LATER;
+  }
+  return verdict(result, {
+    chain: true,
+    signature: found.signatureOk,
+    validity: validity.sub,
+    revocation,
+    constraints: !!found.constraint,
+  });
+}
+
 type ValidityFinding = SubIndication.EXPIRED | SubIndication.NOT_YET_VALID;
 type RevocationFinding = SubIndication.REVOKED | SubIndication.REVOKED_CA_NO_POE | SubIndication.TRY_LATER;
 
@@ -456,11 +577,18 @@ function validityAt(certificates: CertificateParts[], at: Date): { check: CheckR
     const which = index === 0 ? 'the certificate' : `the CA certificate ${parts.subject.commonName}`;
     if (time < parts.notBefore.getTime())
       return {
-        check: { status: 'FAILED', message: `${which} is not valid before ${parts.notBefore.toISOString()}` },
+        check: {
+          status: 'FAILED',
+          message: `${which} is not valid before ${parts.notBefore.toISOString()}`,
+          subIndication: SubIndication.NOT_YET_VALID,
+        },
         sub: SubIndication.NOT_YET_VALID,
       };
     if (time > parts.notAfter.getTime())
-      return { check: { status: 'FAILED', message: `${which} expired at ${parts.notAfter.toISOString()}` }, sub: SubIndication.EXPIRED };
+      return {
+        check: { status: 'FAILED', message: `${which} expired at ${parts.notAfter.toISOString()}`, subIndication: SubIndication.EXPIRED },
+        sub: SubIndication.EXPIRED,
+      };
   }
   return { check: { status: 'PASSED', message: `valid at ${at.toISOString()}` } };
 }
@@ -492,6 +620,7 @@ function failedFormat(message: string, validationTime: string): ChainVerificatio
 const PASSED: Verdict = { indication: 'TOTAL_PASSED' };
 const FORMAT_FAILURE = { indication: 'TOTAL_FAILED', subIndication: SubIndication.FORMAT_FAILURE } as const satisfies Verdict;
 const NO_CHAIN: Verdict = { indication: 'INDETERMINATE', subIndication: SubIndication.NO_CERTIFICATE_CHAIN_FOUND };
+const CHAIN_CONSTRAINTS: Verdict = { indication: 'INDETERMINATE', subIndication: SubIndication.CHAIN_CONSTRAINTS_FAILURE };
 const SIG_CRYPTO_FAILURE: Verdict = { indication: 'TOTAL_FAILED', subIndication: SubIndication.SIG_CRYPTO_FAILURE };
 const FAILED_BY: Record<ValidityFinding | SubIndication.REVOKED, Verdict> = {
   [SubIndication.REVOKED]: { indication: 'TOTAL_FAILED', subIndication: SubIndication.REVOKED },
@@ -504,15 +633,16 @@ const UNSETTLED_BY: Record<SubIndication.REVOKED_CA_NO_POE | SubIndication.TRY_L
 };
 
 /**
- * The verdict from what the checks found. Without a path to a tongban trust anchor nothing else
- * counts (INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND: another CA's certificate may be perfectly
- * good); then a signature that does not verify; then a proven failure (the certificate revoked,
- * expired, not yet valid: TOTAL_FAILED) before what cannot be settled now (a revoked CA on the
- * path, a suspension, revocation status not at hand: INDETERMINATE, never PASSED).
+ * The verdict from what the checks found. Without a path to a trust anchor (tongban's roots or
+ * an operator's) nothing else counts (INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND: another CA's
+ * certificate may be perfectly good); then a signature that does not verify; then a proven
+ * failure (the certificate revoked, expired, not yet valid: TOTAL_FAILED) before what cannot be
+ * settled now (a path breaking a constraint, a revoked CA on the path, a suspension, revocation
+ * status not at hand: INDETERMINATE, never PASSED).
  */
 function verdict(
   result: ChainVerification,
-  found: { chain: boolean; signature: boolean; validity?: ValidityFinding; revocation?: RevocationFinding },
+  found: { chain: boolean; signature: boolean; validity?: ValidityFinding; revocation?: RevocationFinding; constraints?: boolean },
 ): ChainVerification {
   const reached = !found.chain
     ? NO_CHAIN
@@ -522,9 +652,11 @@ function verdict(
         ? FAILED_BY[found.revocation]
         : found.validity
           ? FAILED_BY[found.validity]
-          : found.revocation
-            ? UNSETTLED_BY[found.revocation]
-            : PASSED;
+          : found.constraints
+            ? CHAIN_CONSTRAINTS
+            : found.revocation
+              ? UNSETTLED_BY[found.revocation]
+              : PASSED;
   result.indication = reached.indication;
   if (reached.subIndication) result.subIndication = reached.subIndication;
   return result;

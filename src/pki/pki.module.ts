@@ -5,16 +5,18 @@ import { RegistryModule } from '../registry/registry.module.js';
 import { mountOcspRoutes } from './ocsp-http.js';
 import { PkiController } from './pki.controller.js';
 import { PkiService } from './pki.service.js';
+import { TrustAnchorService } from './trust-anchors.js';
 
 /**
  * tongban's certificate authority: CA hierarchy, issuance, revocation, CRLs, OCSP and chain
- * verification. Other modules use PkiService.
+ * verification (to tongban's roots and the operators' trust anchors). Other modules use
+ * PkiService, and TrustAnchorService for the anchors themselves.
  */
 @Module({
   imports: [RegistryModule],
   controllers: [PkiController],
-  providers: [PkiService],
-  exports: [PkiService],
+  providers: [PkiService, TrustAnchorService],
+  exports: [PkiService, TrustAnchorService],
 })
 export class PkiModule implements OnModuleInit {
   constructor(

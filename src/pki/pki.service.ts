@@ -15,6 +15,7 @@ import { CertificateIssuer, type IssuedCertificate, type IssueOptions } from './
 import { OCSP_CACHE_MS, OcspResponder } from './ocsp.js';
 import { StatusCache } from './status-cache.js';
 import { normaliseSerial, Revocations, type RevocationResult } from './revocation.js';
+import { TrustAnchorService } from './trust-anchors.js';
 import { nameText, toPem } from './x509.js';
 
 export type { ChainVerification } from './chain.js';
@@ -64,14 +65,17 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     private readonly keys: KeyStore,
     dataSource: DataSource,
     private readonly registry: RegistryService,
+    anchors: TrustAnchorService,
   ) {
     this.ca = new CaStore(keys, config);
     this.store = new CertificateStore(dataSource);
     this.crls = new CrlPublisher(this.store, keys, this.ca);
     this.ocspResponder = new OcspResponder(this.store, keys, this.ca, (err) => this.logger.warn(`OCSP: ${(err as Error).message}`));
     this.verifierStatuses = new StatusCache(this.store, OCSP_CACHE_MS);
-    this.verifier = new ChainVerifier(this.ca, (serials) => this.verifierStatuses.get(serials));
-    this.freshVerifier = new ChainVerifier(this.ca, (serials) => this.store.statuses(serials));
+    // Certificates of other CAs chain to the operators' trust anchors (read again every 2 s at most).
+    const anchorsInForce = () => anchors.current();
+    this.verifier = new ChainVerifier(this.ca, (serials) => this.verifierStatuses.get(serials), anchorsInForce);
+    this.freshVerifier = new ChainVerifier(this.ca, (serials) => this.store.statuses(serials), anchorsInForce);
     this.issuer = new CertificateIssuer(keys, this.ca, this.store, {
       publicUrl: config.publicUrl,
       validityDays: config.pkiLicenceValidityDays,
@@ -262,7 +266,7 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Validates a certificate chain (PEM text, or a list of PEM/base64-DER certificates, leaf first)
-   * against tongban's root certificates at a time: format, signature, chain, validity and
+   * against tongban's root certificates and the operators' trust anchors at a time: format, signature, chain, validity and
    * revocation, each PASSED / FAILED / INDETERMINATE, with an ETSI-style verdict. Never throws.
    */
   async verifyCertificateChain(pems: string[] | string, at = new Date(), options: { fresh?: boolean } = {}): Promise<ChainVerification> {
