@@ -91,18 +91,18 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
     return text;
   }
 
-  /** A browser opens the portal's enterprise sign-in and 陈伟 signs in on tongban's form: the QR page. */
+  /** After the wallet's answer to a QR code shown first: the page asks the person to sign in. */
+  const isPersonStep = (page: Page) => page.url.includes('/interaction/') && page.html.includes('id="enterprise-answered"');
+
+  /** A browser opens the portal's enterprise sign-in: tongban's enterprise tab shows the QR code at once (before any password). */
   async function openEnterpriseSignIn(ua: UserAgent): Promise<{ page: Page; text: string }> {
-    const form = await ua.open(`${url}/demo/portal-a/login?acr=3`);
-    expect(form.status).toBe(200);
-    expect(form.url).toMatch(/\/interaction\/[\w-]+\/enterprise$/);
-    expect(form.html).toMatch(/aria-current="page"[^>]*>法人登录（电子营业执照）</);
-    expect(form.html).toContain('name="password"');
-    const page = await ua.fill(form, '/login?enterprise=1', { id_number: CHEN.idNumber, password: CHEN.password });
+    const page = await ua.open(`${url}/demo/portal-a/login?acr=3`);
     expect(page.status).toBe(200);
+    expect(page.url).toMatch(/\/interaction\/[\w-]+\/enterprise$/);
+    expect(page.html).toMatch(/aria-current="page"[^>]*>法人登录（电子营业执照）</);
+    expect(page.html).not.toContain('name="password"');
     expect(isQrPage(page)).toBe(true);
     expect(page.html).toMatch(/<svg[\s\S]*<\/svg>/);
-    expect(page.html).toContain(CHEN.name);
     const text = challengeText(page);
     expect(text).toMatch(/^tongban-login:[\w-]+$/);
     return { page, text };
@@ -154,40 +154,48 @@ describe(`walkthrough: an enterprise signs in with its electronic business licen
     expect(shown.stdout).not.toMatch(/PRIVATE|encryptedKey|"d":|salt/);
   });
 
-  step('at demo portal A, "sign in for an enterprise": 陈伟 signs in, the QR page shows the challenge', async () => {
+  step('at demo portal A, "sign in for an enterprise": the QR page shows the challenge at once', async () => {
     ua = new UserAgent(url);
     const portal = await ua.open(`${url}/demo/portal-a`);
     expect(portal.html).toContain('href="/demo/portal-a/login?acr=3"');
     ({ page: qrPage, text: firstText } = await openEnterpriseSignIn(ua));
   });
 
-  step('tongban --json wallet login <text> → accepted; the page, polled, continues to portal A as the enterprise', async () => {
-    const login = await cli(['--json', 'wallet', 'login', firstText, ...walletOptions()]);
-    expect(login.code).toBe(0);
-    expect(json(login)).toEqual({ status: 'accepted', uscc: ENTERPRISE.uscc, enterpriseName: ENTERPRISE.name, aud: url });
+  step(
+    'tongban --json wallet login <text> → accepted; the page, polled, asks 陈伟 to sign in, then continues to portal A as the enterprise',
+    async () => {
+      const login = await cli(['--json', 'wallet', 'login', firstText, ...walletOptions()]);
+      expect(login.code).toBe(0);
+      expect(json(login)).toEqual({ status: 'accepted', uscc: ENTERPRISE.uscc, enterpriseName: ENTERPRISE.name, aud: url });
 
-    // What the browser does by itself: open the meta-refresh URL until the sign-in has moved on.
-    let page = qrPage;
-    const deadline = Date.now() + POLL_DEADLINE_MS;
-    while (!isPortalA(page)) {
-      if (Date.now() > deadline)
-        throw new Error(`the sign-in did not reach portal A; last page ${page.url} (${page.status}):\n${page.html.slice(0, 1500)}`);
-      if (isConsentPage(page)) {
-        page = await ua.fill(page, '/confirm', { remember: '1' });
-        continue;
+      // What the browser does by itself: open the meta-refresh URL until the sign-in has moved on.
+      let page = qrPage;
+      const deadline = Date.now() + POLL_DEADLINE_MS;
+      while (!isPortalA(page)) {
+        if (Date.now() > deadline)
+          throw new Error(`the sign-in did not reach portal A; last page ${page.url} (${page.status}):\n${page.html.slice(0, 1500)}`);
+        if (isConsentPage(page)) {
+          page = await ua.fill(page, '/confirm', { remember: '1' });
+          continue;
+        }
+        if (isPersonStep(page)) {
+          page = await ua.fill(page, '/login?enterprise=1', { id_number: CHEN.idNumber, password: CHEN.password });
+          continue;
+        }
+        if (!isQrPage(page)) throw new Error(`unexpected page ${page.url} (${page.status}):\n${page.html.slice(0, 1500)}`);
+        const next = refreshUrl(page);
+        if (page !== qrPage) await new Promise((resolve) => setTimeout(resolve, 250));
+        page = await ua.open(next);
       }
-      if (!isQrPage(page)) throw new Error(`unexpected page ${page.url} (${page.status}):\n${page.html.slice(0, 1500)}`);
-      const next = refreshUrl(page);
-      if (page !== qrPage) await new Promise((resolve) => setTimeout(resolve, 250));
-      page = await ua.open(next);
-    }
-    expect(page.status).toBe(200);
-    expect(page.html).not.toContain('role="alert"');
-    expect(page.html).toContain(`已以企业身份登录： <strong>${ENTERPRISE.name}</strong> <code>${ENTERPRISE.uscc}</code>`);
-    expect(page.html).toContain(`经办人： ${CHEN.name} (legal_representative)`);
-    expect(page.html).toContain('<code>urn:tongban:loa:3</code>');
-    expect(page.html).not.toContain(CHEN.idNumber);
-  });
+      expect(page.status).toBe(200);
+      expect(page.html).not.toContain('role="alert"');
+      expect(page.html).toContain(`已以企业身份登录： <strong>${ENTERPRISE.name}</strong>`);
+      expect(page.html).toContain(`<dt>统一社会信用代码</dt><dd>${ENTERPRISE.uscc}</dd>`);
+      expect(page.html).toContain(`<dt>经办人</dt><dd>${CHEN.name}（法定代表人）</dd>`);
+      expect(page.html).toContain('<code>urn:tongban:loa:3</code>');
+      expect(page.html).not.toContain(CHEN.idNumber);
+    },
+  );
 
   step('tongban --json licence revoke --serial <serial> --reason keyCompromise', async () => {
     const revoked = await cli(['--json', 'licence', 'revoke', '--serial', serial, '--reason', 'keyCompromise']);
