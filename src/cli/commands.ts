@@ -10,6 +10,7 @@ import { formatFromFileName } from '../registry/record-reader.js';
 import type { ImportSummary } from '../registry/registry-import.js';
 import { OperationError } from './operations.js';
 import { Output, table } from './output.js';
+import { registerOfdCommands } from './ofd-commands.js';
 import { runOperation } from './run-operation.js';
 import { registerSealCommands } from './seal-commands.js';
 import { registerTrustCommands } from './trust-commands.js';
@@ -277,6 +278,7 @@ export function buildProgram(context: CliContext): Command {
   registerWalletCommands(program, context);
   registerSealCommands(program, context);
   registerTrustCommands(program, context);
+  registerOfdCommands(program, context);
   return program;
 }
 

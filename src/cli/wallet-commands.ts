@@ -1,23 +1,31 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Command } from 'commander';
+import { basename, dirname, join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { readOfd, type OfdSignature } from '../ofd/index.js';
+import { decodeSeal, decodeSesSignature, type DecodedSesSignatureV4 } from '../seals/index.js';
 import {
   KEY_FILE,
   MAX_PKCS12_SIZE,
   WalletError,
+  checkOfdPlacement,
   defaultWalletDir,
   enrol,
+  fetchSeal,
   httpIssuer,
   importPkcs12,
   initWallet,
   openWallet,
+  planWalletStamp,
   promptPassphrase,
   readWalletInfo,
   walletKeyLabel,
+  writeDocumentFile,
   writeExportFile,
   type IssuedLicence,
   type LicenceIssuer,
   type LicenceSummary,
+  type SealForStamping,
+  type StampPlan,
   type Wallet,
   type WalletAlg,
 } from '../wallet/index.js';
@@ -184,6 +192,8 @@ export function registerWalletCommands(program: Command, context: CliContext): v
       }),
     );
 
+  registerStampCommand(wallet, context, out);
+
   common(wallet.command('login'))
     .description('sign in as the enterprise: answer the challenge shown on the sign-in page (its text, or - to read it from stdin)')
     .argument('<challenge>', 'the "tongban-login:…" text under the QR code, or -')
@@ -200,6 +210,201 @@ export function registerWalletCommands(program: Command, context: CliContext): v
         ]);
       }),
     );
+}
+
+interface StampOptions extends WalletOptions {
+  seal?: string;
+  sealFile?: string;
+  serviceUrl?: string;
+  uscc?: string;
+  out?: string;
+  force?: boolean;
+  page?: number;
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+/** The largest file `wallet stamp` reads (an OFD package is limited to 128 MiB by the reader anyway). */
+const MAX_STAMPED_FILE = 256 * 1024 * 1024;
+/** The largest seal file read (tongban's seals are tens of KB; a seal picture is at most 256 KiB). */
+const MAX_SEAL_FILE = 4 * 1024 * 1024;
+
+/**
+ * `tongban wallet stamp FILE`: a detached SES_Signature (FILE.sig) over any file, or, with --page
+ * --x --y, the OFD document stamped (DOC.stamped.ofd). The seal comes from the seal-making
+ * authority by its ID (its status checked there) or from a file; every refusal that needs no key
+ * comes before the passphrase is asked.
+ */
+function registerStampCommand(wallet: Command, context: CliContext, out: (cmd: Command) => Output): void {
+  common(wallet.command('stamp'))
+    .description(
+      'stamp a file with an electronic seal: a detached signature (FILE.sig), or with --page --x --y the OFD document stamped (DOC.stamped.ofd)',
+    )
+    .argument('<file>', 'the file to stamp (an OFD document for --page)')
+    .option('--seal <id>', "the seal's esID: fetched from the service (GET /api/v1/seals/{id}), which also says whether it is revoked")
+    .option('--seal-file <file>', 'a seal at hand (DER, e.g. seal.esl) instead; with --seal it must be that seal')
+    .option('--service-url <url>', "the seal-making authority's URL for --seal (default: PUBLIC_URL)")
+    .option('--uscc <uscc>', 'which licence signs (needed only when the seal lists several of the wallet’s)')
+    .option('--out <file>', 'where to write (default: FILE.sig, or DOC.stamped.ofd beside an OFD stamped on a page)')
+    .option('--force', 'overwrite the --out file if it exists')
+    .option('--page <n>', 'stamp the OFD document on this page (from 1)', wholeNumber)
+    .option('--x <mm>', "the stamp's left edge, millimetres from the page's left", millimetres)
+    .option('--y <mm>', "the stamp's top edge, millimetres from the page's top", millimetres)
+    .option('--width <mm>', "the stamp's width (default: the seal picture's)", millimetres)
+    .option('--height <mm>', "the stamp's height (default: the seal picture's)", millimetres)
+    .action(
+      walletAction(async (file: string, opts: StampOptions, cmd: Command) => {
+        const output = out(cmd);
+        const onPage = [opts.page, opts.x, opts.y, opts.width, opts.height].some((v) => v !== undefined);
+        if (onPage && (opts.page === undefined || opts.x === undefined || opts.y === undefined))
+          throw new UsageError('stamping on a page takes --page N, --x MM and --y MM');
+        if (!opts.seal && !opts.sealFile) throw new UsageError('name the seal: --seal ID (from the service) or --seal-file FILE.esl');
+        if (opts.serviceUrl && !opts.seal) throw new UsageError('--service-url goes with --seal');
+        const dir = walletDir(opts);
+        readWalletInfo(dir); // NO_WALLET before anything else
+        const data = readStampInput(file, MAX_STAMPED_FILE, 'the file to stamp');
+        const target = opts.out ?? defaultStampOutput(file, onPage);
+        if (!opts.force && existsSync(target)) throw new WalletError('FILE_EXISTS', `${target} exists; use --force to overwrite it`);
+
+        const seal = await sealFor(opts, context);
+        const plan = planWalletStamp(dir, { seal, uscc: opts.uscc });
+        if (!('status' in seal))
+          output.note(
+            `(the seal ${plan.esID} was read from ${opts.sealFile!}: whether it is revoked was not asked; --seal ID alone asks the service)`,
+          );
+
+        const placement = onPage
+          ? { seal, uscc: plan.licence.uscc, page: opts.page!, x: opts.x!, y: opts.y!, width: opts.width, height: opts.height }
+          : undefined;
+        if (placement) checkOfdPlacement(data, plan.seal, placement);
+
+        const opened = await open(opts, output);
+        const stamped = placement
+          ? await opened.stampOfd(data, placement)
+          : await opened.stampFile(data, { seal, uscc: plan.licence.uscc, propertyInfo: basename(file) });
+        writeDocumentFile(target, stamped, { force: Boolean(opts.force) });
+        const result = onPage
+          ? describeOfdStamp(file, target, stamped, plan, opts.page!)
+          : describeDetachedStamp(file, target, stamped, plan);
+        output.result(result.json, () => result.lines);
+      }),
+    );
+}
+
+/** The seal to stamp with: from the service by esID (with its status), or from a file (the same seal as --seal names, when both are given). */
+async function sealFor(opts: StampOptions, context: CliContext): Promise<Buffer | SealForStamping> {
+  if (opts.sealFile) {
+    const der = readStampInput(opts.sealFile, MAX_SEAL_FILE, 'the seal file');
+    if (opts.seal) {
+      let esID: string | undefined;
+      try {
+        const seal = decodeSeal(der);
+        esID = seal.layout === 'v4' ? seal.eSealInfo.esID : seal.sealInfo.esID;
+      } catch {
+        esID = undefined; // refused as unreadable when it is checked
+      }
+      if (esID !== undefined && esID !== opts.seal)
+        throw new WalletError('SEAL_MISMATCH', `${opts.sealFile} holds the seal ${esID}, not ${opts.seal}`);
+    }
+    return der;
+  }
+  return fetchSeal(opts.seal!, { serviceUrl: opts.serviceUrl ?? context.config().publicUrl });
+}
+
+function defaultStampOutput(file: string, onPage: boolean): string {
+  if (!onPage) return `${file}.sig`;
+  const name = basename(file);
+  const stem = /\.ofd$/i.test(name) ? name.slice(0, -4) : name;
+  return join(dirname(file), `${stem}.stamped.ofd`);
+}
+
+function describeDetachedStamp(file: string, target: string, der: Buffer, plan: StampPlan) {
+  const signature = decodeSesSignature(der) as DecodedSesSignatureV4;
+  const digest = { algorithm: plan.algorithm.digest, value: signature.toSign.dataHash.toString('hex') };
+  return {
+    json: { file, out: target, kind: 'detached', ...stampFacts(plan), digest, propertyInfo: signature.toSign.propertyInfo },
+    lines: [
+      `wrote ${target}: a detached electronic seal signature (GB/T 38540 SES_Signature) over ${file}`,
+      ...stampLines(plan),
+      `digest     ${digest.algorithm.toUpperCase()} ${digest.value}`,
+    ],
+  };
+}
+
+function describeOfdStamp(file: string, target: string, stamped: Buffer, plan: StampPlan, page: number) {
+  const signatures = readOfd(stamped).documents.flatMap((document) => document.signatures);
+  const added = signatures[signatures.length - 1] as OfdSignature;
+  const annot = added.stampAnnots[0];
+  return {
+    json: {
+      file,
+      out: target,
+      kind: 'ofd',
+      ...stampFacts(plan),
+      signature: { id: added.id, path: added.path, references: added.references.length },
+      stamp: annot ? { page, pageId: annot.pageRef, ...annot.boundary } : null,
+      signatures: signatures.length,
+    },
+    lines: [
+      `wrote ${target}: ${file} stamped (signature ${added.id}, ${added.references.length} files protected by their SM3)`,
+      ...stampLines(plan),
+      ...(annot
+        ? [
+            `stamp      page ${page} at x ${annot.boundary.x}, y ${annot.boundary.y} mm, ${annot.boundary.width} × ${annot.boundary.height} mm`,
+          ]
+        : []),
+      ...(signatures.length > 1 ? [`(${signatures.length} signatures in the document now)`] : []),
+    ],
+  };
+}
+
+function stampFacts(plan: StampPlan) {
+  return {
+    seal: { id: plan.esID, name: plan.seal.eSealInfo.property.name, type: plan.seal.eSealInfo.property.type },
+    uscc: plan.licence.uscc,
+    certificateSerial: plan.licence.serial,
+    algorithm: plan.algorithm.walletAlg,
+    signatureAlgID: plan.algorithm.signatureAlgID,
+    signingTime: plan.signingTime.toISOString(),
+  };
+}
+
+function stampLines(plan: StampPlan): string[] {
+  const { name } = plan.seal.eSealInfo.property;
+  return [
+    `seal       ${plan.esID}  ${name}`,
+    `signer     ${plan.licence.uscc}, licence certificate ${plan.licence.serial}`,
+    `signature  ${plan.algorithm.walletAlg === 'SM2SM3' ? 'SM2 with SM3' : 'ECDSA P-256 with SHA-256'}, signed ${plan.signingTime.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+  ];
+}
+
+function readStampInput(file: string, maxSize: number, what: string): Buffer {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error();
+    size = stat.size;
+  } catch {
+    throw new OperationError('NO_FILE', `cannot read ${file}`);
+  }
+  if (size > maxSize) throw new OperationError('FILE_TOO_LARGE', `${file} is too large for ${what} (${size} bytes; at most ${maxSize})`);
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new OperationError('NO_FILE', `cannot read ${file}`);
+  }
+}
+
+function wholeNumber(value: string): number {
+  if (!/^[1-9]\d{0,5}$/.test(value)) throw new InvalidArgumentError('give a whole number from 1');
+  return Number(value);
+}
+
+function millimetres(value: string): number {
+  if (!/^\d{1,4}(\.\d{1,3})?$/.test(value)) throw new InvalidArgumentError('give millimetres, e.g. 120 or 35.5');
+  return Number(value);
 }
 
 /** `--alg` values of `wallet init`. */

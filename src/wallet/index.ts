@@ -52,6 +52,7 @@ export { promptPassphrase } from './prompt.js';
 export { fetchSeal, type FetchedSeal, type FetchSealOptions } from './seal-lookup.js';
 export {
   STAMP_ALGORITHMS,
+  checkOfdPlacement,
   ia5Text,
   planStamp,
   stampSize,

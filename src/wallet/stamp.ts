@@ -1,7 +1,16 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { CRYPTO_OID } from '../crypto/oids.js';
 import { sm3 } from '../crypto/sm3.js';
-import { OfdFormatError, OfdStampError, SIGNATURE_METHOD, stampOfd, type SignatureMethod } from '../ofd/index.js';
+import {
+  OfdFormatError,
+  OfdStampError,
+  readOfd,
+  readPageBox,
+  SIGNATURE_METHOD,
+  stampOfd,
+  type OfdBox,
+  type SignatureMethod,
+} from '../ofd/index.js';
 import {
   checkCertList,
   checkMakerSignature,
@@ -180,7 +189,7 @@ export async function makeDetachedStamp(
  */
 export async function makeOfdStamp(ofd: Uint8Array, plan: StampPlan, options: StampOfdOptions, sign: SignBytes): Promise<Buffer> {
   if (!(ofd instanceof Uint8Array)) throw new TypeError('the OFD to stamp must be a Buffer or Uint8Array');
-  const { width, height } = stampSize(plan.seal, options);
+  const { width, height } = checkOfdPlacement(ofd, plan.seal, options);
   try {
     return await stampOfd(ofd, {
       page: options.page,
@@ -214,6 +223,42 @@ export async function makeOfdStamp(ofd: Uint8Array, plan: StampPlan, options: St
     if (err instanceof OfdStampError) throw new WalletError('STAMP_REFUSED', `the stamp cannot be placed so: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * Where the stamp will go, checked against the document before anything is signed (stampOfd checks
+ * again): the package reads (OFD_UNREADABLE), has the document and page (STAMP_REFUSED), and the
+ * box — as given, or the seal picture's size — lies on the page.
+ */
+export function checkOfdPlacement(ofd: Uint8Array, seal: DecodedSealV4, options: StampOfdOptions): OfdBox {
+  const box = { x: options.x, y: options.y, ...stampSize(seal, options) };
+  if (!Number.isInteger(options.page) || options.page < 1) throw new WalletError('STAMP_REFUSED', 'the page is a whole number from 1');
+  if (![box.x, box.y, box.width, box.height].every(Number.isFinite) || box.width <= 0 || box.height <= 0)
+    throw new WalletError('STAMP_REFUSED', "the stamp's place and size are millimetres, its size above 0");
+  try {
+    const file = readOfd(ofd);
+    const document = file.documents[options.document ?? 0];
+    if (document === undefined) throw new WalletError('STAMP_REFUSED', `the package has no document ${(options.document ?? 0) + 1}`);
+    const page = document.pages[options.page - 1];
+    if (page === undefined)
+      throw new WalletError('STAMP_REFUSED', `the document has ${document.pages.length} page(s), not a page ${options.page}`);
+    const area = readPageBox(file, document, page);
+    const tolerance = 0.01;
+    if (
+      box.x < area.x - tolerance ||
+      box.y < area.y - tolerance ||
+      box.x + box.width > area.x + area.width + tolerance ||
+      box.y + box.height > area.y + area.height + tolerance
+    )
+      throw new WalletError(
+        'STAMP_REFUSED',
+        `a ${box.width} × ${box.height} mm stamp at x ${box.x}, y ${box.y} mm does not lie on page ${options.page} (${area.width} × ${area.height} mm)`,
+      );
+  } catch (err) {
+    if (err instanceof OfdFormatError) throw new WalletError('OFD_UNREADABLE', `not an OFD document that can be stamped: ${err.message}`);
+    throw err;
+  }
+  return box;
 }
 
 /** The stamp's size: as given, else the seal picture's (one side given: the other in its proportion). */
