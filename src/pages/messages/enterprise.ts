@@ -22,7 +22,7 @@ export const enterprise = {
   ],
   'enterprise.check_now': ['立即检查', 'Check now'],
   'enterprise.last_refusal': [
-    '钱包刚才的确认未通过：{reason} 处理后可用同一个二维码再试。',
+    '钱包刚才的确认未通过：{reason}处理后可用同一个二维码再试。',
     "The wallet's last answer was not accepted: {reason} Once that is dealt with, the same QR code can be used again.",
   ],
   'enterprise.developer': ['开发者', 'For developers'],
