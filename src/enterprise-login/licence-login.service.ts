@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { KeyObject } from 'node:crypto';
+import { timingSafeEqual, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { rawToEcSignature } from '../crypto/raw-ec-signature.js';
 import { sm2Verify } from '../crypto/sm2.js';
@@ -110,7 +110,7 @@ export class LicenceLoginService {
     }
     const now = Math.floor(Date.now() / 1000);
     if (
-      payload.nonce !== challenge.nonce ||
+      !sameText(payload.nonce, challenge.nonce) ||
       payload.aud !== this.config.publicUrl ||
       typeof payload.iat !== 'number' ||
       Math.abs(now - payload.iat) > CLOCK_SKEW_SECONDS
@@ -195,4 +195,12 @@ export class LicenceLoginService {
       throw new Error('the SM2 signature does not verify');
     return Buffer.from(encodedPayload, 'base64url');
   }
+}
+
+/** The nonce signed is the challenge's: compared in constant time (it is the challenge's secret part). */
+function sameText(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
