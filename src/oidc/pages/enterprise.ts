@@ -185,6 +185,8 @@ export function enterpriseLoginPage(p: EnterpriseLoginPageInput): string {
         html`<div class="note warn" id="last-refusal"><p>${t(lang, 'enterprise.last_refusal', { reason: refusalText(lang, p.refusal) })}</p></div>`,
       );
     }
+    // As Singpass warns: a QR code relayed by someone else is how such a sign-in is abused.
+    parts.push(html`<p class="muted">${t(lang, 'enterprise.scan_safety')}</p>`);
     parts.push(developerDisclosure(p, now));
     // Without script: reload every 3 seconds (inert where scripts run: the poll script asks instead).
     parts.push(html`<noscript><meta http-equiv="refresh" content="3;url=${p.pollUrl}"></noscript>`);

@@ -21,6 +21,10 @@ export const enterprise = {
     'Waiting for the wallet. Once it has answered, this page continues by itself.',
   ],
   'enterprise.check_now': ['立即检查', 'Check now'],
+  'enterprise.scan_safety': [
+    '只扫描在通办登录页上看到的二维码：通办不会通过短信、微信或邮件发送登录二维码，也不要替别人扫码。',
+    'Only scan a QR code you see on the tongban sign-in page: tongban never sends sign-in QR codes by SMS, WeChat or e-mail. Never scan one for someone else.',
+  ],
   'enterprise.last_refusal': [
     '钱包刚才的确认未通过：{reason}处理后可用同一个二维码再试。',
     "The wallet's last answer was not accepted: {reason} Once that is dealt with, the same QR code can be used again.",
