@@ -16,8 +16,9 @@ import { accessLogHook, createRootLogger } from './logging/logging.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
 import { OidcProviderService } from './oidc/oidc-provider.service.js';
 import { answerMalformedOcsp, isOcspGetUrl } from './pki/ocsp-http.js';
+import { VERIFY_BODY_LIMITS } from './verification/verify-requests.js';
 
-/** Request bodies: 1 MB for JSON, 64 kB for forms, 20 MB for registry imports (a JSON array of rows). */
+/** Request bodies: 1 MB for JSON, 64 kB for forms, 20 MB for registry imports (a JSON array of rows), 15–16 MiB for documents to verify. */
 const JSON_LIMIT = 1024 * 1024;
 const FORM_LIMIT = 64 * 1024;
 const REGISTRY_IMPORT_LIMIT = 20 * 1024 * 1024;
@@ -51,6 +52,7 @@ export async function createApp(
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/v1/registry/')) route.bodyLimit = REGISTRY_IMPORT_LIMIT;
+    else if (Object.hasOwn(VERIFY_BODY_LIMITS, route.url)) route.bodyLimit = VERIFY_BODY_LIMITS[route.url];
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     // Nest's own lines through the root logger (masked like the rest); the request log is accessLogHook.

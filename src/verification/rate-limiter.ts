@@ -34,4 +34,18 @@ export class VerifyRateLimiter {
     if (this.buckets.size > 100_000) this.buckets.clear();
     this.buckets.set(clientId, bucket);
   }
+
+  /**
+   * Counts work found only after the call was let in (a document's signatures beyond the first):
+   * never refuses it, but may leave the client's allowance below zero, so its next calls wait.
+   */
+  charge(clientId: string, cost: number): void {
+    const perMinute = this.config.verifyRateLimitPerMinute;
+    if (perMinute === 0 || cost <= 0) return;
+    const now = Date.now();
+    const bucket = this.buckets.get(clientId) ?? { tokens: perMinute, at: now };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.at) / 60_000) * perMinute) - cost;
+    bucket.at = now;
+    this.buckets.set(clientId, bucket);
+  }
 }

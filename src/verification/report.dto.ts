@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { unionValues } from '../common/openapi.js';
 import {
   INDICATION_OF,
@@ -8,6 +8,9 @@ import {
   type CheckName,
   type CheckStatus,
   type Indication,
+  type ReferenceSummary,
+  type SealSection,
+  type SignatureSection,
   type ValidationReport,
 } from './report.js';
 
@@ -18,7 +21,17 @@ import {
  */
 
 const INDICATIONS = unionValues<Indication>()('TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE');
-const CHECK_NAMES = unionValues<CheckName>()('format', 'signature', 'chain', 'revocation', 'validity', 'certList', 'dataHash', 'timestamp');
+const CHECK_NAMES = unionValues<CheckName>()(
+  'format',
+  'signature',
+  'seal',
+  'chain',
+  'revocation',
+  'validity',
+  'certList',
+  'dataHash',
+  'timestamp',
+);
 const CHECK_STATUSES = unionValues<CheckStatus>()('PASSED', 'FAILED', 'INDETERMINATE');
 
 const subIndicationsOf = (indication: Exclude<Indication, 'TOTAL_PASSED'>) =>
@@ -28,7 +41,16 @@ const subIndicationsOf = (indication: Exclude<Indication, 'TOTAL_PASSED'>) =>
 
 @ApiSchema({ name: 'ReportCheck', description: 'One check of the item, in the order it was made' })
 export class ReportCheckDto implements Check {
-  @ApiProperty({ description: 'what was checked', enum: CHECK_NAMES, enumName: 'CheckName', example: 'revocation' })
+  @ApiProperty({
+    description:
+      'what was checked. A certificate: format, signature (its issuer’s), chain, validity, revocation. A seal or stamp: format; ' +
+      'dataHash (every OFD reference and the stamp’s hash of its Signature.xml, or of the document given); signature (the signer’s over TBS_Sign); ' +
+      'seal (the maker’s signature over the seal information, and the seal’s validity at the signing time); certList (the signer’s certificate is one the seal allows); ' +
+      'chain, revocation (the seal’s, the signer’s and the maker’s certificates’) and validity (the certificates’), at the signing time',
+    enum: CHECK_NAMES,
+    enumName: 'CheckName',
+    example: 'revocation',
+  })
   name!: CheckName;
 
   @ApiProperty({
@@ -81,6 +103,116 @@ export class CertificateSectionDto implements CertificateSection {
   revocationReason?: string;
 }
 
+@ApiSchema({ name: 'ReportSeal', description: 'The seal a seal or stamp report is about' })
+export class SealSectionDto implements SealSection {
+  @ApiProperty({ description: 'the seal’s identifier (esID)', example: '35010000000001' })
+  esID!: string;
+
+  @ApiProperty({ description: 'the seal’s name: its holder’s registered name', example: '福州通办示范科技有限公司' })
+  name!: string;
+
+  @ApiProperty({
+    description: 'seal type: 1 organisation (公章), 2 personal; others business-defined (3 invoice, 4 contract in practice)',
+    example: 1,
+  })
+  type!: number;
+
+  @ApiProperty({
+    description: 'the structure: GB/T 38540-2020 (version 4) or the older GM/T 0031-2014',
+    enum: ['GB/T 38540', 'GM/T 0031-2014'],
+    example: 'GB/T 38540',
+  })
+  format!: 'GB/T 38540' | 'GM/T 0031-2014';
+
+  @ApiProperty({ description: 'the vendor identifier in the seal’s header', example: 'tongban' })
+  vendor!: string;
+
+  @ApiProperty({ description: 'start of the seal’s validity', format: 'date-time', example: '2026-12-07T14:40:00.000Z' })
+  validStart!: string;
+
+  @ApiProperty({ description: 'end of the seal’s validity', format: 'date-time', example: '2027-12-07T16:00:00.000Z' })
+  validEnd!: string;
+
+  @ApiProperty({ description: 'who made it: names from the maker’s certificate', type: ReportNamesDto })
+  maker!: ReportNamesDto;
+
+  @ApiProperty({
+    description: 'SHA-256 of the seal (DER), lowercase hex',
+    example: '3f1d9c0e6a0b5e8f1e5cb0d46f0c7b0b0a9d6c1f6e2f9b8a7c6d5e4f3a2b1c0d',
+  })
+  sha256!: string;
+
+  @ApiPropertyOptional({
+    description: 'a seal tongban made: when it was revoked (possibly after the stamp was made)',
+    format: 'date-time',
+    example: '2026-12-07T15:00:00.000Z',
+  })
+  revokedAt?: string;
+
+  @ApiPropertyOptional({ description: 'why', example: 'superseded' })
+  revocationReason?: string;
+}
+
+@ApiSchema({ name: 'ReportReferences', description: 'An OFD signature’s references (GB/T 33190 §18.2): the files it protects' })
+export class ReferenceSummaryDto implements ReferenceSummary {
+  @ApiProperty({ description: 'how many files it references', example: 13 })
+  total!: number;
+
+  @ApiProperty({ description: 'how many of them are as they were signed', example: 13 })
+  intact!: number;
+
+  @ApiPropertyOptional({
+    description: 'package paths of the files changed or missing since',
+    type: [String],
+    example: ['Doc_0/Pages/Page_0/Content.xml'],
+  })
+  failed?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'the signatures added after this one, whose listing changed Signatures.xml (not a failure: as an incremental PDF signature)',
+    type: [String],
+    example: ['s003'],
+  })
+  signaturesListChangedBy?: string[];
+
+  @ApiPropertyOptional({
+    description: 'files of the package the signature does not protect (GB/T 33190 lets the signer choose)',
+    type: [String],
+    example: ['Doc_0/Attachs/note.txt'],
+  })
+  uncovered?: string[];
+}
+
+@ApiSchema({ name: 'ReportSignature', description: 'The signature a stamp report is about' })
+export class SignatureSectionDto implements SignatureSection {
+  @ApiPropertyOptional({ description: 'its ID in the OFD’s Signatures.xml', example: 's001' })
+  id?: string;
+
+  @ApiProperty({
+    description:
+      'Seal: an electronic seal’s stamp (SES_Signature); Sign: a GB/T 35275 digital signature, which is not an electronic seal (GB/T 33190 §18)',
+    enum: ['Seal', 'Sign'],
+    example: 'Seal',
+  })
+  type!: 'Seal' | 'Sign';
+
+  @ApiPropertyOptional({ description: 'its Signature.xml in the OFD package', example: 'Doc_0/Signs/Sign_0/Signature.xml' })
+  path?: string;
+
+  @ApiPropertyOptional({ description: 'the signature algorithm', example: 'SM2 with SM3' })
+  algorithm?: string;
+
+  @ApiPropertyOptional({
+    description: 'TBS_Sign.propertyInfo: what the signer said it signed',
+    example: '/Doc_0/Signs/Sign_0/Signature.xml',
+  })
+  propertyInfo?: string;
+
+  @ApiPropertyOptional({ description: 'OFD signatures: the files it protects', type: ReferenceSummaryDto })
+  references?: ReferenceSummaryDto;
+}
+
 @ApiSchema({
   name: 'ValidationReport',
   description:
@@ -114,10 +246,16 @@ export class ValidationReportDto implements ValidationReport {
   })
   checks!: ReportCheckDto[];
 
-  @ApiPropertyOptional({ description: 'who the item is about (a certificate: its subject)', type: ReportNamesDto })
+  @ApiPropertyOptional({
+    description: 'who the item is about (a certificate: its subject; a stamp: the signer’s certificate’s subject)',
+    type: ReportNamesDto,
+  })
   subject?: ReportNamesDto;
 
-  @ApiPropertyOptional({ description: 'who made it (a certificate: its issuer)', type: ReportNamesDto })
+  @ApiPropertyOptional({
+    description: 'who vouches for it (a certificate or a stamp: the issuer of the (signer’s) certificate; a seal: its maker)',
+    type: ReportNamesDto,
+  })
   issuer?: ReportNamesDto;
 
   @ApiPropertyOptional({
@@ -133,14 +271,38 @@ export class ValidationReportDto implements ValidationReport {
   })
   certificate?: CertificateSectionDto;
 
+  @ApiPropertyOptional({
+    description: 'a stamp report: which signature (an OFD’s: its ID, path and references)',
+    type: SignatureSectionDto,
+  })
+  signature?: SignatureSectionDto;
+
+  @ApiPropertyOptional({ description: 'a seal or stamp report: the seal', type: SealSectionDto })
+  seal?: SealSectionDto;
+
   @ApiProperty({ description: 'the time the item was validated at', format: 'date-time', example: '2026-12-07T14:38:27.879Z' })
   validationTime!: string;
 }
 
+@ApiSchema({ name: 'DocumentReports', description: 'A document’s answer: one report per signature it holds' })
+export class DocumentVerificationDto {
+  @ApiProperty({
+    description:
+      'one report per signature, in the order of its Signatures.xml; empty for an unsigned document; one FORMAT_FAILURE report for a package that cannot be read',
+    type: [ValidationReportDto],
+  })
+  signatures!: ValidationReportDto[];
+}
+
+@ApiExtraModels(ValidationReportDto, DocumentVerificationDto)
 @ApiSchema({ name: 'ValidationReports' })
 export class ValidationReportsDto {
-  @ApiProperty({ description: 'one report per item, in the order of the request', type: [ValidationReportDto] })
-  reports!: ValidationReportDto[];
+  @ApiProperty({
+    description: 'one answer per item, in the order of the request: a report, or for a document item `{ signatures: [report, …] }`',
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(ValidationReportDto) }, { $ref: getSchemaPath(DocumentVerificationDto) }] },
+  })
+  reports!: Array<ValidationReportDto | DocumentVerificationDto>;
 }
 
 const SUBJECT = { commonName: '福州通办示范科技有限公司', organizationName: '福州通办示范科技有限公司', uscc: '91350100MA2YTB8K4L' };
@@ -194,7 +356,11 @@ export const REPORT_EXAMPLES = {
       checks: [
         { name: 'format', status: 'PASSED', message: '1 certificate(s) read' },
         { name: 'signature', status: 'INDETERMINATE', message: 'no tongban issuer to check the signature against' },
-        { name: 'chain', status: 'INDETERMINATE', message: 'no path from this certificate to a tongban root certificate' },
+        {
+          name: 'chain',
+          status: 'INDETERMINATE',
+          message: 'no path from this certificate to a tongban root certificate or an operator’s trust anchor',
+        },
         { name: 'validity', status: 'PASSED', message: 'valid at 2026-12-07T14:38:27.964Z' },
         { name: 'revocation', status: 'INDETERMINATE', message: 'not checked: the certificate is not one tongban issued' },
       ],

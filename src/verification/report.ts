@@ -9,7 +9,7 @@
  */
 
 export type Indication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
-export type CheckName = 'format' | 'signature' | 'chain' | 'revocation' | 'validity' | 'certList' | 'dataHash' | 'timestamp';
+export type CheckName = 'format' | 'signature' | 'seal' | 'chain' | 'revocation' | 'validity' | 'certList' | 'dataHash' | 'timestamp';
 export type CheckStatus = 'PASSED' | 'FAILED' | 'INDETERMINATE';
 
 /** ETSI EN 319 102-1 sub-indications (the names of its table 5; the set of the EU DSS validator). */
@@ -106,9 +106,61 @@ export interface CertificateSection {
   revocationReason?: string;
 }
 
+/**
+ * The seal a seal or stamp report is about (GB/T 38540 SESeal, or GM/T 0031-2014's): which one,
+ * whose, its validity, who made it and, for a seal tongban made and revoked, when and why.
+ */
+export interface SealSection {
+  esID: string;
+  name: string;
+  /** 1 organisation, 2 personal, others business-defined (3 invoice, 4 contract in practice). */
+  type: number;
+  /** GB/T 38540-2020 (version 4) or the older GM/T 0031-2014 layout. */
+  format: 'GB/T 38540' | 'GM/T 0031-2014';
+  /** The header's vendor identifier. */
+  vendor: string;
+  validStart: string;
+  validEnd: string;
+  /** The maker's certificate names (subject). */
+  maker: ReportNames;
+  /** SHA-256 of the seal's DER, lowercase hex: how tongban's register finds a seal it made. */
+  sha256: string;
+  revokedAt?: string;
+  revocationReason?: string;
+}
+
+/** What a stamp report is about besides its seal: the signature in the document (OFD) or the SES_Signature given. */
+export interface SignatureSection {
+  /** The signature's ID in the OFD's Signatures.xml. */
+  id?: string;
+  /** Seal: an electronic seal (SES_Signature); Sign: a plain digital signature (GB/T 35275). GB/T 33190 §18. */
+  type: 'Seal' | 'Sign';
+  /** Its Signature.xml in the OFD package. */
+  path?: string;
+  /** The signature algorithm, by name (or OID when tongban has no name for it). */
+  algorithm?: string;
+  /** TBS_Sign.propertyInfo: what the signer said was signed (for OFD stamps, its Signature.xml's location). */
+  propertyInfo?: string;
+  /** OFD only: the files it protects, how many are intact, and what it leaves out. */
+  references?: ReferenceSummary;
+}
+
+export interface ReferenceSummary {
+  total: number;
+  intact: number;
+  /** References whose file changed or is missing, by package path. */
+  failed?: string[];
+  /** Signatures.xml changed only by these signatures, added after this one (not a failure). */
+  signaturesListChangedBy?: string[];
+  /** Files of the package the signature does not protect (GB/T 33190 lets the signer choose). */
+  uncovered?: string[];
+}
+
 /** The sections only some kinds of report carry, each under its own key (a new kind adds its own). */
 export interface ReportSections {
   certificate?: CertificateSection;
+  signature?: SignatureSection;
+  seal?: SealSection;
 }
 
 export interface ValidationReport extends ReportSections {

@@ -1,60 +1,24 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length, ValidateNested } from 'class-validator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { RequireScopes, accessTokenOf } from '../auth/access-token.guard.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { VerifyRateLimiter } from './rate-limiter.js';
-import { REPORT_EXAMPLES, ValidationReportDto, ValidationReportsDto } from './report.dto.js';
+import { DocumentVerificationDto, REPORT_EXAMPLES, ValidationReportDto, ValidationReportsDto } from './report.dto.js';
 import type { ValidationReport } from './report.js';
-import { VerificationService } from './verification.service.js';
-
-const PEM_EXAMPLE =
-  '-----BEGIN CERTIFICATE-----\nMIICLzCCAdWgAwIBAgIQXaSY7AMK6y6NqDSUp5QfrDAKBggqhkjOPQQDAjA…\n-----END CERTIFICATE-----\n';
-const PEM_TEXT =
-  'the certificate, optionally followed by its intermediates (PEM, leaf first; at most 10 certificates of 32 kB each are read)';
-
-@ApiSchema({ name: 'CertificateVerification' })
-class CertificateRequest {
-  /** The certificate, optionally followed by its intermediates, PEM. */
-  @ApiProperty({ description: PEM_TEXT, minLength: 1, maxLength: 65_536, example: PEM_EXAMPLE })
-  @IsString()
-  @Length(1, 65_536)
-  pem!: string;
-}
-
-@ApiSchema({ name: 'VerificationItem' })
-class BatchItem {
-  @ApiProperty({
-    description: 'what the item is (certificates today; licences, seals, signatures and documents to come)',
-    enum: ['certificate'],
-    example: 'certificate',
-  })
-  @IsIn(['certificate'])
-  kind!: 'certificate';
-
-  @ApiProperty({ description: PEM_TEXT, minLength: 1, maxLength: 65_536, example: PEM_EXAMPLE })
-  @IsString()
-  @Length(1, 65_536)
-  pem!: string;
-}
-
-@ApiSchema({ name: 'VerificationBatch' })
-class BatchRequest {
-  @ApiProperty({ description: 'the items (1 to 100), each counted against the rate limit', type: [BatchItem], minItems: 1, maxItems: 100 })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => BatchItem)
-  items!: BatchItem[];
-}
+import { DOCUMENT_EXAMPLES, SEAL_EXAMPLES, STAMP_EXAMPLES } from './seal-report-examples.js';
+import { VerificationService, type DocumentVerification, type StampData } from './verification.service.js';
+import { BatchRequest, CertificateRequest, DocumentRequest, SealRequest, SignatureRequest, type BatchItem } from './verify-requests.js';
 
 const ABOUT =
   'Scope `verify` (client credentials of a portal); rate-limited per client (`VERIFY_RATE_LIMIT_PER_MINUTE`, 429 with `Retry-After`). ' +
   'A well-formed request always gets 200 and a report: the verdict is in the report (INDETERMINATE/TRY_LATER when revocation data cannot be had, never PASSED).';
+const AT_SIGNING_TIME =
+  'Judged at the signing time (TBS_Sign.timeInfo), as GB/T 38540’s procedure does: the seal’s and the certificates’ validity then, ' +
+  'the seal revoked before it (REVOKED) or after it (earlier stamps stay valid), the certificates’ revocation then. ' +
+  'Certificates chain to tongban’s roots or to an operator’s trust anchor (`tongban trust add`); other CAs’ revocation is not known to tongban (INDETERMINATE/TRY_LATER). ' +
+  'Bytes that are not a stamp, a seal or an OFD are a FORMAT_FAILURE report, not an error.';
 
 /**
  * What portals call to check what citizens and enterprises present (design §9). A well-formed
@@ -79,8 +43,8 @@ export class VerificationController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'verifyCertificate',
-    summary: 'Verify a certificate chain issued by tongban (format, signature, chain, validity, revocation)',
-    description: ABOUT,
+    summary: 'Verify a certificate chain (format, signature, chain, validity, revocation)',
+    description: `${ABOUT} Chains end at tongban’s roots or an operator’s trust anchor; another CA’s certificate’s revocation is not known (INDETERMINATE/TRY_LATER).`,
   })
   @ApiOkResponse({ description: 'the report', type: ValidationReportDto, examples: REPORT_EXAMPLES })
   certificate(
@@ -92,24 +56,101 @@ export class VerificationController {
     return this.verification.certificate(body.pem);
   }
 
+  @Post('seal')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'verifySeal',
+    summary: 'Verify an electronic seal (GB/T 38540 SESeal, or GM/T 0031-2014): the maker’s signature, validity, chain, revocation',
+    description: `${ABOUT} A seal alone is judged now: the maker’s signature over the seal information, the seal’s validity, the maker’s certificate’s chain, validity and revocation, and the seal’s revocation (seals tongban made). Bytes that are not a seal are a FORMAT_FAILURE report.`,
+  })
+  @ApiOkResponse({ description: 'the report, with the seal section', type: ValidationReportDto, examples: SEAL_EXAMPLES })
+  seal(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: SealRequest): Promise<ValidationReport> {
+    this.limiter.take(res, accessTokenOf(req).clientId);
+    return this.verification.seal(Buffer.from(body.seal, 'base64'));
+  }
+
+  @Post('signature')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'verifySignature',
+    summary: 'Verify a stamp (GB/T 38540 SES_Signature) with the document it signed, or that document’s digest',
+    description: `${ABOUT} ${AT_SIGNING_TIME} The data hash is checked against the document or digest given (neither: INDETERMINATE/SIGNED_DATA_NOT_FOUND, never TOTAL_PASSED).`,
+  })
+  @ApiOkResponse({ description: 'the report, with the signature and seal sections', type: ValidationReportDto, examples: STAMP_EXAMPLES })
+  signature(
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Body() body: SignatureRequest,
+  ): Promise<ValidationReport> {
+    this.limiter.take(res, accessTokenOf(req).clientId);
+    return this.verification.signature(Buffer.from(body.signature, 'base64'), stampData(body));
+  }
+
+  @Post('document')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'verifyDocument',
+    summary: 'Verify every signature in an OFD document (GB/T 33190 §18): one report per signature',
+    description:
+      `${ABOUT} ${AT_SIGNING_TIME} Each stamp’s references are checked (a signature whose only changed reference is Signatures.xml, changed by signatures added after it, stays intact); ` +
+      'signatures of Type Sign (GB/T 35275, not electronic seals) are reported as such and never TOTAL_PASSED. ' +
+      'A document counts once against the limit, and once more for each signature beyond the first (counted after it is read: a large document may leave the client waiting before its next call).',
+  })
+  @ApiOkResponse({ description: 'one report per signature', type: DocumentVerificationDto, examples: DOCUMENT_EXAMPLES })
+  async document(
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Body() body: DocumentRequest,
+  ): Promise<DocumentVerification> {
+    const client = accessTokenOf(req).clientId;
+    this.limiter.take(res, client);
+    const result = await this.verification.document(Buffer.from(body.document, 'base64'));
+    this.limiter.charge(client, result.signatures.length - 1);
+    return result;
+  }
+
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'verifyBatch',
-    summary: 'Verify up to 100 items of any supported kind; one report per item, in order',
-    description: `${ABOUT} Each item costs one from the limit.`,
+    summary: 'Verify up to 100 items of any kind (certificate, seal, signature, document); one answer per item, in order',
+    description: `${ABOUT} Each item costs one from the limit; a document also one more for each signature beyond its first. A document item’s answer is \`{ signatures: [report, …] }\`.`,
   })
   @ApiOkResponse({
-    description: 'the reports, in the order of the items',
+    description: 'the answers, in the order of the items',
     type: ValidationReportsDto,
-    example: { reports: [REPORT_EXAMPLES.passed.value, REPORT_EXAMPLES.revoked.value] },
+    example: { reports: [REPORT_EXAMPLES.passed.value, SEAL_EXAMPLES.passed.value, DOCUMENT_EXAMPLES.stamped.value] },
   })
   async batch(
     @Req() req: HttpRequest,
     @Res({ passthrough: true }) res: FastifyReply,
     @Body() body: BatchRequest,
-  ): Promise<{ reports: ValidationReport[] }> {
-    this.limiter.take(res, accessTokenOf(req).clientId, body.items.length);
-    return { reports: await Promise.all(body.items.map((item) => this.verification.certificate(item.pem))) };
+  ): Promise<{ reports: Array<ValidationReport | DocumentVerification> }> {
+    const client = accessTokenOf(req).clientId;
+    this.limiter.take(res, client, body.items.length);
+    const reports = await Promise.all(body.items.map((item) => this.item(item)));
+    let extra = 0;
+    for (const report of reports) if ('signatures' in report) extra += Math.max(0, report.signatures.length - 1);
+    this.limiter.charge(client, extra);
+    return { reports };
   }
+
+  private item(item: BatchItem): Promise<ValidationReport | DocumentVerification> {
+    switch (item.kind) {
+      case 'certificate':
+        return this.verification.certificate(item.pem!);
+      case 'seal':
+        return this.verification.seal(Buffer.from(item.seal!, 'base64'));
+      case 'signature':
+        return this.verification.signature(Buffer.from(item.signature!, 'base64'), stampData(item));
+      case 'document':
+        return this.verification.document(Buffer.from(item.document!, 'base64'));
+    }
+  }
+}
+
+function stampData(body: { document?: string; digest?: string }): StampData {
+  if (body.document !== undefined) return { document: Buffer.from(body.document, 'base64') };
+  if (body.digest !== undefined) return { digest: Buffer.from(body.digest, 'hex') };
+  return {};
 }

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { PkiModule } from '../pki/pki.module.js';
+import { SealsModule } from '../seals/seals.module.js';
 import { VerifyRateLimiter } from './rate-limiter.js';
 import { VerificationController } from './verification.controller.js';
 import { VerificationService } from './verification.service.js';
 
-/** The verification endpoints portals call (design §9). */
-@Module({ imports: [AuthModule, PkiModule], controllers: [VerificationController], providers: [VerificationService, VerifyRateLimiter] })
+/** The verification endpoints portals call (design §9): certificates, seals, stamps and OFD documents. */
+@Module({
+  imports: [AuthModule, PkiModule, SealsModule],
+  controllers: [VerificationController],
+  providers: [VerificationService, VerifyRateLimiter],
+})
 export class VerificationModule {}

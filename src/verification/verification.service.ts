@@ -1,15 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import { PkiService } from '../pki/pki.service.js';
 import type { ChainVerification } from '../pki/pki.service.js';
+import { SealsService } from '../seals/seals.service.js';
+import { verifyDocument, type DocumentVerification } from './document-verifier.js';
 import { ReportBuilder, type CertificateSection, type ValidationReport } from './report.js';
+import { SealVerifier, type SignedData } from './seal-verifier.js';
+
+export type { DocumentVerification } from './document-verifier.js';
+
+/** What a stamp signed, as the caller gives it: the bytes, or their hash; neither leaves the data hash unchecked. */
+export interface StampData {
+  document?: Buffer;
+  digest?: Buffer;
+}
 
 /** Builds reports (design §9) from the checks of the parts that know each kind of item. */
 @Injectable()
 export class VerificationService {
-  constructor(private readonly pki: PkiService) {}
+  private readonly seals: SealVerifier;
+
+  constructor(
+    private readonly pki: PkiService,
+    seals: SealsService,
+  ) {
+    this.seals = new SealVerifier(pki, seals);
+  }
 
   async certificate(pem: string): Promise<ValidationReport> {
     return certificateReport(await this.pki.verifyCertificateChain(pem));
+  }
+
+  /** A seal (SESeal, DER) on its own, judged now. */
+  seal(der: Buffer): Promise<ValidationReport> {
+    return this.seals.seal(der);
+  }
+
+  /** A detached stamp (SES_Signature, DER) with the document it signed or that document's digest, judged at its signing time. */
+  signature(der: Buffer, data: StampData): Promise<ValidationReport> {
+    const signed: SignedData = data.document
+      ? { kind: 'document', bytes: data.document }
+      : data.digest
+        ? { kind: 'digest', value: data.digest }
+        : { kind: 'none' };
+    return this.seals.stamp(der, signed);
+  }
+
+  /** An OFD document: one report per signature in it. */
+  document(ofd: Buffer): Promise<DocumentVerification> {
+    return verifyDocument(ofd, this.seals);
   }
 }
 
