@@ -222,7 +222,7 @@ describe(`enterprise sign-in with the electronic business licence on ${backend}`
   });
 
   it('refuses a person who signs in after the answer but is neither the legal representative nor an agent (also once withdrawn)', async () => {
-    const refusedAfterAnswer = async (who: Credentials) => {
+    const refusedAfterAnswer = async (who: Credentials & { name: string }) => {
       const ua = new UserAgent(server.url);
       const { text, pollUrl, statusUrl } = await openChallenge(ua);
       expect(await wallet.login(text, { uscc: ACME.uscc })).toMatchObject({ status: 'accepted', uscc: ACME.uscc });
