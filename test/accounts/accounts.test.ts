@@ -144,7 +144,7 @@ describe(`accounts on ${backend}`, () => {
       const from = nextIp();
       const ok = await signIn(ZHANG, PASSWORD, from);
       expect(ok).toEqual({ ok: true, account: await accounts.findByIdNumber(ZHANG) });
-      expect(await signIn(ZHANG, 'gingko-lane-17', from)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await signIn(ZHANG, 'gingko-lane-17', from)).toEqual({ ok: false, reason: 'invalid', attemptsLeft: 4 });
       expect(await signIn('not a number', PASSWORD, from)).toEqual({ ok: false, reason: 'invalid' });
       expect(await signIn(ZHANG, PASSWORD, from)).toMatchObject({ ok: true });
       expect(await failureRows(ZHANG)).toEqual([]);
@@ -154,7 +154,8 @@ describe(`accounts on ${backend}`, () => {
       const from = nextIp();
       const reasons = [];
       for (let i = 0; i < 5; i++) reasons.push(await signIn(LI, `wrong-${i}-password`, from));
-      expect(reasons.slice(0, 4)).toEqual(Array(4).fill({ ok: false, reason: 'invalid' }));
+      // Each failure before the lock says how many more the ID number takes (the sign-in page's 还可尝试 N 次).
+      expect(reasons.slice(0, 4)).toEqual([4, 3, 2, 1].map((attemptsLeft) => ({ ok: false, reason: 'invalid', attemptsLeft })));
       expect(reasons[4]).toEqual({ ok: false, reason: 'locked', retryAfterSeconds: expect.any(Number) });
       expect(reasons[4].ok === false && reasons[4].retryAfterSeconds).toBeGreaterThan(14 * 60);
       expect(reasons[4].ok === false && reasons[4].retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
@@ -166,7 +167,7 @@ describe(`accounts on ${backend}`, () => {
       await db.query(`UPDATE accounts_login_failures SET locked_until = now() - interval '1 second' WHERE key = decode($1, 'hex')`, [
         await lockKey(LI),
       ]);
-      expect(await signIn(LI, 'wrong-again-password', from)).toEqual({ ok: false, reason: 'invalid' }); // a new count starts
+      expect(await signIn(LI, 'wrong-again-password', from)).toEqual({ ok: false, reason: 'invalid', attemptsLeft: 4 }); // a new count starts
       expect(await failureRows(LI)).toEqual([{ failures: 1, locked: null }]);
       expect(await signIn(LI, PASSWORD, from)).toMatchObject({ ok: true, account: { name: '李娜' } });
       expect(await failureRows(LI)).toEqual([]);
@@ -178,12 +179,13 @@ describe(`accounts on ${backend}`, () => {
         const out = [];
         for (let i = 0; i < 6; i++) {
           const result = await signIn(idNumber, i === 5 ? PASSWORD : `wrong-${i}-password`, source);
-          out.push(result.ok ? 'ok' : result.reason);
+          out.push(result.ok ? 'ok' : `${result.reason}${result.attemptsLeft === undefined ? '' : ` ${result.attemptsLeft}`}`);
         }
         return out;
       };
+      // The attempts left too: the page's count says no more than the lock does.
       const known = await sequence(ZHANG, from[0]);
-      expect(known).toEqual(['invalid', 'invalid', 'invalid', 'invalid', 'locked', 'locked']);
+      expect(known).toEqual(['invalid 4', 'invalid 3', 'invalid 2', 'invalid 1', 'locked', 'locked']);
       expect(await sequence(NOBODY, from[1])).toEqual(known);
       expect(await failureRows(NOBODY)).toEqual([{ failures: 5, locked: true }]);
 
@@ -322,7 +324,7 @@ describe(`accounts on ${backend}`, () => {
       });
       await accounts.changePassword(account.id, PASSWORD, 'Fresh-Password-2026');
       const from = nextIp();
-      expect(await signIn(ZHAO, PASSWORD, from)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await signIn(ZHAO, PASSWORD, from)).toEqual({ ok: false, reason: 'invalid', attemptsLeft: 4 });
       expect(await signIn(ZHAO, 'Fresh-Password-2026', from)).toMatchObject({ ok: true });
     });
 
@@ -337,7 +339,7 @@ describe(`accounts on ${backend}`, () => {
       const account = (await accounts.findByIdNumber(LI))!;
       await app.get(RegistryService).importCitizens(citizenRecords(`id_number,name,status\n${LI},李娜,deceased\n`));
       expect(await accounts.findById(account.id)).toMatchObject({ status: 'deceased', name: '李娜' });
-      expect(await signIn(LI, PASSWORD, nextIp())).toEqual({ ok: false, reason: 'invalid' });
+      expect(await signIn(LI, PASSWORD, nextIp())).toMatchObject({ ok: false, reason: 'invalid' });
     });
   });
 });
