@@ -18,8 +18,9 @@ import {
   type DecodedSesSignature,
   type SealCheck,
 } from '../seals/index.js';
-import type { SealsService, SealStatusAt } from '../seals/seals.service.js';
+import type { SealsService } from '../seals/seals.service.js';
 import { about, combine, failed, indeterminate, passed, verdictOf, type Finding } from './findings.js';
+import { SealStatuses, type SealStatus } from './seal-statuses.js';
 import { ReportBuilder, SubIndication, type CheckName, type SealSection, type SignatureSection, type ValidationReport } from './report.js';
 
 /**
@@ -52,10 +53,14 @@ const NOT_READ = 'not checked: the input could not be read';
  * the verdict is the most telling of their findings (findings.ts). Never throws for bad input.
  */
 export class SealVerifier {
+  private readonly statuses: SealStatuses;
+
   constructor(
     private readonly pki: PkiService,
-    private readonly seals: SealsService,
-  ) {}
+    seals: Pick<SealsService, 'statusAt'>,
+  ) {
+    this.statuses = new SealStatuses(seals);
+  }
 
   /** A seal (SESeal DER) on its own, judged now. */
   async seal(der: Buffer): Promise<ValidationReport> {
@@ -173,11 +178,12 @@ export class SealVerifier {
     const maker = await this.pki.verifyCertificateChain([makerCert.toString('base64')], at);
     const sealFinding = combine([fromSealCheck(checkMakerSignature(seal)), fromSealCheck(checkSealValidity(seal, at))]);
     const ours = maker.chain.status === 'PASSED' && maker.signature.status === 'PASSED' && maker.anchor === undefined;
-    let status: SealStatusAt | null | undefined;
+    const sha256 = createHash('sha256').update(seal.der).digest();
+    let status: SealStatus | null | undefined;
     let sealRevocation: Finding;
     if (ours) {
       try {
-        status = await this.seals.statusAt({ der: seal.der }, at);
+        status = await this.statuses.get(sha256);
         sealRevocation = sealStatusFinding(status, at, time.claimed);
       } catch {
         sealRevocation = indeterminate(SubIndication.TRY_LATER, 'tongban’s register of seals cannot be read now: try again later');
@@ -197,7 +203,7 @@ export class SealVerifier {
       validity: validityFinding(maker),
       makerRevocation: certificateRevocation(maker, at, time.claimed),
       sealRevocation,
-      section: sealSection(seal, maker, status),
+      section: sealSection(seal, sha256, maker, status),
     };
   }
 }
@@ -309,7 +315,7 @@ function certificateRevocation(chain: ChainVerification, at: Date, claimed: bool
 }
 
 /** A seal tongban made: revoked before the signing time (REVOKED), after it (good for this stamp), or never. */
-function sealStatusFinding(status: SealStatusAt | null, at: Date, claimed: boolean): Finding {
+function sealStatusFinding(status: SealStatus | null, at: Date, claimed: boolean): Finding {
   if (!status)
     return indeterminate(
       SubIndication.TRY_LATER,
@@ -317,7 +323,8 @@ function sealStatusFinding(status: SealStatusAt | null, at: Date, claimed: boole
     );
   if (!status.revokedAt) return passed('not revoked (tongban’s register of seals)');
   const revoked = `revoked at ${status.revokedAt.toISOString()} (${status.revocationReason ?? 'unspecified'})`;
-  if (status.status === 'revoked') return failed(SubIndication.REVOKED, `${revoked}, at or before the time ${at.toISOString()}`);
+  if (status.revokedAt.getTime() <= at.getTime())
+    return failed(SubIndication.REVOKED, `${revoked}, at or before the time ${at.toISOString()}`);
   if (claimed && status.revocationReason && COMPROMISE.has(status.revocationReason))
     return indeterminate(
       SubIndication.REVOKED_NO_POE,
@@ -326,7 +333,7 @@ function sealStatusFinding(status: SealStatusAt | null, at: Date, claimed: boole
   return passed(`${revoked}, after the time ${at.toISOString()}: what was stamped before stays valid`);
 }
 
-function sealSection(seal: DecodedSeal, maker: ChainVerification, status: SealStatusAt | null | undefined): SealSection {
+function sealSection(seal: DecodedSeal, sha256: Buffer, maker: ChainVerification, status: SealStatus | null | undefined): SealSection {
   const info = seal.layout === 'v4' ? seal.eSealInfo : seal.sealInfo;
   const property = sealPropertyOf(seal);
   const section: SealSection = {
@@ -338,7 +345,7 @@ function sealSection(seal: DecodedSeal, maker: ChainVerification, status: SealSt
     validStart: property.validStart.toISOString(),
     validEnd: property.validEnd.toISOString(),
     maker: maker.subject ?? {},
-    sha256: createHash('sha256').update(seal.der).digest('hex'),
+    sha256: sha256.toString('hex'),
   };
   if (status?.revokedAt) {
     section.revokedAt = status.revokedAt.toISOString();

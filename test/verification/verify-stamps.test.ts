@@ -13,6 +13,7 @@ import { sampleOfd, stampOfd } from '../../src/ofd/index.js';
 import { PkiService } from '../../src/pki/pki.service.js';
 import { decodeSeal, decodeSesSignature, makeSesSignatureV4 } from '../../src/seals/index.js';
 import { SealsService, type SealRecord } from '../../src/seals/seals.service.js';
+import { SEAL_STATUS_CACHE_MS } from '../../src/verification/seal-statuses.js';
 import { initWallet } from '../../src/wallet/index.js';
 import { Scratch } from '../pki/support.js';
 import { sesFixture } from '../seals/fixtures.js';
@@ -347,6 +348,19 @@ describe(`verifying tongban's seals and stamps on ${backend}`, () => {
       });
       expect(verdict(revoked)).toBe('TOTAL_FAILED/REVOKED');
       expect(verdict(await v.seal(revocable.der))).toBe('TOTAL_FAILED/REVOKED');
+    });
+
+    it(`every verification sees a seal's revocation within ${SEAL_STATUS_CACHE_MS / 1000} s (statuses are reused that long, as certificates' are)`, async () => {
+      const watched = await makeSeal([licence.pem]);
+      expect(verdict(await v.seal(watched.der))).toBe('TOTAL_PASSED');
+      await seals.revoke(watched.esID, 'superseded', 'test');
+      const deadline = Date.now() + SEAL_STATUS_CACHE_MS + 1_000;
+      let report = await v.seal(watched.der);
+      while (report.indication === 'TOTAL_PASSED' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        report = await v.seal(watched.der);
+      }
+      expect(verdict(report)).toBe('TOTAL_FAILED/REVOKED');
     });
 
     it('a seal revoked as compromised after the claimed signing time: REVOKED_NO_POE (the time is the signer’s word, no timestamp)', async () => {
