@@ -41,7 +41,10 @@ describe(`sign-in pages on ${backend}`, () => {
     expect(page.html).toMatch(/<label for="id_number"/);
     expect(page.html).toMatch(/<input[^>]*id="id_number"[^>]*name="id_number"|<input[^>]*name="id_number"[^>]*id="id_number"/);
     expect(page.html).toContain('示范门户');
-    expect(page.html).not.toMatch(/<script|<link(?! rel="icon" href="\/favicon.svg")|src="https?:/);
+    // Nothing from elsewhere: the one script is tongban's own show-password enhancement.
+    expect(page.html).not.toMatch(
+      /<script(?! src="\/assets\/password-toggle\.js\?v=[\w-]+" defer><\/script>)|<link(?! rel="icon" href="\/favicon.svg")|src="https?:/,
+    );
     const english = await ua.open(`${page.url}?lang=en`);
     expect(english.html).toMatch(/<html lang="en">/);
     expect(ua.cookie('tongban_lang')).toBe('en');
@@ -53,13 +56,14 @@ describe(`sign-in pages on ${backend}`, () => {
     const wrong = await ua.fill(await loginPage(ua, portal), '/login', { id_number: citizen.idNumber, password: 'not-the-password' });
     expect(wrong.status).toBe(401);
     expect(wrong.html).toMatch(/role="alert"[^>]*><p>身份证号或密码不正确/);
-    expect(wrong.html).not.toContain(citizen.idNumber);
-    const nobody = await ua.fill(await loginPage(ua, portal), '/login', {
-      id_number: makeCitizenId({ region: '650102', sequence: 999 }),
-      password: 'whatever-1',
-    });
+    // The number typed goes back into its field (the answer to the citizen's own POST), and nowhere else.
+    expect(wrong.html.split(citizen.idNumber)).toHaveLength(2);
+    expect(wrong.html).toMatch(new RegExp(`<input[^>]*name="id_number"[^>]*value="${citizen.idNumber}"`));
+    const unknown = makeCitizenId({ region: '650102', sequence: 999 });
+    const nobody = await ua.fill(await loginPage(ua, portal), '/login', { id_number: unknown, password: 'whatever-1' });
     expect(nobody.status).toBe(401);
-    expect(stripUid(nobody.html)).toBe(stripUid(wrong.html));
+    // The same page, attempts left included, but for the number typed.
+    expect(stripUid(nobody.html).replace(unknown, 'ID')).toBe(stripUid(wrong.html).replace(citizen.idNumber, 'ID'));
   });
 
   it('locks an ID number for 15 minutes after 5 failures, whether or not an account exists', async () => {
