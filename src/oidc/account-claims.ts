@@ -11,6 +11,14 @@ import { subjectFor } from './subjects.js';
 
 type ClientLike = Parameters<typeof subjectClient>[0];
 
+/** On a citizen's Account: two-step sign-in is on, so a session without a one-time code is not enough. */
+const SECOND_FACTOR_ON = 'tongbanSecondFactorOn';
+
+/** Whether the account oidc-provider loaded is a citizen's with two-step sign-in on. */
+export function secondFactorOn(account: Account | undefined): boolean {
+  return account?.[SECOND_FACTOR_ON] === true;
+}
+
 /**
  * What oidc-provider learns about an account: the claims of each scope, read fresh from the
  * account and the registry every time (a citizen marked deceased stops getting tokens).
@@ -36,6 +44,7 @@ export class AccountClaims {
     if (!account || account.status !== 'active') return undefined;
     return {
       accountId,
+      [SECOND_FACTOR_ON]: account.totpEnabled,
       claims: async (_use, scope): Promise<Claims> => {
         const scopes = new Set(scope.split(' '));
         return {

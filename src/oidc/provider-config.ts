@@ -8,7 +8,7 @@ import type { ConsentsService } from './consents.service.js';
 import { isFirstParty } from '../clients/first-party-clients.js';
 import { subjectFor } from './subjects.js';
 import type { OidcSecrets } from './oidc-secrets.js';
-import type { AccountClaims } from './account-claims.js';
+import { secondFactorOn, type AccountClaims } from './account-claims.js';
 import { errorPage, langFromRequest } from '../pages/index.js';
 import { errorKind } from '../pages/error.js';
 import { logoutPage, logoutSuccessPage } from './pages/index.js';
@@ -59,7 +59,13 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       if (!oidc.session?.accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
       const needed = requiredLoa(oidc.params?.acr_values, oidc.client?.['tongban_minimum_loa']);
       const have = loaOf(oidc.result?.login?.acr ?? oidc.session.acr);
-      return have >= needed ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+      if (have < needed) return interactionPolicy.Check.REQUEST_PROMPT;
+      // Two-step sign-in once on is asked for everywhere: a session opened with the password alone
+      // (before the citizen turned it on) gets the code asked for before it reaches another portal.
+      const amr = oidc.result?.login?.amr ?? oidc.session.amr ?? [];
+      return secondFactorOn(oidc.account) && !amr.includes('otp')
+        ? interactionPolicy.Check.REQUEST_PROMPT
+        : interactionPolicy.Check.NO_NEED_TO_PROMPT;
     }),
   );
 

@@ -157,6 +157,27 @@ describe(`two-step sign-in that holds, on ${backend}`, () => {
     }
   });
 
+  it('asks a session opened with the password alone for the code at the next portal once two-step sign-in is turned on', async () => {
+    const citizen = await newCitizen(server.app);
+    const ua = new UserAgent(server.url);
+    const first = await signInForTokens(ua, portal, {}, citizen);
+    expect(first.claims()).toMatchObject({ acr: LOA1, amr: ['pwd'] });
+    const totp = await enableTotp(citizen.accountId);
+
+    const other = await registerPortal(server);
+    const next = await authorizationRequest(other);
+    const reached = await ua.open(next.url.href, { stopAt: stopAtPortal(other) });
+    expect(reached.html).toContain('name="code"');
+    expect(reached.html).not.toContain('name="password"');
+    const tokens = await tokensAfter(
+      ua,
+      other,
+      next,
+      await ua.fill(reached, '/otp', { code: totp.next() }, { stopAt: stopAtPortal(other) }),
+    );
+    expect(tokens.claims()).toMatchObject({ acr: LOA2, amr: ['pwd', 'otp'] });
+  });
+
   it('keeps the code page when the language is switched (no second password)', async () => {
     const citizen = await newCitizen(server.app);
     await enableTotp(citizen.accountId);
