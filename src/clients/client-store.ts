@@ -3,6 +3,8 @@ import type { AdapterPayload, ClientMetadata } from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { returning } from '../database/returning.js';
 import { KeyStore } from '../keys/keystore.service.js';
+import type { Lang } from '../pages/messages.js';
+import { portalName } from './client-names.js';
 
 const AAD = 'tongban client-secret v1';
 const CACHE_MS = 2000;
@@ -40,6 +42,11 @@ export class ClientStore implements OnModuleInit {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(clientId, { at: Date.now(), metadata });
     return metadata;
+  }
+
+  /** A portal's name in the page's language (`client_name#en` …, see client-names.ts); shares the cache of metadataFor. */
+  async portalName(clientId: string, lang: Lang): Promise<string> {
+    return portalName(await this.metadataFor(clientId), lang, clientId);
   }
 
   /** Whether a client is (still) registered; shares the two-second cache of metadataFor. */

@@ -10,6 +10,7 @@ import { ConsentsService } from './consents.service.js';
 import { CsrfTokens } from './csrf.js';
 import { readForm } from '../pages/forms.js';
 import { ConsentForm, LoginForm, OtpForm, RecoveryCodeForm } from './forms.js';
+import { ClientStore } from '../clients/client-store.js';
 import { OidcProviderService } from './oidc-provider.service.js';
 import { pageLanguage, sendPage } from '../pages/page-response.js';
 import { errorPage, t } from '../pages/index.js';
@@ -84,6 +85,7 @@ export class InteractionsController {
     @InjectConfig() private readonly config: AppConfig,
     private readonly prefill: LoginPrefill,
     private readonly licenceLogin: LicenceLoginService,
+    private readonly clients: ClientStore,
   ) {}
 
   @Get()
@@ -377,9 +379,9 @@ export class InteractionsController {
     }
   }
 
-  private async clientName(details: Details): Promise<string> {
-    const client = await this.oidc.provider.Client.find(String(details.params.client_id));
-    return client?.clientName ?? String(details.params.client_id);
+  /** The portal's name in the page's language. */
+  private clientName(req: HttpRequest, details: Details): Promise<string> {
+    return this.clients.portalName(String(details.params.client_id), pageLanguage(req));
   }
 
   private urls(details: Details) {
@@ -438,7 +440,7 @@ export class InteractionsController {
     status = 200,
   ) {
     const urls = this.urls(details);
-    const clientName = await this.clientName(details);
+    const clientName = await this.clientName(req, details);
     const { challenge, account } = view;
     const text = challenge && this.challenges.offerText(this.challenges.offer(challenge, this.config.publicUrl));
     const qrSvg = text ? await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) : undefined;
@@ -476,7 +478,7 @@ export class InteractionsController {
     typed: { idNumber?: string; attemptsLeft?: number } = {},
   ) {
     const urls = this.urls(details);
-    const clientName = await this.clientName(details);
+    const clientName = await this.clientName(req, details);
     const loa2Required = (await this.requiredLevel(details)) >= 2;
     // Just registered (from this page's "注册账户"): the ID number the citizen registered with.
     const idNumber = typed.idNumber || (await this.prefill.read(req, details.uid));
@@ -530,7 +532,7 @@ export class InteractionsController {
     if (!(await this.remember(details, { ...pending, next: 'code' })))
       return this.renderError(req, res, 400, t(pageLanguage(req), 'error.expired'), 'interaction_expired');
     const urls = this.urls(details);
-    const clientName = await this.clientName(details);
+    const clientName = await this.clientName(req, details);
     sendPage(req, res, options.status ?? 200, (base) =>
       otpPage({
         ...base,
@@ -589,6 +591,7 @@ export class InteractionsController {
     const urls = this.urls(details);
     const client = await this.oidc.provider.Client.find(String(details.params.client_id));
     const who = await this.signedInAs(details.session?.accountId);
+    const clientName = await this.clientName(req, details);
     sendPage(req, res, status, (base) =>
       consentPage({
         ...base,
@@ -597,7 +600,7 @@ export class InteractionsController {
         abortUrl: urls.abort,
         switchUrl: `${urls.base}/switch`,
         who,
-        clientName: client?.clientName ?? String(details.params.client_id),
+        clientName,
         clientUri: client?.clientUri,
         items: consentItems(base.lang, details.prompt.details),
       }),

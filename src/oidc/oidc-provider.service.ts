@@ -115,6 +115,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
         secrets: this.secrets,
         accounts: this.accounts,
         consents: this.consents,
+        portalName: (clientId, lang) => this.clients.portalName(clientId, lang),
       }),
     );
     provider.proxy = true; // reads only the X-Forwarded-* values set by middleware() above

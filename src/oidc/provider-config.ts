@@ -9,7 +9,7 @@ import { isFirstParty } from '../clients/first-party-clients.js';
 import { subjectFor } from './subjects.js';
 import type { OidcSecrets } from './oidc-secrets.js';
 import { secondFactorOn, type AccountClaims } from './account-claims.js';
-import { errorPage, langFromRequest } from '../pages/index.js';
+import { errorPage, langFromRequest, type Lang } from '../pages/index.js';
 import { errorKind } from '../pages/error.js';
 import { logoutPage, logoutSuccessPage } from './pages/index.js';
 import type { SignedInAs } from './pages/who.js';
@@ -21,6 +21,8 @@ export interface ProviderDependencies {
   secrets: OidcSecrets;
   accounts: AccountClaims;
   consents: ConsentsService;
+  /** A portal's name in the page's language (client_name#en …). */
+  portalName: (clientId: string, lang: Lang) => Promise<string>;
 }
 
 /** Client metadata tongban adds to the standard set. */
@@ -38,7 +40,7 @@ export const CLAIMS_BY_SCOPE = {
 
 /** oidc-provider's configuration (design §5). Everything stateful goes through `adapter`. */
 export function buildProviderConfiguration(deps: ProviderDependencies): Configuration {
-  const { config, secrets, accounts, consents } = deps;
+  const { config, secrets, accounts, consents, portalName } = deps;
   const api = apiResource(config.publicUrl);
 
   const policy = interactionPolicy.base();
@@ -186,9 +188,14 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
           if (state.postLogoutRedirectUri) success.searchParams.set('return', state.postLogoutRedirectUri);
           if (siteIds.length) success.searchParams.set('sites', siteIds.slice(0, MAX_SITES).join(' '));
           state.postLogoutRedirectUri = success.href;
-          const [who, sites] = await Promise.all([signedInAs(accounts, session.accountId), siteNames(ctx, siteIds)]);
+          const base = pageBase(ctx);
+          const [who, sites, clientName] = await Promise.all([
+            signedInAs(accounts, session.accountId),
+            siteNames(ctx, siteIds, base.lang, portalName),
+            client ? portalName(client.clientId, base.lang) : undefined,
+          ]);
           ctx.type = 'html';
-          ctx.body = logoutPage({ ...pageBase(ctx), form, clientName: client?.clientName ?? client?.clientId, who, sites });
+          ctx.body = logoutPage({ ...base, form, clientName, who, sites });
         },
         postLogoutSuccessSource: async (ctx) => {
           // What the page says is read from the browser's session now, so it is true on a reload too.
@@ -201,12 +208,17 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
             if (typeof query.state === 'string') url.searchParams.set('state', query.state);
             returnUrl = url.href;
           }
-          const clientName = client?.clientName ?? client?.clientId;
-          const base = { ...pageBase(ctx), clientName, returnUrl };
+          const page = pageBase(ctx);
+          const clientName = client ? await portalName(client.clientId, page.lang) : undefined;
+          const base = { ...page, clientName, returnUrl };
           ctx.type = 'html';
           if (!session.accountId) {
             const ids = typeof query.sites === 'string' ? query.sites.split(' ').slice(0, MAX_SITES) : [];
-            ctx.body = logoutSuccessPage({ ...base, outcome: 'signed_out', signedOutSites: await siteNames(ctx, ids) });
+            ctx.body = logoutSuccessPage({
+              ...base,
+              outcome: 'signed_out',
+              signedOutSites: await siteNames(ctx, ids, page.lang, portalName),
+            });
             return;
           }
           const still = Object.keys(session.authorizations ?? {});
@@ -215,7 +227,7 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
             ...base,
             outcome: left ? 'left_portal' : 'still_signed_in',
             who: await signedInAs(accounts, session.accountId),
-            stillSignedInSites: await siteNames(ctx, still),
+            stillSignedInSites: await siteNames(ctx, still, page.lang, portalName),
           });
         },
       },
@@ -254,8 +266,9 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
     // Every error oidc-provider shows in the browser: plain words chosen by the code (never the
     // code itself), a way back to the portal when it is known, the request id as the reference;
     // the log line ties that reference to the code and the provider's description.
-    renderError: (ctx, out) => {
+    renderError: async (ctx, out) => {
       const client = ctx.oidc?.client;
+      const base = pageBase(ctx);
       const requestId = ctx.res.getHeader('x-request-id');
       const reference = typeof requestId === 'string' ? requestId : undefined;
       errorLogger.log(`error page for ${out.error} (${out.error_description ?? ''}), reference ${reference ?? '-'}`);
@@ -263,10 +276,10 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
       const signOut = ctx.oidc?.route?.startsWith('end_session') && errorKind(String(out.error)) === 'bad_request';
       ctx.type = 'html';
       ctx.body = errorPage({
-        ...pageBase(ctx),
+        ...base,
         error: signOut ? 'logout_failed' : String(out.error),
         requestId: reference,
-        portal: client ? { name: client.clientName ?? client.clientId, url: client.clientUri } : undefined,
+        portal: client ? { name: await portalName(client.clientId, base.lang), url: client.clientUri } : undefined,
       });
     },
   };
@@ -290,10 +303,15 @@ async function signedInAs(accounts: AccountClaims, accountId: string | undefined
   return { name: text(claims.name) ?? '', idNumberMasked: text(claims.id_number_masked) };
 }
 
-/** The names of the portals with these client ids (unknown ids left out). */
-async function siteNames(ctx: KoaContextWithOIDC, clientIds: string[]): Promise<string[]> {
+/** The names of the portals with these client ids in the page's language (unknown ids left out). */
+async function siteNames(
+  ctx: KoaContextWithOIDC,
+  clientIds: string[],
+  lang: Lang,
+  portalName: ProviderDependencies['portalName'],
+): Promise<string[]> {
   const clients = await Promise.all(clientIds.map((id) => ctx.oidc.provider.Client.find(id).catch(() => undefined)));
-  return clients.filter((client) => client !== undefined).map((client) => client.clientName ?? client.clientId);
+  return Promise.all(clients.filter((client) => client !== undefined).map((client) => portalName(client.clientId, lang)));
 }
 
 function pageBase(ctx: KoaContextWithOIDC) {

@@ -50,6 +50,29 @@ describe(`sign-in pages on ${backend}`, () => {
     expect(ua.cookie('tongban_lang')).toBe('en');
   });
 
+  it('names the portal in the page’s language on the sign-in, consent and error pages (client_name#en)', async () => {
+    const bilingual = await registerPortal(server, { client_name: '双语示范网站', 'client_name#en': 'Bilingual demo site' });
+    const citizen = await newCitizen(server.app);
+    for (const [lang, name, other] of [
+      ['zh-CN', '双语示范网站', 'Bilingual demo site'],
+      ['en', 'Bilingual demo site', '双语示范网站'],
+    ] as const) {
+      const ua = new UserAgent(server.url);
+      const login = await ua.open(`${(await loginPage(ua, bilingual)).url}?lang=${lang}`);
+      expect(login.html).toContain(name);
+      expect(login.html).not.toContain(other);
+      const consent = await ua.fill(
+        login,
+        '/login',
+        { id_number: citizen.idNumber, password: citizen.password },
+        { stopAt: stopAtPortal(bilingual) },
+      );
+      expect(consent.html).toContain('/confirm"');
+      expect(consent.html).toContain(name);
+      expect(consent.html).not.toContain(other);
+    }
+  });
+
   it('says only that the ID number or password is wrong', async () => {
     const citizen = await newCitizen(server.app);
     const ua = new UserAgent(server.url);
