@@ -1,6 +1,7 @@
 import { html, joinHtml, type HtmlValue, type SafeHtml } from '../../pages/html.js';
 import { type PageBase, documentShell } from '../../pages/layout.js';
 import { type Lang, t } from '../../pages/messages.js';
+import { TERMS_VERSION } from '../../accounts/terms.js';
 
 /**
  * tongban's own pages, outside any sign-in: the home page, help, forgotten passwords, the user
@@ -8,8 +9,8 @@ import { type Lang, t } from '../../pages/messages.js';
  * page works without script.
  */
 
-/** The date the agreement and the privacy notice were last changed (shown on both). */
-const POLICIES_UPDATED = new Date('2026-12-07T12:00:00+08:00');
+/** The date the agreement and the privacy notice were last changed (shown on both): their version, which registration records. */
+const POLICIES_UPDATED = new Date(`${TERMS_VERSION}T12:00:00+08:00`);
 
 export interface HomePageInput extends PageBase {
   /** The demo websites (DEMO=1), linked from "sign in to government websites". */
