@@ -24,6 +24,9 @@ import { benchSeals } from './seals.js';
  *   BENCH_EMBEDDED_SIGNINS, BENCH_EMBEDDED_CONCURRENCY
  *                        embedded section: whole demo sign-ins after the restart (200), and how many at a time (4)
  *   BENCH_SEALS_MS       seals section: milliseconds measured per figure (2000; `openssl speed sm2` runs as many seconds)
+ *   BENCH_SEALS_CONCURRENCY, BENCH_SEALS_WARMUP_MS, BENCH_SEALS_SECONDS, BENCH_SEALS_CPU_PROF
+ *                        seals section over HTTP: requests in flight (8), warm-up (1500 ms) and measured seconds (4)
+ *                        per figure, a directory for the service's --cpu-prof profile
  *   --json               also print every figure as one JSON document at the end
  */
 // A PostgreSQL on the same host is reached through its Unix socket, as psql does: each statement
@@ -41,7 +44,7 @@ const wanted = (name: string) => !only || only.includes(name);
 process.stdout.write(`tongban benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
 process.stdout.write(`PostgreSQL: ${describeServer(serverUrl)} (BENCH_DATABASE_URL to change)\n`);
 if (wanted('identifiers')) benchIdentifiers();
-if (wanted('seals')) await benchSeals();
+if (wanted('seals')) await benchSeals(serverUrl);
 if (wanted('registry')) await benchRegistry(serverUrl, citizens);
 if (wanted('oidc')) await benchOidc(serverUrl);
 if (wanted('pki')) await benchPki(serverUrl);

@@ -7,11 +7,25 @@ import { CRYPTO_OID } from '../src/crypto/oids.js';
 import { sm2PrivateKeyPem } from '../src/crypto/sm2-key-encoding.js';
 import { Sm2PrivateKey, Sm2PublicKey } from '../src/crypto/sm2-keys.js';
 import { SM2_DEFAULT_USER_ID, sm2Sign, sm2Signer, sm2Verify } from '../src/crypto/sm2.js';
+import { sampleOfd } from '../src/ofd/index.js';
 import { checkMakerSignature, decodeSeal, makeSealV4 } from '../src/seals/index.js';
-import { record, section } from './lib.js';
+import { initWallet } from '../src/wallet/index.js';
+import { DEMO_ENTERPRISES } from '../src/demo/demo-data.js';
+import { basicAuth, postForm, send } from './http.js';
+import { format, record, section } from './lib.js';
+import { cli, errorsNote, measured, otherLoadNote, withScratch, type Measured } from './oidc.js';
 
 /** Milliseconds measured per figure (BENCH_SEALS_MS); `openssl speed` runs as many seconds for sign and again for verify. */
 const DURATION_MS = Number(process.env.BENCH_SEALS_MS ?? 2000);
+/** Verification over HTTP: requests in flight, warm-up and measured seconds per figure. */
+const HTTP_CONCURRENCY = Number(process.env.BENCH_SEALS_CONCURRENCY ?? 8);
+const HTTP_WARMUP_MS = Number(process.env.BENCH_SEALS_WARMUP_MS ?? 1500);
+const HTTP_DURATION_MS = Number(process.env.BENCH_SEALS_SECONDS ?? 4) * 1000;
+/** Items per call of POST /api/v1/verify/batch (its maximum). */
+const BATCH = 100;
+/** When set, the service runs under `node --cpu-prof` and writes its profile into this directory. */
+const CPU_PROF_DIR = process.env.BENCH_SEALS_CPU_PROF;
+const ENTERPRISE = DEMO_ENTERPRISES.find((e) => e.uscc === '91350100MA2YTB8K4L') ?? DEMO_ENTERPRISES.find((e) => e.status === 'active')!;
 
 /**
  * Operations per CPU-second of a synchronous function (this process's user + system time), after a
@@ -77,7 +91,7 @@ function makerCertificate(key: Sm2PrivateKey): Buffer | undefined {
  * DER signatures — beside `openssl speed sm2` run in the same bench; SM3 throughput beside SHA-256;
  * and a whole seal read and its maker's signature checked, beside the raw verification it contains.
  */
-export async function benchSeals(): Promise<void> {
+export async function benchSeals(serverUrl: string): Promise<void> {
   section('Seals: SM2/SM3 and GB/T 38540 (single core, in process; per CPU-second, as openssl speed counts)');
   const seconds = Math.max(1, Math.round(DURATION_MS / 1000));
   const key = Sm2PrivateKey.generate();
@@ -177,5 +191,169 @@ export async function benchSeals(): Promise<void> {
     name: 'seal decode alone',
     value: perSecond(() => decodeSeal(seal.der), DURATION_MS / 2).cpu,
     unit: 'seals/s',
+  });
+
+  await benchVerificationOverHttp(serverUrl, key, messages, signatures);
+}
+
+/**
+ * Verification over HTTP: the service as a child process on a scratch PostgreSQL database (DEMO=1,
+ * the per-client limit off), a seal tongban made for the demo enterprise (SM2, with its SM2
+ * licence certificate from an SM2 wallet) and a 2-page OFD stamped by that wallet — seal
+ * verifications per second (single calls and batches of 100), document verifications per second,
+ * beside the raw SM2 verifications of the same library measured in this process just before (and
+ * after) them: a seal holds one (the maker's signature), a stamped document two (the signer's and
+ * the maker's). Every answer is checked TOTAL_PASSED.
+ */
+async function benchVerificationOverHttp(serverUrl: string, key: Sm2PrivateKey, messages: Buffer[], signatures: Buffer[]): Promise<void> {
+  process.stdout.write(
+    `  verification over HTTP: the service as a child process on PostgreSQL (DEMO=1, VERIFY_RATE_LIMIT_PER_MINUTE=0), ${HTTP_CONCURRENCY} requests in flight, ` +
+      `${HTTP_WARMUP_MS / 1000} s warm-up and ${HTTP_DURATION_MS / 1000} s measured per figure\n`,
+  );
+  const rawVerify = () => perSecond((i) => sm2Verify(messages[i % 64], signatures[i % 64], key.publicKey));
+  await withScratch(serverUrl, 'seals', async (scratch) => {
+    const nodeArgs = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
+    const { service, env, issuer } = await scratch.startService({ VERIFY_RATE_LIMIT_PER_MINUTE: '0' }, nodeArgs);
+    const secretOf = async (clientId: string, scope: string) =>
+      ((await cli(['clients', 'add', '--client-id', clientId, '--name', clientId, '--scope', scope], env)) as { client_secret: string })
+        .client_secret;
+    const token = async (clientId: string, scope: string) => {
+      const body = await postForm(
+        `${issuer}/token`,
+        { grant_type: 'client_credentials', scope },
+        basicAuth(clientId, await secretOf(clientId, scope)),
+      );
+      if (typeof body.access_token !== 'string') throw new Error(`no ${scope} token: ${JSON.stringify(body)}`);
+      return `Bearer ${body.access_token}`;
+    };
+    const [registrar, maker, verifier] = [
+      await token('bench-registrar', 'licence:issue'),
+      await token('bench-seal-maker', 'seal:make'),
+      await token('bench-verifier', 'verify'),
+    ];
+    const postJson = async (path: string, authorization: string, body: string, status = 200) => {
+      const answer = await send(`${issuer}${path}`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body,
+      });
+      const text = answer.text();
+      if (answer.status !== status) throw new Error(`POST ${path}: ${answer.status} ${text.slice(0, 300)}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+
+    // Not measured: the enterprise's SM2 wallet, its licence, a seal listing it, a stamped 2-page document.
+    const wallet = await initWallet(join(scratch.dir, 'wallet'), 'bench wallet passphrase', { alg: 'SM2SM3' });
+    const issued = await postJson(
+      `/api/v1/enterprises/${ENTERPRISE.uscc}/licence`,
+      registrar,
+      JSON.stringify({ csr: await wallet.createCsr({ uscc: ENTERPRISE.uscc }) }),
+      201,
+    );
+    await wallet.storeLicence(ENTERPRISE.uscc, issued as unknown as Parameters<typeof wallet.storeLicence>[1]);
+    const made = await postJson(
+      '/api/v1/seals',
+      maker,
+      JSON.stringify({
+        holder: { uscc: ENTERPRISE.uscc },
+        type: 1,
+        name: ENTERPRISE.name,
+        signerCertificates: [issued.certificate],
+        validEnd: new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10),
+      }),
+      201,
+    );
+    const sealDer = Buffer.from(made.seal as string, 'base64');
+    const stamped = await wallet.stampOfd(sampleOfd({ pages: 2 }), { seal: sealDer, page: 1, x: 128, y: 206 });
+    const sealBody = JSON.stringify({ seal: sealDer.toString('base64') });
+    const documentBody = JSON.stringify({ document: stamped.toString('base64') });
+    const batchBody = JSON.stringify({ items: Array.from({ length: BATCH }, () => ({ kind: 'seal', seal: sealDer.toString('base64') })) });
+    const passed = (report: unknown, what: string) => {
+      const r = report as { indication?: string; subIndication?: string };
+      if (r.indication !== 'TOTAL_PASSED')
+        throw new Error(`${what}: ${r.indication} ${r.subIndication ?? ''} ${JSON.stringify(report).slice(0, 400)}`);
+    };
+    passed(await postJson('/api/v1/verify/seal', verifier, sealBody), 'the bench seal');
+    const firstDocument = (await postJson('/api/v1/verify/document', verifier, documentBody)) as { signatures: unknown[] };
+    if (firstDocument.signatures.length !== 1) throw new Error('the bench document should hold one stamp');
+    passed(firstDocument.signatures[0], 'the bench document');
+
+    const rawBefore = rawVerify();
+    const options = { concurrency: HTTP_CONCURRENCY, warmupMs: HTTP_WARMUP_MS, durationMs: HTTP_DURATION_MS };
+    const single = await measured(service, async () => passed(await postJson('/api/v1/verify/seal', verifier, sealBody), 'seal'), options);
+    const batch = await measured(
+      service,
+      async () => {
+        const { reports } = (await postJson('/api/v1/verify/batch', verifier, batchBody)) as { reports: unknown[] };
+        if (reports.length !== BATCH) throw new Error(`batch: ${reports.length} reports for ${BATCH} items`);
+        reports.forEach((report) => passed(report, 'batch item'));
+      },
+      { ...options, concurrency: Math.max(1, Math.ceil(HTTP_CONCURRENCY / 4)) },
+    );
+    const documents = await measured(
+      service,
+      async () => {
+        const { signatures } = (await postJson('/api/v1/verify/document', verifier, documentBody)) as { signatures: unknown[] };
+        passed(signatures[0], 'document');
+      },
+      options,
+    );
+    // The floor under the seal figure: the same route and body size, bytes that are not a seal (a
+    // FORMAT_FAILURE report at once): what HTTP, the token, the body and the report cost alone.
+    const junkBody = JSON.stringify({ seal: Buffer.alloc(sealDer.length, 0x5a).toString('base64') });
+    const floor = await measured(
+      service,
+      async () => {
+        const report = (await postJson('/api/v1/verify/seal', verifier, junkBody)) as { subIndication?: string };
+        if (report.subIndication !== 'FORMAT_FAILURE') throw new Error(`the junk seal: ${JSON.stringify(report).slice(0, 200)}`);
+      },
+      options,
+    );
+    const rawAfter = rawVerify();
+    const raw = { wall: (rawBefore.wall + rawAfter.wall) / 2, cpu: (rawBefore.cpu + rawAfter.cpu) / 2 };
+    process.stdout.write(
+      `  raw SM2 verify (the same key again) in this process: ${format(rawBefore.wall)}/s before and ${format(rawAfter.wall)}/s after the HTTP loads by the wall clock ` +
+        `(${format(rawBefore.cpu)} / ${format(rawAfter.cpu)} per CPU-second); the ratios below use the mean\n`,
+    );
+    const target = 0.5 * raw.wall;
+    const cpuNote = (m: Measured, per: string, verifies: number) =>
+      `service CPU ${m.cpuMs.toFixed(2)} ms per ${per} (${format(1000 / m.cpuMs)}/service CPU-second: ${(1000 / m.cpuMs / (raw.cpu / verifies)).toFixed(2)}× raw per CPU-second), ` +
+      `PostgreSQL ${m.postgresMs.toFixed(2)} ms, load driver ${m.driverMs.toFixed(2)} ms${otherLoadNote(m)}`;
+    const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+    record({
+      section: 'seals',
+      name: 'HTTP: seal verifications/s (POST /verify/seal)',
+      value: single.perSecond,
+      unit: 'seals/s',
+      baseline: { name: 'raw SM2 verify (1 per seal)', value: raw.wall },
+      target: `≥ 0.5× raw = ${format(target)}`,
+      note: `${verdict(single.perSecond >= target)}; p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms; ${errorsNote(single) ?? ''}${cpuNote(single, 'seal', 1)}`,
+    });
+    record({
+      section: 'seals',
+      name: `HTTP: seals/s in batches of ${BATCH} (POST /verify/batch)`,
+      value: batch.perSecond * BATCH,
+      unit: 'seals/s',
+      baseline: { name: 'raw SM2 verify (1 per seal)', value: raw.wall },
+      target: `≥ 0.5× raw = ${format(target)}`,
+      note: `${verdict(batch.perSecond * BATCH >= target)}; p50 ${batch.p50.toFixed(0)} ms per batch; ${errorsNote(batch) ?? ''}${cpuNote(batch, 'batch', BATCH)}`,
+    });
+    record({
+      section: 'seals',
+      name: 'HTTP: document verifications/s (2-page OFD, 1 stamp)',
+      value: documents.perSecond,
+      unit: 'documents/s',
+      baseline: { name: 'raw SM2 verify ÷ 2 (2 per stamp)', value: raw.wall / 2 },
+      note: `${(stamped.length / 1024).toFixed(1)} KB document; p50 ${documents.p50.toFixed(1)} ms, p99 ${documents.p99.toFixed(1)} ms; ${errorsNote(documents) ?? ''}${cpuNote(documents, 'document', 2)}`,
+    });
+    record({
+      section: 'seals',
+      name: `HTTP floor: ${(sealDer.length / 1024).toFixed(0)} KB of bytes that are no seal (FORMAT_FAILURE)`,
+      value: floor.perSecond,
+      unit: 'calls/s',
+      note: `the same route and body size without a seal to check: ${cpuNote(floor, 'call', 1)}`,
+    });
+    record({ section: 'seals', name: 'HTTP: service peak RSS (VmHWM)', value: service.peakRss() / 1024 / 1024, unit: 'MB' });
+    if (CPU_PROF_DIR) process.stdout.write(`  CPU profile of the service in ${CPU_PROF_DIR}\n`);
   });
 }

@@ -41,8 +41,14 @@ export const VERIFY_BODY_LIMITS: Readonly<Record<string, number>> = Object.freez
   '/api/v1/verify/batch': 16 * MiB,
 });
 
-/** With the length a multiple of 4, this is padded base64 (a simple class loop: about 2 ns a character, 2.5x the grouped pattern). */
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/**
+ * Canonical padded base64 (RFC 4648 §4): what decodes and encodes back to the same text. Node's
+ * decoder skips characters outside the alphabet, so anything else comes back different. About half
+ * the CPU of a pattern over the text, which on a 36 KB seal was a tenth of a verification's.
+ */
+function isCanonicalBase64(value: string): boolean {
+  return value.length % 4 === 0 && Buffer.from(value, 'base64').toString('base64') === value;
+}
 
 /** class-validator: standard padded base64 of 1 to `maxBytes` bytes (the message never quotes the value). */
 function IsBase64Of(maxBytes: number, options: ValidationOptions = {}): PropertyDecorator {
@@ -54,11 +60,7 @@ function IsBase64Of(maxBytes: number, options: ValidationOptions = {}): Property
       options,
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' &&
-          value.length > 0 &&
-          value.length % 4 === 0 &&
-          value.length <= base64Length(maxBytes) &&
-          BASE64.test(value),
+          typeof value === 'string' && value.length > 0 && value.length <= base64Length(maxBytes) && isCanonicalBase64(value),
         defaultMessage: () => `$property must be standard base64 (RFC 4648 §4, padded, no line breaks) of 1 to ${maxBytes} bytes`,
       },
     });
