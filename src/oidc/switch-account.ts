@@ -9,20 +9,30 @@ import type Provider from 'oidc-provider';
  * signs in afterwards. Then the portal's authorization request starts again with prompt=login,
  * and whoever signs in continues to the same portal.
  */
-export async function endSession(provider: Provider, sessionUid: string, onError: (message: string) => void): Promise<boolean> {
+export async function endSession(
+  provider: Provider,
+  sessionUid: string,
+  onError: (message: string) => void,
+  /** Ends the session only when this says so (e.g. it is the asking person's own). */
+  owned: (accountId: string | undefined) => boolean = () => true,
+): Promise<PortalLogout[] | undefined> {
   const session = await provider.Session.findByUid(sessionUid);
-  if (!session) return false;
+  if (!session || !owned(session.accountId)) return undefined;
   const { accountId } = session;
+  const outcome: PortalLogout[] = [];
   for (const [clientId, authorization] of Object.entries(session.authorizations ?? {})) {
     const client = await provider.Client.find(clientId).catch(() => undefined);
-    const backchannel = client as unknown as {
-      backchannelLogoutUri?: string;
-      backchannelLogout?(sub: string, sid?: string): Promise<void>;
-    };
+    const backchannel = client as unknown as
+      { backchannelLogoutUri?: string; backchannelLogout?(sub: string, sid?: string): Promise<void> } | undefined;
+    let told: PortalLogout['backchannel'] = 'none';
     if (accountId && backchannel?.backchannelLogoutUri && backchannel.backchannelLogout) {
-      await backchannel.backchannelLogout(accountId, session.sidFor(clientId)).catch((err: unknown) => {
-        onError(`back-channel logout of ${clientId} failed: ${err instanceof Error ? err.message : String(err)}`);
-      });
+      told = await backchannel.backchannelLogout(accountId, session.sidFor(clientId)).then(
+        () => 'told' as const,
+        (err: unknown) => {
+          onError(`back-channel logout of ${clientId} failed: ${err instanceof Error ? err.message : String(err)}`);
+          return 'failed' as const;
+        },
+      );
     }
     const grantId = authorization.grantId;
     if (grantId && !authorization.persistsLogout) {
@@ -33,9 +43,17 @@ export async function endSession(provider: Provider, sessionUid: string, onError
       ]);
       await (await provider.Grant.find(grantId))?.destroy();
     }
+    outcome.push({ clientId, backchannel: told });
   }
   await session.destroy();
-  return true;
+  return outcome;
+}
+
+/** What ending a session did for each portal signed in through it. */
+export interface PortalLogout {
+  clientId: string;
+  /** told: its back-channel logout endpoint answered; failed: it did not; none: it registered none. */
+  backchannel: 'told' | 'failed' | 'none';
 }
 
 /** Parameters of the original request that must not be sent again: they named the old session, or were one-time. */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { parseEnterpriseAccountId } from '../enterprise-login/enterprise-account.js';
 import { OidcProviderService } from '../oidc/oidc-provider.service.js';
+import { endSession, type PortalLogout } from '../oidc/switch-account.js';
 
 /** One of a person's oidc-provider sessions (a browser signed in), as the account page lists it. */
 export interface AccountSession {
@@ -16,12 +17,7 @@ export interface AccountSession {
   clientIds: string[];
 }
 
-/** What ending a session did for each portal signed in through it. */
-export interface PortalLogout {
-  clientId: string;
-  /** told: its back-channel logout endpoint answered; failed: it did not; none: it registered none. */
-  backchannel: 'told' | 'failed' | 'none';
-}
+export type { PortalLogout } from '../oidc/switch-account.js';
 
 /** At most this many sessions are listed (a person rarely has more than a few). */
 const MAX_SESSIONS = 50;
@@ -65,38 +61,14 @@ export class AccountSessions {
    * — the browser holding it is signed out at its next request. Says what happened for each
    * portal; undefined when the session is not (or no longer) one of this person's.
    */
-  async end(personAccountId: string, uid: string): Promise<PortalLogout[] | undefined> {
-    const { provider } = this.oidc;
-    const session = await provider.Session.findByUid(uid);
-    if (!session?.accountId || personOf(session.accountId) !== personAccountId) return undefined;
-    const outcome: PortalLogout[] = [];
-    for (const [clientId, authorization] of Object.entries(session.authorizations ?? {})) {
-      const client = await provider.Client.find(clientId).catch(() => undefined);
-      const backchannel = client as unknown as
-        { backchannelLogoutUri?: string; backchannelLogout?(sub: string, sid?: string): Promise<void> } | undefined;
-      let told: PortalLogout['backchannel'] = 'none';
-      if (backchannel?.backchannelLogoutUri && backchannel.backchannelLogout) {
-        told = await backchannel.backchannelLogout(session.accountId, session.sidFor(clientId)).then(
-          () => 'told' as const,
-          (err: unknown) => {
-            this.logger.warn(`back-channel logout of ${clientId} failed: ${err instanceof Error ? err.message : String(err)}`);
-            return 'failed' as const;
-          },
-        );
-      }
-      const grantId = authorization.grantId;
-      if (grantId && !authorization.persistsLogout) {
-        await Promise.all([
-          provider.AccessToken.revokeByGrantId(grantId),
-          provider.RefreshToken.revokeByGrantId(grantId),
-          provider.AuthorizationCode.revokeByGrantId(grantId),
-        ]);
-        await (await provider.Grant.find(grantId))?.destroy();
-      }
-      outcome.push({ clientId, backchannel: told });
-    }
-    await session.destroy();
-    return outcome;
+  /** Ends one of the person's sessions as "sign out everywhere" would (see endSession); undefined when it is not theirs. */
+  end(personAccountId: string, uid: string): Promise<PortalLogout[] | undefined> {
+    return endSession(
+      this.oidc.provider,
+      uid,
+      (message) => this.logger.warn(message),
+      (accountId) => accountId !== undefined && personOf(accountId) === personAccountId,
+    );
   }
 }
 
