@@ -13,7 +13,7 @@ import { ClientStore } from '../clients/client-store.js';
 import { ConsentsService } from './consents.service.js';
 import { accountConsoleClient } from '../clients/first-party-clients.js';
 import { OidcSecrets } from './oidc-secrets.js';
-import { buildProviderConfiguration } from './provider-config.js';
+import { buildProviderConfiguration, passingLogoutPage } from './provider-config.js';
 import { providerSigningKeys } from './signing-keys.js';
 
 /** Paths oidc-provider answers (design §5), each with whatever follows it; everything else is Nest's. */
@@ -119,6 +119,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
       }),
     );
     provider.proxy = true; // reads only the X-Forwarded-* values set by middleware() above
+    provider.use(passingLogoutPage());
     provider.on('server_error', (_ctx, err) => this.logger.error(`oidc-provider: ${err.stack ?? err.message}`));
     this.current = provider;
     this.handler = provider.callback();

@@ -11,7 +11,7 @@ import type { OidcSecrets } from './oidc-secrets.js';
 import { secondFactorOn, type AccountClaims } from './account-claims.js';
 import { errorPage, langFromRequest, type Lang } from '../pages/index.js';
 import { errorKind } from '../pages/error.js';
-import { logoutPage, logoutSuccessPage } from './pages/index.js';
+import { logoutPage, logoutPassingPage, logoutSuccessPage } from './pages/index.js';
 import type { SignedInAs } from './pages/who.js';
 
 export interface ProviderDependencies {
@@ -286,6 +286,23 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
 }
 
 const errorLogger = new Logger('oidc');
+
+/**
+ * Koa middleware for the provider: a sign-out request when nobody is signed in to tongban in this
+ * browser gets tongban's own page (in the page's language, passing itself on) instead of
+ * oidc-provider's English "Submitting Callback" form, which is all it has for that case.
+ */
+export function passingLogoutPage() {
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
+    await next();
+    const session = ctx.oidc?.session;
+    if (ctx.oidc?.route !== 'end_session' || ctx.status !== 200 || !session || session.accountId) return;
+    const xsrf = (session.state as { secret?: unknown } | undefined)?.secret;
+    if (typeof xsrf !== 'string') return;
+    ctx.type = 'html';
+    ctx.body = logoutPassingPage({ ...pageBase(ctx), action: ctx.oidc.urlFor('end_session_confirm'), fields: { xsrf, logout: 'yes' } });
+  };
+}
 
 /** At most this many portals are named on the sign-out pages (and carried in the signed-out page's URL). */
 const MAX_SITES = 20;

@@ -99,4 +99,26 @@ describe(`single logout on ${backend}`, () => {
     const silent = await ua.open((await authorizationRequest(a, { prompt: 'none' })).url.href, { stopAt: stopAtPortal(a) });
     expect(new URL(silent.url).searchParams.get('code')).toBeTruthy();
   });
+
+  it('passes a sign-out request on with tongban’s own page when nobody is signed in (not oidc-provider’s English form)', async () => {
+    const a = await registerPortal(server, { post_logout_redirect_uris: [`${server.url}/test-logged-out/none`] });
+    const ua = new UserAgent(server.url);
+    const passing = await ua.open(
+      `/session/end?client_id=${a.clientId}&post_logout_redirect_uri=${encodeURIComponent(`${server.url}/test-logged-out/none`)}`,
+    );
+    expect(passing.status).toBe(200);
+    expect(passing.html).toMatch(/<html lang="zh-CN">/);
+    expect(passing.html).toContain('正在退出');
+    expect(passing.html).toMatch(/<form method="post" action="[^"]*\/session\/end\/confirm" data-auto-submit>/);
+    expect(passing.html).toMatch(/<script src="\/assets\/auto-submit\.js\?v=[\w-]+" defer><\/script>/);
+    expect(passing.html).not.toContain('Submitting Callback');
+    const english = await ua.open(
+      `/session/end?client_id=${a.clientId}&post_logout_redirect_uri=${encodeURIComponent(`${server.url}/test-logged-out/none`)}&lang=en`,
+    );
+    expect(english.html).toContain('Signing out');
+    // The button (or the script) sends the latest page's form on (each page carries a new xsrf
+    // token); with nobody signed out, straight back to the portal's address.
+    const done = await ua.fill(english, '/session/end/confirm', {}, { stopAt: (url) => url.pathname.startsWith('/test-logged-out/') });
+    expect(done.url).toBe(`${server.url}/test-logged-out/none`);
+  });
 });

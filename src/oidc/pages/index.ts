@@ -5,5 +5,5 @@
 export { type LoginError, type LoginPageInput, loginPage } from './login.js';
 export { type OtpPageInput, otpPage } from './otp.js';
 export { type ConsentPageInput, consentItems, consentPage } from './consent.js';
-export { type LogoutPageInput, type LogoutSuccessPageInput, logoutPage, logoutSuccessPage } from './logout.js';
+export { type LogoutPageInput, type LogoutSuccessPageInput, logoutPage, logoutPassingPage, logoutSuccessPage } from './logout.js';
 export { type EnterpriseLoginPageInput, type EnterprisePageState, enterpriseLoginPage, loginTabs } from './enterprise.js';

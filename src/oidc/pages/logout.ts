@@ -133,3 +133,29 @@ function nameInBold(lang: Lang, key: string, who: SignedInAs): HtmlValue {
   const [before = '', after = ''] = t(lang, key, { name: '\u0000' }).split('\u0000');
   return html`${before}<strong>${whoText(lang, who)}</strong>${after}`;
 }
+
+export interface LogoutPassingPageInput extends PageBase {
+  /** oidc-provider's end_session_confirm URL. */
+  action: string;
+  /** The hidden fields oidc-provider asks to send there (its xsrf token, logout=yes). */
+  fields: Record<string, string>;
+}
+
+/**
+ * A sign-out request when nobody is signed in to tongban in this browser: nothing to ask, so the
+ * step passes itself on (a page script sends the form; without script, its button). Replaces
+ * oidc-provider's own English auto-submit page.
+ */
+export function logoutPassingPage(p: LogoutPassingPageInput): string {
+  const { lang } = p;
+  const fields = Object.entries(p.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
+  const body = joinHtml([
+    html`<h1>${t(lang, 'logout.passing_title')}</h1>`,
+    html`<p>${t(lang, 'logout.passing_body')}</p>`,
+    html`<form method="post" action="${p.action}" data-auto-submit>
+${fields}
+<button type="submit" class="btn-primary">${t(lang, 'logout.passing_continue')}</button>
+</form>`,
+  ]);
+  return documentShell({ lang, switchLangUrl: p.switchLangUrl, title: t(lang, 'logout.passing_title'), body, scripts: ['auto-submit'] });
+}

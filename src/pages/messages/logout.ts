@@ -4,6 +4,12 @@
  */
 export const logout = {
   'logout.title': ['退出登录', 'Sign out'],
+  'logout.passing_title': ['正在退出…', 'Signing out…'],
+  'logout.passing_body': [
+    '这个浏览器中没有通办的登录，正在完成网站的退出请求。',
+    'Nobody is signed in to tongban in this browser; finishing the website’s sign-out request.',
+  ],
+  'logout.passing_continue': ['继续', 'Continue'],
   'logout.who': ['当前以 {name} 登录通办统一身份认证。', 'You are signed in to tongban as {name}.'],
   'logout.from_client': [
     '“{clientName}”请求为您退出登录。请选择退出的范围。',

@@ -3,6 +3,7 @@ import { passwordStrengthSource } from './password-strength.js';
 import { passwordToggleSource } from './password-toggle.js';
 import { countdownSource } from './countdown.js';
 import { enterprisePollSource } from './enterprise-poll.js';
+import { autoSubmitSource } from './auto-submit.js';
 
 /**
  * The scripts tongban's pages may load: small, first-party, served from `/assets/<name>.js`
@@ -14,6 +15,7 @@ const SOURCES: Record<string, string> = {
   'password-toggle': passwordToggleSource,
   countdown: countdownSource,
   'enterprise-poll': enterprisePollSource,
+  'auto-submit': autoSubmitSource,
 };
 
 export interface PageScript {
