@@ -35,7 +35,7 @@ export function documentShell(o: {
   hasError?: boolean;
   wide?: boolean;
   /** Reload (or go to `url`) after `seconds`: pages that wait for something without script. */
-  refresh?: { seconds: number; url: string };
+  refresh?: { seconds: number; url: string; /** Only without script (a page script does the waiting). */ noscript?: boolean };
   /** Page scripts (src/pages/scripts) to load: enhancements only, the page works without them. */
   scripts?: string[];
 }): string {
@@ -47,7 +47,7 @@ export function documentShell(o: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${o.refresh ? html`<meta http-equiv="refresh" content="${o.refresh.seconds};url=${o.refresh.url}">\n` : ''}<meta name="robots" content="noindex, nofollow">
+${o.refresh ? refreshMeta(o.refresh) : ''}<meta name="robots" content="noindex, nofollow">
 <meta name="format-detection" content="telephone=no">
 <title>${title}</title>
 <link rel="icon" href="${FAVICON_URL}" type="image/svg+xml">
@@ -160,4 +160,10 @@ export function codeField(f: Omit<FieldOptions, 'type' | 'autocomplete' | 'attrs
 /** A submit button around `content` (text, or markup made with `html`). */
 export function submitButton(content: HtmlValue, className = 'btn-primary', extra?: SafeHtml): SafeHtml {
   return html`<button type="submit" class="${className}"${extra}>${content}</button>`;
+}
+
+/** The no-script reload of a waiting page, in <head> (inside <noscript> when a page script waits instead). */
+function refreshMeta(refresh: { seconds: number; url: string; noscript?: boolean }): SafeHtml {
+  const meta = html`<meta http-equiv="refresh" content="${refresh.seconds};url=${refresh.url}">`;
+  return refresh.noscript ? html`<noscript>${meta}</noscript>\n` : html`${meta}\n`;
 }

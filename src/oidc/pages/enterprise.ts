@@ -188,8 +188,6 @@ export function enterpriseLoginPage(p: EnterpriseLoginPageInput): string {
     // As Singpass warns: a QR code relayed by someone else is how such a sign-in is abused.
     parts.push(html`<p class="muted">${t(lang, 'enterprise.scan_safety')}</p>`);
     parts.push(developerDisclosure(p, now));
-    // Without script: reload every 3 seconds (inert where scripts run: the poll script asks instead).
-    parts.push(html`<noscript><meta http-equiv="refresh" content="3;url=${p.pollUrl}"></noscript>`);
   } else if (p.state === 'not_authorised' || p.state === 'licence_gone') {
     if (p.state === 'not_authorised') parts.push(html`<p>${t(lang, 'enterprise.not_authorised_next')}</p>`);
     parts.push(html`<p><a class="btn-secondary" href="${p.restartUrl}">${t(lang, 'enterprise.other_licence')}</a></p>`);
@@ -206,5 +204,7 @@ export function enterpriseLoginPage(p: EnterpriseLoginPageInput): string {
     body: joinHtml(parts),
     hasError: Boolean(error),
     scripts: p.state === 'waiting' ? ['countdown', 'enterprise-poll'] : undefined,
+    // Without script: reload every 3 seconds (inert where scripts run: the poll script asks instead).
+    refresh: p.state === 'waiting' ? { seconds: 3, url: p.pollUrl, noscript: true } : undefined,
   });
 }
