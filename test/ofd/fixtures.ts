@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { strFromU8, unzipSync, zipSync, type Zippable } from 'fflate';
-
-/** The shared fixtures (other systems' real files), read in place, never copied into the repository. */
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/ses/', import.meta.url));
+import { sesFixture } from '../seals/fixtures.js';
 
 export const UNSIGNED = ['helloworld.ofd', 'VPage7.ofd', 'namespace_no_std.ofd'] as const;
 export const SIGNED = ['v4signed.ofd', 'signedFile.ofd', 'allprotected.ofd', 'SESV4SignDoc.ofd', 'DigitalSign.ofd'] as const;
 export const ALL_OFD = [...UNSIGNED, ...SIGNED] as const;
 
+/** Other systems' real OFD files (test/fixtures/ses). */
 export function fixture(name: string): Buffer {
-  return readFileSync(FIXTURES + name);
+  return sesFixture(name);
 }
 
 /** The files of a package, by fflate (not tongban's reader). */

@@ -22,7 +22,7 @@ import { parseCertificate, pemBlocks } from '../../src/pki/x509.js';
 import { sesFixture } from './fixtures.js';
 import { ofdStamps } from './ofd-stamps.js';
 
-/** The third-party files of ../shared/fixtures/ses give what its README says of each. */
+/** The third-party files of test/fixtures/ses give what its README says of each. */
 
 function sealV4(name: string): DecodedSealV4 {
   const seal = decodeSeal(sesFixture(name));

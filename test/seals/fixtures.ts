@@ -3,15 +3,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The shared third-party SES/OFD fixtures (../shared/fixtures/ses beside the repository; see its
- * README), read in place and never copied into the repository. SES_FIXTURES points elsewhere.
+ * Third-party SES/OFD files (ofdrw's test resources and two tax bureaus' stamped invoices, copied
+ * unchanged into test/fixtures/ses; its README says where each comes from and what a correct
+ * verifier says of it). SES_FIXTURES points at another directory of the same files.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
-export const SES_FIXTURES = process.env.SES_FIXTURES ?? resolve(root, '../shared/fixtures/ses');
+export const SES_FIXTURES = process.env.SES_FIXTURES ?? resolve(root, 'test/fixtures/ses');
 
 export function sesFixture(name: string): Buffer {
   const path = join(SES_FIXTURES, name);
-  if (!existsSync(path))
-    throw new Error(`fixture ${path} is missing (the shared fixtures live in ../shared/fixtures/ses; SES_FIXTURES to point elsewhere)`);
+  if (!existsSync(path)) throw new Error(`fixture ${path} is missing (test/fixtures/ses, or SES_FIXTURES)`);
   return readFileSync(path);
 }

@@ -12,7 +12,7 @@ import { backend } from '../support/test-env.js';
 import { check, expectIntegrity, startVerifier, statuses, verdict, type Verifier } from './support.js';
 
 /**
- * Every file of the shared fixtures (../shared/fixtures/ses, read in place) through the HTTP API,
+ * Every file of the third-party fixtures (test/fixtures/ses) through the HTTP API,
  * with what its README says a correct verifier answers — and the one place the README is wrong
  * (sign_cert.pem is not the certificate UserV4.esl lists).
  */
