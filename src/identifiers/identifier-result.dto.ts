@@ -12,17 +12,21 @@ const ISSUE_CODES = unionValues<Result.IdentifierErrorCode | Result.IdentifierWa
   'BIRTH_DATE',
   'CHECKSUM',
   'REGION',
+  'PREFIX',
+  'FORMAT',
   'LEGACY_15_DIGIT',
   'ORG_CODE_CHECKSUM',
   'UNKNOWN_AUTHORITY',
   'UNKNOWN_ENTITY_TYPE',
+  'TYPE_CODE_USCC',
+  'ISSUER_CODE_USCC',
 );
 
 @ApiSchema({ name: 'IdentifierIssue' })
 export class IdentifierIssueDto implements Result.IdentifierIssue {
   @ApiProperty({
     description:
-      'stable code. Errors: LENGTH, CHARSET, PROVINCE, BIRTH_DATE, CHECKSUM (citizen ID), REGION (USCC); warnings: LEGACY_15_DIGIT, ORG_CODE_CHECKSUM, UNKNOWN_AUTHORITY, UNKNOWN_ENTITY_TYPE',
+      'stable code. Errors: LENGTH, CHARSET, PROVINCE, BIRTH_DATE, CHECKSUM (citizen ID), REGION (USCC), PREFIX, FORMAT (licence identifier); warnings: LEGACY_15_DIGIT, ORG_CODE_CHECKSUM, UNKNOWN_AUTHORITY, UNKNOWN_ENTITY_TYPE, TYPE_CODE_USCC, ISSUER_CODE_USCC',
     enum: ISSUE_CODES,
     example: 'CHECKSUM',
   })
@@ -77,6 +81,40 @@ export class UsccParsedDto implements Result.UsccParsed {
   organisationCode!: string;
 }
 
+@ApiSchema({ name: 'LicenceIdParsed' })
+export class LicenceIdParsedDto implements Result.LicenceIdParsed {
+  @ApiProperty({
+    description: "the licence-type code (GB/T 36902): the defining authority's USCC and a 3-digit sequence",
+    pattern: '^[0-9A-HJ-NP-RTUW-Y]{18}[0-9]{3}$',
+    example: '11100000MB0143028R001',
+  })
+  typeCode!: string;
+
+  @ApiProperty({
+    description: 'the USCC of the authority that defined the licence type (the type code less its sequence)',
+    example: '11100000MB0143028R',
+  })
+  typeDefiner!: string;
+
+  @ApiProperty({ description: "the issuing authority's USCC", example: '11350100MB01234578' })
+  issuerCode!: string;
+
+  @ApiProperty({ description: "the issuer's serial number of the licence (1-32 digits and letters)", example: '2026000123' })
+  serial!: string;
+
+  @ApiProperty({
+    description: 'the version: 1 for the first issue, counting up on each re-issue',
+    type: 'integer',
+    minimum: 1,
+    maximum: 999,
+    example: 1,
+  })
+  version!: number;
+
+  @ApiProperty({ description: 'the ISO/IEC 7064 MOD 37,36 check character over type code, issuer code, serial and version', example: 'H' })
+  checkCharacter!: string;
+}
+
 class IdentifierResultFields {
   @ApiProperty({ description: 'whether the value is a well-formed identifier (warnings do not make it invalid)', example: true })
   valid!: boolean;
@@ -104,4 +142,10 @@ export class CitizenIdResultDto extends IdentifierResultFields implements Result
 export class UsccResultDto extends IdentifierResultFields implements Result.IdentifierResult<Result.UsccParsed> {
   @ApiPropertyOptional({ description: 'what the code says; only when valid', type: UsccParsedDto })
   parsed?: UsccParsedDto;
+}
+
+@ApiSchema({ name: 'LicenceIdResult', description: 'The check of an electronic licence identifier (GB/T 36904)' })
+export class LicenceIdResultDto extends IdentifierResultFields implements Result.IdentifierResult<Result.LicenceIdParsed> {
+  @ApiPropertyOptional({ description: 'what the identifier says; only when valid', type: LicenceIdParsedDto })
+  parsed?: LicenceIdParsedDto;
 }

@@ -3,8 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { IsString, Length } from 'class-validator';
 import { ApiErrors } from '../common/openapi.js';
 import { checkCitizenId } from './citizen-id.js';
-import { CitizenIdResultDto, UsccResultDto } from './identifier-result.dto.js';
-import type { CitizenIdParsed, IdentifierResult, UsccParsed } from './identifier-result.js';
+import { CitizenIdResultDto, LicenceIdResultDto, UsccResultDto } from './identifier-result.dto.js';
+import type { CitizenIdParsed, IdentifierResult, LicenceIdParsed, UsccParsed } from './identifier-result.js';
+import { checkLicenceId } from './licence-id.js';
 import { checkUscc } from './uscc.js';
 
 class IdentifierParam {
@@ -14,7 +15,15 @@ class IdentifierParam {
   value!: string;
 }
 
+/** A licence identifier is at most 94 characters; the limit leaves room to say what is wrong with a longer one. */
+class LicenceIdParam {
+  @IsString()
+  @Length(1, 128)
+  value!: string;
+}
+
 const VALUE_SCHEMA = { type: 'string', minLength: 1, maxLength: 64 } as const;
+const LICENCE_ID_EXAMPLE = '1.2.156.3005.2.11100000MB0143028R001.11350100MB01234578.2026000123.001.H';
 // The example goes in the schema: @ApiParam keeps only the schema when one is given.
 const ERRORS = {
   400: [
@@ -110,5 +119,63 @@ export class IdentifiersController {
   @ApiErrors(ERRORS)
   uscc(@Param() { value }: IdentifierParam): IdentifierResult<UsccParsed> {
     return checkUscc(value);
+  }
+
+  @Get('licence-id/:value')
+  @ApiOperation({
+    operationId: 'checkLicenceId',
+    summary: 'Validate an electronic licence identifier (GB/T 36904)',
+    description:
+      `${ABOUT.replace('person or enterprise', 'licence')} The form is \`1.2.156.3005.2.<type code>.<issuer code>.<serial>.<version>.<check>\`: ` +
+      "a 21-character type code (the defining authority's USCC and 3 digits), the issuing authority's 18-character USCC, a serial of 1-32 digits and letters, " +
+      'a 3-digit version from 001, and an ISO/IEC 7064 MOD 37,36 check character over those four fields. Lower-case letters are accepted; ' +
+      'a type code or issuer code whose USCC has a wrong check character is only a warning (TYPE_CODE_USCC, ISSUER_CODE_USCC).',
+  })
+  @ApiParam({
+    name: 'value',
+    description: 'the identifier to check (63-94 characters: digits, letters and dots)',
+    schema: { type: 'string', minLength: 1, maxLength: 128, example: LICENCE_ID_EXAMPLE },
+  })
+  @ApiOkResponse({
+    description: 'the check: valid, canonical form, errors/warnings with stable codes, parsed type code/issuer code/serial/version',
+    type: LicenceIdResultDto,
+    examples: {
+      valid: {
+        summary: 'a valid identifier',
+        value: {
+          valid: true,
+          canonical: LICENCE_ID_EXAMPLE,
+          parsed: {
+            typeCode: '11100000MB0143028R001',
+            typeDefiner: '11100000MB0143028R',
+            issuerCode: '11350100MB01234578',
+            serial: '2026000123',
+            version: 1,
+            checkCharacter: 'H',
+          },
+        },
+      },
+      checksum: {
+        summary: 'a wrong check character',
+        value: { valid: false, errors: [{ code: 'CHECKSUM', message: 'check character should be H, got J' }] },
+      },
+      format: {
+        summary: 'a field of the wrong shape',
+        value: { valid: false, errors: [{ code: 'FORMAT', message: 'the version must be 3 digits, from 001' }] },
+      },
+    },
+  })
+  @ApiErrors({
+    400: [
+      {
+        error: 'validation_failed',
+        message: 'the request is not valid',
+        details: [{ field: 'value', problems: ['value must be longer than or equal to 1 and shorter than or equal to 128 characters'] }],
+      },
+      'malformed_url',
+    ],
+  })
+  licenceId(@Param() { value }: LicenceIdParam): IdentifierResult<LicenceIdParsed> {
+    return checkLicenceId(value);
   }
 }

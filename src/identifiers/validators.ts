@@ -1,6 +1,7 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { canonicalCitizenId, checkCitizenId } from './citizen-id.js';
 import type { IdentifierResult } from './identifier-result.js';
+import { canonicalLicenceId, checkLicenceId } from './licence-id.js';
 import { canonicalUscc, checkUscc } from './uscc.js';
 
 export interface IsCitizenIdOptions extends ValidationOptions {
@@ -74,6 +75,26 @@ export function IsUscc(options: ValidationOptions = {}): PropertyDecorator {
         defaultMessage(args?: ValidationArguments): string {
           const code = firstErrorCode(checkUscc(firstInvalid(args?.value, isValid)));
           return `${eachPrefix(options)}$property must be a valid unified social credit code (${code})`;
+        },
+      },
+    });
+  };
+}
+
+/** A GB/T 36904 electronic licence identifier (lower case accepted: canonicalise with canonicalLicenceId). */
+export function IsLicenceId(options: ValidationOptions = {}): PropertyDecorator {
+  const isValid = (v: unknown): boolean => typeof v === 'string' && canonicalLicenceId(v) !== null;
+  return (target: object, propertyName: string | symbol): void => {
+    registerDecorator({
+      name: 'isLicenceId',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: isValid,
+        defaultMessage(args?: ValidationArguments): string {
+          const code = firstErrorCode(checkLicenceId(firstInvalid(args?.value, isValid)));
+          return `${eachPrefix(options)}$property must be a valid electronic licence identifier (${code})`;
         },
       },
     });
