@@ -10,6 +10,7 @@ import { Seals1765000000000 } from './1765000000000-seals.js';
 import { SignInHistory1765100000000 } from './1765100000000-sign-in-history.js';
 import { EnterpriseQrFirst1765200000000 } from './1765200000000-enterprise-qr-first.js';
 import { TrustAnchors1765400000000 } from './1765400000000-trust-anchors.js';
+import { LicenceTypes1765500000000 } from './1765500000000-licence-types.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   SignInHistory1765100000000,
   EnterpriseQrFirst1765200000000,
   TrustAnchors1765400000000,
+  LicenceTypes1765500000000,
 ];

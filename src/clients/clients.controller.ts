@@ -25,6 +25,8 @@ import {
 } from 'class-validator';
 import { RequireScopes } from '../auth/access-token.guard.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
+import { IsUscc } from '../identifiers/validators.js';
+import { LICENCE_TYPE_ID } from '../licences/types/licence-type.js';
 import { ClientDto, ClientListDto, JWKS_EXAMPLE, RegisteredClientDto } from './clients.dto.js';
 import { CLIENT_ID, ClientsService, type ClientRegistration } from './clients.service.js';
 
@@ -190,6 +192,31 @@ export class ClientRegistrationDto implements ClientRegistration {
   @IsOptional()
   @IsIn(['ES256', 'RS256'])
   id_token_signed_response_alg?: 'ES256' | 'RS256';
+
+  @ApiPropertyOptional({
+    description:
+      'an issuing authority: the licence types (ids, see GET /api/v1/licence-types) it may issue; needs the scope `licence:issue` and issuer_code',
+    type: 'array',
+    items: { type: 'string', pattern: LICENCE_TYPE_ID.source },
+    maxItems: 50,
+    example: ['food-business-permit'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(LICENCE_TYPE_ID, { each: true, message: 'each value in licence_types must be a licence type id (e.g. food-business-permit)' })
+  licence_types?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      "an issuing authority: its unified social credit code (a government agency's), the issuer code in the licence identifiers it issues (GB/T 36904); needs the scope `licence:issue`",
+    minLength: 18,
+    maxLength: 18,
+    example: '11350100MB01234578',
+  })
+  @IsOptional()
+  @IsUscc()
+  issuer_code?: string;
 }
 
 class ClientIdParam {
@@ -218,6 +245,8 @@ const SERVICE = {
   redirect_uris: [],
   scope: 'licence:issue',
   subject_type: 'public',
+  tongban_issuer_code: '11350100MB01234578',
+  tongban_licence_types: ['food-business-permit'],
 };
 const ABOUT = "Scope `clients:write` (client credentials of an operator's automation); the CLI's `tongban clients` does the same.";
 const CLIENT_NOT_FOUND = { error: 'client_not_found', message: 'no client tax-portal' };
@@ -251,6 +280,7 @@ export class ClientsController {
     400: [
       ...API_BODY_ERRORS[400],
       { error: 'invalid_client_metadata', message: 'a FAPI 2.0 client authenticates with private_key_jwt: give its jwks or jwks_uri' },
+      { error: 'unknown_licence_type', message: 'no licence type fishing-licence in the catalogue (see GET /api/v1/licence-types)' },
     ],
     409: [{ error: 'client_exists', message: 'a client tax-portal is already registered' }],
   })

@@ -122,6 +122,19 @@ export class ClientDto {
 
   @ApiPropertyOptional({ description: 'FAPI: its access tokens are DPoP-bound', example: true })
   dpop_bound_access_tokens?: boolean;
+
+  @ApiPropertyOptional({
+    description: "an issuing authority's USCC: the issuer code in the licence identifiers it issues (GB/T 36904)",
+    example: '11350100MB01234578',
+  })
+  tongban_issuer_code?: string;
+
+  @ApiPropertyOptional({
+    description: 'an issuing authority: the licence types it may issue (with the scope licence:issue)',
+    type: [String],
+    example: ['food-business-permit'],
+  })
+  tongban_licence_types?: string[];
 }
 
 @ApiSchema({ name: 'RegisteredClient' })

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
 import { ApiError } from '../common/api-error.js';
-import { ClientStore } from './client-store.js';
+import { checkUscc } from '../identifiers/uscc.js';
+import { LicenceTypesService } from '../licences/types/licence-types.service.js';
+import { LICENCE_ISSUE_SCOPE, ClientStore, type LicenceIssuer } from './client-store.js';
 import { isFirstParty } from './first-party-clients.js';
 import { OidcProviderService } from '../oidc/oidc-provider.service.js';
 
@@ -28,6 +30,10 @@ export interface ClientRegistration {
   minimum_loa?: number;
   subject_type?: 'pairwise' | 'public';
   id_token_signed_response_alg?: 'ES256' | 'RS256';
+  /** An issuing authority's licence types (ids): needs the scope licence:issue and an issuer_code. */
+  licence_types?: string[];
+  /** An issuing authority's USCC: the issuer code of the licence identifiers it issues (GB/T 36904). */
+  issuer_code?: string;
 }
 
 export interface RegisteredClient {
@@ -46,6 +52,7 @@ export class ClientsService {
   constructor(
     private readonly store: ClientStore,
     private readonly oidc: OidcProviderService,
+    private readonly licenceTypes: LicenceTypesService,
   ) {}
 
   async register(input: ClientRegistration): Promise<RegisteredClient> {
@@ -54,6 +61,7 @@ export class ClientsService {
     }
     if (isFirstParty(input.client_id)) throw new ApiError(409, 'client_exists', `a client ${input.client_id} is already registered`);
     const metadata = toMetadata(input);
+    const issuer = await this.licenceIssuer(input, metadata);
     let generated: string | undefined;
     if (metadata.token_endpoint_auth_method === 'client_secret_basic' && !metadata.client_secret) {
       generated = randomBytes(32).toString('base64url');
@@ -65,25 +73,77 @@ export class ClientsService {
       const e = err as { error?: string; error_description?: string; message: string };
       throw new ApiError(400, e.error ?? 'invalid_client_metadata', e.error_description ?? e.message);
     }
-    if (!(await this.store.insert(metadata)))
+    if (!(await this.store.insert(metadata, issuer)))
       throw new ApiError(409, 'client_exists', `a client ${metadata.client_id} is already registered`);
-    return { client: withoutSecret(metadata), ...(generated ? { client_secret: generated } : {}) };
+    return { client: view(withoutSecret(metadata), issuer), ...(generated ? { client_secret: generated } : {}) };
   }
 
   async list(): Promise<ClientMetadata[]> {
-    return (await this.store.list()).map((entry) => entry.metadata);
+    return (await this.store.list()).map((entry) => view(entry.metadata, entry.issuer));
   }
 
   async get(clientId: string): Promise<ClientMetadata> {
     const entry = await this.store.get(clientId);
     if (!entry) throw new ApiError(404, 'client_not_found', `no client ${clientId}`);
-    return entry.metadata;
+    return view(entry.metadata, entry.issuer);
+  }
+
+  /**
+   * What makes the client an issuing authority of licences, checked: the scope licence:issue, its
+   * USCC as issuer code, and licence types that are in the catalogue. An issuer code without
+   * licence types is kept (types cannot be given yet); licence types without an issuer code are not.
+   */
+  private async licenceIssuer(input: ClientRegistration, metadata: ClientMetadata): Promise<LicenceIssuer | undefined> {
+    if (
+      input.licence_types !== undefined &&
+      !(Array.isArray(input.licence_types) && input.licence_types.every((t) => typeof t === 'string'))
+    )
+      throw new ApiError(400, 'invalid_client_metadata', 'licence_types must be a list of licence type ids');
+    if (input.issuer_code !== undefined && typeof input.issuer_code !== 'string')
+      throw new ApiError(400, 'invalid_client_metadata', 'issuer_code must be text');
+    const types = [...new Set(input.licence_types ?? [])];
+    if (!types.length && input.issuer_code === undefined) return undefined;
+    const scopes = typeof metadata.scope === 'string' ? metadata.scope.split(' ') : [];
+    if (!scopes.includes(LICENCE_ISSUE_SCOPE))
+      throw new ApiError(
+        400,
+        'invalid_client_metadata',
+        `licence types and an issuer code are for issuing authorities: give the client the scope ${LICENCE_ISSUE_SCOPE}`,
+      );
+    if (input.issuer_code === undefined)
+      throw new ApiError(
+        400,
+        'invalid_client_metadata',
+        'an issuing authority needs an issuer code (its USCC) for the licence identifiers it issues: give issuer_code',
+      );
+    const uscc = checkUscc(input.issuer_code);
+    if (!uscc.valid)
+      throw new ApiError(
+        400,
+        'invalid_client_metadata',
+        `issuer_code must be the issuing authority's unified social credit code (${uscc.errors?.[0]?.code ?? 'INVALID'})`,
+      );
+    const unknown: string[] = [];
+    for (const type of types) if (!(await this.licenceTypes.find(type))) unknown.push(type);
+    if (unknown.length)
+      throw new ApiError(
+        400,
+        'unknown_licence_type',
+        `no licence type ${unknown.join(', ')} in the catalogue (see GET /api/v1/licence-types)`,
+      );
+    return { issuerCode: uscc.canonical!, licenceTypes: types };
   }
 
   async remove(clientId: string): Promise<void> {
     if (isFirstParty(clientId)) throw new ApiError(409, 'client_protected', `${clientId} is tongban's own client and cannot be removed`);
     if (!(await this.store.remove(clientId))) throw new ApiError(404, 'client_not_found', `no client ${clientId}`);
   }
+}
+
+/** A client as the API and the CLI show it: its metadata, and what makes it an issuing authority (`tongban_*`). */
+function view(metadata: ClientMetadata, issuer: LicenceIssuer | undefined): ClientMetadata {
+  if (!issuer) return metadata;
+  return { ...metadata, tongban_issuer_code: issuer.issuerCode, tongban_licence_types: issuer.licenceTypes };
 }
 
 function withoutSecret(metadata: ClientMetadata): ClientMetadata {
