@@ -14,7 +14,7 @@ import { RegistryModule } from '../registry/registry.module.js';
 export class CliModule {
   static async forRoot(
     config: AppConfig,
-    options: { database: boolean; oidc?: boolean; licences?: boolean; pki?: boolean; seals?: boolean },
+    options: { database: boolean; oidc?: boolean; licences?: boolean; pki?: boolean; seals?: boolean; licenceTypes?: boolean },
   ): Promise<DynamicModule> {
     const imports: DynamicModule['imports'] = [ConfigModule.forRoot(config), KeysModule];
     // Imported on demand: oidc-provider is heavy and warns about the Node version when loaded.
@@ -32,6 +32,8 @@ export class CliModule {
       if (options.pki) imports.push((await import('../pki/pki.module.js')).PkiModule);
       // Seals too (made and revoked here, and revoked when the register cancels their enterprise).
       if (options.seals || options.pki) imports.push((await import('../seals/seals.module.js')).SealsModule);
+      // The licence-type catalogue alone (the whole licences module brings the PKI).
+      if (options.licenceTypes) imports.push((await import('../licences/types/licence-types.module.js')).LicenceTypesModule);
     }
     return { module: CliModule, imports };
   }

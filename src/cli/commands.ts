@@ -12,6 +12,7 @@ import { OperationError } from './operations.js';
 import { Output, table } from './output.js';
 import { registerOfdCommands } from './ofd-commands.js';
 import { runOperation } from './run-operation.js';
+import { registerLicenceTypeCommands } from './licence-type-commands.js';
 import { registerSealCommands } from './seal-commands.js';
 import { registerTrustCommands } from './trust-commands.js';
 import { registerWalletCommands } from './wallet-commands.js';
@@ -125,6 +126,16 @@ export function buildProgram(context: CliContext): Command {
     .option('--fapi', 'FAPI 2.0 profile (PAR, DPoP, private_key_jwt)')
     .addOption(new Option('--minimum-loa <level>', 'lowest level of assurance this client accepts').choices(['1', '2', '3']))
     .option('--public-subject', 'the same `sub` as every other public client (default: pairwise for portals)')
+    .option(
+      '--licence-types <ids>',
+      'an issuing authority (scope licence:issue): the licence types it may issue, comma-separated (see licence-types list)',
+      (value: string) =>
+        value
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+    )
+    .option('--issuer-code <uscc>', 'an issuing authority: its USCC, the issuer code in the licence identifiers it issues')
     .action(async (opts: Record<string, string | string[] | boolean | undefined>, cmd: Command) => {
       const registration = {
         client_id: opts.clientId as string,
@@ -142,6 +153,8 @@ export function buildProgram(context: CliContext): Command {
         fapi: Boolean(opts.fapi),
         minimum_loa: opts.minimumLoa ? Number(opts.minimumLoa) : undefined,
         ...(opts.publicSubject ? { subject_type: 'public' } : {}),
+        licence_types: opts.licenceTypes as string[] | undefined,
+        issuer_code: opts.issuerCode as string | undefined,
       };
       // Through JSON and back: the options not given (undefined) are left out, as the API would see them.
       const params = JSON.parse(JSON.stringify(registration)) as Record<string, unknown>;
@@ -151,6 +164,11 @@ export function buildProgram(context: CliContext): Command {
       };
       out(cmd).result(result, () => [
         `registered ${result.client.client_id as string} (${(result.client.grant_types as string[]).join(', ')}; ${result.client.token_endpoint_auth_method as string})`,
+        ...(result.client.tongban_issuer_code
+          ? [
+              `issuing authority ${result.client.tongban_issuer_code as string} of: ${((result.client.tongban_licence_types as string[]) ?? []).join(', ') || '(no licence types yet)'}`,
+            ]
+          : []),
         ...(result.client_secret ? [`client_secret: ${result.client_secret}   (shown once: store it now)`] : []),
       ]);
     });
@@ -278,6 +296,7 @@ export function buildProgram(context: CliContext): Command {
   registerWalletCommands(program, context);
   registerSealCommands(program, context);
   registerTrustCommands(program, context);
+  registerLicenceTypeCommands(program, context);
   registerOfdCommands(program, context);
   return program;
 }

@@ -41,6 +41,8 @@ interface Operation {
   seals?: boolean;
   /** Whether it needs the PKI module (trust anchors). */
   pki?: boolean;
+  /** Whether it needs the licence-type catalogue alone. */
+  licenceTypes?: boolean;
   run(app: INestApplicationContext, params: Record<string, unknown>, io: OperationIO): Promise<unknown>;
 }
 
@@ -58,6 +60,26 @@ async function trustAnchorCall<T>(call: () => Promise<T>): Promise<T> {
     if (err instanceof TrustAnchorError) throw new OperationError(err.code, err.message);
     throw err;
   }
+}
+
+async function licenceTypesService(app: INestApplicationContext) {
+  const { LicenceTypesService } = await import('../licences/types/licence-types.service.js');
+  return app.get(LicenceTypesService);
+}
+
+/** The whole input (a definition file), at most `limit` bytes. */
+async function readInput(io: OperationIO, limit: number): Promise<string> {
+  if (!io.input) throw new OperationError('NO_INPUT', 'no file given');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.input) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += bytes.length;
+    if (size > limit)
+      throw new OperationError('BAD_DEFINITION', `the file is larger than ${limit / 1024} KiB: not a licence type definition`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Loaded on demand: oidc-provider is heavy and warns about the Node version when imported. */
@@ -252,6 +274,34 @@ export const OPERATIONS: Record<string, Operation> = {
     async run(app, params) {
       const anchors = await trustAnchorService(app);
       return trustAnchorCall(() => anchors.remove(stringParam(params, 'id'), 'cli'));
+    },
+  },
+  'licence-types.add': {
+    database: true,
+    licenceTypes: true,
+    async run(app, _params, io) {
+      const text = await readInput(io, 256 * 1024);
+      let definition: unknown;
+      try {
+        definition = JSON.parse(text.replace(/^\uFEFF/, ''));
+      } catch (err) {
+        throw new OperationError('BAD_JSON', `the licence type definition is not JSON: ${(err as Error).message}`);
+      }
+      return (await licenceTypesService(app)).add(definition, 'cli');
+    },
+  },
+  'licence-types.list': {
+    database: true,
+    licenceTypes: true,
+    async run(app) {
+      return { licenceTypes: await (await licenceTypesService(app)).list() };
+    },
+  },
+  'licence-types.show': {
+    database: true,
+    licenceTypes: true,
+    async run(app, params) {
+      return (await licenceTypesService(app)).get(stringParam(params, 'id'));
     },
   },
   'registry.import': {

@@ -48,6 +48,7 @@ export async function runOperation(
         licences: operation.licences,
         pki: operationNeedsPki(name, params),
         seals: operation.seals,
+        licenceTypes: operation.licenceTypes,
       }),
       {
         logger: stderrLogger,
