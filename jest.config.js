@@ -1,5 +1,12 @@
-/** Jest runs the TypeScript sources directly through SWC, as native ES modules. */
+import { availableParallelism } from 'node:os';
+
+/**
+ * Jest runs the TypeScript sources directly through SWC, as native ES modules. At least two
+ * workers even on a 2-core machine (Jest's default there is one): most test files spend their
+ * time waiting on a child process, Chromium or the database, not on the CPU.
+ */
 export default {
+  maxWorkers: Number(process.env.JEST_WORKERS) || Math.max(2, availableParallelism() - 1),
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
