@@ -5,12 +5,13 @@ import {
   checkCitizenRow,
   checkEnterpriseRow,
   type CitizenRow,
+  type CitizenStatus,
   type EnterpriseRow,
   type EnterpriseStatus,
   type RowCheck,
   type RowProblem,
 } from './registry-rows.js';
-import type { EnterpriseStatusChange, ImportOptions } from './registry.service.js';
+import type { CitizenStatusChange, EnterpriseStatusChange, ImportOptions } from './registry.service.js';
 
 export interface ImportSummary {
   kind: 'citizens' | 'enterprises';
@@ -126,7 +127,12 @@ abstract class BatchImport<Row> {
 }
 
 export class CitizenImport extends BatchImport<CitizenRow> {
-  constructor(dataSource: DataSource, vault: CitizenIdVault, options: ImportOptions) {
+  constructor(
+    dataSource: DataSource,
+    vault: CitizenIdVault,
+    options: ImportOptions,
+    private readonly announce: (changes: CitizenStatusChange[]) => Promise<void> = async () => {},
+  ) {
     super('citizens', dataSource, vault, options);
   }
 
@@ -143,25 +149,37 @@ export class CitizenImport extends BatchImport<CitizenRow> {
   }
 
   protected async upsert(rows: CitizenRow[], sealed: ProtectedCitizenId[]) {
-    const result: Array<{ bidx: string; inserted: boolean }> = await this.dataSource.query(
-      `INSERT INTO registry_citizens (id_number_bidx, id_number_enc, id_number_masked, data_kid, name, status, sex, birth_date)
-       SELECT decode(bidx, 'hex'), enc, masked, kid, name, status, sex, birth::date
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-              AS t(bidx, enc, masked, kid, name, status, sex, birth)
-       ON CONFLICT (id_number_bidx) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, updated_at = now()
-        WHERE (registry_citizens.name, registry_citizens.status) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status)
-       RETURNING encode(id_number_bidx, 'hex') AS bidx, (xmax = 0) AS inserted`,
-      [
-        sealed.map((s) => s.blindIndex.toString('hex')),
-        sealed.map((s) => s.encrypted),
-        sealed.map((s) => s.masked),
-        sealed.map((s) => s.kid),
-        rows.map((r) => r.name),
-        rows.map((r) => r.status),
-        rows.map((r) => r.sex),
-        rows.map((r) => r.birthDate),
-      ],
-    );
+    // As for enterprises: the `before` CTE reads the rows as they were when the statement started,
+    // so a changed row reports its previous status (a death recorded revokes the citizen's licences).
+    const result: Array<{ id: string; bidx: string; status: CitizenStatus; previous: CitizenStatus | null; inserted: boolean }> =
+      await this.dataSource.query(
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                  AS t(bidx, enc, masked, kid, name, status, sex, birth)
+         ), before AS (
+           SELECT c.id_number_bidx, c.status FROM registry_citizens c JOIN input ON c.id_number_bidx = decode(input.bidx, 'hex')
+         ), upserted AS (
+           INSERT INTO registry_citizens (id_number_bidx, id_number_enc, id_number_masked, data_kid, name, status, sex, birth_date)
+           SELECT decode(bidx, 'hex'), enc, masked, kid, name, status, sex, birth::date FROM input
+           ON CONFLICT (id_number_bidx) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, updated_at = now()
+            WHERE (registry_citizens.name, registry_citizens.status) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status)
+           RETURNING id, id_number_bidx, status, (xmax = 0) AS inserted
+         )
+         SELECT upserted.id, encode(upserted.id_number_bidx, 'hex') AS bidx, upserted.status, upserted.inserted, before.status AS previous
+           FROM upserted LEFT JOIN before USING (id_number_bidx)`,
+        [
+          sealed.map((s) => s.blindIndex.toString('hex')),
+          sealed.map((s) => s.encrypted),
+          sealed.map((s) => s.masked),
+          sealed.map((s) => s.kid),
+          rows.map((r) => r.name),
+          rows.map((r) => r.status),
+          rows.map((r) => r.sex),
+          rows.map((r) => r.birthDate),
+        ],
+      );
+    const changes = result.filter((r) => r.previous !== r.status).map((r) => ({ id: r.id, from: r.previous, to: r.status }));
+    if (changes.length) await this.announce(changes);
     const position = new Map(sealed.map((s, index) => [s.blindIndex.toString('hex'), index]));
     return new Map(result.map((r) => [position.get(r.bidx)!, { inserted: r.inserted }]));
   }

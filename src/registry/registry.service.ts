@@ -36,6 +36,15 @@ export interface EnterpriseStatusChange {
 
 export type EnterpriseStatusListener = (changes: EnterpriseStatusChange[]) => Promise<void> | void;
 
+/** A citizen whose register status changed (or who was added): `id` is the registry row's id (Citizen.id). */
+export interface CitizenStatusChange {
+  id: string;
+  from: CitizenStatus | null;
+  to: CitizenStatus;
+}
+
+export type CitizenStatusListener = (changes: CitizenStatusChange[]) => Promise<void> | void;
+
 export interface ImportOptions {
   /** Per-row problems, as they are found (rows keep coming). */
   onRow?(report: RowReport): void;
@@ -51,6 +60,7 @@ export interface ImportOptions {
 @Injectable()
 export class RegistryService implements OnModuleInit {
   private readonly statusListeners: EnterpriseStatusListener[] = [];
+  private readonly citizenListeners: CitizenStatusListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -67,8 +77,13 @@ export class RegistryService implements OnModuleInit {
     this.statusListeners.push(listener);
   }
 
+  /** Called after citizens' statuses change (import or API), e.g. to revoke the licences of a citizen recorded dead. */
+  onCitizenStatusChange(listener: CitizenStatusListener): void {
+    this.citizenListeners.push(listener);
+  }
+
   importCitizens(records: SourceRecords, options: ImportOptions = {}): Promise<ImportSummary> {
-    return new CitizenImport(this.dataSource, this.vault, options).run(records);
+    return new CitizenImport(this.dataSource, this.vault, options, (changes) => this.announceCitizens(changes)).run(records);
   }
 
   async importEnterprises(records: SourceRecords, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -177,6 +192,10 @@ export class RegistryService implements OnModuleInit {
 
   private async announce(changes: EnterpriseStatusChange[]): Promise<void> {
     for (const listener of this.statusListeners) await listener(changes);
+  }
+
+  private async announceCitizens(changes: CitizenStatusChange[]): Promise<void> {
+    for (const listener of this.citizenListeners) await listener(changes);
   }
 }
 
