@@ -11,6 +11,7 @@ import { SignInHistory1765100000000 } from './1765100000000-sign-in-history.js';
 import { EnterpriseQrFirst1765200000000 } from './1765200000000-enterprise-qr-first.js';
 import { TrustAnchors1765400000000 } from './1765400000000-trust-anchors.js';
 import { LicenceTypes1765500000000 } from './1765500000000-licence-types.js';
+import { Licences1765600000000 } from './1765600000000-licences.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   EnterpriseQrFirst1765200000000,
   TrustAnchors1765400000000,
   LicenceTypes1765500000000,
+  Licences1765600000000,
 ];
