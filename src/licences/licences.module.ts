@@ -1,16 +1,25 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { ClientStoreModule } from '../clients/client-store.module.js';
 import { PkiModule } from '../pki/pki.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { BusinessLicenceService } from './business-licence.service.js';
+import { LicenceIssuanceController } from './issuance/licences.controller.js';
+import { LicencesService } from './issuance/licences.service.js';
 import { LicencesController } from './licences.controller.js';
+import { StatusListsController } from './status/status-lists.controller.js';
+import { StatusListsService } from './status/status-lists.service.js';
+import { StatusSigner } from './status/status-signer.js';
 import { LicenceTypesModule } from './types/licence-types.module.js';
 
-/** Electronic licences (design §7): the licence-type catalogue, and the electronic business licence. */
+/**
+ * Electronic licences (design §7): the licence-type catalogue, issuance of SD-JWT VCs and their
+ * lifecycle (LicencesService), the status lists, and the electronic business licence.
+ */
 @Module({
-  imports: [AuthModule, PkiModule, RegistryModule, LicenceTypesModule],
-  controllers: [LicencesController],
-  providers: [BusinessLicenceService],
-  exports: [BusinessLicenceService, LicenceTypesModule],
+  imports: [AuthModule, PkiModule, RegistryModule, LicenceTypesModule, ClientStoreModule],
+  controllers: [LicencesController, LicenceIssuanceController, StatusListsController],
+  providers: [BusinessLicenceService, LicencesService, StatusListsService, StatusSigner],
+  exports: [BusinessLicenceService, LicencesService, StatusListsService, LicenceTypesModule],
 })
 export class LicencesModule {}
