@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { X509Certificate, createHash } from 'node:crypto';
 import { ApiError } from '../common/api-error.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import { PkiService } from '../pki/pki.service.js';
-import { RegistryService } from '../registry/registry.service.js';
+import { RegistryService, type Enterprise } from '../registry/registry.service.js';
+import { LicencesService } from './issuance/licences.service.js';
 
 export interface IssuedBusinessLicence {
   serial: string;
@@ -16,6 +17,11 @@ export interface IssuedBusinessLicence {
   /** The signed licence document: a compact JWS over the register's fields, bound to the certificate's key. */
   licence: string;
   enterprise: { uscc: string; name: string };
+  /**
+   * The same licence as a `business-licence` SD-JWT VC bound to the certificate's key (its
+   * identifier and the credential), when the issuing client may issue that type; absent otherwise.
+   */
+  credential?: { id: string; credential: string };
 }
 
 /**
@@ -31,9 +37,13 @@ export class BusinessLicenceService {
     private readonly registry: RegistryService,
     private readonly pki: PkiService,
     private readonly keys: KeyStore,
+    private readonly licences: LicencesService,
   ) {}
 
-  async issue(uscc: string, csrPem: string): Promise<IssuedBusinessLicence> {
+  private readonly logger = new Logger('licences');
+
+  /** `issuer`: the client that asks (the API's); with it, the `business-licence` credential too when that client may issue it. */
+  async issue(uscc: string, csrPem: string, issuer?: string): Promise<IssuedBusinessLicence> {
     const enterprise = await this.registry.findEnterprise(uscc);
     if (!enterprise) throw new ApiError(404, 'enterprise_not_found', `no enterprise ${uscc} in the register`);
     if (enterprise.status !== 'active')
@@ -71,13 +81,32 @@ export class BusinessLicenceService {
         'x5t#S256': createHash('sha256').update(certificate.raw).digest('base64url'),
       },
     });
+    const credential = issuer ? await this.credential(enterprise, issued.pem, issued.serial, issuer) : undefined;
     return {
       serial: issued.serial,
       certificate: issued.pem,
       chain: issued.chain,
       licence,
       enterprise: { uscc: enterprise.uscc, name: enterprise.name },
+      ...(credential ? { credential } : {}),
     };
+  }
+
+  /**
+   * The register's record as a `business-licence` SD-JWT VC (issue 13 §1), bound to the new
+   * certificate's key. The certificate is issued already: a credential that cannot be issued
+   * (the register changed meanwhile, the CA not ready) is logged and left out, never a failed answer.
+   */
+  private async credential(enterprise: Enterprise, certificatePem: string, serial: string, issuer: string) {
+    try {
+      const licence = await this.licences.issueBusinessLicence(enterprise, certificatePem, issuer);
+      return licence ? { id: licence.id, credential: licence.credential } : undefined;
+    } catch (err) {
+      this.logger.warn(
+        `the business-licence credential for certificate ${serial} of ${enterprise.uscc} was not issued: ${(err as Error).message}`,
+      );
+      return undefined;
+    }
   }
 
   /** Signs with the `licence` key; x5c carries tongban's licence-issuer certificate and its chain. */

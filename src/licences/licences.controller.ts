@@ -1,7 +1,8 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Post, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { RequireScopes } from '../auth/access-token.guard.js';
+import { accessTokenOf, RequireScopes } from '../auth/access-token.guard.js';
+import type { HttpRequest } from '../common/http.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { IsUscc } from '../identifiers/validators.js';
 import { BusinessLicenceService, type IssuedBusinessLicence } from './business-licence.service.js';
@@ -40,6 +41,22 @@ class LicenceEnterpriseDto {
   name!: string;
 }
 
+@ApiSchema({ name: 'BusinessLicenceCredential', description: 'The business licence as an SD-JWT VC' })
+class BusinessLicenceCredentialDto {
+  @ApiProperty({
+    description: 'the licence identifier (GB/T 36904): GET /api/v1/licences/{id} and the status lifecycle',
+    example: '1.2.156.3005.2.11100000MB0143028R001.11350100MB0D345794.12.001.4',
+  })
+  id!: string;
+
+  @ApiProperty({
+    description: 'the SD-JWT VC (typ dc+sd-jwt, vct …/licence-types/business-licence, x5c to tongban’s root, cnf the certificate’s key)',
+    example:
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6ImRjK3NkLWp3dCJ9.eyJ2Y3QiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuL2xpY2VuY2UtdHlwZXMvYnVzaW5lc3MtbGljZW5jZSJ9.MEUCIQ…~WyJzYWx0IiwibmFtZSIsIuemj-W3numAmuWKnuekuuiMg-enkeaKgOaciemZkOWFrOWPuCJd~',
+  })
+  credential!: string;
+}
+
 @ApiSchema({
   name: 'BusinessLicence',
   description: 'An electronic business licence: the certificate for the wallet key, its chain, and the signed licence document',
@@ -71,6 +88,13 @@ class BusinessLicenceDto implements IssuedBusinessLicence {
 
   @ApiProperty({ description: 'whose licence it is', type: LicenceEnterpriseDto })
   enterprise!: LicenceEnterpriseDto;
+
+  @ApiPropertyOptional({
+    description:
+      "the same licence as a `business-licence` SD-JWT VC (claims from the register, bound to the certificate's key, valid as long as the certificate): when the client is an issuing authority of that type",
+    type: BusinessLicenceCredentialDto,
+  })
+  credential?: BusinessLicenceCredentialDto;
 }
 
 /** Issuing electronic business licences: the market regulator's service client (scope licence:issue). */
@@ -124,7 +148,7 @@ export class LicencesController {
     ],
     503: [{ error: 'pki_unavailable', message: 'the certificate authority is not ready: no issuing CA certificate' }],
   })
-  issue(@Param() { uscc }: UsccParam, @Body() { csr }: LicenceRequest) {
-    return this.licences.issue(uscc.toUpperCase(), csr);
+  issue(@Param() { uscc }: UsccParam, @Body() { csr }: LicenceRequest, @Req() req: HttpRequest) {
+    return this.licences.issue(uscc.toUpperCase(), csr, accessTokenOf(req).clientId);
   }
 }
