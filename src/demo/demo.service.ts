@@ -3,6 +3,7 @@ import { RegistryService } from '../registry/registry.service.js';
 import type { SourceRecord } from '../registry/record-reader.js';
 import { DEMO_PASSWORD } from '../accounts/demo-accounts.js';
 import { DEMO_CITIZENS, DEMO_ENTERPRISES } from './demo-data.js';
+import { DEMO_LICENCE_AUTHORITY, DemoLicences } from './demo-licences.js';
 import { DEMO_PORTALS } from './portals/demo-portals.service.js';
 
 function* records(rows: readonly object[]): Iterable<SourceRecord> {
@@ -15,13 +16,17 @@ function* records(rows: readonly object[]): Iterable<SourceRecord> {
 export class DemoService implements OnApplicationBootstrap {
   private readonly logger = new Logger('demo');
 
-  constructor(private readonly registry: RegistryService) {}
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly licences: DemoLicences,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const citizens = await this.registry.importCitizens(records(DEMO_CITIZENS));
     const enterprises = await this.registry.importEnterprises(records(DEMO_ENTERPRISES));
     if (citizens.inserted || enterprises.inserted)
       this.logger.log(`seeded ${citizens.inserted} demo citizens and ${enterprises.inserted} demo enterprises`);
+    await this.licences.seed();
   }
 
   /** What the start banner shows about the demo data. */
@@ -37,6 +42,8 @@ export class DemoService implements OnApplicationBootstrap {
         (e) =>
           `  enterprise  ${e.uscc}  ${e.name}  (${e.status}; legal representative ${DEMO_CITIZENS.find((c) => c.id_number === e.legal_representative_id_number)?.name})`,
       ),
+      `  licence issuing authority (client credentials, scope licence:issue): ${DEMO_LICENCE_AUTHORITY.clientId} / ${DEMO_LICENCE_AUTHORITY.secret}`,
+      `    issuer code ${DEMO_LICENCE_AUTHORITY.issuerCode}, every built-in licence type; it issued ${DEMO_CITIZENS[1].name} a residence permit (居住证)`,
     ];
   }
 }
