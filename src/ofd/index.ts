@@ -31,12 +31,15 @@
  *
  * Writing
  *   createOfd({ pages: [{ size?, texts: [{ x, y, width, height?, text, font?, size?, lineHeight?,
- *     align?, color? }] }], title?, author?, subject?, pageSize?, font?, createdAt?, docId? }): Buffer
+ *     align?, color? }], paths?: [{ x, y, width, height, commands, stroke?, fill?, rule? }] }],
+ *     title?, author?, subject?, pageSize?, font?, createdAt?, docId? }): Buffer
  *     A new package of one document with pages of text (A4 unless told; mm from the top-left):
  *     OFD.xml, Document.xml, PublicRes.xml (fonts by name — 宋体 with the Noto Serif CJK SC family
  *     by default, OFD_FONTS — none embedded) and a Content.xml per page, one TextObject per box and
- *     a TextCode per line with each glyph's advance (DeltaX), wrapped to the box's width. RangeError
- *     for a box off its page, text taller than its box or text XML cannot carry.
+ *     a TextCode per line with each glyph's advance (DeltaX), wrapped to the box's width; paths
+ *     (PathObjects: M/L/C commands in mm from their box, e.g. rectanglePath(x, y, w, h); stroked
+ *     and/or filled) are drawn under the texts. RangeError for a box off its page, text taller than
+ *     its box, a path outside its box or text XML cannot carry.
  *   sampleOfd({ pages?, title?, createdAt? }): Buffer — the sample document `tongban ofd sample`
  *     writes, with room for a seal at SAMPLE_STAMP_AREA.
  */
@@ -65,9 +68,12 @@ export {
   createOfd,
   FONT_SIZE_MM,
   OFD_FONTS,
+  rectanglePath,
   type CreateOfdOptions,
   type OfdFont,
   type OfdPageInput,
+  type OfdPathBox,
+  type OfdPathCommand,
   type OfdTextBox,
 } from './write/create-ofd.js';
 export { MAX_SAMPLE_PAGES, SAMPLE_STAMP_AREA, sampleOfd, type SampleOfdOptions } from './write/sample-document.js';

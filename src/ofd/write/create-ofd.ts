@@ -64,10 +64,48 @@ export interface OfdTextBox {
   readonly color?: readonly [number, number, number];
 }
 
+/** One step of a path (GB/T 33190 §9.3, AbstractData): move to, line to, or close the current subpath. */
+export type OfdPathCommand =
+  | { readonly op: 'M'; readonly x: number; readonly y: number }
+  | { readonly op: 'L'; readonly x: number; readonly y: number }
+  | { readonly op: 'C' };
+
+/**
+ * Lines and filled shapes on a page (CT_Path): drawn under the page's texts, in the order given.
+ * The box is the object's Boundary; the commands' coordinates are millimetres from the box's
+ * top-left corner, as OFD reads them, and must lie in it. At least one of stroke and fill.
+ */
+export interface OfdPathBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly commands: readonly OfdPathCommand[];
+  /** Stroke the path: its colour (default black) and line width in mm (default 0.353, OFD's own). */
+  readonly stroke?: { readonly color?: readonly [number, number, number]; readonly width?: number };
+  /** Fill the path with this colour. */
+  readonly fill?: readonly [number, number, number];
+  /** Which areas a fill covers where subpaths overlap (default NonZero). */
+  readonly rule?: 'NonZero' | 'Even-Odd';
+}
+
 export interface OfdPageInput {
   /** Default: the document's page size. */
   readonly size?: { readonly width: number; readonly height: number };
   readonly texts: readonly OfdTextBox[];
+  /** Lines and shapes (table rules, a QR code's modules), drawn before the texts. */
+  readonly paths?: readonly OfdPathBox[];
+}
+
+/** A rectangle's outline as path commands, from (x, y) with that width and height (mm). */
+export function rectanglePath(x: number, y: number, width: number, height: number): OfdPathCommand[] {
+  return [
+    { op: 'M', x, y },
+    { op: 'L', x: x + width, y },
+    { op: 'L', x: x + width, y: y + height },
+    { op: 'L', x, y: y + height },
+    { op: 'C' },
+  ];
 }
 
 export interface CreateOfdOptions {
@@ -97,8 +135,9 @@ const CHINA_STANDARD_TIME_MS = 8 * 3600_000;
 /**
  * A new OFD package (GB/T 33190) of one document with pages of text: OFD.xml (DocInfo, DocRoot),
  * Doc_0/Document.xml (MaxUnitID, PageArea, PublicRes, the pages), Doc_0/PublicRes.xml (the fonts,
- * by name, none embedded) and Doc_0/Pages/Page_N/Content.xml (a layer of TextObjects, one per box,
- * one TextCode per line with every glyph's advance in DeltaX). Elements are in the schema's order;
+ * by name, none embedded) and Doc_0/Pages/Page_N/Content.xml (a layer of PathObjects — lines and
+ * filled shapes, when the page has any — then TextObjects, one per box, one TextCode per line with
+ * every glyph's advance in DeltaX). Elements are in the schema's order;
  * every ID is unique in the document and MaxUnitID is the largest. The layout and every number are
  * checked first: a box off its page, text taller than its box, a size not above zero or a character
  * XML cannot carry throw RangeError.
@@ -194,8 +233,12 @@ function pageContent(
   if (!page || !page.texts || typeof page.texts.map !== 'function') throw new RangeError(`${where} has no list of texts`);
   if (page.size !== undefined) checkSize(page.size, `${where}'s size`);
   const size = page.size ?? documentSize;
+  if (page.paths !== undefined && (!page.paths || typeof page.paths.map !== 'function'))
+    throw new RangeError(`${where}: paths must be a list`);
   const layerId = ids.next();
-  const objects = page.texts.map((box, i) => textObject(box, `${where}, text ${i + 1}`, size, defaultFont, ids, fontId)).join('');
+  // Paths first: they are drawn under the text (a layer's objects are drawn in order).
+  const paths = (page.paths ?? []).map((path, i) => pathObject(path, `${where}, path ${i + 1}`, size, ids)).join('');
+  const objects = paths + page.texts.map((box, i) => textObject(box, `${where}, text ${i + 1}`, size, defaultFont, ids, fontId)).join('');
   // CT_Page's order: Template, PageRes, Area, Content, Actions. A page of the document's size states none.
   const area =
     page.size === undefined ? '' : `<ofd:Area><ofd:PhysicalBox>${formatBox({ x: 0, y: 0, ...size })}</ofd:PhysicalBox></ofd:Area>`;
@@ -262,6 +305,71 @@ function textObject(
   // CT_Text: FillColor (default black) before the TextCodes.
   const fill = color.every((c) => c === 0) ? '' : `<ofd:FillColor Value="${color.join(' ')}"/>`;
   return `<ofd:TextObject ID="${id}" Boundary="${formatBox(boundary)}" Font="${font}" Size="${formatMillimetres(size)}">${fill}${codes}</ofd:TextObject>`;
+}
+
+function pathObject(path: OfdPathBox, where: string, page: { width: number; height: number }, ids: UnitIds): string {
+  if (!path || typeof path !== 'object') throw new RangeError(`${where}: not a path`);
+  for (const [name, value] of Object.entries({ x: path.x, y: path.y, width: path.width, height: path.height })) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${where}: ${name} must be a number of millimetres`);
+  }
+  if (path.width <= 0 || path.height <= 0) throw new RangeError(`${where}: width and height must be above 0`);
+  const tolerance = 0.01;
+  const box: OfdBox = { x: path.x, y: path.y, width: path.width, height: path.height };
+  if (
+    box.x < -tolerance ||
+    box.y < -tolerance ||
+    box.x + box.width > page.width + tolerance ||
+    box.y + box.height > page.height + tolerance
+  )
+    throw new RangeError(`${where}: the box ${formatBox(box)} does not lie on the page (${page.width} × ${page.height} mm)`);
+  if (!path.stroke && !path.fill) throw new RangeError(`${where}: a path is stroked, filled or both`);
+  if (!Array.isArray(path.commands) || path.commands.length === 0) throw new RangeError(`${where}: a path needs commands`);
+  const data: string[] = [];
+  let open = false;
+  for (const [i, command] of (path.commands as readonly OfdPathCommand[]).entries()) {
+    if (command?.op === 'C') {
+      if (!open) throw new RangeError(`${where}: command ${i + 1} closes a subpath that was not started`);
+      data.push('C');
+      continue;
+    }
+    if (command?.op !== 'M' && command?.op !== 'L') throw new RangeError(`${where}: command ${i + 1} is not M, L or C`);
+    if (command.op === 'L' && !open) throw new RangeError(`${where}: command ${i + 1} draws a line before any M`);
+    if (!Number.isFinite(command.x) || !Number.isFinite(command.y))
+      throw new RangeError(`${where}: command ${i + 1} needs x and y in millimetres`);
+    if (command.x < -tolerance || command.y < -tolerance || command.x > box.width + tolerance || command.y > box.height + tolerance)
+      throw new RangeError(`${where}: command ${i + 1} (${command.x}, ${command.y}) lies outside the path's box`);
+    open = true;
+    data.push(`${command.op} ${formatMillimetres(command.x)} ${formatMillimetres(command.y)}`);
+  }
+  const colour = (value: readonly number[] | undefined, what: string) => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.length !== 3 || !value.every((c) => Number.isInteger(c) && c >= 0 && c <= 255))
+      throw new RangeError(`${where}: ${what} must be three whole numbers from 0 to 255`);
+    return value.join(' ');
+  };
+  const strokeColour = path.stroke ? (colour(path.stroke.color, 'the stroke colour') ?? '0 0 0') : undefined;
+  const lineWidth = path.stroke?.width;
+  if (lineWidth !== undefined && (!Number.isFinite(lineWidth) || lineWidth <= 0))
+    throw new RangeError(`${where}: the line width must be a number of millimetres above 0`);
+  const fillColour = colour(path.fill, 'the fill colour');
+  if (path.rule !== undefined && path.rule !== 'NonZero' && path.rule !== 'Even-Odd')
+    throw new RangeError(`${where}: rule is NonZero or Even-Odd`);
+
+  const id = ids.next();
+  // CT_Path: Stroke defaults to true and Fill to false, so each is written only when it differs.
+  const attributes =
+    `ID="${id}" Boundary="${formatBox(box)}"` +
+    (lineWidth !== undefined ? ` LineWidth="${formatMillimetres(lineWidth)}"` : '') +
+    (path.stroke ? '' : ' Stroke="false"') +
+    (fillColour ? ' Fill="true"' : '') +
+    (path.rule && path.rule !== 'NonZero' ? ` Rule="${path.rule}"` : '');
+  // CT_Path's elements: StrokeColor, FillColor, AbstractData (after CT_GraphicUnit's Actions and Clips).
+  return (
+    `<ofd:PathObject ${attributes}>` +
+    (strokeColour ? `<ofd:StrokeColor Value="${strokeColour}"/>` : '') +
+    (fillColour ? `<ofd:FillColor Value="${fillColour}"/>` : '') +
+    `<ofd:AbstractData>${data.join(' ')}</ofd:AbstractData></ofd:PathObject>`
+  );
 }
 
 function checkSize(size: { width: number; height: number } | undefined, what: string): void {
