@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { CRYPTO_OID } from '../crypto/oids.js';
 import { verificationKey } from '../crypto/verification-keys.js';
+import { canonicalUscc } from '../identifiers/uscc.js';
 import { KeyStore } from '../keys/keystore.service.js';
 import { PkiUnavailableError } from '../pki/ca.js';
 import { PkiService, type OwnCertificate } from '../pki/pki.service.js';
@@ -65,6 +66,17 @@ export interface MadeSeal {
   /** True when the idempotency key named a seal made before. */
   replayed: boolean;
 }
+
+/** What a seal of one of tongban's own licence-issuing authorities says (SealsService.makeAuthoritySeal). */
+export interface AuthoritySealInput {
+  /** The authority's unified social credit code: the issuer code of the licences it issues. */
+  uscc: string;
+  /** The authority's name, along the seal's arc (e.g. 福州市市场监督管理局). */
+  name: string;
+}
+
+/** The words under the star of an issuing authority's seal. */
+export const AUTHORITY_SEAL_PURPOSE = '电子证照专用章';
 
 /** A seal's revocation state at a given time, for verifiers (design §8: REVOKED for signatures made after revocation). */
 export interface SealStatusAt {
@@ -203,6 +215,104 @@ export class SealsService implements OnModuleInit {
     await this.recheckRegister(record);
     this.logger.log(
       `made seal ${esID} (type ${type}, ${algorithm}) for ${uscc}, valid to ${validEnd.toISOString()}, for ${options.madeBy}`,
+    );
+    return { seal: record, replayed: false };
+  }
+
+  /**
+   * A seal for one of tongban's own licence-issuing authorities (issue 13 §5: the licence file is
+   * stamped with the issuing authority's seal). An authority is a government agency, usually not an
+   * enterprise of the register, and it holds no licence certificate of its own: `make`'s checks
+   * (an active enterprise under its registered name, signers among its licence certificates) cannot
+   * apply, so this is a separate, narrower path:
+   *
+   * - the one signer is tongban's current SM2 `licence` key's certificate, taken here and never
+   *   from the caller: only tongban's KeyStore can stamp with such a seal, server-side, and it does
+   *   so only for licence files (src/licences/file/licence-seals.ts);
+   * - always SM2 and type 1 (an organisation's seal), the picture drawn by tongban (the name along
+   *   the arc, 电子证照专用章 under the star), valid from now to the end of the signer's or the
+   *   maker's certificate, whichever comes first;
+   * - the caller vouches for the authority: LicenceSeals asks only for clients with the scope
+   *   licence:issue, under their issuer code and registered name (ClientStore). No HTTP route or CLI
+   *   command reaches this method; the register is not consulted (an agency is not in it), and a
+   *   change of the register revokes nothing here unless that USCC is an enterprise's.
+   *
+   * Stored, looked up, revoked and verified like every other seal (same table, esID from the
+   * USCC's division code, `madeBy` the caller). The idempotency key works as for `make`.
+   */
+  async makeAuthoritySeal(input: AuthoritySealInput, options: MakeSealOptions): Promise<MadeSeal> {
+    if (options.idempotencyKey) {
+      const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey);
+      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+    }
+    const uscc = canonicalUscc(typeof input.uscc === 'string' ? input.uscc.toUpperCase() : '');
+    if (!uscc) throw new ApiError(400, 'validation_failed', "an issuing authority's seal needs its unified social credit code");
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name || name.length > 100)
+      throw new ApiError(400, 'validation_failed', "an issuing authority's seal needs its name (1-100 characters)");
+    const type: SealType = 1;
+    this.checkDrawable({ type, name, esID: '00000000000000', uscc, purpose: AUTHORITY_SEAL_PURPOSE });
+
+    const signer = await this.ownCertificate('licence');
+    const maker = await this.makerCertificate('sm2');
+    const signerParts = parseCertificate(signer.der);
+    const now = wholeSeconds(new Date());
+    const validEnd = wholeSeconds(new Date(Math.min(signerParts.notAfter.getTime(), parseCertificate(maker.der).notAfter.getTime())));
+    if (validEnd.getTime() <= now.getTime())
+      throw new ApiError(503, 'seal_maker_unavailable', "tongban's licence or seal-maker certificate has expired: renew it first");
+
+    const esID = `${uscc.slice(2, 8)}${String(await this.store.nextSerial()).padStart(8, '0')}`;
+    const drawn = await this.draw({ type, name, esID, uscc, purpose: AUTHORITY_SEAL_PURPOSE });
+    const sealed = await makeSealV4(
+      {
+        eSealInfo: {
+          header: { id: 'ES', version: 4, vid: SEAL_VENDOR_ID },
+          esID,
+          property: {
+            type,
+            name,
+            certList: { kind: 'certs', certs: [signer.der] },
+            createDate: now,
+            validStart: now,
+            validEnd,
+          },
+          picture: { type: 'PNG', data: drawn.png, width: drawn.widthMm, height: drawn.heightMm },
+        },
+        cert: maker.der,
+        signAlgID: SIGN_ALG_ID.sm2,
+      },
+      (bytes) => this.keys.signWith(maker.kid, bytes, 'der'),
+    );
+    const record: SealRecord = {
+      esID,
+      uscc,
+      type,
+      name,
+      algorithm: 'sm2',
+      makerKid: maker.kid,
+      validStart: now,
+      validEnd,
+      signerSerials: [signerParts.serial],
+      pictureDrawn: true,
+      der: sealed.der,
+      sha256: createHash('sha256').update(sealed.der).digest(),
+      madeBy: options.madeBy,
+      createdAt: now,
+      status: 'valid',
+      revocationReason: null,
+      revokedAt: null,
+    };
+    const inserted = await this.store.insert({
+      ...record,
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey, requestHash: options.requestHash ?? Buffer.alloc(0) } : {}),
+    });
+    if (!inserted) {
+      const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey!);
+      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+      throw new Error('the seal was neither stored nor found by its idempotency key');
+    }
+    this.logger.log(
+      `made the licence seal ${esID} of the issuing authority ${uscc} (${name}), valid to ${validEnd.toISOString()}, for ${options.madeBy}`,
     );
     return { seal: record, replayed: false };
   }
@@ -366,6 +476,17 @@ export class SealsService implements OnModuleInit {
       return await drawSeal(drawing);
     } catch (err) {
       if (err instanceof NameNotDrawable) throw new ApiError(422, err.reason, err.message);
+      throw err;
+    }
+  }
+
+  /** The SM2 certificate of one of tongban's own keys (the `licence` key signs licence files' stamps). */
+  private async ownCertificate(purpose: 'licence'): Promise<OwnCertificate> {
+    try {
+      return await this.pki.ownCertificate(purpose, 'sm2');
+    } catch (err) {
+      if (err instanceof PkiUnavailableError)
+        throw new ApiError(503, 'seal_maker_unavailable', `tongban's SM2 ${purpose} key has no certificate yet: ${err.message}`);
       throw err;
     }
   }

@@ -17,6 +17,11 @@ export interface SealDrawing {
   esID: string;
   /** Printed across an invoice seal (its taxpayer number). */
   uscc: string;
+  /**
+   * The words under the star of a round seal, instead of its type's (none for 公章): an issuing
+   * authority's licence seal (SealsService.makeAuthoritySeal) is a type-1 seal that reads 电子证照专用章.
+   */
+  purpose?: string;
 }
 
 export interface DrawnPicture {
@@ -42,7 +47,7 @@ export class NameNotDrawable extends Error {
 
 /** Throws NameNotDrawable when the seal's texts cannot be drawn (checked before anything is made). */
 export function checkDrawable(drawing: SealDrawing): void {
-  const missing = charactersMissingFromFont(drawing.name);
+  const missing = charactersMissingFromFont(drawing.name + (drawing.purpose ?? ''));
   if (missing.length)
     throw new NameNotDrawable(
       'font_lacks_characters',
@@ -246,7 +251,8 @@ export function sealSvg(drawing: SealDrawing): string {
   if (type.shape === 'round') {
     const r = type.widthMm / 6; // a star 14 mm across on a 42 mm seal
     parts.push(star(ring.cx, ring.cy, r));
-    if (type.purpose) parts.push(centredText(type.purpose, ring.cx, ring.cy + type.widthMm * 0.245, type.widthMm * 0.105, 0.82));
+    const purpose = drawing.purpose ?? type.purpose;
+    if (purpose) parts.push(centredText(purpose, ring.cx, ring.cy + type.widthMm * 0.245, type.widthMm * 0.105, 0.82));
     const codeSize = type.widthMm * 0.05;
     const inset = ring.stroke / 2 + 0.5 + codeSize / 2;
     const codeArc = new Arc(ring.rx - inset, ring.ry - inset);
