@@ -18,4 +18,5 @@ export {
   type IssuedLicence,
   type IssueLicenceInput,
   type IssueLicenceOptions,
+  type LicenceActor,
 } from './licences.service.js';

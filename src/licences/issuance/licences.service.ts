@@ -55,6 +55,9 @@ export interface IssueLicenceOptions {
   cnf?: Record<string, unknown>;
 }
 
+/** Who changes a licence's status: its issuing authority (a client_id), or an operator (the CLI) acting for it. */
+export type LicenceActor = string | { operator: string };
+
 export interface IssuedLicence {
   licence: Licence;
   /** True when the idempotency key named a licence issued before. */
@@ -287,21 +290,23 @@ export class LicencesService implements OnModuleInit {
   // ---- lifecycle ----
 
   /** valid → suspended (by its issuer); a licence the register suspended becomes the issuer's suspension (it stays when the holder is active again). */
-  async suspend(id: string, reason: string, clientId: string): Promise<Licence> {
-    const row = await this.issuersRow(id, clientId);
+  async suspend(id: string, reason: string, by: LicenceActor): Promise<Licence> {
+    const row = await this.issuersRow(id, by);
+    const actor = actorName(by);
     const changed = await this.store.transition(row.id, [{ status: 'valid' }, { status: 'suspended', suspendedBy: 'registry' }], {
       to: 'suspended',
       suspendedBy: 'issuer',
       reason,
-      by: clientId,
+      by: actor,
     });
     if (!changed) throw await this.refused(row.id, 'suspend');
     return this.changed(changed, 'suspended');
   }
 
   /** suspended → valid (by its issuer), while the holder is active in the register. */
-  async reinstate(id: string, reason: string, clientId: string): Promise<Licence> {
-    const row = await this.issuersRow(id, clientId);
+  async reinstate(id: string, reason: string, by: LicenceActor): Promise<Licence> {
+    const row = await this.issuersRow(id, by);
+    const actor = actorName(by);
     if (row.status === 'suspended') {
       const holder = await this.holderStatus(row);
       if (holder !== 'active')
@@ -315,20 +320,21 @@ export class LicencesService implements OnModuleInit {
       to: 'valid',
       suspendedBy: null,
       reason,
-      by: clientId,
+      by: actor,
     });
     if (!changed) throw await this.refused(row.id, 'reinstate');
     return this.changed(changed, 'reinstated');
   }
 
   /** valid or suspended → revoked, for good (by its issuer). */
-  async revoke(id: string, reason: string, clientId: string): Promise<Licence> {
-    const row = await this.issuersRow(id, clientId);
+  async revoke(id: string, reason: string, by: LicenceActor): Promise<Licence> {
+    const row = await this.issuersRow(id, by);
+    const actor = actorName(by);
     const changed = await this.store.transition(row.id, [{ status: 'valid' }, { status: 'suspended' }], {
       to: 'revoked',
       suspendedBy: null,
       reason,
-      by: clientId,
+      by: actor,
     });
     if (!changed) throw await this.refused(row.id, 'revoke');
     return this.changed(changed, 'revoked');
@@ -402,10 +408,10 @@ export class LicencesService implements OnModuleInit {
     return this.toLicence(row);
   }
 
-  private async issuersRow(id: string, clientId: string): Promise<LicenceRow> {
+  private async issuersRow(id: string, by: LicenceActor): Promise<LicenceRow> {
     const row = await this.store.find(id.toUpperCase());
     if (!row) throw notFound(id);
-    this.checkIssuer(row, clientId);
+    if (typeof by === 'string') this.checkIssuer(row, by);
     return row;
   }
 
@@ -659,6 +665,10 @@ export class LicencesService implements OnModuleInit {
       rows += batch.length;
     }
   }
+}
+
+function actorName(by: LicenceActor): string {
+  return typeof by === 'string' ? by : by.operator;
 }
 
 function notFound(id: string): ApiError {
