@@ -12,6 +12,7 @@ import { OperationError } from './operations.js';
 import { Output, table } from './output.js';
 import { registerOfdCommands } from './ofd-commands.js';
 import { runOperation } from './run-operation.js';
+import { registerLicenceCommands } from './licence-commands.js';
 import { registerLicenceTypeCommands } from './licence-type-commands.js';
 import { registerSealCommands } from './seal-commands.js';
 import { registerTrustCommands } from './trust-commands.js';
@@ -199,39 +200,7 @@ export function buildProgram(context: CliContext): Command {
       out(cmd).result(result, () => [`removed ${clientId}`]);
     });
 
-  const licence = program.command('licence').description('electronic licences (the electronic business licence for now)');
-  licence
-    .command('issue')
-    .description("issue an enterprise's electronic business licence for the key in a CSR (operator; portals' regulators use the API)")
-    .requiredOption('--uscc <uscc>', 'the enterprise (must be active in the register)')
-    .requiredOption('--csr <file>', 'PKCS#10 certificate request, PEM')
-    .action(async (opts: { uscc: string; csr: string }, cmd: Command) => {
-      let csr: string;
-      try {
-        csr = readFileSync(opts.csr, 'utf8');
-      } catch {
-        throw new OperationError('NO_FILE', `cannot read ${opts.csr}`);
-      }
-      const result = (await runOperation(context.config(), 'licence.issue', { uscc: opts.uscc, csr })) as {
-        serial: string;
-        certificate: string;
-        enterprise: { name: string };
-      };
-      out(cmd).result(result, () => [`issued licence ${result.serial} to ${result.enterprise.name}`, result.certificate.trim()]);
-    });
-  licence
-    .command('revoke')
-    .description('revoke a licence certificate by serial')
-    .requiredOption('--serial <hex>', 'certificate serial number (hex)')
-    .option(
-      '--reason <reason>',
-      'unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn',
-      'unspecified',
-    )
-    .action(async (opts: { serial: string; reason: string }, cmd: Command) => {
-      const result = await runOperation(context.config(), 'licence.revoke', { serial: opts.serial, reason: opts.reason });
-      out(cmd).result(result, () => [`revoked ${opts.serial} (${opts.reason})`]);
-    });
+  registerLicenceCommands(program, context);
 
   const registry = program.command('registry').description('population and enterprise register mirrors');
   registry

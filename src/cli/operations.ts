@@ -9,6 +9,7 @@ import { readRecords, type ImportFormat } from '../registry/record-reader.js';
 import { CITIZEN_COLUMNS, ENTERPRISE_COLUMNS } from '../registry/registry-rows.js';
 import { RegistryService } from '../registry/registry.service.js';
 import type { ClientRegistration } from '../clients/clients.service.js';
+import { LICENCE_OPERATIONS } from './licence-operations.js';
 
 /**
  * The CLI's commands that touch the database or the keys, as functions of an application
@@ -30,7 +31,7 @@ export class OperationError extends Error {
   }
 }
 
-interface Operation {
+export interface Operation {
   /** Whether the operation opens the database (keys-only operations run without it). */
   database: boolean;
   /** Whether it needs the OpenID Connect module (client management). */
@@ -304,6 +305,7 @@ export const OPERATIONS: Record<string, Operation> = {
       return (await licenceTypesService(app)).get(stringParam(params, 'id'));
     },
   },
+  ...LICENCE_OPERATIONS,
   'registry.import': {
     database: true,
     async run(app, params, io) {
@@ -340,6 +342,14 @@ export function operationNeedsOidc(name: string, params: Record<string, unknown>
 export function operationNeedsPki(name: string, params: Record<string, unknown>): boolean {
   if (OPERATIONS[name]?.pki) return true;
   return name === 'registry.import' && params.register === 'enterprises';
+}
+
+/**
+ * The licences module follows the register too: an import that cancels an enterprise or records a
+ * citizen's death revokes their licences, here as in the service.
+ */
+export function operationNeedsLicences(name: string): boolean {
+  return (OPERATIONS[name]?.licences ?? false) || name === 'registry.import';
 }
 
 export function operationNeedsDatabase(name: string, params: Record<string, unknown>): boolean {

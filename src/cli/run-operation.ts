@@ -7,7 +7,14 @@ import { DatabaseService } from '../database/database.service.js';
 import { CliModule } from './cli.module.js';
 import { callOverControlSocket } from './control-client.js';
 import { serveOperations } from './control-server.js';
-import { OPERATIONS, OperationError, operationNeedsDatabase, operationNeedsOidc, operationNeedsPki } from './operations.js';
+import {
+  OPERATIONS,
+  OperationError,
+  operationNeedsDatabase,
+  operationNeedsLicences,
+  operationNeedsOidc,
+  operationNeedsPki,
+} from './operations.js';
 
 export interface RunOptions {
   input?: () => Readable;
@@ -45,7 +52,7 @@ export async function runOperation(
       CliModule.forRoot(local, {
         database,
         oidc: operationNeedsOidc(name, params),
-        licences: operation.licences,
+        licences: operationNeedsLicences(name),
         pki: operationNeedsPki(name, params),
         seals: operation.seals,
         licenceTypes: operation.licenceTypes,
