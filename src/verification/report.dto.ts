@@ -1,5 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { unionValues } from '../common/openapi.js';
+import { LocalisedTextDto } from '../licences/types/licence-types.dto.js';
 import {
   INDICATION_OF,
   SubIndication,
@@ -8,6 +9,7 @@ import {
   type CheckName,
   type CheckStatus,
   type Indication,
+  type LicenceSection,
   type ReferenceSummary,
   type SealSection,
   type SignatureSection,
@@ -30,6 +32,7 @@ const CHECK_NAMES = unionValues<CheckName>()(
   'validity',
   'certList',
   'dataHash',
+  'keyBinding',
   'timestamp',
 );
 const CHECK_STATUSES = unionValues<CheckStatus>()('PASSED', 'FAILED', 'INDETERMINATE');
@@ -46,7 +49,10 @@ export class ReportCheckDto implements Check {
       'what was checked. A certificate: format, signature (its issuer’s), chain, validity, revocation. A seal or stamp: format; ' +
       'dataHash (every OFD reference and the stamp’s hash of its Signature.xml, or of the document given); signature (the signer’s over TBS_Sign); ' +
       'seal (the maker’s signature over the seal information, and the seal’s validity at the signing time); certList (the signer’s certificate is one the seal allows); ' +
-      'chain, revocation (the seal’s, the signer’s and the maker’s certificates’) and validity (the certificates’), at the signing time',
+      'chain, revocation (the seal’s, the signer’s and the maker’s certificates’) and validity (the certificates’), at the signing time. ' +
+      'A licence: format; signature (the issuer’s, with the key of its x5c certificate); chain (that certificate to tongban’s root or an operator’s trust anchor); ' +
+      'dataHash (every Disclosure’s digest is in the credential); keyBinding (a presentation’s key-binding JWT: the cnf key’s signature, sd_hash, aud, nonce, freshness; ' +
+      'when there is one or audience or nonce was given); validity (iat, nbf, exp); revocation (its Token Status List)',
     enum: CHECK_NAMES,
     enumName: 'CheckName',
     example: 'revocation',
@@ -76,10 +82,32 @@ export class ReportNamesDto {
   organizationName?: string;
 
   @ApiPropertyOptional({
-    description: "organizationIdentifier (2.5.4.97): the enterprise's unified social credit code",
+    description:
+      "organizationIdentifier (2.5.4.97): the enterprise's unified social credit code; a licence's holder: the enterprise's USCC",
     example: '91350100MA2YTB8K4L',
   })
   uscc?: string;
+
+  @ApiPropertyOptional({ description: 'a licence’s holder: citizen or enterprise', enum: ['citizen', 'enterprise'], example: 'citizen' })
+  kind?: string;
+
+  @ApiPropertyOptional({
+    description: 'a licence’s holder: the name (a citizen’s masked: 张*); its issuer, verified by identifier: the issuing authority’s name',
+    example: '张*',
+  })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'a licence’s holder who is a citizen: the ID number, masked', example: '350102********1234' })
+  idNumberMasked?: string;
+
+  @ApiPropertyOptional({ description: 'a licence’s issuer: the credential’s iss', example: 'https://id.example.gov.cn' })
+  iss?: string;
+
+  @ApiPropertyOptional({
+    description: 'a licence’s issuer, verified by identifier: the issuing authority’s USCC (the issuer code in the identifier)',
+    example: '11350100MB6660018U',
+  })
+  code?: string;
 }
 
 @ApiSchema({ name: 'ReportCertificate', description: 'The certificate a certificate report is about' })
@@ -213,6 +241,64 @@ export class SignatureSectionDto implements SignatureSection {
   references?: ReferenceSummaryDto;
 }
 
+@ApiSchema({ name: 'ReportLicence', description: 'The licence a licence report is about' })
+export class LicenceSectionDto implements LicenceSection {
+  @ApiPropertyOptional({
+    description: 'verified by identifier: the licence identifier (GB/T 36904)',
+    example: '1.2.156.3005.2.11100000000013127D901.11350100MB6660018U.2.001.A',
+  })
+  id?: string;
+
+  @ApiPropertyOptional({ description: 'the licence type in tongban’s catalogue, when vct names one', example: 'residence-permit' })
+  type?: string;
+
+  @ApiPropertyOptional({ description: 'the type’s name', type: LocalisedTextDto })
+  typeName?: LocalisedTextDto;
+
+  @ApiPropertyOptional({
+    description: 'the credential’s vct: the type’s URI',
+    example: 'https://id.example.gov.cn/licence-types/residence-permit',
+  })
+  vct?: string;
+
+  @ApiPropertyOptional({ description: 'when it was issued (iat)', format: 'date-time', example: '2026-12-07T14:00:00.000Z' })
+  issuedAt?: string;
+
+  @ApiPropertyOptional({ description: 'start of validity (nbf, else iat)', format: 'date-time', example: '2026-12-07T14:00:00.000Z' })
+  validFrom?: string;
+
+  @ApiPropertyOptional({ description: 'end of validity (exp)', format: 'date-time', example: '2027-12-07T14:00:00.000Z' })
+  validUntil?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'what its status list says (valid, suspended, revoked) when it could be read; verified by identifier, tongban’s register of licences now (expired past validUntil)',
+    enum: ['valid', 'suspended', 'revoked', 'expired'],
+    example: 'valid',
+  })
+  status?: 'valid' | 'suspended' | 'revoked' | 'expired';
+
+  @ApiPropertyOptional({
+    description: 'the credential’s status.status_list: the list’s URI and the licence’s index in it',
+    type: 'object',
+    properties: {
+      idx: { type: 'integer', description: 'the index', example: 4711 },
+      uri: { type: 'string', description: 'the list’s URI', example: 'https://id.example.gov.cn/api/v1/status-lists/1' },
+    },
+    example: { idx: 4711, uri: 'https://id.example.gov.cn/api/v1/status-lists/1' },
+  })
+  statusList?: { idx: number; uri: string };
+
+  @ApiPropertyOptional({
+    description:
+      'the claims the holder disclosed (the clear ones, shown above, apart), only when format, signature, chain, data hash and key binding all PASSED; never when verified by identifier',
+    type: 'object',
+    additionalProperties: true,
+    example: { name: '张三', residence_address: '福建省福州市鼓楼区五四路1号' },
+  })
+  disclosed?: Record<string, unknown>;
+}
+
 @ApiSchema({
   name: 'ValidationReport',
   description:
@@ -247,13 +333,15 @@ export class ValidationReportDto implements ValidationReport {
   checks!: ReportCheckDto[];
 
   @ApiPropertyOptional({
-    description: 'who the item is about (a certificate: its subject; a stamp: the signer’s certificate’s subject)',
+    description:
+      'who the item is about (a certificate: its subject; a stamp: the signer’s certificate’s subject; a licence: its holder, a citizen’s name and ID number masked)',
     type: ReportNamesDto,
   })
   subject?: ReportNamesDto;
 
   @ApiPropertyOptional({
-    description: 'who vouches for it (a certificate or a stamp: the issuer of the (signer’s) certificate; a seal: its maker)',
+    description:
+      'who vouches for it (a certificate or a stamp: the issuer of the (signer’s) certificate; a seal: its maker; a licence: its iss and signing certificate)',
     type: ReportNamesDto,
   })
   issuer?: ReportNamesDto;
@@ -279,6 +367,12 @@ export class ValidationReportDto implements ValidationReport {
 
   @ApiPropertyOptional({ description: 'a seal or stamp report: the seal', type: SealSectionDto })
   seal?: SealSectionDto;
+
+  @ApiPropertyOptional({
+    description: 'a licence report: the licence’s type, validity, status and disclosed claims',
+    type: LicenceSectionDto,
+  })
+  licence?: LicenceSectionDto;
 
   @ApiProperty({ description: 'the time the item was validated at', format: 'date-time', example: '2026-12-07T14:38:27.879Z' })
   validationTime!: string;

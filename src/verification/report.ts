@@ -9,7 +9,8 @@
  */
 
 export type Indication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
-export type CheckName = 'format' | 'signature' | 'seal' | 'chain' | 'revocation' | 'validity' | 'certList' | 'dataHash' | 'timestamp';
+export type CheckName =
+  'format' | 'signature' | 'seal' | 'chain' | 'revocation' | 'validity' | 'certList' | 'dataHash' | 'keyBinding' | 'timestamp';
 export type CheckStatus = 'PASSED' | 'FAILED' | 'INDETERMINATE';
 
 /** ETSI EN 319 102-1 sub-indications (the names of its table 5; the set of the EU DSS validator). */
@@ -156,11 +157,37 @@ export interface ReferenceSummary {
   uncovered?: string[];
 }
 
+/**
+ * The licence a licence report is about (an SD-JWT VC, or a licence tongban issued named by its
+ * identifier): its type, validity and status, and the claims the holder disclosed — those only
+ * when everything about its integrity passed (format, signature, chain, data hash, key binding).
+ */
+export interface LicenceSection {
+  /** The licence identifier (GB/T 36904), when verified by it. */
+  id?: string;
+  /** The licence type in tongban's catalogue, when `vct` names one. */
+  type?: string;
+  typeName?: { zh: string; en: string };
+  /** The credential's `vct`: the type's URI. */
+  vct?: string;
+  /** `iat`, `nbf` (or `iat`) and `exp`. */
+  issuedAt?: string;
+  validFrom?: string;
+  validUntil?: string;
+  /** What the status list (or, verified by identifier, tongban's register of licences) says; expired when past validUntil (by identifier). */
+  status?: 'valid' | 'suspended' | 'revoked' | 'expired';
+  /** The credential's `status.status_list`. */
+  statusList?: { idx: number; uri: string };
+  /** The claims disclosed (the clear ones apart), when integrity passed. */
+  disclosed?: Record<string, unknown>;
+}
+
 /** The sections only some kinds of report carry, each under its own key (a new kind adds its own). */
 export interface ReportSections {
   certificate?: CertificateSection;
   signature?: SignatureSection;
   seal?: SealSection;
+  licence?: LicenceSection;
 }
 
 export interface ValidationReport extends ReportSections {
