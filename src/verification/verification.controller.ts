@@ -5,11 +5,20 @@ import type { HttpRequest } from '../common/http.js';
 import { RequireScopes, accessTokenOf } from '../auth/access-token.guard.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { VerifyRateLimiter } from './rate-limiter.js';
+import { LICENCE_EXAMPLES } from './licence-report-examples.js';
 import { DocumentVerificationDto, REPORT_EXAMPLES, ValidationReportDto, ValidationReportsDto } from './report.dto.js';
 import type { ValidationReport } from './report.js';
 import { DOCUMENT_EXAMPLES, SEAL_EXAMPLES, STAMP_EXAMPLES } from './seal-report-examples.js';
 import { VerificationService, type DocumentVerification, type StampData } from './verification.service.js';
-import { BatchRequest, CertificateRequest, DocumentRequest, SealRequest, SignatureRequest, type BatchItem } from './verify-requests.js';
+import {
+  BatchRequest,
+  CertificateRequest,
+  DocumentRequest,
+  LicenceRequest,
+  SealRequest,
+  SignatureRequest,
+  type BatchItem,
+} from './verify-requests.js';
 
 const ABOUT =
   'Scope `verify` (client credentials of a portal); rate-limited per client (`VERIFY_RATE_LIMIT_PER_MINUTE`, 429 with `Retry-After`). ' +
@@ -109,17 +118,41 @@ export class VerificationController {
     return result;
   }
 
+  @Post('licence')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'verifyLicence',
+    summary: 'Verify an electronic licence: an SD-JWT VC, a holder’s presentation of one, or a licence tongban issued by its identifier',
+    description:
+      `${ABOUT} Checks, in order: format (an SD-JWT VC, \`typ\` dc+sd-jwt); signature (the issuer-signed JWT, with the key of the certificate in its \`x5c\`; \`alg: none\` and HMAC are SIG_CRYPTO_FAILURE); ` +
+      'chain (that certificate to tongban’s root — one of tongban’s licence keys — or to an operator’s trust anchor; no x5c, or a chain to nowhere: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND); ' +
+      'dataHash (every Disclosure sent is one the issuer signed: HASH_FAILURE otherwise); keyBinding (when the presentation has a key-binding JWT, or `audience` or `nonce` is given, which requires one: ' +
+      'signed with the credential’s `cnf` key, `sd_hash` over this presentation, `aud` and `nonce` as given, at most 5 minutes old); validity (EXPIRED, NOT_YET_VALID); ' +
+      'revocation (the Token Status List its `status` names, signature and chain checked: revoked is TOTAL_FAILED/REVOKED; suspended is INDETERMINATE/TRY_LATER, as a certificate on hold, since it may be reinstated; ' +
+      'a list that cannot be had is INDETERMINATE/TRY_LATER, never PASSED; another issuer’s list is fetched over HTTPS from a public address only). ' +
+      'The report names the licence’s type, holder (a citizen’s name and ID number masked), issuer and validity; the claims disclosed are in `licence.disclosed` only when format, signature, chain, data hash and key binding passed. ' +
+      'By `id`, tongban’s stored credential for that licence is verified and its status read from tongban’s register of licences at once; no claims are disclosed. ' +
+      'Text that is no SD-JWT is a FORMAT_FAILURE report; an identifier tongban did not issue is INDETERMINATE/SIGNED_DATA_NOT_FOUND.',
+  })
+  @ApiOkResponse({ description: 'the report, with the licence section', type: ValidationReportDto, examples: LICENCE_EXAMPLES })
+  licence(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: LicenceRequest): Promise<ValidationReport> {
+    this.limiter.take(res, accessTokenOf(req).clientId);
+    return this.licenceItem(body);
+  }
+
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'verifyBatch',
-    summary: 'Verify up to 100 items of any kind (certificate, seal, signature, document); one answer per item, in order',
+    summary: 'Verify up to 100 items of any kind (certificate, seal, signature, document, licence); one answer per item, in order',
     description: `${ABOUT} Each item costs one from the limit; a document also one more for each signature beyond its first. A document item’s answer is \`{ signatures: [report, …] }\`.`,
   })
   @ApiOkResponse({
     description: 'the answers, in the order of the items',
     type: ValidationReportsDto,
-    example: { reports: [REPORT_EXAMPLES.passed.value, SEAL_EXAMPLES.passed.value, DOCUMENT_EXAMPLES.stamped.value] },
+    example: {
+      reports: [REPORT_EXAMPLES.passed.value, SEAL_EXAMPLES.passed.value, DOCUMENT_EXAMPLES.stamped.value, LICENCE_EXAMPLES.passed.value],
+    },
   })
   async batch(
     @Req() req: HttpRequest,
@@ -145,7 +178,17 @@ export class VerificationController {
         return this.verification.signature(Buffer.from(item.signature!, 'base64'), stampData(item));
       case 'document':
         return this.verification.document(Buffer.from(item.document!, 'base64'));
+      case 'licence':
+        return this.licenceItem(item);
     }
+  }
+
+  private licenceItem(item: { credential?: string; id?: string; audience?: string; nonce?: string }): Promise<ValidationReport> {
+    if (item.id !== undefined) return this.verification.licenceById(item.id);
+    return this.verification.licenceCredential(item.credential!, {
+      ...(item.audience === undefined ? {} : { audience: item.audience }),
+      ...(item.nonce === undefined ? {} : { nonce: item.nonce }),
+    });
   }
 }
 

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { KeyStore } from '../keys/keystore.service.js';
+import { LicencesService } from '../licences/issuance/licences.service.js';
+import { StatusListsService } from '../licences/status/status-lists.service.js';
+import { LicenceTypesService } from '../licences/types/licence-types.service.js';
 import { PkiService } from '../pki/pki.service.js';
 import type { ChainVerification } from '../pki/pki.service.js';
 import { SealsService } from '../seals/seals.service.js';
 import { verifyDocument, type DocumentVerification } from './document-verifier.js';
+import { LicenceVerifier, type PresentationOptions } from './licence-verifier.js';
 import { ReportBuilder, type CertificateSection, type ValidationReport } from './report.js';
 import { SealVerifier, type SignedData } from './seal-verifier.js';
 
@@ -18,12 +25,19 @@ export interface StampData {
 @Injectable()
 export class VerificationService {
   private readonly seals: SealVerifier;
+  private readonly licences: LicenceVerifier;
 
   constructor(
     private readonly pki: PkiService,
     seals: SealsService,
+    @InjectConfig() config: AppConfig,
+    keys: KeyStore,
+    licences: LicencesService,
+    statusLists: StatusListsService,
+    types: LicenceTypesService,
   ) {
     this.seals = new SealVerifier(pki, seals);
+    this.licences = new LicenceVerifier({ pki, keys, licences, statusLists, types, publicUrl: config.publicUrl });
   }
 
   async certificate(pem: string): Promise<ValidationReport> {
@@ -43,6 +57,16 @@ export class VerificationService {
         ? { kind: 'digest', value: data.digest }
         : { kind: 'none' };
     return this.seals.stamp(der, signed);
+  }
+
+  /** An electronic licence: an SD-JWT VC or a presentation of one (key binding required when an audience or nonce is given). */
+  licenceCredential(credential: string, options: PresentationOptions): Promise<ValidationReport> {
+    return this.licences.credential(credential, options);
+  }
+
+  /** A licence tongban issued, by its identifier (GB/T 36904): the stored credential, its status now. */
+  licenceById(id: string): Promise<ValidationReport> {
+    return this.licences.id(id);
   }
 
   /** An OFD document: one report per signature in it. */

@@ -172,14 +172,82 @@ export class DocumentRequest {
   document!: string;
 }
 
-export const ITEM_KINDS = ['certificate', 'seal', 'signature', 'document'] as const;
+/** An SD-JWT VC or presentation: the issuer-signed JWT (its x5c chain of three certificates), the Disclosures and a KB-JWT. */
+export const MAX_CREDENTIAL_CHARS = 256 * 1024;
+/** Licence identifiers are at most 99 characters (GB/T 36904, a serial of up to 32): the shape only; the check character is the report's. */
+const LICENCE_ID_SHAPE = /^[0-9A-Za-z.]{1,128}$/;
+
+const CREDENTIAL_EXAMPLE =
+  'eyJhbGciOiJFUzI1NiIsInR5cCI6ImRjK3NkLWp3dCIsImtpZCI6ImxpY2VuY2UtZXMyNTYtMSIsIng1YyI6WyJNSUlC…In1dfQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwi…fQ.MEUCIQ…~WyJ2T2RfQ2h3Ym1nOHZ6bVN4eHNPN0F3IiwibmFtZSIsIuW8oOS4iSJd~';
+const LICENCE_ID_EXAMPLE = '1.2.156.3005.2.11100000000013127D901.11350100MB6660018U.2.001.A';
+const CREDENTIAL_TEXT =
+  `the licence: an SD-JWT VC (\`<issuer-signed JWT>~<Disclosure>~…~\`) or a holder's presentation of one (some Disclosures, possibly a key-binding JWT after the last \`~\`), at most ${MAX_CREDENTIAL_CHARS / 1024} KiB of text. ` +
+  'Text that is no SD-JWT gets a FORMAT_FAILURE report';
+const LICENCE_ID_TEXT =
+  'instead of a credential: the identifier of a licence tongban issued (GB/T 36904): its stored credential is verified and its status read now; no claims are disclosed';
+const AUDIENCE_TEXT =
+  'with a presentation: the audience its key-binding JWT must name (your identifier, as the holder’s wallet was told). Giving audience or nonce requires a key-binding JWT signed with the credential’s cnf key';
+const NONCE_TEXT = 'with a presentation: the nonce you gave the holder for this transaction, which its key-binding JWT must carry';
+
+/** class-validator: the field goes only with another one (a presentation's audience and nonce with its credential). */
+function OnlyWith(other: string): PropertyDecorator {
+  return (target: object, propertyName: string | symbol): void => {
+    registerDecorator({
+      name: 'onlyWith',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (_value: unknown, args: ValidationArguments) => (args.object as Record<string, unknown>)[other] !== undefined,
+        defaultMessage: () => `$property goes with ${other} only`,
+      },
+    });
+  };
+}
+
+const GIVE_ONE = 'give credential (an SD-JWT VC or a presentation) or id (a licence identifier)';
+
+@ApiSchema({
+  name: 'LicenceVerification',
+  description:
+    'An electronic licence to verify: `credential` (an SD-JWT VC or a presentation, with `audience` and `nonce` to check its key binding), or `id`.',
+})
+export class LicenceRequest {
+  @ApiPropertyOptional({ description: CREDENTIAL_TEXT, minLength: 1, maxLength: MAX_CREDENTIAL_CHARS, example: CREDENTIAL_EXAMPLE })
+  @ValidateIf((request: LicenceRequest) => request.credential !== undefined || request.id === undefined)
+  @IsString({ message: GIVE_ONE })
+  @Length(1, MAX_CREDENTIAL_CHARS)
+  @NotWith('id')
+  credential?: string;
+
+  @ApiPropertyOptional({ description: LICENCE_ID_TEXT, pattern: LICENCE_ID_SHAPE.source, example: LICENCE_ID_EXAMPLE })
+  @ValidateIf((request: LicenceRequest) => request.id !== undefined)
+  @IsString()
+  @Matches(LICENCE_ID_SHAPE, { message: 'id must be a licence identifier: digits, letters and dots' })
+  id?: string;
+
+  @ApiPropertyOptional({ description: AUDIENCE_TEXT, minLength: 1, maxLength: 2048, example: 'https://portal.example.gov.cn' })
+  @ValidateIf((request: LicenceRequest) => request.audience !== undefined)
+  @IsString()
+  @Length(1, 2048)
+  @OnlyWith('credential')
+  audience?: string;
+
+  @ApiPropertyOptional({ description: NONCE_TEXT, minLength: 1, maxLength: 1024, example: 'n-0S6_WzA2Mj' })
+  @ValidateIf((request: LicenceRequest) => request.nonce !== undefined)
+  @IsString()
+  @Length(1, 1024)
+  @OnlyWith('credential')
+  nonce?: string;
+}
+
+export const ITEM_KINDS = ['certificate', 'seal', 'signature', 'document', 'licence'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 @ApiSchema({
   name: 'VerificationItem',
   description:
     'One item of a batch: `kind` and the fields of the single request of that kind — certificate: `pem`; seal: `seal`; ' +
-    'signature: `signature` with `document` or `digest` (or neither); document: `document`.',
+    'signature: `signature` with `document` or `digest` (or neither); document: `document`; licence: `credential` (with `audience`, `nonce`) or `id`.',
 })
 export class BatchItem {
   @ApiProperty({ description: 'what the item is', enum: ITEM_KINDS, example: 'seal' })
@@ -232,6 +300,35 @@ export class BatchItem {
   @Matches(/^[0-9a-fA-F]{64}$/, { message: 'digest must be 64 hex digits (an SM3 or SHA-256 digest)' })
   @OnlyForKind('signature')
   digest?: string;
+
+  @ApiPropertyOptional({ description: `kind licence: ${CREDENTIAL_TEXT}`, maxLength: MAX_CREDENTIAL_CHARS, example: CREDENTIAL_EXAMPLE })
+  @ValidateIf((item: BatchItem) => (item.kind === 'licence' && item.id === undefined) || item.credential !== undefined)
+  @IsString({ message: `kind licence: ${GIVE_ONE}` })
+  @Length(1, MAX_CREDENTIAL_CHARS)
+  @OnlyForKind('licence')
+  @NotWith('id')
+  credential?: string;
+
+  @ApiPropertyOptional({ description: `kind licence: ${LICENCE_ID_TEXT}`, pattern: LICENCE_ID_SHAPE.source, example: LICENCE_ID_EXAMPLE })
+  @ValidateIf((item: BatchItem) => item.id !== undefined)
+  @IsString()
+  @Matches(LICENCE_ID_SHAPE, { message: 'id must be a licence identifier: digits, letters and dots' })
+  @OnlyForKind('licence')
+  id?: string;
+
+  @ApiPropertyOptional({ description: `kind licence: ${AUDIENCE_TEXT}`, maxLength: 2048, example: 'https://portal.example.gov.cn' })
+  @ValidateIf((item: BatchItem) => item.audience !== undefined)
+  @IsString()
+  @Length(1, 2048)
+  @OnlyWith('credential')
+  audience?: string;
+
+  @ApiPropertyOptional({ description: `kind licence: ${NONCE_TEXT}`, maxLength: 1024, example: 'n-0S6_WzA2Mj' })
+  @ValidateIf((item: BatchItem) => item.nonce !== undefined)
+  @IsString()
+  @Length(1, 1024)
+  @OnlyWith('credential')
+  nonce?: string;
 }
 
 /** class-validator: the field goes with items of these kinds only. */
