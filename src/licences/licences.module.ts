@@ -4,6 +4,7 @@ import { ClientStoreModule } from '../clients/client-store.module.js';
 import { PkiModule } from '../pki/pki.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { BusinessLicenceService } from './business-licence.service.js';
+import { LICENCE_LOOKUP, LicenceCheckPageController } from './check-page/index.js';
 import { LicenceIssuanceController } from './issuance/licences.controller.js';
 import { LicencesService } from './issuance/licences.service.js';
 import { LicencesController } from './licences.controller.js';
@@ -14,12 +15,20 @@ import { LicenceTypesModule } from './types/licence-types.module.js';
 
 /**
  * Electronic licences (design §7): the licence-type catalogue, issuance of SD-JWT VCs and their
- * lifecycle (LicencesService), the status lists, and the electronic business licence.
+ * lifecycle (LicencesService), the status lists, the public check page, and the electronic
+ * business licence.
  */
 @Module({
   imports: [AuthModule, PkiModule, RegistryModule, LicenceTypesModule, ClientStoreModule],
-  controllers: [LicencesController, LicenceIssuanceController, StatusListsController],
-  providers: [BusinessLicenceService, LicencesService, StatusListsService, StatusSigner],
+  controllers: [LicencesController, LicenceIssuanceController, StatusListsController, LicenceCheckPageController],
+  providers: [
+    BusinessLicenceService,
+    LicencesService,
+    StatusListsService,
+    StatusSigner,
+    // The public check page GET /v/{id} reads licences through LicencesService.publicView.
+    { provide: LICENCE_LOOKUP, useExisting: LicencesService },
+  ],
   exports: [BusinessLicenceService, LicencesService, StatusListsService, LicenceTypesModule],
 })
 export class LicencesModule {}

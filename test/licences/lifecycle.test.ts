@@ -212,12 +212,19 @@ describe(`licence lifecycle on ${backend}`, () => {
     expect(await service.publicView(answer.body.id)).toEqual({
       id: answer.body.id,
       type: { id: 'residence-permit', name: { zh: '居住证', en: 'Residence permit' } },
-      issuer: { code: issuer.code, name: null, nameEn: null },
+      issuer: { code: issuer.code, name: issuer.clientId, nameEn: null },
       status: 'revoked',
       validFrom: new Date(answer.body.validFrom),
       validUntil: new Date(answer.body.validUntil),
       holder: { kind: 'citizen', name: '郑*' },
     });
-    expect(await service.publicView('1.2.156.3005.2.11100000000013127D901.11350100MB0D345794.0.001.0')).toBeNull();
+    expect(await service.publicView('1.2.156.3005.2.11100000000013127D901.11350100MB0D345794.0.001.0')).toBeUndefined();
+    // The public check page GET /v/{id} reads it through LicenceLookup: the masked name, never the full one.
+    const page = await fetch(`${server.url}/v/${answer.body.id}`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(answer.body.id);
+    expect(html).toContain('郑*');
+    expect(html).not.toContain('郑老');
   });
 });

@@ -65,22 +65,29 @@ export interface LicenceStatusInfo {
 }
 
 /**
- * What anyone may see of a licence (the public check page `GET /v/{id}`, issue 13 §7): its type,
- * issuer, status and validity, and its holder's name — masked for a citizen. Nothing else.
+ * What anyone may see of a licence (the public check page `GET /v/{id}`, issue 13 §7; the
+ * check page's LicenceLookup): its type, issuer, status and validity, and its holder's name —
+ * masked for a citizen. Nothing else: no claim, no identifier of the holder, no reason.
  */
 export interface LicencePublicView {
   id: string;
   type: { id: string; name: LocalisedText };
-  issuer: { code: string; name: string | null; nameEn: string | null };
+  /** The issuing authority: its name (client_name, else its client id), in English when it has one, and its code. */
+  issuer: { code: string; name: string; nameEn: string | null };
   status: LicenceStatus;
   validFrom: Date;
   validUntil: Date;
   holder: { kind: HolderKind; name: string };
 }
 
-/** A citizen's name as the check page shows it: the first character, then one * per other character (张三 → 张*). */
+/**
+ * A citizen's name as public pages show it: the first and last characters with a * for each
+ * between (王小明 → 王*明), a two-character name its first and a * (张三 → 张*) — the check page's
+ * masking (src/licences/check-page), so masking again changes nothing.
+ */
 export function maskPersonName(name: string): string {
   const characters = [...name.trim()];
   if (characters.length <= 1) return '*';
-  return characters[0] + '*'.repeat(characters.length - 1);
+  if (characters.length === 2) return `${characters[0]}*`;
+  return `${characters[0]}${'*'.repeat(characters.length - 2)}${characters[characters.length - 1]}`;
 }

@@ -19,6 +19,7 @@ import {
   type Enterprise,
   type EnterpriseStatusChange,
 } from '../../registry/registry.service.js';
+import type { LicenceLookup } from '../check-page/licence-lookup.js';
 import { issueSdJwtVc } from '../sd-jwt/index.js';
 import { StatusListsService, type StatusEntry } from '../status/status-lists.service.js';
 import { LicenceTypesService, type ClaimError, type HolderKind, type LicenceType } from '../types/index.js';
@@ -79,7 +80,7 @@ class EntryTaken extends Error {}
  * what the rest of tongban reads of a licence: get, listForHolder, statusOf, publicView.
  */
 @Injectable()
-export class LicencesService implements OnModuleInit {
+export class LicencesService implements OnModuleInit, LicenceLookup {
   private readonly logger = new Logger('licences');
   private readonly store: LicenceStore;
 
@@ -271,15 +272,18 @@ export class LicencesService implements OnModuleInit {
     };
   }
 
-  /** What the public check page shows (type, issuer, status, validity, holder name masked for citizens); null for an unknown id. */
-  async publicView(id: string): Promise<LicencePublicView | null> {
+  /**
+   * What the public check page shows (type, issuer, status, validity, holder name masked for
+   * citizens); undefined for an identifier tongban never issued. The check page's LicenceLookup.
+   */
+  async publicView(id: string): Promise<LicencePublicView | undefined> {
     const row = await this.store.find(id.toUpperCase());
-    if (!row) return null;
+    if (!row) return undefined;
     const [type, issuer] = await Promise.all([this.types.find(row.type), this.issuerOf(row)]);
     return {
       id: row.id,
       type: { id: row.type, name: type?.name ?? { zh: row.type, en: row.type } },
-      issuer: { code: issuer.code, name: issuer.name, nameEn: issuer.nameEn },
+      issuer: { code: issuer.code, name: issuer.name ?? issuer.clientId, nameEn: issuer.nameEn },
       status: effectiveStatus(row),
       validFrom: row.validFrom,
       validUntil: row.validUntil,
