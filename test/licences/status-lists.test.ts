@@ -70,6 +70,7 @@ describe(`status lists on ${backend}`, () => {
     expect(answer.headers.get('content-type')).toBe('application/statuslist+jwt');
     expect(answer.headers.get('cache-control')).toBe('public, max-age=60');
     expect(answer.headers.get('etag')).toMatch(/^W\/"[A-Za-z0-9_-]{32}"$/);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
 
     const list = await decodeStatusList(answer.body, root);
     expect(list.header).toMatchObject({ alg: 'ES256', typ: 'statuslist+jwt', kid: server.app.get(KeyStore).current('status').kid });

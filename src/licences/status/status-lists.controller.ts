@@ -121,6 +121,10 @@ export class StatusListsController {
     void res.header('etag', list.etag);
     void res.header('cache-control', `public, max-age=${list.ttl}`);
     void res.header('vary', 'Accept');
+    // Public, like the type metadata: a verifier in a browser (a wallet, a portal's page) may read it from another origin.
+    void res.header('access-control-allow-origin', '*');
+    void res.header('access-control-expose-headers', 'ETag');
+    void res.header('cross-origin-resource-policy', 'cross-origin');
     if (ifNoneMatch && matches(ifNoneMatch, list.etag)) {
       await res.status(304).send();
       return;
