@@ -56,6 +56,9 @@ const RECHECK_LIST_MS = 60_000;
 const FOREIGN_MAX_CACHE_MS = 300_000;
 const FOREIGN_FAILURE_CACHE_MS = 15_000;
 const FOREIGN_CACHE_ENTRIES = 256;
+/** Licence types are never changed once added: a type's name and holder kind are kept (an unknown id is asked again after this). */
+const UNKNOWN_TYPE_MS = 2_000;
+const TYPE_CACHE_ENTRIES = 1_024;
 
 export interface LicenceVerifierDeps {
   pki: PkiService;
@@ -75,6 +78,12 @@ export interface PresentationOptions {
   nonce?: string;
 }
 
+interface TypeSummary {
+  id: string;
+  name: { zh: string; en: string };
+  holderKind: 'citizen' | 'enterprise';
+}
+
 interface ListRead {
   readonly token: ListToken;
   /** Where it came from, for the message. */
@@ -87,6 +96,8 @@ export class LicenceVerifier {
   private readonly ownLists = new Map<number, { jwt: string; at: number; read: Promise<ListToken> }>();
   private readonly foreignLists = new Map<string, { until: number; read: Promise<{ token: ListToken; anchor?: string }> }>();
   private licenceKeys?: { revision: number; keys: Promise<KeyObject[]> };
+  /** The catalogue's answer per type id (LicenceTypesService.find reads the issuing authorities each time: not per verification). */
+  private readonly typeNames = new Map<string, { until: number; type: Promise<TypeSummary | null> }>();
 
   constructor(private readonly deps: LicenceVerifierDeps) {
     this.fetchList = deps.fetchStatusList ?? ((uri) => fetchStatusListToken(uri));
@@ -430,7 +441,7 @@ export class LicenceVerifier {
     const vct = typeof payload.vct === 'string' ? payload.vct : undefined;
     const typesPrefix = `${this.deps.publicUrl}/licence-types/`;
     if (vct?.startsWith(typesPrefix)) {
-      const type = await this.deps.types.find(vct.slice(typesPrefix.length)).catch(() => null);
+      const type = await this.typeOf(vct.slice(typesPrefix.length));
       if (type) {
         holderKind = type.holderKind;
         section.type = type.id;
@@ -449,6 +460,23 @@ export class LicenceVerifier {
     const list = (payload.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
     if (list && typeof list.idx === 'number' && typeof list.uri === 'string') section.statusList = { idx: list.idx, uri: list.uri };
     return { section, ...(holderKind ? { holderKind } : {}) };
+  }
+
+  private typeOf(id: string): Promise<TypeSummary | null> {
+    const now = Date.now();
+    const cached = this.typeNames.get(id);
+    if (cached && cached.until > now) return cached.type;
+    const type = this.deps.types.find(id).then(
+      (found) => (found ? { id: found.id, name: { zh: found.name.zh, en: found.name.en }, holderKind: found.holderKind } : null),
+      () => null,
+    );
+    const entry = { until: now + UNKNOWN_TYPE_MS, type };
+    if (this.typeNames.size >= TYPE_CACHE_ENTRIES) this.typeNames.delete(this.typeNames.keys().next().value!);
+    this.typeNames.set(id, entry);
+    void type.then((found) => {
+      if (found) entry.until = Infinity;
+    });
+    return type;
   }
 
   private licenceSection(licence: Licence): LicenceSection {
