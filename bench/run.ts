@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { benchEmbedded } from './embedded.js';
 import { benchIdentifiers } from './identifiers.js';
+import { benchLicences } from './licences.js';
 import { figures } from './lib.js';
 import { benchOidc } from './oidc.js';
 import { benchPki } from './pki.js';
@@ -12,7 +13,7 @@ import { benchSeals } from './seals.js';
  *   BENCH_DATABASE_URL   PostgreSQL server to create scratch databases on (default: the local server's Unix
  *                        socket in /var/run/postgresql when there is one, else postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_CITIZENS       registry size (default 1,000,000)
- *   BENCH_ONLY           comma-separated sections to run (identifiers, seals, registry, oidc, pki, embedded)
+ *   BENCH_ONLY           comma-separated sections to run (identifiers, seals, registry, oidc, pki, embedded, licences)
  *   BENCH_OIDC_CONCURRENCY, BENCH_OIDC_POOL, BENCH_OIDC_WARMUP_MS, BENCH_OIDC_SECONDS, BENCH_OIDC_CPU_PROF
  *                        oidc section: requests in flight (16), the service's DB_POOL_SIZE (16),
  *                        warm-up (2000 ms) and measured seconds (4) per figure, a directory for the
@@ -27,6 +28,9 @@ import { benchSeals } from './seals.js';
  *   BENCH_SEALS_CONCURRENCY, BENCH_SEALS_WARMUP_MS, BENCH_SEALS_SECONDS, BENCH_SEALS_CPU_PROF
  *                        seals section over HTTP: requests in flight (8), warm-up (1500 ms) and measured seconds (4)
  *                        per figure, a directory for the service's --cpu-prof profile
+ *   BENCH_LICENCES_CONCURRENCY, BENCH_LICENCES_WARMUP_MS, BENCH_LICENCES_SECONDS, BENCH_LICENCES_REVOCATIONS, BENCH_LICENCES_CPU_PROF
+ *                        licences section: requests in flight (8), warm-up (1500 ms) and measured seconds (4) per
+ *                        figure, revocations timed to the status list (10), a directory for the service's --cpu-prof profile
  *   --json               also print every figure as one JSON document at the end
  */
 // A PostgreSQL on the same host is reached through its Unix socket, as psql does: each statement
@@ -49,6 +53,7 @@ if (wanted('registry')) await benchRegistry(serverUrl, citizens);
 if (wanted('oidc')) await benchOidc(serverUrl);
 if (wanted('pki')) await benchPki(serverUrl);
 if (wanted('embedded')) await benchEmbedded(serverUrl);
+if (wanted('licences')) await benchLicences(serverUrl);
 if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ figures }, null, 2) + '\n');
 
 function describeServer(url: string): string {
