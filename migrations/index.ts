@@ -12,6 +12,7 @@ import { EnterpriseQrFirst1765200000000 } from './1765200000000-enterprise-qr-fi
 import { TrustAnchors1765400000000 } from './1765400000000-trust-anchors.js';
 import { LicenceTypes1765500000000 } from './1765500000000-licence-types.js';
 import { Licences1765600000000 } from './1765600000000-licences.js';
+import { LicenceShares1765700000000 } from './1765700000000-licence-shares.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   TrustAnchors1765400000000,
   LicenceTypes1765500000000,
   Licences1765600000000,
+  LicenceShares1765700000000,
 ];
