@@ -213,6 +213,7 @@ const SCOPE_TEXT: Record<ApiScope, string> = {
   'seal:make': 'make and revoke electronic seals',
   'tokens:introspect': 'introspect tokens issued to other clients (the OIDC introspection endpoint)',
   account: "a citizen's own API (e.g. enterprise agents), in tokens of tongban's first-party clients",
+  licences: "a holder's own licences (/api/v1/me/licences), in tokens of the holder's app (a client with public subjects)",
 };
 
 const TAGS: Array<[string, string]> = [
@@ -265,11 +266,22 @@ export function apiDocumentConfig(publicUrl: string): Omit<OpenAPIObject, 'paths
             tokenUrl: `${publicUrl}/token`,
             scopes: scopes(['registry:write', 'clients:write', 'verify', 'licence:issue', 'seal:make', 'tokens:introspect']),
           },
-          authorizationCode: { authorizationUrl: `${publicUrl}/auth`, tokenUrl: `${publicUrl}/token`, scopes: scopes(['account']) },
+          authorizationCode: {
+            authorizationUrl: `${publicUrl}/auth`,
+            tokenUrl: `${publicUrl}/token`,
+            scopes: scopes(['account', 'licences']),
+          },
         },
       },
       'oauth2',
-    );
+    )
+    .addSecurity('wallet', {
+      type: 'http',
+      scheme: 'Wallet',
+      bearerFormat: 'JWT',
+      description:
+        "An enterprise's wallet proof, for the holder routes (`/api/v1/me/licences`): `Authorization: Wallet <proof>`, a compact JWS (`typ` tongban-wallet+jwt, `alg` ES256 or SM2SM3, `x5c` the enterprise's licence certificate and its issuing CA) over `{ htm, htu, iat, jti, uscc }` for this one request, made by `tongban wallet`.",
+    });
   for (const [name, description] of TAGS) builder.addTag(name, description);
   return builder.build();
 }
