@@ -1,7 +1,9 @@
 /**
  * The holder's wallet for the electronic business licence (design §6): one key, encrypted under
- * a passphrase, and the licences issued for it; it signs in as the enterprise and stamps with the
- * enterprise's electronic seals (design §8). Every operation is a function here; the
+ * a passphrase, and the licences issued for it; it signs in as the enterprise, stamps with the
+ * enterprise's electronic seals (design §8), fetches the enterprise's electronic licences
+ * (fetchHeldLicences, with a wallet proof: wallet.signHolderProof) and presents them with a
+ * key-binding JWT (wallet.present, P-256 wallets). Every operation is a function here; the
  * `tongban wallet` commands (src/cli/wallet-commands.ts) are one client of it, a portal's own
  * signing service can be another (openWallet, then wallet.stampOfd / wallet.stampFile).
  */
@@ -25,7 +27,9 @@ export {
   parseLoginChallenge,
   type LoginChallenge,
 } from './login-challenge.js';
+export { fetchHeldLicence, fetchHeldLicences, type HeldLicence, type HolderApiOptions } from './holder-api.js';
 export {
+  HOLDER_PROOF_TYP,
   KEY_FILE,
   LICENCES_DIR,
   Wallet,

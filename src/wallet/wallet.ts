@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign as nodeSign, webcrypto, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { decodeSm2PrivateKey } from '../crypto/sm2-key-encoding.js';
 import type { Sm2PrivateKey } from '../crypto/sm2-keys.js';
 import { sm2Sign } from '../crypto/sm2.js';
 import { canonicalUscc } from '../identifiers/uscc.js';
+import { parseSdJwt, presentSdJwt, SdJwtFormatError, SdJwtPresentationError } from '../licences/sd-jwt/index.js';
 import { bitString, integer, oid, sequence, tlv } from '../pki/der.js';
 import { toPem } from '../pki/x509.js';
 import type { SignBytes } from '../seals/index.js';
@@ -52,6 +53,8 @@ import {
 } from './stamp.js';
 
 export const KEY_FILE = 'key.json';
+/** The `typ` of a wallet proof (the holder routes' `Authorization: Wallet …`). */
+export const HOLDER_PROOF_TYP = 'tongban-wallet+jwt';
 export const LICENCES_DIR = 'licences';
 
 /** `--wallet DIR`, else `TONGBAN_WALLET`, else `~/.tongban/wallet`. */
@@ -559,6 +562,116 @@ export class Wallet {
       return { status: 'accepted', uscc: text(body.uscc), enterpriseName: text(body.enterprise_name), aud: challenge.aud };
     }
     throw serviceError(response, body, 'the sign-in');
+  }
+
+  /**
+   * A wallet proof for one request to the holder routes (`/api/v1/me/licences…`, see
+   * src/licences/holders/wallet-proof.ts): a compact JWS, `typ` tongban-wallet+jwt, ES256 by a
+   * P-256 licence key or SM2SM3 by an SM2 one, header `x5c` = [licence certificate, issuing CA],
+   * payload `{ htm, htu, iat, jti, uscc }` — the method, the URL without its query, now, 128 random
+   * bits used once. Sent as `Authorization: Wallet <proof>`; a new one for every request.
+   * `uscc` may be left out when the wallet holds exactly one licence.
+   */
+  async signHolderProof(request: { method: string; url: string }, uscc?: string, now: Date = new Date()): Promise<string> {
+    const stored = this.usableLicence(uscc, now);
+    const htu = new URL(request.url);
+    htu.search = '';
+    htu.hash = '';
+    const payload = {
+      htm: request.method.toUpperCase(),
+      htu: htu.href,
+      iat: Math.floor(now.getTime() / 1000),
+      jti: randomBytes(16).toString('base64url'),
+      uscc: stored.uscc,
+    };
+    return this.signJws({ typ: HOLDER_PROOF_TYP, x5c: this.x5cOf(stored) }, payload);
+  }
+
+  /**
+   * A presentation of one of the enterprise's licences (an SD-JWT VC bound to this wallet's key,
+   * `cnf.jwk`): only the Disclosures of `disclose` (claim names or JSON Pointers) and a key-binding
+   * JWT (RFC 9901 §4.3: `typ` kb+jwt, ES256, `aud`, `nonce`, `iat`, `sd_hash`) signed with the
+   * wallet key. Refuses KEY_BINDING_UNSUPPORTED for an SM2 wallet (JOSE has no SM2 algorithm, so a
+   * KB-JWT by an SM2 key is something no SD-JWT verifier reads), CREDENTIAL_NOT_FOR_THIS_KEY when
+   * the credential is bound to another key (or none), and UNKNOWN_CLAIM for a claim it does not have.
+   */
+  async present(credential: string, options: { disclose: readonly string[]; aud: string; nonce: string; now?: Date }): Promise<string> {
+    if (this.alg !== 'ES256')
+      throw new WalletError(
+        'KEY_BINDING_UNSUPPORTED',
+        'this wallet’s key is SM2: JOSE has no SM2 algorithm, so it cannot sign the key-binding JWT of an SD-JWT presentation (a P-256 wallet can)',
+      );
+    if (!options.aud) throw new WalletError('PRESENTATION_REFUSED', 'the presentation needs an audience (--aud): the verifier it is for');
+    if (!options.nonce) throw new WalletError('PRESENTATION_REFUSED', 'the presentation needs the verifier’s nonce (--nonce)');
+    let parsed: ReturnType<typeof parseSdJwt>;
+    try {
+      parsed = parseSdJwt(credential);
+    } catch (err) {
+      throw new WalletError('CREDENTIAL_UNREADABLE', `the credential is not an SD-JWT: ${(err as Error).message}`);
+    }
+    const cnf = parsed.jwt.payload.cnf as { jwk?: Record<string, unknown> } | undefined;
+    const own = this.keyFile.publicJwk as Record<string, unknown>;
+    if (!cnf?.jwk || cnf.jwk.kty !== own.kty || cnf.jwk.crv !== own.crv || cnf.jwk.x !== own.x || cnf.jwk.y !== own.y)
+      throw new WalletError(
+        'CREDENTIAL_NOT_FOR_THIS_KEY',
+        cnf?.jwk
+          ? 'the credential is bound to another key than this wallet’s (its cnf): this wallet cannot present it'
+          : 'the credential is bound to no key (no cnf.jwk): there is nothing for this wallet to prove',
+      );
+    try {
+      return await presentSdJwt(credential, {
+        disclose: options.disclose,
+        keyBinding: {
+          aud: options.aud,
+          nonce: options.nonce,
+          iat: Math.floor((options.now ?? new Date()).getTime() / 1000),
+          alg: 'ES256',
+          sign: (bytes) => nodeSign('sha256', bytes, { key: this.privateKey, dsaEncoding: 'ieee-p1363' }),
+        },
+      });
+    } catch (err) {
+      if (err instanceof SdJwtPresentationError) throw new WalletError(err.code, err.message);
+      if (err instanceof SdJwtFormatError) throw new WalletError('CREDENTIAL_UNREADABLE', err.message);
+      throw err;
+    }
+  }
+
+  /** A licence of the wallet that can sign now (LICENCE_EXPIRED, LICENCE_NOT_YET_VALID otherwise). */
+  private usableLicence(uscc: string | undefined, now: Date): StoredLicence {
+    const stored = this.chooseLicence(uscc);
+    const certificate = parseCertificate(stored.certificate);
+    const state = validityAt(certificate, now);
+    if (state === 'expired')
+      throw new WalletError(
+        'LICENCE_EXPIRED',
+        `the licence certificate of ${stored.uscc} expired on ${certificate.notAfter.toISOString()}: enrol again`,
+      );
+    if (state === 'not_yet_valid')
+      throw new WalletError(
+        'LICENCE_NOT_YET_VALID',
+        `the licence certificate of ${stored.uscc} is valid from ${certificate.notBefore.toISOString()}`,
+      );
+    return stored;
+  }
+
+  /** x5c of a licence: the certificate and the issuing CA (the chain's first, when the issuer gave one). */
+  private x5cOf(stored: StoredLicence): string[] {
+    return [
+      x5cEntry(parseCertificate(stored.certificate)),
+      ...stored.chain.slice(0, 1).map((pem) => x5cEntry(parseCertificate(pem, 'the issuing CA certificate'))),
+    ];
+  }
+
+  /** A compact JWS by the wallet key: ES256 (jose), or SM2SM3 (SM2 with SM3, the default user ID, r‖s). */
+  private async signJws(header: Record<string, unknown>, payload: object): Promise<string> {
+    if (this.alg === 'SM2SM3') {
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const signingInput = `${encode({ alg: 'SM2SM3', ...header })}.${encode(payload)}`;
+      return `${signingInput}.${ecSignatureToRaw(sm2Sign(Buffer.from(signingInput, 'ascii'), this.sm2Key())).toString('base64url')}`;
+    }
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256', ...header })
+      .sign(this.privateKey);
   }
 
   /**
