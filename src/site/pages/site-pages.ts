@@ -1,5 +1,6 @@
 import { html, joinHtml, type HtmlValue, type SafeHtml } from '../../pages/html.js';
 import { type PageBase, documentShell } from '../../pages/layout.js';
+import { homeLicence } from '../../pages/messages/home-licence.js';
 import { type Lang, t } from '../../pages/messages.js';
 import { TERMS_VERSION } from '../../accounts/terms.js';
 
@@ -15,6 +16,44 @@ const POLICIES_UPDATED = new Date(`${TERMS_VERSION}T12:00:00+08:00`);
 export interface HomePageInput extends PageBase {
   /** The demo websites (DEMO=1), linked from "sign in to government websites". */
   demoSites?: Array<{ name: string; url: string }>;
+  /** The licence check form sent back: what was typed, and why it was not a licence number. */
+  licenceCheck?: { value: string; error: 'empty' | 'malformed' };
+}
+
+/** A text of the home page's licence check, `{name}` placeholders filled. */
+function licenceText(lang: Lang, key: keyof typeof homeLicence): string {
+  return homeLicence[key][lang === 'en' ? 1 : 0];
+}
+
+/**
+ * The licence check on the home page: a GET form to /v (the site controller sends a valid number
+ * on to its check page /v/{number}), with the error beside the field when the number was not one.
+ */
+function licenceCheckOffer(lang: Lang, check: HomePageInput['licenceCheck']): SafeHtml {
+  const error = check
+    ? licenceText(lang, check.error === 'empty' ? 'home_licence.error.empty' : 'home_licence.error.malformed')
+    : undefined;
+  const describedBy = ['licence-number-hint', ...(error ? ['licence-number-error'] : [])].join(' ');
+  return html`<li id="check-licence" style="grid-column:1/-1">
+<h3>${licenceText(lang, 'home_licence.title')}</h3>
+<p>${licenceText(lang, 'home_licence.body')}</p>
+<form method="get" action="/v" class="licence-check" role="search" aria-label="${licenceText(lang, 'home_licence.title')}">
+<div class="field${error ? ' has-error' : ''}">
+<label for="licence-number">${licenceText(lang, 'home_licence.label')}</label>
+<p class="hint" id="licence-number-hint" translate="no" style="overflow-wrap:anywhere">${licenceText(lang, 'home_licence.hint')}</p>
+${
+  error
+    ? html`<div class="field-error" id="licence-number-error"><p>${error}</p></div>
+`
+    : ''
+}<input type="text" id="licence-number" name="id" autocomplete="off" autocapitalize="characters" spellcheck="false" inputmode="text" maxlength="120" required aria-describedby="${describedBy}"${
+    error ? html` aria-invalid="true" autofocus` : ''
+  }${check?.value ? html` value="${check.value}"` : ''}>
+</div>
+<button type="submit" class="btn-primary">${licenceText(lang, 'home_licence.submit')}</button>
+</form>
+<p class="muted">${licenceText(lang, 'home_licence.qr')}</p>
+</li>`;
 }
 
 /** `/`: what tongban offers a citizen. */
@@ -38,11 +77,18 @@ ${extra}${link ? html`<p><a href="${link.href}">${t(lang, link.key)}</a></p>` : 
 ${offer('signin', demo)}
 ${offer('register', '', { href: '/register', key: 'home.register.link' })}
 ${offer('account', '', { href: '/account', key: 'home.account.link' })}
-${offer('licence', '')}
+${licenceCheckOffer(lang, p.licenceCheck)}
 ${offer('help', '', { href: '/help', key: 'home.help.link' })}
 </ul>`,
   ]);
-  return documentShell({ lang, switchLangUrl: p.switchLangUrl, title: t(lang, 'home.title'), body, wide: true });
+  return documentShell({
+    lang,
+    switchLangUrl: p.switchLangUrl,
+    title: t(lang, 'home.title'),
+    body,
+    wide: true,
+    hasError: Boolean(p.licenceCheck),
+  });
 }
 
 export interface HelpPageInput extends PageBase {
