@@ -25,6 +25,7 @@ import { portalName } from '../clients/client-names.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts/password-policy.js';
 import { INTERACTION_UID } from '../accounts/login-prefill.js';
 import { AccountSessions, type PortalLogout } from './account-sessions.js';
+import { AccountLicences } from './account-licences.js';
 
 const FLASHES = [
   'password_changed',
@@ -87,6 +88,7 @@ export class AccountConsoleController {
     private readonly clients: ClientStore,
     private readonly csrf: CsrfTokens,
     private readonly sessions: AccountSessions,
+    private readonly licences: AccountLicences,
   ) {}
 
   @Get()
@@ -322,7 +324,12 @@ export class AccountConsoleController {
         .filter((consent) => consent.clientId !== ACCOUNT_CONSOLE_CLIENT)
         .map(async (consent) => ({ consent, clientName: await nameOf(consent.clientId) })),
     );
-    const [history, live] = await Promise.all([this.accounts.signInHistory(session.accountId), this.sessions.list(session.accountId)]);
+    const holder = await this.licences.holder(session.accountId);
+    const [history, live, licences] = await Promise.all([
+      this.accounts.signInHistory(session.accountId),
+      this.sessions.list(session.accountId),
+      holder ? this.licences.section(holder, lang) : undefined,
+    ]);
     const signIns = await Promise.all(
       history.map(async (entry) => ({
         at: entry.at,
@@ -352,6 +359,7 @@ export class AccountConsoleController {
         csrf: this.csrf.issue(`account:${session.uid}`),
         name: account.name,
         idNumberMasked: account.idNumberMasked,
+        ...(licences ? { licences } : {}),
         passwordUrl: '/account/password',
         totpEnabled: account.totpEnabled,
         totpStartUrl: '/account/totp/start',

@@ -1,19 +1,23 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { ClientStoreModule } from '../clients/client-store.module.js';
+import { LicencesModule } from '../licences/licences.module.js';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { AccountConsoleController } from './account-console.controller.js';
+import { AccountLicences } from './account-licences.js';
+import { AccountLicencesController } from './account-licences.controller.js';
 import { AccountSessions } from './account-sessions.js';
 import { RegisterPageController } from './register-page.controller.js';
 
 /**
  * The citizen's own pages that are not sign-in steps: registration (`/register`) and the account
  * console (`/account`), which signs in through the provider like any portal, as tongban's
- * first-party client.
+ * first-party client. 我的证照 (the citizen's licences, their files, 亮证) is part of the account
+ * console, through the licences module's holder services.
  */
 @Module({
-  imports: [AccountsModule, ClientStoreModule, OidcModule],
-  controllers: [AccountConsoleController, RegisterPageController],
-  providers: [AccountSessions],
+  imports: [AccountsModule, ClientStoreModule, OidcModule, LicencesModule],
+  controllers: [AccountConsoleController, AccountLicencesController, RegisterPageController],
+  providers: [AccountSessions, AccountLicences],
 })
 export class SelfServiceModule {}

@@ -139,7 +139,7 @@ ${row(shareText(lang, 'licence_share.field.validity'), validity)}
 </dl>`,
     html`<div class="section"><h2 id="shown-title">${shareText(lang, 'licence_share.shown')}</h2>
 ${claims}
-<p class="muted">${shareText(lang, 'licence_share.only_chosen')}</p></div>`,
+<p class="muted after">${shareText(lang, 'licence_share.only_chosen')}</p></div>`,
     html`<div class="section">
 <p class="expiry">${shareText(lang, 'licence_share.expires', { time: shareTime(lang, opening.expiresAt) })} ${shareCountdown(
       lang,

@@ -4,6 +4,7 @@ import { type Lang, t, tCount } from '../../pages/messages.js';
 import { inlineField } from './fields.js';
 import { loaOf } from '../../oidc/assurance.js';
 import { passwordRules, strengthMeter } from './register.js';
+import { myLicencesSection, type AccountLicence, type AccountShare } from './my-licences.js';
 
 /** The account-page inputs a flash error can point at (`code`: whichever TOTP code input is shown). */
 export type AccountField = 'current_password' | 'new_password' | 'new_password_confirm' | 'code';
@@ -50,6 +51,8 @@ export interface AccountSessionView {
 
 export interface AccountPageInput extends FormBase {
   name: string;
+  /** 我的证照: the citizen's licences and their recent shares (亮证); the section is left out when not given. */
+  licences?: { licences: AccountLicence[]; shares: AccountShare[] };
   /** Masked by the caller (e.g. 110105********002X); the page never receives a full ID number. */
   idNumberMasked: string;
   /** POST target of current_password, new_password, new_password_confirm. */
@@ -180,6 +183,9 @@ export function accountPage(p: AccountPageInput): string {
 <dt>${t(lang, 'account.id_number')}</dt><dd translate="no">${p.idNumberMasked}</dd>
 </dl>
 </section>`);
+
+  // 我的证照: the licences, their files and 亮证, right after who the citizen is.
+  if (p.licences) parts.push(myLicencesSection({ lang, ...p.licences }));
 
   // 2. Password: the rules before typing, each error beside its field.
   const pwErrors = p.passwordErrors ?? {};
