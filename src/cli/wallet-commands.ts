@@ -10,6 +10,8 @@ import {
   checkOfdPlacement,
   defaultWalletDir,
   enrol,
+  fetchHeldLicence,
+  fetchHeldLicences,
   fetchSeal,
   httpIssuer,
   importPkcs12,
@@ -21,6 +23,7 @@ import {
   walletKeyLabel,
   writeDocumentFile,
   writeExportFile,
+  type HeldLicence,
   type IssuedLicence,
   type LicenceIssuer,
   type LicenceSummary,
@@ -193,6 +196,77 @@ export function registerWalletCommands(program: Command, context: CliContext): v
     );
 
   registerStampCommand(wallet, context, out);
+
+  common(wallet.command('licences'))
+    .description(
+      "the enterprise's electronic licences, from the service (GET /api/v1/me/licences, authenticated by the licence key: a wallet proof)",
+    )
+    .option('--uscc <uscc>', 'which enterprise (needed when the wallet holds several licences)')
+    .option('--service-url <url>', "the service's URL (default: PUBLIC_URL)")
+    .action(
+      walletAction(async (opts: WalletOptions & { uscc?: string; serviceUrl?: string }, cmd: Command) => {
+        const output = out(cmd);
+        const serviceUrl = opts.serviceUrl ?? context.config().publicUrl;
+        const opened = await open(opts, output);
+        const licences = await fetchHeldLicences(opened, { serviceUrl, uscc: opts.uscc });
+        output.result({ licences }, () =>
+          licences.length
+            ? licences.flatMap((l, i) => [...(i ? [''] : []), ...describeHeld(l)])
+            : ['the enterprise holds no electronic licences yet'],
+        );
+      }),
+    );
+
+  common(wallet.command('present'))
+    .description(
+      'print an SD-JWT presentation of one of the enterprise’s licences: only the claims named, with a key-binding JWT signed by the wallet key (P-256 wallets)',
+    )
+    .argument('<id>', 'the licence identifier (tongban wallet licences lists them)')
+    .requiredOption('--disclose <claims>', 'the claims to disclose, comma-separated (e.g. name,uscc); "" for none')
+    .requiredOption('--aud <url>', 'who the presentation is for: the verifier’s identifier (the key-binding JWT’s aud)')
+    .requiredOption('--nonce <nonce>', 'the verifier’s nonce for this presentation')
+    .option('--uscc <uscc>', 'which enterprise (needed when the wallet holds several licences)')
+    .option('--service-url <url>', "the service's URL, where the licence is fetched (default: PUBLIC_URL)")
+    .action(
+      walletAction(
+        async (
+          id: string,
+          opts: WalletOptions & { disclose: string; aud: string; nonce: string; uscc?: string; serviceUrl?: string },
+          cmd: Command,
+        ) => {
+          const output = out(cmd);
+          const disclose = opts.disclose
+            .split(',')
+            .map((claim) => claim.trim())
+            .filter(Boolean);
+          if (!opts.aud.trim()) throw new UsageError('--aud must name the verifier');
+          if (!opts.nonce.trim()) throw new UsageError('--nonce must be the verifier’s nonce');
+          // An SM2 key cannot sign a JOSE key-binding JWT: said before the passphrase is asked.
+          if (readWalletInfo(walletDir(opts)).alg !== 'ES256')
+            throw new WalletError(
+              'KEY_BINDING_UNSUPPORTED',
+              'this wallet’s key is SM2: JOSE has no SM2 algorithm, so it cannot sign the key-binding JWT of an SD-JWT presentation (a P-256 wallet can)',
+            );
+          const serviceUrl = opts.serviceUrl ?? context.config().publicUrl;
+          const opened = await open(opts, output);
+          const licence = await fetchHeldLicence(opened, id, { serviceUrl, uscc: opts.uscc });
+          if (licence.status !== 'valid') output.note(`note: the licence ${licence.id} is ${licence.status}: a verifier will refuse it`);
+          const presentation = await opened.present(licence.credential, { disclose, aud: opts.aud, nonce: opts.nonce });
+          output.result(
+            {
+              id: licence.id,
+              type: licence.type,
+              status: licence.status,
+              disclosed: disclose,
+              aud: opts.aud,
+              nonce: opts.nonce,
+              presentation,
+            },
+            () => [presentation],
+          );
+        },
+      ),
+    );
 
   common(wallet.command('login'))
     .description('sign in as the enterprise: answer the challenge shown on the sign-in page (its text, or - to read it from stdin)')
@@ -526,6 +600,19 @@ function issuerFor(
       throw err;
     }
   };
+}
+
+/** A licence the enterprise holds, in a few lines. */
+function describeHeld(l: HeldLicence): string[] {
+  const day = (iso: string) => iso.slice(0, 10);
+  return [
+    `${l.id}`,
+    `  type      ${l.typeName.zh} (${l.typeName.en})`,
+    `  status    ${l.status}${l.statusReason ? ` — ${l.statusReason}` : ''}`,
+    `  valid     ${day(l.validFrom)} → ${day(l.validUntil)}`,
+    `  issuer    ${l.issuer.name ?? l.issuer.clientId} (${l.issuer.code})`,
+    `  claims    ${Object.keys(l.claims).join(', ')}`,
+  ];
 }
 
 function describe(l: LicenceSummary): string[] {
