@@ -19,6 +19,7 @@ import {
   registerPortal,
   registerService,
   signIn,
+  stopAtPortal,
   type Credentials,
   type Portal,
 } from '../support/oidc.js';
@@ -538,6 +539,42 @@ describe(`holders' licences over HTTP on ${backend}`, () => {
         headers: { authorization: `Wallet ${await wallet.signHolderProof({ method: 'GET', url: fileUrl })}` },
       });
       expect([file.status, file.headers.get('content-type')]).toEqual([200, 'application/ofd']);
+    });
+
+    it("an enterprise session's token (enterprise sign-in with the wallet, through a holder's app) names the enterprise", async () => {
+      const enterpriseApp = await registerPortal(server, { scope: 'openid enterprise licences', subject_type: 'public' });
+      const resource = `${server.url}/api`;
+      const request = await authorizationRequest(enterpriseApp, {
+        scope: 'openid enterprise licences',
+        acr_values: 'urn:tongban:loa:3',
+        resource,
+      });
+      const ua = new UserAgent(server.url);
+      let at = await ua.open(request.url.href, { stopAt: stopAtPortal(enterpriseApp) });
+      expect(at.url).toMatch(/\/interaction\/[\w-]+\/enterprise$/);
+      const challenge = /<code class="secret" id="challenge-text">([^<]+)<\/code>/.exec(at.html)![1];
+      const poll = new URL(/content="3;url=([^"]+)"/.exec(at.html)![1].replace(/&amp;/g, '&'), at.url).href;
+      expect(await wallet.login(challenge, { uscc: ACME.uscc })).toMatchObject({ status: 'accepted' });
+      // The legal representative signs in on the page, then allows the app.
+      at = await ua.open(poll, { stopAt: stopAtPortal(enterpriseApp) });
+      at = await ua.fill(
+        at,
+        '/login?enterprise=1',
+        { id_number: CHEN.idNumber, password: CHEN.password },
+        { stopAt: stopAtPortal(enterpriseApp) },
+      );
+      if (at.url.includes('/interaction/')) at = await ua.fill(at, '/confirm', {}, { stopAt: stopAtPortal(enterpriseApp) });
+      const tokens = await client.authorizationCodeGrant(
+        enterpriseApp.config,
+        new URL(at.url),
+        { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce },
+        { resource },
+      );
+      const answer = await me<{ licences: HeldLicence[] }>('GET', '', tokens.access_token);
+      expect(answer.status).toBe(200);
+      expect(answer.body.licences.length).toBeGreaterThan(0);
+      expect(answer.body.licences.every((l) => (l as unknown as { holder: { uscc: string } }).holder.uscc === ACME.uscc)).toBe(true);
+      expect(answer.body.licences.map((l) => l.type)).toContain('food-business-permit');
     });
 
     it('a wallet without a licence refuses before asking anything (NO_LICENCE)', async () => {
