@@ -64,15 +64,20 @@ describe('home page, 404, icon and error pages in a browser', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('一次登录，办遍政务服务');
     const offers = page.getByRole('list', { name: '在这里，您可以' });
-    for (const heading of ['登录政务服务网站', '注册账户', '我的账户', '核验电子证照（暂未开放）', '帮助']) {
+    for (const heading of ['登录政务服务网站', '注册账户', '我的账户', '核验电子证照', '帮助']) {
       expect(await offers.getByRole('heading', { name: heading, exact: true }).count()).toBe(1);
     }
     const hrefs = await offers.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     expect(hrefs).toEqual(expect.arrayContaining(['/register', '/account', '/help', '/demo/portal-a', '/demo/portal-b']));
-    // Licence checking is not built: said plainly, with no link to a page that does not exist.
-    const licence = offers.locator('li', { has: page.getByRole('heading', { name: '核验电子证照（暂未开放）' }) });
-    expect(await licence.locator('a').count()).toBe(0);
     for (const href of hrefs) expect((await page.request.get(`${server.url}${href}`, { maxRedirects: 0 })).status()).toBeLessThan(400);
+    // The licence check is a form that leads to the public check page: a number that is not a
+    // licence number comes back with the reason beside the field, in words.
+    const check = offers.locator('li', { has: page.getByRole('heading', { name: '核验电子证照', exact: true }) });
+    await check.getByLabel('证照编号').fill('1.2.156.3005.2.not-a-licence');
+    await check.getByRole('button', { name: '核验' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#licence-number').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#licence-number-error').innerText()).toContain('这不是有效的电子证照编号');
 
     await page.goto(`${server.url}/?lang=en`);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

@@ -30,11 +30,6 @@ export const site = {
     'Change your password, turn on two-step sign-in, and see or withdraw the websites you have allowed to receive your information.',
   ],
   'home.account.link': ['进入我的账户', 'Go to my account'],
-  'home.licence.title': ['核验电子证照（暂未开放）', 'Check an electronic licence (not available yet)'],
-  'home.licence.body': [
-    '开放后，您可以在这里输入或扫描电子营业执照等电子证照上的编码，查看它是否由通办签发、是否仍然有效。目前，办理业务的网站会通过通办核验您出示的证照，您不需要另外操作。',
-    'Once available, you will be able to enter or scan the code on an electronic business licence or other electronic licence here and see whether tongban issued it and whether it is still valid. For now, the websites you use check the licences you present through tongban; there is nothing you need to do.',
-  ],
   'home.help.title': ['帮助', 'Help'],
   'home.help.body': [
     '登录方式、两步验证和恢复码、忘记密码、联系方式。',
