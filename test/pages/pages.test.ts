@@ -1,4 +1,4 @@
-import { consentPage, loginPage, logoutPage, logoutSuccessPage, otpPage } from '../../src/oidc/pages/index.js';
+import { consentItems, consentPage, loginPage, logoutPage, logoutSuccessPage, otpPage } from '../../src/oidc/pages/index.js';
 import { errorPage, langFromRequest, type Lang, messages, t } from '../../src/pages/index.js';
 import { ERROR_KINDS } from '../../src/pages/error.js';
 import { forgotPasswordPage, helpPage, homePage, privacyPage, termsPage } from '../../src/site/pages/site-pages.js';
@@ -339,7 +339,13 @@ describe.each(LANGS)('every page, %s', (lang) => {
       expect(form.inner.trimStart().startsWith(`<input type="hidden" name="csrf" value="${CSRF}">`)).toBe(true);
       expect(form.inner.match(/name="csrf"/g)).toHaveLength(1);
     }
-    for (const form of forms(html)) expect(String(form.attrs['method']).toLowerCase()).toBe('post');
+    // Every form posts, except a search that changes nothing (the home page's licence check, a GET to /v).
+    for (const form of forms(html)) {
+      const method = String(form.attrs['method']).toLowerCase();
+      if (method === 'get')
+        expect({ role: form.attrs['role'], csrf: form.inner.includes('name="csrf"') }).toEqual({ role: 'search', csrf: false });
+      else expect(method).toBe('post');
+    }
     // …except a page script's own button, rendered hidden: never shown where it would do nothing (the password's show/hide).
     for (const button of tags(html, 'button'))
       expect(button.attrs['type'] === 'submit' || (button.attrs['type'] === 'button' && button.attrs['hidden'] === true)).toBe(true);
@@ -585,6 +591,22 @@ describe('consentPage', () => {
 // ---------------------------------------------------------------------------------------------
 // Logout
 // ---------------------------------------------------------------------------------------------
+
+describe('consentItems', () => {
+  test.each(LANGS)('tongban API scopes are asked for in words, never by their code or the resource URL (%s)', (lang) => {
+    const items = consentItems(lang, {
+      missingOIDCScope: ['openid', 'profile'],
+      missingResourceScopes: { 'http://localhost:3000/api': ['licences', 'account', 'verify', 'seal:make'] },
+    });
+    expect(items).toHaveLength(5);
+    const text = items.map((item) => `${item.label} ${item.detail ?? ''}`).join('\n');
+    for (const code of ['seal:make', 'http://localhost:3000/api']) expect(text).not.toContain(code);
+    for (const item of items) expect(['licences', 'account', 'verify', 'seal:make']).not.toContain(item.label.trim());
+    expect(items.every((item) => item.detail === undefined)).toBe(true);
+    expect(items[2].label).toBe(t(lang, 'scope.licences'));
+    expect(items[4].label).toBe(t(lang, 'scope.other'));
+  });
+});
 
 describe('logoutPage and logoutSuccessPage', () => {
   test.each(LANGS)('%s: who, where, and two choices saying what each does; both submit the provider form', (lang) => {

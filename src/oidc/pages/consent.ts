@@ -80,6 +80,11 @@ export function consentItems(lang: Lang, details: unknown): Array<{ label: strin
     missingResourceScopes?: Record<string, string[]>;
   };
   const items: Array<{ label: string; detail?: string }> = missingOIDCScope.map((scope) => ({ label: t(lang, `claim.${scope}`) }));
-  for (const [resource, scopes] of Object.entries(missingResourceScopes)) items.push({ label: scopes.join(' '), detail: resource });
+  // tongban's API scopes a citizen may be asked for, in words; any other resource scope (not
+  // offered to citizens' clients today) gets a plain line, never the raw scope name.
+  const worded = new Set(['licences', 'account']);
+  for (const scopes of Object.values(missingResourceScopes)) {
+    for (const scope of new Set(scopes.map((s) => (worded.has(s) ? s : 'other')))) items.push({ label: t(lang, `scope.${scope}`) });
+  }
   return items;
 }

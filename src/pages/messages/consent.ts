@@ -33,6 +33,15 @@ export const consent = {
     '您代表的企业：统一社会信用代码、企业名称、经办人',
     'the enterprise you act for: its credit code, its name and who is acting',
   ],
+  'scope.licences': [
+    '查看您的电子证照（证照内容与证照文件），并替您生成亮证二维码',
+    'see your electronic licences (their contents and files) and make share QR codes for you',
+  ],
+  'scope.account': [
+    '管理您在通办的账户设置（例如授权企业经办人）',
+    'manage your tongban account settings (for example, the agents you allow to act for an enterprise)',
+  ],
+  'scope.other': ['通办的其他接口权限', 'other access to tongban’s interfaces'],
   'claim.offline_access': [
     '在您退出后继续获取上述信息，直到您在“我的账户”中撤销',
     'keep receiving this information after you sign out, until you withdraw it on your account page',
