@@ -253,7 +253,7 @@ describe('the licence file as OFD', () => {
     expect(texts.filter((t) => labels.includes(t))).toEqual(labels);
     expect(texts).toEqual(expect.arrayContaining(['男', '1990年3月7日', '福建省福州市鼓楼区五四路 158 号']));
     expect(texts).not.toContain('持证人');
-    expect(texts.some((t) => t.includes('SUSPENDED') || t.includes('REVOKED'))).toBe(false);
+    expect(texts.some((t) => t.includes('Suspended') || t.includes('Revoked'))).toBe(false);
 
     // The stamp area lies on the page, over the issuer's lines and below the table.
     const [page] = seen.pages;
@@ -314,7 +314,7 @@ describe('the licence file as OFD', () => {
   it('a licence that is not valid says so across its top; a holder without the claims gets the holder rows', () => {
     const view = residencePermit({ status: 'revoked', claims: [] });
     const texts = textsOf(renderLicenceOfd(view).ofd)[0];
-    expect(texts).toContain('本证照已被发证机关撤销，不再有效，此文件仅供存档（REVOKED）');
+    expect(texts).toContain('本证照已被发证机关撤销，不再有效，此文件仅供存档（Revoked）');
     expect(texts).toEqual(expect.arrayContaining(['持证人', '王喆', '公民身份号码', '110105199003071239']));
   });
 

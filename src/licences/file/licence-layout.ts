@@ -79,9 +79,9 @@ export const STAMP_SIZE = 42;
 const SIGNATURE_BLOCK = 47;
 
 const STATUS_BANNER: Readonly<Record<Exclude<LicenceStatus, 'valid'>, string>> = {
-  suspended: '本证照已被发证机关暂停使用，暂停期间不作为有效证照使用（SUSPENDED）',
-  revoked: '本证照已被发证机关撤销，不再有效，此文件仅供存档（REVOKED）',
-  expired: '本证照已超过有效期限，不再有效，此文件仅供存档（EXPIRED）',
+  suspended: '本证照已被发证机关暂停使用，暂停期间不作为有效证照使用（Suspended）',
+  revoked: '本证照已被发证机关撤销，不再有效，此文件仅供存档（Revoked）',
+  expired: '本证照已超过有效期限，不再有效，此文件仅供存档（Expired）',
 };
 
 interface Row {
