@@ -58,7 +58,16 @@ export class LicenceTypesService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    for (const definition of BUILTIN_LICENCE_TYPES) await this.ensureBuiltin(definition);
+    try {
+      for (const definition of BUILTIN_LICENCE_TYPES) await this.ensureBuiltin(definition);
+    } catch (err) {
+      // A PostgreSQL schema not migrated yet (42P01, undefined_table): the CLI loads this module
+      // before it checks for pending migrations, and must get to say `run tongban db migrate`.
+      // The built-in types are written at the next start after the migration.
+      if ((err as { code?: string }).code !== '42P01' && (err as { driverError?: { code?: string } }).driverError?.code !== '42P01')
+        throw err;
+      this.logger.warn('the licence_types table does not exist yet: built-in licence types not written (run tongban db migrate)');
+    }
   }
 
   /** A type's URI, the `vct` of its credentials, where its type metadata is served. */
