@@ -3,7 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { createRootLogger } from '../../src/logging/logging.js';
-import { makeTestEnv, type TestEnv } from './test-env.js';
+import { isEmbedded } from '../../src/config/config.js';
+import { makeTestEnv, seedEmbeddedStore, type TestEnv } from './test-env.js';
 
 export interface TestServer {
   app: NestFastifyApplication;
@@ -36,6 +37,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     LOG_LEVEL: 'warn',
     ...overrides,
   });
+  if (isEmbedded(env.config)) await seedEmbeddedStore(env.config.dataDir);
   const logs: string[] = [];
   const app = await createApp(env.config, createRootLogger(env.config.logLevel, { write: (line: string) => void logs.push(line) }));
   await app.listen(port, '127.0.0.1');
