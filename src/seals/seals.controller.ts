@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { accessTokenOf, RequireScopes } from '../auth/access-token.guard.js';
 import { ApiError } from '../common/api-error.js';
@@ -20,6 +19,7 @@ import {
   type SealView,
 } from './seals.dto.js';
 import { SealsService } from './seals.service.js';
+import { requestHash } from '../common/request-hash.js';
 
 const SEAL_EXAMPLE: SealView = {
   id: ES_ID_EXAMPLE,
@@ -230,21 +230,4 @@ export class SealsController {
   async revoke(@Param() { id }: SealIdParam, @Body() { reason }: RevokeSealRequest, @Req() req: HttpRequest): Promise<SealView> {
     return sealView(await this.seals.revoke(id, reason, accessTokenOf(req).clientId), { withDer: true });
   }
-}
-
-/** SHA-256 of the request body as JSON with its keys sorted: the same request however its keys are ordered. */
-function requestHash(body: unknown): Buffer {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.keys(value)
-              .sort()
-              .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-          )
-        : value;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(body)))
-    .digest();
 }

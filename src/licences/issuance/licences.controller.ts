@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { accessTokenOf, RequireScopes } from '../../auth/access-token.guard.js';
 import { ApiError } from '../../common/api-error.js';
@@ -16,6 +15,7 @@ import {
   type LicenceView,
 } from './licences.dto.js';
 import { LicencesService, type HolderInput } from './licences.service.js';
+import { requestHash } from '../../common/request-hash.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const EXAMPLE: LicenceView = {
@@ -262,21 +262,4 @@ function holderOf(body: IssueLicenceRequest): HolderInput {
       { field: 'holder', problems: ['holder must have exactly one of idNumber (a citizen) or uscc (an enterprise)'] },
     ]);
   return idNumber !== undefined ? { idNumber } : { uscc: uscc!.toUpperCase() };
-}
-
-/** SHA-256 of the request body as JSON with its keys sorted: the same request however its keys are ordered. */
-function requestHash(body: unknown): Buffer {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.keys(value)
-              .sort()
-              .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-          )
-        : value;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(body)))
-    .digest();
 }
