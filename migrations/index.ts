@@ -13,6 +13,7 @@ import { TrustAnchors1765400000000 } from './1765400000000-trust-anchors.js';
 import { LicenceTypes1765500000000 } from './1765500000000-licence-types.js';
 import { Licences1765600000000 } from './1765600000000-licences.js';
 import { LicenceShares1765700000000 } from './1765700000000-licence-shares.js';
+import { Audit1765800000000 } from './1765800000000-audit.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   LicenceTypes1765500000000,
   Licences1765600000000,
   LicenceShares1765700000000,
+  Audit1765800000000,
 ];

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { isEmbedded, type AppConfig } from '../config/config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -25,6 +26,7 @@ export class CliModule {
       // itself; on a shared PostgreSQL server that stays an explicit `tongban db migrate`.
       imports.push(
         DatabaseModule.forRoot({ role: `cli (${process.argv.slice(2, 4).join(' ')})`, migrate: isEmbedded(config) }),
+        AuditModule,
         RegistryModule,
       );
       // The PKI follows the register: an enterprise cancelled by an import here has its licences

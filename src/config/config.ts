@@ -36,6 +36,11 @@ export interface AppConfig {
   verifyRateLimitPerMinute: number;
   /** Default validity of the end-entity certificates the CA issues (enterprise licences), in days. */
   pkiLicenceValidityDays: number;
+  /**
+   * Whether the audit log is written (AUDIT_WRITES, default on). Bench-only: `off` lets the bench
+   * measure the same paths without the audit in the same run. Never switch it off in production.
+   */
+  auditWrites: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -95,6 +100,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     oidcFetchAllowPrivate: false,
     verifyRateLimitPerMinute: read.integer('VERIFY_RATE_LIMIT_PER_MINUTE', 60_000, 0, 100_000_000),
     pkiLicenceValidityDays: read.integer('PKI_LICENCE_VALIDITY_DAYS', 365, 1, 3650),
+    auditWrites: read.boolean('AUDIT_WRITES', true),
   };
   // Demo portals live on this very host, so the demo needs loopback calls; production does not.
   config.oidcFetchAllowPrivate = read.boolean('OIDC_FETCH_ALLOW_PRIVATE', config.demo);

@@ -27,6 +27,7 @@ describe('configuration from the environment', () => {
       oidcFetchAllowPrivate: true,
       verifyRateLimitPerMinute: 60000,
       pkiLicenceValidityDays: 365,
+      auditWrites: true,
     });
   });
 

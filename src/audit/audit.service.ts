@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
+import type { AuditEntry, AuditEvent, AuditSubject } from './audit-event.js';
+import { checkAuditEvent } from './audit-event-check.js';
+import { entriesForSubjects, insertEntries, subjectRef } from './audit-entries.js';
+
+/** A batch is written this long after its first event, or at once when it is this large. */
+export const AUDIT_BATCH_DELAY_MS = 5;
+export const AUDIT_BATCH_MAX = 500;
+
+interface Pending {
+  event: AuditEvent;
+  resolve(result: { seq: number }): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Appends events to the audit log (issue 14). Events are queued and written in batches, one
+ * transaction and one multi-row INSERT per batch, so a path that awaits `append` waits for a
+ * commit shared with every other event of the last few milliseconds instead of one of its own.
+ *
+ * `append` when the action itself is durable (the entry is committed before the answer); `record`
+ * when it is not (a page view, a failed attempt): the caller does not wait, failures are warnings.
+ *
+ * Do not await `append` inside a database transaction of your own: on the embedded store the
+ * batch needs the one session that transaction holds. Append after it commits.
+ */
+@Injectable()
+export class AuditService implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('audit');
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly vault: CitizenIdVault,
+  ) {}
+
+  /** Appends the event; resolves with its seq once it is committed. Throws on an invalid event. */
+  append(event: AuditEvent): Promise<{ seq: number }> {
+    checkAuditEvent(event);
+    // Bench-only (AUDIT_WRITES=off): nothing is written, and there is no seq.
+    if (!this.config.auditWrites) return Promise.resolve({ seq: -1 });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (this.queue.length >= AUDIT_BATCH_MAX) this.kick();
+      else this.timer ??= setTimeout(() => this.kick(), AUDIT_BATCH_DELAY_MS);
+    });
+  }
+
+  /** Appends without waiting: for paths whose own action is not durable. Never throws. */
+  record(event: AuditEvent): void {
+    let appending: Promise<{ seq: number }>;
+    try {
+      appending = this.append(event);
+    } catch (err) {
+      this.logger.warn(`not recorded: ${(err as Error).message}`);
+      return;
+    }
+    appending.catch((err: unknown) => this.logger.warn(`not recorded (${event.action}): ${(err as Error).message}`));
+  }
+
+  /** Writes everything queued; resolves when it is committed (or has failed). */
+  async flush(): Promise<void> {
+    while (this.queue.length || this.writing) {
+      this.kick();
+      await this.writing;
+    }
+  }
+
+  /** Before any module's shutdown hook, so the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Entries concerning any of the subjects (a person's or an enterprise's access log), newest first. */
+  forSubjects(subjects: AuditSubject[], page: { beforeSeq?: number; limit: number }): Promise<AuditEntry[]> {
+    const seen = new Set<string>();
+    const unique = subjects.filter((s) => {
+      const key = `${s.kind}:${subjectRef(s)}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    return entriesForSubjects(this.dataSource, unique, page);
+  }
+
+  /** The subject for a citizen ID number with no account: its blind index under the current `data` key. */
+  async citizenSubject(canonicalIdNumber: string): Promise<AuditSubject> {
+    const [current] = await this.vault.blindIndexes(canonicalIdNumber);
+    return { kind: 'citizen-index', index: current.toString('hex') };
+  }
+
+  /** The subjects for a citizen ID number under every usable `data` key: entries written before a rotation too. */
+  async citizenSubjects(canonicalIdNumber: string): Promise<AuditSubject[]> {
+    const indexes = await this.vault.blindIndexes(canonicalIdNumber);
+    return indexes.map((index) => ({ kind: 'citizen-index', index: index.toString('hex') }));
+  }
+
+  /** Starts writing the queue unless a batch is being written (that one's end starts the next). */
+  private kick(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.writing || !this.queue.length) return;
+    const batch = this.queue.splice(0, AUDIT_BATCH_MAX);
+    this.writing = this.write(batch).finally(() => {
+      this.writing = undefined;
+      // Whatever arrived meanwhile has waited long enough.
+      if (this.queue.length) this.kick();
+    });
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    try {
+      const entries = await this.dataSource.transaction((manager) =>
+        insertEntries(
+          manager,
+          batch.map((p) => p.event),
+        ),
+      );
+      batch.forEach((pending, i) => pending.resolve({ seq: entries[i].seq }));
+    } catch (err) {
+      for (const pending of batch) pending.reject(err);
+    }
+  }
+}
