@@ -101,8 +101,9 @@ export class SubtreeReader {
   }
 
   private async hashInSlices(ref: SubtreeRef): Promise<Buffer> {
-    const sliceLevel = ref.level - this.readLimitLog2;
-    const slices = 2 ** this.readLimitLog2;
+    // Each slice is one full read at the level below (no kept level lies between it and ref).
+    const sliceLevel = this.baseBelow(ref.level) + this.readLimitLog2;
+    const slices = 2 ** (ref.level - sliceLevel);
     let row: Buffer[] = [];
     for (let c = 0; c < slices; c += 1) {
       // A fresh reader per slice: its memo would otherwise keep every leaf of the subtree.
