@@ -161,62 +161,29 @@ export class SealsService implements OnModuleInit {
 
     const esID = `${uscc.slice(2, 8)}${String(await this.store.nextSerial()).padStart(8, '0')}`;
     const drawn = picture ? undefined : await this.draw({ type, name: input.name, esID, uscc });
-    const sealed = await makeSealV4(
+    const made = await this.signAndStore(
       {
-        eSealInfo: {
-          header: { id: 'ES', version: 4, vid: SEAL_VENDOR_ID },
-          esID,
-          property: {
-            type,
-            name: input.name,
-            certList: { kind: 'certs', certs: certificates.map((c) => c.parts.der) },
-            createDate: now,
-            validStart,
-            validEnd,
-          },
-          picture: drawn
-            ? { type: 'PNG', data: drawn.png, width: drawn.widthMm, height: drawn.heightMm }
-            : { type: 'PNG', data: picture!.data, width: picture!.widthMm, height: picture!.heightMm },
-        },
-        cert: maker.der,
-        signAlgID: SIGN_ALG_ID[algorithm],
+        esID,
+        uscc,
+        type,
+        name: input.name,
+        algorithm,
+        maker,
+        signers: certificates.map((c) => c.parts),
+        createdAt: now,
+        validStart,
+        validEnd,
+        picture: drawn ? { data: drawn.png, widthMm: drawn.widthMm, heightMm: drawn.heightMm } : picture!,
+        pictureDrawn: !picture,
       },
-      (bytes) => this.keys.signWith(maker.kid, bytes, 'der'),
+      options,
     );
-    const record: SealRecord = {
-      esID,
-      uscc,
-      type,
-      name: input.name,
-      algorithm,
-      makerKid: maker.kid,
-      validStart,
-      validEnd,
-      signerSerials: certificates.map((c) => c.parts.serial),
-      pictureDrawn: !picture,
-      der: sealed.der,
-      sha256: createHash('sha256').update(sealed.der).digest(),
-      madeBy: options.madeBy,
-      createdAt: now,
-      status: 'valid',
-      revocationReason: null,
-      revokedAt: null,
-    };
-    const inserted = await this.store.insert({
-      ...record,
-      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey, requestHash: options.requestHash ?? Buffer.alloc(0) } : {}),
-    });
-    if (!inserted) {
-      // The same client and key won a race with this request: its seal is the answer.
-      const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey!);
-      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
-      throw new Error('the seal was neither stored nor found by its idempotency key');
-    }
-    await this.recheckRegister(record);
+    if (made.replayed) return made;
+    await this.recheckRegister(made.seal);
     this.logger.log(
       `made seal ${esID} (type ${type}, ${algorithm}) for ${uscc}, valid to ${validEnd.toISOString()}, for ${options.madeBy}`,
     );
-    return { seal: record, replayed: false };
+    return made;
   }
 
   /**
@@ -263,41 +230,70 @@ export class SealsService implements OnModuleInit {
 
     const esID = `${uscc.slice(2, 8)}${String(await this.store.nextSerial()).padStart(8, '0')}`;
     const drawn = await this.draw({ type, name, esID, uscc, purpose: AUTHORITY_SEAL_PURPOSE });
+    const made = await this.signAndStore(
+      {
+        esID,
+        uscc,
+        type,
+        name,
+        algorithm: 'sm2',
+        maker,
+        signers: [signerParts],
+        createdAt: now,
+        validStart: now,
+        validEnd,
+        picture: { data: drawn.png, widthMm: drawn.widthMm, heightMm: drawn.heightMm },
+        pictureDrawn: true,
+      },
+      options,
+    );
+    if (!made.replayed)
+      this.logger.log(
+        `made the licence seal ${esID} of the issuing authority ${uscc} (${name}), valid to ${validEnd.toISOString()}, for ${options.madeBy}`,
+      );
+    return made;
+  }
+
+  /**
+   * Signs the seal (GB/T 38540 v4) with the maker's key and stores it. A lost race on the same
+   * idempotency key gives the winner's seal (replayed), never a second one.
+   */
+  private async signAndStore(seal: SealToMake, options: MakeSealOptions): Promise<MadeSeal> {
     const sealed = await makeSealV4(
       {
         eSealInfo: {
           header: { id: 'ES', version: 4, vid: SEAL_VENDOR_ID },
-          esID,
+          esID: seal.esID,
           property: {
-            type,
-            name,
-            certList: { kind: 'certs', certs: [signer.der] },
-            createDate: now,
-            validStart: now,
-            validEnd,
+            type: seal.type,
+            name: seal.name,
+            certList: { kind: 'certs', certs: seal.signers.map((signer) => signer.der) },
+            createDate: seal.createdAt,
+            validStart: seal.validStart,
+            validEnd: seal.validEnd,
           },
-          picture: { type: 'PNG', data: drawn.png, width: drawn.widthMm, height: drawn.heightMm },
+          picture: { type: 'PNG', data: seal.picture.data, width: seal.picture.widthMm, height: seal.picture.heightMm },
         },
-        cert: maker.der,
-        signAlgID: SIGN_ALG_ID.sm2,
+        cert: seal.maker.der,
+        signAlgID: SIGN_ALG_ID[seal.algorithm],
       },
-      (bytes) => this.keys.signWith(maker.kid, bytes, 'der'),
+      (bytes) => this.keys.signWith(seal.maker.kid, bytes, 'der'),
     );
     const record: SealRecord = {
-      esID,
-      uscc,
-      type,
-      name,
-      algorithm: 'sm2',
-      makerKid: maker.kid,
-      validStart: now,
-      validEnd,
-      signerSerials: [signerParts.serial],
-      pictureDrawn: true,
+      esID: seal.esID,
+      uscc: seal.uscc,
+      type: seal.type,
+      name: seal.name,
+      algorithm: seal.algorithm,
+      makerKid: seal.maker.kid,
+      validStart: seal.validStart,
+      validEnd: seal.validEnd,
+      signerSerials: seal.signers.map((signer) => signer.serial),
+      pictureDrawn: seal.pictureDrawn,
       der: sealed.der,
       sha256: createHash('sha256').update(sealed.der).digest(),
       madeBy: options.madeBy,
-      createdAt: now,
+      createdAt: seal.createdAt,
       status: 'valid',
       revocationReason: null,
       revokedAt: null,
@@ -306,15 +302,11 @@ export class SealsService implements OnModuleInit {
       ...record,
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey, requestHash: options.requestHash ?? Buffer.alloc(0) } : {}),
     });
-    if (!inserted) {
-      const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey!);
-      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
-      throw new Error('the seal was neither stored nor found by its idempotency key');
-    }
-    this.logger.log(
-      `made the licence seal ${esID} of the issuing authority ${uscc} (${name}), valid to ${validEnd.toISOString()}, for ${options.madeBy}`,
-    );
-    return { seal: record, replayed: false };
+    if (inserted) return { seal: record, replayed: false };
+    // The same client and key won a race with this request: its seal is the answer.
+    const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey!);
+    if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+    throw new Error('the seal was neither stored nor found by its idempotency key');
   }
 
   // ---- reading ----
@@ -539,6 +531,22 @@ export class SealsService implements OnModuleInit {
 interface SignerCertificate {
   index: number;
   parts: CertificateParts;
+}
+
+/** A seal checked and ready to sign: what make and makeAuthoritySeal each decided. */
+interface SealToMake {
+  esID: string;
+  uscc: string;
+  type: SealType;
+  name: string;
+  algorithm: SealAlgorithm;
+  maker: OwnCertificate;
+  signers: Array<{ der: Buffer; serial: string }>;
+  createdAt: Date;
+  validStart: Date;
+  validEnd: Date;
+  picture: { data: Buffer; widthMm: number; heightMm: number };
+  pictureDrawn: boolean;
 }
 
 function sealType(type: number): SealType {
