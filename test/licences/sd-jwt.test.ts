@@ -753,6 +753,22 @@ describe('verifySdJwtVc', () => {
     expect(result.status).toEqual({ idx: 7, uri: STATUS_URI });
   });
 
+  it('verified again (the signature remembered), it still refuses another signature, payload or key', async () => {
+    const compact = await issue();
+    for (let i = 0; i < 2; i++) expect((await verifySdJwtVc(compact, verifyOptions())).checks.signature.status).toBe('PASSED');
+    const [header, payload, rest] = compact.split('.');
+    const signature = Buffer.from(rest.split('~')[0], 'base64url');
+    signature[5] ^= 1;
+    const otherSignature = `${header}.${payload}.${signature.toString('base64url')}~${rest.split('~').slice(1).join('~')}`;
+    const otherPayload = `${header}.${b64json({ ...jsonOf(payload), iat: NOW + 1 })}.${rest}`;
+    for (const tampered of [otherSignature, otherPayload])
+      expect((await verifySdJwtVc(tampered, verifyOptions())).checks.signature).toMatchObject({ status: 'FAILED' });
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    expect((await verifySdJwtVc(compact, verifyOptions({ publicKeyFor: () => stranger }))).checks.signature).toMatchObject({
+      status: 'FAILED',
+    });
+  });
+
   it('passes a presentation with a key-binding JWT for this verifier', async () => {
     const presentation = await presentSdJwt(await issue(), { disclose: ['name'], keyBinding: keyBinding() });
     const result = await verifySdJwtVc(presentation, verifyOptions({ audience: 'https://portal.example', nonce: 'n-0S6_WzA2Mj' }));

@@ -1,4 +1,4 @@
-import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 /**
  * The compact JWS underneath SD-JWTs, key-binding JWTs and status list tokens: strict decoding of
@@ -69,22 +69,39 @@ export function keyMismatch(alg: JwsAlgorithm, key: KeyObject): string | undefin
   return fits ? undefined : `a ${type}${curve ? ` ${curve}` : ''} key cannot verify ${alg} signatures`;
 }
 
+/**
+ * Signatures that verified, per key object: the SHA-256 of `alg.signingInput` and the signature's
+ * bytes, so a credential verified again (a portal checking the same licence at each visit, a
+ * holder presenting it with a new key-binding JWT) skips the ECDSA verification. Only successes
+ * are kept, for the same KeyObject (keys from certificates are cached objects, src/pki/chain.ts):
+ * a hit means these exact bytes verified under this exact key before.
+ */
+const verifiedSignatures = new WeakMap<KeyObject, Map<string, true>>();
+/** Entries kept per key (about 130 bytes each), the oldest dropped first. */
+const VERIFIED_PER_KEY = 20_000;
+
 /** Verifies a JWS signature (ECDSA in the JOSE form, r||s; RFC 7518 §3.4). False for any mismatch, never throws for bad input. */
 export function verifyJws(alg: JwsAlgorithm, key: KeyObject, signingInput: string, signature: Uint8Array): boolean {
   if (keyMismatch(alg, key) !== undefined) return false;
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
   const profile = PROFILES[alg].keys.find((candidate) => candidate.type === publicKey.asymmetricKeyType)!;
   if (signature.length !== profile.signatureLength) return false;
+  const input = Buffer.from(signingInput, 'ascii');
+  const seen = `${alg}.${createHash('sha256').update(input).digest('base64')}.${Buffer.from(signature).toString('base64')}`;
+  let verified = verifiedSignatures.get(publicKey);
+  if (verified?.has(seen)) return true;
+  let ok: boolean;
   try {
-    return verifySignature(
-      PROFILES[alg].hash,
-      Buffer.from(signingInput, 'ascii'),
-      { key: publicKey, dsaEncoding: 'ieee-p1363' },
-      signature,
-    );
+    ok = verifySignature(PROFILES[alg].hash, input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
   } catch {
     return false;
   }
+  if (ok) {
+    if (!verified) verifiedSignatures.set(publicKey, (verified = new Map<string, true>()));
+    if (verified.size >= VERIFIED_PER_KEY) verified.delete(verified.keys().next().value!);
+    verified.set(seen, true);
+  }
+  return ok;
 }
 
 /** The signature's length for `alg` with a key of this node:crypto type (ES*: r||s; EdDSA: by curve). */
