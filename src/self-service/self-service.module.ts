@@ -3,6 +3,9 @@ import { AccountsModule } from '../accounts/accounts.module.js';
 import { ClientStoreModule } from '../clients/client-store.module.js';
 import { LicencesModule } from '../licences/licences.module.js';
 import { OidcModule } from '../oidc/oidc.module.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { AccessLog } from './access-log.js';
+import { AccessLogPageController } from './access-log.controller.js';
 import { AccountConsoleController } from './account-console.controller.js';
 import { AccountLicences } from './account-licences.js';
 import { AccountLicencesController } from './account-licences.controller.js';
@@ -13,11 +16,12 @@ import { RegisterPageController } from './register-page.controller.js';
  * The citizen's own pages that are not sign-in steps: registration (`/register`) and the account
  * console (`/account`), which signs in through the provider like any portal, as tongban's
  * first-party client. 我的证照 (the citizen's licences, their files, 亮证) is part of the account
- * console, through the licences module's holder services.
+ * console, through the licences module's holder services. 谁用了我的身份信息 (the citizen's access
+ * log) too, reading the audit log through AccessLog.
  */
 @Module({
-  imports: [AccountsModule, ClientStoreModule, OidcModule, LicencesModule],
-  controllers: [AccountConsoleController, AccountLicencesController, RegisterPageController],
-  providers: [AccountSessions, AccountLicences],
+  imports: [AccountsModule, ClientStoreModule, OidcModule, LicencesModule, RegistryModule],
+  controllers: [AccountConsoleController, AccountLicencesController, AccessLogPageController, RegisterPageController],
+  providers: [AccountSessions, AccountLicences, AccessLog],
 })
 export class SelfServiceModule {}

@@ -5,6 +5,7 @@ import { inlineField } from './fields.js';
 import { loaOf } from '../../oidc/assurance.js';
 import { passwordRules, strengthMeter } from './register.js';
 import { myLicencesSection, type AccountLicence, type AccountShare } from './my-licences.js';
+import { accessLogText } from './access-log.js';
 
 /** The account-page inputs a flash error can point at (`code`: whichever TOTP code input is shown). */
 export type AccountField = 'current_password' | 'new_password' | 'new_password_confirm' | 'code';
@@ -457,5 +458,6 @@ ${rows}
 <h2 id="history-title">${t(lang, 'account.history')}</h2>
 <p class="muted">${t(lang, 'account.history_hint')}</p>
 ${table}
+<p class="after" id="access-log-link"><a href="/account/access-log">${accessLogText(lang, 'access_log.link')}</a><span class="detail">${accessLogText(lang, 'access_log.link_hint')}</span></p>
 </section>`;
 }
