@@ -137,7 +137,7 @@ export async function entriesForSubjects(
     params.push(subject.kind, subjectRef(subject));
     const kind = params.length - 1;
     return `(SELECT ${ENTRY_COLUMNS} FROM audit_entries
-             WHERE subject_kind = $${kind} AND subject_ref = $${kind + 1} AND seq < $1 ORDER BY seq DESC LIMIT $2)`;
+             WHERE subject_kind = $${kind} AND subject_ref = $${kind + 1} AND seq < $1 ORDER BY audit_entries.seq DESC LIMIT $2)`;
   });
   const rows = await executor.query<EntryRow[]>(
     `SELECT * FROM (${scans.join(' UNION ALL ')}) s ORDER BY seq::bigint DESC LIMIT $2`,

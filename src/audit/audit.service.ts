@@ -6,6 +6,7 @@ import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
 import type { AuditEntry, AuditEvent, AuditSubject } from './audit-event.js';
 import { checkAuditEvent } from './audit-event-check.js';
 import { entriesForSubjects, insertEntries, subjectRef } from './audit-entries.js';
+import { TreeHeadSigner } from './tree-head-signer.js';
 
 /** A batch is written this long after its first event, or at once when it is this large. */
 export const AUDIT_BATCH_DELAY_MS = 5;
@@ -39,6 +40,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly vault: CitizenIdVault,
+    private readonly signer: TreeHeadSigner,
   ) {}
 
   /** Appends the event; resolves with its seq once it is committed. Throws on an invalid event. */
@@ -73,9 +75,10 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
     }
   }
 
-  /** Before any module's shutdown hook, so the database is still open. */
+  /** Before any module's shutdown hook, so the database is still open: the last entries, and a head over them. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
+    await this.signer.signIfGrown().catch((err: unknown) => this.logger.warn(`no tree head signed at shutdown: ${(err as Error).message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -126,6 +129,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
         ),
       );
       batch.forEach((pending, i) => pending.resolve({ seq: entries[i].seq }));
+      this.signer.noteGrowth();
     } catch (err) {
       for (const pending of batch) pending.reject(err);
     }

@@ -226,6 +226,7 @@ const TAGS: Array<[string, string]> = [
   ['licences', 'Electronic business licences (scope `licence:issue`)'],
   ['seals', 'Electronic seals (GB/T 38540): made and revoked by the seal-making authority (scope `seal:make`); looked up by anyone'],
   ['verification', 'Verification reports for portals (scope `verify`)'],
+  ['transparency', "The audit log's signed tree heads, RFC 9162 inclusion and consistency proofs, and the keys that sign them (public)"],
 ];
 
 /** The document's frame (app.ts): servers, the access-token schemes and their scopes, tags. */
