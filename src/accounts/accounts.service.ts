@@ -1,6 +1,8 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { AuditService } from '../audit/audit.service.js';
 import { preparedQuery } from '../database/prepared.js';
 import { ApiError } from '../common/api-error.js';
 import { returning } from '../database/returning.js';
@@ -123,6 +125,7 @@ export class AccountsService implements OnModuleInit {
     private readonly ipWindows: IpWindows,
     private readonly lockout: Lockout,
     @InjectConfig() private readonly config: AppConfig,
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -351,6 +354,7 @@ export class AccountsService implements OnModuleInit {
       }),
     );
     throwUnless(result);
+    await this.audit?.append(secondFactorChange('second-factor.enrol', row.id, 'totp'));
     return { recoveryCodes };
   }
 
@@ -380,6 +384,7 @@ export class AccountsService implements OnModuleInit {
       ? await this.useRecoveryCodeThen(row.id, code, (manager) => disable(manager, null))
       : await this.useCode(row.id, secret, code, lastStep(row), (step) => this.dataSource.transaction((manager) => disable(manager, step)));
     throwUnless(result);
+    await this.audit?.append(secondFactorChange('second-factor.remove', row.id, 'totp'));
   }
 
   /**
@@ -412,6 +417,7 @@ export class AccountsService implements OnModuleInit {
           }),
         );
     throwUnless(result);
+    await this.audit?.append(secondFactorChange('second-factor.enrol', row.id, 'recovery-codes'));
     return { recoveryCodes };
   }
 
@@ -630,6 +636,12 @@ function normaliseName(name: string): string {
 
 function lastStep(row: AccountRow): number | null {
   return row.totp_last_step === null ? null : Number(row.totp_last_step);
+}
+
+/** A second factor turned on or off, or new recovery codes, by the citizen (account console or API). */
+function secondFactorChange(action: 'second-factor.enrol' | 'second-factor.remove', accountId: string, method: string): AuditEvent {
+  const account = { kind: 'account', id: accountId } as const;
+  return { action, actor: account, subject: account, outcome: 'success', details: { method } };
 }
 
 function throwUnless(result: SecondFactorCheck): void {

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { Account, AccountClaims as Claims } from 'oidc-provider';
 import { AccountsService } from '../accounts/accounts.service.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { AuditService } from '../audit/audit.service.js';
 import { EnterpriseAgentsService } from '../accounts/enterprise-agents.service.js';
 import { PkiService } from '../pki/pki.service.js';
 import { RegistryService } from '../registry/registry.service.js';
@@ -35,9 +37,11 @@ export class AccountClaims {
     private readonly agents: EnterpriseAgentsService,
     private readonly secrets: OidcSecrets,
     private readonly pki: PkiService,
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async find(accountId: string, client?: ClientLike): Promise<Account | undefined> {
+  /** `requestId`: the token or userinfo request's, for the audit entry of an `id_number` released. */
+  async find(accountId: string, client?: ClientLike, requestId?: string): Promise<Account | undefined> {
     const actor = parseEnterpriseAccountId(accountId);
     if (actor) return this.enterprise(accountId, actor, client);
     const account = await this.accounts.findById(accountId);
@@ -45,8 +49,10 @@ export class AccountClaims {
     return {
       accountId,
       [SECOND_FACTOR_ON]: account.totpEnabled,
-      claims: async (_use, scope): Promise<Claims> => {
+      claims: async (use, scope): Promise<Claims> => {
         const scopes = new Set(scope.split(' '));
+        // Each release of the ID number to a portal is in the citizen's access log (issue 14).
+        if (scopes.has('id_number') && client) this.audit?.record(idNumberRelease(accountId, client.clientId, use, requestId));
         return {
           sub: accountId,
           account_type: 'citizen',
@@ -81,4 +87,18 @@ export class AccountClaims {
       }),
     };
   }
+}
+
+/** The ID number released to a portal (in an ID token or at userinfo): the portal acted, the citizen is concerned. */
+function idNumberRelease(accountId: string, clientId: string, use: string, requestId: string | undefined): AuditEvent {
+  const subject = { kind: 'account', id: accountId } as const;
+  return {
+    action: 'claim.id_number.release',
+    actor: { kind: 'client', id: clientId },
+    subject,
+    client: clientId,
+    outcome: 'success',
+    requestId,
+    details: { use },
+  };
 }

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { returning } from '../database/returning.js';
+import { sessionSubject } from './oidc-audit.js';
 
 export interface RememberedConsent {
   clientId: string;
@@ -16,7 +18,10 @@ export interface RememberedConsent {
  */
 @Injectable()
 export class ConsentsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
 
   async remember(accountId: string, clientId: string, scope: string, claims: string[]): Promise<void> {
     await this.dataSource.query(
@@ -34,9 +39,12 @@ export class ConsentsService {
     return this.query(`WHERE account_id = $1 ORDER BY granted_at DESC`, [accountId]);
   }
 
-  /** Forgets the consent and revokes every grant (with its tokens) of this account at this client. */
-  async withdraw(accountId: string, clientId: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+  /**
+   * Forgets the consent and revokes every grant (with its tokens) of this account at this client;
+   * the withdrawal is in the audit log before this returns.
+   */
+  async withdraw(accountId: string, clientId: string, requestId?: string): Promise<boolean> {
+    const withdrawn = await this.dataSource.transaction(async (manager) => {
       const forgotten = await returning(manager, `DELETE FROM oidc_consents WHERE account_id = $1 AND client_id = $2 RETURNING 1`, [
         accountId,
         clientId,
@@ -47,8 +55,19 @@ export class ConsentsService {
         [accountId, clientId],
       );
       if (grants.length) await manager.query(`DELETE FROM oidc_payloads WHERE grant_id = ANY($1::text[])`, [grants.map((g) => g.id)]);
-      return forgotten.length > 0 || grants.length > 0;
+      return { remembered: forgotten.length > 0, grants: grants.length };
     });
+    if (!withdrawn.remembered && !withdrawn.grants) return false;
+    await this.audit?.append({
+      action: 'consent.withdraw',
+      actor: { kind: 'account', id: accountId },
+      subject: sessionSubject(accountId),
+      client: clientId,
+      outcome: 'success',
+      ...(requestId ? { requestId } : {}),
+      details: { remembered: withdrawn.remembered, grants: withdrawn.grants },
+    });
+    return true;
   }
 
   private async query(where: string, params: unknown[]): Promise<RememberedConsent[]> {

@@ -1,9 +1,11 @@
-import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Optional, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { errors as oidcErrors, type InteractionResults } from 'oidc-provider';
 import { AccountsService, type CitizenAccount, type SecondFactorCheck } from '../accounts/accounts.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { recordFailedSignIn, sessionActor, sessionSubject } from './oidc-audit.js';
 import { LoginPrefill } from '../accounts/login-prefill.js';
 import { LOA_ACR, requiredLoa } from './assurance.js';
 import { ConsentsService } from './consents.service.js';
@@ -17,6 +19,7 @@ import { errorPage, t } from '../pages/index.js';
 import { requestIdOf } from '../site/not-found.js';
 import { type EnterprisePageState, consentItems, consentPage, enterpriseLoginPage, loginPage, otpPage } from './pages/index.js';
 import type { SignedInAs } from './pages/who.js';
+import type { AuditSubject } from '../audit/audit-event.js';
 import { endSession, restartWithLogin } from './switch-account.js';
 import type { OtpError } from './pages/otp.js';
 import QRCode from 'qrcode';
@@ -86,6 +89,7 @@ export class InteractionsController {
     private readonly prefill: LoginPrefill,
     private readonly licenceLogin: LicenceLoginService,
     private readonly clients: ClientStore,
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
   @Get()
@@ -121,6 +125,12 @@ export class InteractionsController {
 
     const outcome = await this.accounts.authenticate({ idNumber: form.id_number.trim(), password: form.password, ip: req.ip ?? 'unknown' });
     if (!outcome.ok) {
+      recordFailedSignIn(this.audit, this.accounts, form.id_number, {
+        outcome: outcome.reason === 'invalid' ? 'failure' : 'refused',
+        client: String(details.params.client_id),
+        requestId: requestIdOf(res),
+        details: { reason: outcome.reason, amr: 'pwd' },
+      });
       const status = outcome.reason === 'rate_limited' ? 429 : outcome.reason === 'locked' ? 423 : 401;
       if (outcome.retryAfterSeconds) res.header('retry-after', String(outcome.retryAfterSeconds));
       return this.renderLogin(req, res, details, outcome.reason, status, outcome.retryAfterSeconds, undefined, {
@@ -147,7 +157,10 @@ export class InteractionsController {
       await this.remember(details, { accountId: account.id, failures: 0, enterprise: true, next: 'licence', amr: ['pwd'] });
       return res.redirect(this.urls(details).enterprise, 303);
     }
-    if (required >= 2) return this.finish(req, res, UNMET_SECOND_FACTOR);
+    if (required >= 2) {
+      this.signInRefused(res, details, account.id, 'second_factor_not_set_up');
+      return this.finish(req, res, UNMET_SECOND_FACTOR);
+    }
     await this.finish(req, res, { login: { accountId: account.id, acr: LOA_ACR[1], amr: ['pwd'], remember: false } });
   }
 
@@ -209,9 +222,18 @@ export class InteractionsController {
     for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
       grant.addResourceScope(resource, scopes.join(' '));
     const grantId = await grant.save();
-    if ('remember' in form && form.remember) {
-      await this.consents.remember(accountId, clientId, grant.getOIDCScope(), [...(grant.getOIDCClaims?.() ?? [])]);
-    }
+    const remember = 'remember' in form && Boolean(form.remember);
+    if (remember) await this.consents.remember(accountId, clientId, grant.getOIDCScope(), [...(grant.getOIDCClaims?.() ?? [])]);
+    await this.audit?.append({
+      action: 'consent.grant',
+      actor: sessionActor(accountId),
+      subject: sessionSubject(accountId),
+      client: clientId,
+      object: grantId,
+      outcome: 'success',
+      requestId: requestIdOf(res),
+      details: { scope: grant.getOIDCScope(), remembered: remember },
+    });
     await this.finish(req, res, { consent: details.grantId ? {} : { grantId } }, true);
   }
 
@@ -256,6 +278,7 @@ export class InteractionsController {
       if (outcome.ok) return this.finishEnterprise(req, res, answered, person, personAmr);
       if (outcome.reason === 'not_held') return this.renderEnterprise(req, res, details, { state: 'hold_expired', account }, 400);
       this.logger.log(`enterprise sign-in: account ${person} may not act with the licence presented (${outcome.reason})`);
+      if (answered.uscc) this.signInRefused(res, details, person, outcome.reason, { kind: 'enterprise', uscc: answered.uscc });
       const enterpriseName = await this.licenceLogin.enterpriseName(answered.uscc);
       const state = outcome.reason === 'not_authorised' ? 'not_authorised' : 'licence_gone';
       return this.renderEnterprise(req, res, details, { state, account, enterpriseName }, 403);
@@ -360,6 +383,19 @@ export class InteractionsController {
   private async finish(req: HttpRequest, res: FastifyReply, result: InteractionResults, merge = false): Promise<void> {
     const login = result.login as { accountId: string; acr?: string; amr?: string[] } | undefined;
     const clientId = login ? String((await this.oidc.provider.interactionDetails(req.raw, res.raw)).params.client_id) : undefined;
+    // The sign-in is in the audit log before the browser is sent on (issue 14): acr, amr, the portal.
+    if (login && clientId) {
+      const serial = parseEnterpriseAccountId(login.accountId)?.certificateSerial;
+      await this.audit?.append({
+        action: 'signin',
+        actor: sessionActor(login.accountId),
+        subject: sessionSubject(login.accountId),
+        client: clientId,
+        outcome: 'success',
+        requestId: requestIdOf(res),
+        details: { acr: login.acr ?? '', amr: (login.amr ?? []).join(' '), ...(serial ? { certificate: serial } : {}) },
+      });
+    }
     await this.oidc.provider.interactionFinished(req.raw, res.raw, result, { mergeWithLastSubmission: merge });
     // The citizen's sign-in history (account page); a failure to record it does not undo the sign-in.
     if (login && clientId) {
@@ -377,6 +413,44 @@ export class InteractionsController {
           this.logger.warn(`sign-in not recorded in the history: ${err instanceof Error ? err.message : String(err)}`),
         );
     }
+  }
+
+  /** A sign-in the person passed the password for but may not complete (audit log, in the background). */
+  private signInRefused(
+    res: FastifyReply,
+    details: Details,
+    accountId: string,
+    reason: string,
+    subject: AuditSubject = { kind: 'account', id: accountId },
+  ): void {
+    this.audit?.record({
+      action: 'signin',
+      actor: { kind: 'account', id: accountId },
+      subject,
+      client: String(details.params.client_id),
+      outcome: 'refused',
+      requestId: requestIdOf(res),
+      details: { reason },
+    });
+  }
+
+  /** A wrong one-time or recovery code at sign-in (audit log, in the background); `refused` once it locks or ends the sign-in. */
+  private secondFactorFailed(
+    res: FastifyReply,
+    details: Details,
+    pending: PendingSecondFactor,
+    mode: 'code' | 'recovery',
+    final: boolean,
+  ): void {
+    this.audit?.record({
+      action: 'signin.second-factor',
+      actor: { kind: 'account', id: pending.accountId },
+      subject: { kind: 'account', id: pending.accountId },
+      client: String(details.params.client_id),
+      outcome: final ? 'refused' : 'failure',
+      requestId: requestIdOf(res),
+      details: { method: mode === 'recovery' ? 'recovery-code' : 'otp', failures: pending.failures + 1 },
+    });
   }
 
   /** The portal's name in the page's language. */
@@ -576,6 +650,7 @@ export class InteractionsController {
       }
       return this.finish(req, res, { login: { accountId: pending.accountId, acr: LOA_ACR[2], amr, remember: false } });
     }
+    this.secondFactorFailed(res, details, pending, mode, check.lockedFor !== undefined || pending.failures + 1 >= MAX_CODE_FAILURES);
     if (check.lockedFor !== undefined) {
       res.header('retry-after', String(check.lockedFor));
       return this.askForCode(req, res, details, pending, { mode, error: 'locked', status: 423, retryAfterSeconds: check.lockedFor });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
@@ -7,12 +7,14 @@ import { mountRawRoutes } from '../common/raw-routes.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { KeyStore } from '../keys/keystore.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AccountClaims } from './account-claims.js';
 import { createAdapterClass, deleteExpiredPayloads } from './adapter.js';
 import { ClientStore } from '../clients/client-store.js';
 import { ConsentsService } from './consents.service.js';
 import { accountConsoleClient } from '../clients/first-party-clients.js';
 import { OidcSecrets } from './oidc-secrets.js';
+import { tokenGrantEvent, tokenRefusedEvent } from './oidc-audit.js';
 import { buildProviderConfiguration, passingLogoutPage } from './provider-config.js';
 import { providerSigningKeys } from './signing-keys.js';
 
@@ -41,6 +43,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     private readonly accounts: AccountClaims,
     private readonly consents: ConsentsService,
     private readonly secrets: OidcSecrets,
+    @Optional() private readonly audit?: AuditService,
   ) {
     this.publicUrl = new URL(config.publicUrl);
   }
@@ -121,6 +124,9 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     provider.proxy = true; // reads only the X-Forwarded-* values set by middleware() above
     provider.use(passingLogoutPage());
     provider.on('server_error', (_ctx, err) => this.logger.error(`oidc-provider: ${err.stack ?? err.message}`));
+    // Every token grant (code, refresh, client credentials) and every refused one, in the audit log.
+    provider.on('grant.success', (ctx) => this.audit?.record(tokenGrantEvent(ctx)));
+    provider.on('grant.error', (ctx, err) => this.audit?.record(tokenRefusedEvent(ctx, err as { error?: string })));
     this.current = provider;
     this.handler = provider.callback();
   }

@@ -7,6 +7,7 @@ import { ACR_VALUES, loaOf, requiredLoa } from './assurance.js';
 import type { ConsentsService } from './consents.service.js';
 import { isFirstParty } from '../clients/first-party-clients.js';
 import { subjectFor } from './subjects.js';
+import { requestIdOfContext } from './oidc-audit.js';
 import type { OidcSecrets } from './oidc-secrets.js';
 import { secondFactorOn, type AccountClaims } from './account-claims.js';
 import { errorPage, langFromRequest, type Lang } from '../pages/index.js';
@@ -75,7 +76,7 @@ export function buildProviderConfiguration(deps: ProviderDependencies): Configur
     adapter: deps.adapter,
     clients: [],
     jwks: { keys: deps.signingKeys },
-    findAccount: (ctx, sub) => accounts.find(sub, ctx.oidc.client),
+    findAccount: (ctx, sub) => accounts.find(sub, ctx.oidc.client, requestIdOfContext(ctx)),
     claims: { sid: null, ...CLAIMS_BY_SCOPE },
     scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE), ...API_SCOPES],
     acrValues: ACR_VALUES,
