@@ -135,7 +135,7 @@ class AccessLogEntryDto {
   })
   portal?: AccessLogPortalDto;
 
-  @ApiPropertyOptional({ description: 'the level of a sign-in', type: AccessLogLevelDto })
+  @ApiPropertyOptional({ description: 'the level of a sign-in (or of the sign-in whose code a portal redeemed)', type: AccessLogLevelDto })
   level?: AccessLogLevelDto;
 
   @ApiPropertyOptional({ description: 'the enterprise the entry concerns, when it is not the citizen', type: AccessLogEnterpriseDto })

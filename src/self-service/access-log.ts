@@ -69,7 +69,7 @@ export interface AccessLogItem {
   outcome: AuditOutcome;
   /** The portal (OAuth client) concerned, with its name. */
   portal?: { clientId: string; name: Bilingual };
-  /** The level of a sign-in. */
+  /** The level of a sign-in (and of the sign-in a portal redeemed a code of). */
   level?: { acr: string; loa: 1 | 2 | 3 };
   /** When the entry concerns an enterprise rather than the person. */
   enterprise?: { uscc: string; name: string | null };
@@ -291,7 +291,7 @@ export function sentence(lang: Lang, f: Facts): string {
     case 'consent_change':
       return say(f.action === 'consent.grant' ? 'access_log.consent_grant' : 'access_log.consent_withdraw');
     case 'token_grant':
-      return say('access_log.token_grant');
+      return say(f.level ? 'access_log.token_grant' : 'access_log.token_grant.no_level');
     case 'id_number_release':
       return say('access_log.id_number_release');
     case 'licence_verified':
@@ -423,7 +423,8 @@ export class AccessLog {
       uscc ? names.enterprise(uscc) : undefined,
       agentId ? names.person(agentId) : undefined,
     ]);
-    const level = kind === 'signin' ? levelOf(entry) : undefined;
+    // A portal redeeming the code of a sign-in (the SSO session's, when no password was asked) says at which level too.
+    const level = kind === 'signin' || kind === 'token_grant' ? levelOf(entry) : undefined;
     const licenceId = entry.object ? (canonicalLicenceId(entry.object) ?? undefined) : undefined;
     const at = new Date(entry.at);
     const facts: Facts = {

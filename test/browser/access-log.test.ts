@@ -15,6 +15,7 @@ const ZHANG = DEMO_CITIZENS[1];
 const LI = DEMO_CITIZENS[2];
 const PORTAL_A = '示范税务服务（网站 A）';
 const PORTAL_A_EN = 'Demo tax service (website A)';
+const PORTAL_B = '示范社保服务（网站 B）';
 /** The portal of the other citizen's entries: its name must never show on 张三's page. */
 const OTHERS_PORTAL = '另一位市民的门户';
 
@@ -22,7 +23,8 @@ const OTHERS_PORTAL = '另一位市民的门户';
  * 谁用了我的身份信息 as a citizen lives it in Chromium (issue 14 §4, §6): the demo citizen 张三
  * signs in at demo portal A, opens the account console and its access log, and finds that
  * sign-in first — the portal by its name, the level in words, in one sentence, newest first —
- * and nothing of another citizen's (李娜's entries, appended just before through AuditService).
+ * and nothing of another citizen's (李娜's entries, appended just before through AuditService);
+ * then demo portal B, signed in by the same session, is there too.
  * Older entries are a page away ("更早的记录"); the page reads in English too; axe at 390 and
  * 1280 px; screenshots at both widths in /tmp/access-log-*.png.
  */
@@ -150,6 +152,21 @@ describe(`the access log in a browser, on ${backend}`, () => {
       await page.screenshot({ path: `/tmp/access-log-${width}.png`, fullPage: true });
     }
     await page.setViewportSize({ width: 1024, height: 800 });
+  });
+
+  step('张三 goes on to demo portal B (no password: the same session); the log then names portal B too, with the level', async () => {
+    await page.goto(`${server.url}/demo/portal-b`);
+    // Portal B checks silently with tongban: the session exists, so only the consent is asked.
+    await page.waitForURL((url) => url.pathname === '/demo/portal-b' || url.pathname.startsWith('/interaction/'));
+    if (new URL(page.url()).pathname.startsWith('/interaction/'))
+      await page.getByRole('button', { name: '同意并继续', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/demo/portal-b');
+    expect(await page.locator('main').innerText()).toContain('已登录');
+    await page.goto(`${server.url}/account/access-log`);
+    const rows = await entries();
+    expect(rows.find((row) => row.startsWith(`${PORTAL_B} 于`) && row.includes('“基本”级别'))).toBeDefined();
+    expect(rows.find((row) => row.startsWith(`${PORTAL_A} 于`) && row.includes('“基本”级别'))).toBeDefined();
+    expect(await mainText()).not.toContain(OTHERS_PORTAL);
   });
 
   step('older entries are a page away: 更早的记录, then back to the newest', async () => {

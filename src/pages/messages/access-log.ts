@@ -92,8 +92,12 @@ export const accessLog = {
   'access_log.consent_grant': ['您于 {time} 同意 {portal} 使用您的信息。', 'On {time}, you allowed {portal} to use your details.'],
   'access_log.consent_withdraw': ['您于 {time} 撤回了对 {portal} 的授权。', 'On {time}, you withdrew what you had allowed {portal}.'],
   'access_log.token_grant': [
-    '{portal} 于 {time} 领取了您这次登录的身份信息。',
-    'On {time}, {portal} collected your identity details for this sign-in.',
+    '{portal} 于 {time} 通过通办以“{level}”级别确认了您的身份。',
+    'On {time}, {portal} confirmed who you are through tongban, at the {level} level.',
+  ],
+  'access_log.token_grant.no_level': [
+    '{portal} 于 {time} 通过通办确认了您的身份。',
+    'On {time}, {portal} confirmed who you are through tongban.',
   ],
   'access_log.id_number_release': ['{portal} 于 {time} 获得了您的身份证号。', 'On {time}, {portal} received your ID number.'],
   'access_log.licence_verified': ['{portal} 于 {time} 核验了{whose}电子证照。', 'On {time}, {portal} checked {whose} electronic licence.'],
