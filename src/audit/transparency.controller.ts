@@ -39,16 +39,16 @@ export class ConsistencyQuery {
   second!: number;
 }
 
-const ROOT_EXAMPLE = 'm9VgQpZxb8JbJ9lZ1yVbL2xKQq3V7m0m9tT6gM3nFhA=';
-const HASH_EXAMPLES = ['3Zk0oW8Qm2l5dJz0eRPG1n2qKX3aI6qv1w4mYQb7u8A=', 'yC6p0rWwqv2h1GkS3n0B8j5uXfE4dL7aZtQ9cVbN2sM='];
+export const ROOT_EXAMPLE = 'm9VgQpZxb8JbJ9lZ1yVbL2xKQq3V7m0m9tT6gM3nFhA=';
+export const HASH_EXAMPLES = ['3Zk0oW8Qm2l5dJz0eRPG1n2qKX3aI6qv1w4mYQb7u8A=', 'yC6p0rWwqv2h1GkS3n0B8j5uXfE4dL7aZtQ9cVbN2sM='];
 
 @ApiSchema({
   name: 'TreeHead',
   description:
-    'A signed tree head of the audit log. The signature (ES256, r‖s, base64) covers the canonical JSON ' +
+    'A signed tree head of a log (`audit`, or the public issuance log `issuance`). The signature (ES256, r‖s, base64) covers the canonical JSON ' +
     '`{"log":…,"rootHash":…,"timestamp":…,"treeSize":…}` (keys sorted, no whitespace, UTF-8); check it with the key of `kid` from GET /api/v1/transparency/keys.',
 })
-class TreeHeadDto {
+export class TreeHeadDto {
   @ApiProperty({ description: 'which log', example: 'audit' })
   log!: string;
 
@@ -69,7 +69,7 @@ class TreeHeadDto {
 }
 
 @ApiSchema({ name: 'InclusionProof', description: 'RFC 9162 §2.1.3 inclusion proof of one entry in a tree of treeSize' })
-class InclusionProofDto {
+export class InclusionProofDto {
   @ApiProperty({ description: 'the leaf index asked for (the entry’s seq)', type: 'integer', example: 41 })
   index!: number;
 
@@ -84,7 +84,7 @@ class InclusionProofDto {
 }
 
 @ApiSchema({ name: 'ConsistencyProof', description: 'RFC 9162 §2.1.4 consistency proof between two tree sizes' })
-class ConsistencyProofDto {
+export class ConsistencyProofDto {
   @ApiProperty({ description: 'the smaller tree size', type: 'integer', example: 100 })
   first!: number;
 
@@ -116,7 +116,7 @@ class AuditKeysDto {
   keys!: object[];
 }
 
-const HEAD_EXAMPLE: TreeHeadDto = {
+export const HEAD_EXAMPLE: TreeHeadDto = {
   log: 'audit',
   treeSize: 120,
   rootHash: ROOT_EXAMPLE,
@@ -135,7 +135,7 @@ const JWK_EXAMPLE = {
 };
 
 const INVALID_RANGE = { error: 'invalid_range', message: 'treeSize 500 is larger than the log (120 entries)' };
-const PARAM_ERRORS = {
+export const PARAM_ERRORS = {
   400: [
     API_PARAM_ERRORS[400][1],
     {
@@ -229,7 +229,8 @@ export class TransparencyController {
   }
 }
 
-async function ranged<T>(call: () => Promise<T>): Promise<T> {
+/** Runs a proof, answering 400 invalid_range for a size or index the log does not have. */
+export async function ranged<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {

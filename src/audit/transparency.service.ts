@@ -3,41 +3,53 @@ import { DataSource } from 'typeorm';
 import { KeyStore, type PublicJwk } from '../keys/keystore.service.js';
 import { MerkleTree } from './merkle/index.js';
 import { auditHashSource, committedSize, latestHead } from './audit-tree.js';
+import { AUDIT_LOG } from './audit-entries.js';
 import type { SignedTreeHead } from './tree-head.js';
 
 export class InvalidRangeError extends Error {}
 
-/** What the transparency endpoints answer: the latest signed head, proofs against any size, the keys. */
-@Injectable()
-export class TransparencyService {
+/** What a log's transparency endpoints answer: its latest signed head and proofs against any size. */
+export class LogProofs {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly keys: KeyStore,
+    /** Which log: 'audit' or 'issuance'. */
+    readonly log: string,
   ) {}
 
   latestHead(): Promise<SignedTreeHead | undefined> {
-    return latestHead(this.dataSource);
-  }
-
-  keySet(): Promise<{ keys: PublicJwk[] }> {
-    return this.keys.jwks('audit');
+    return latestHead(this.dataSource, this.log);
   }
 
   /** PATH(index, D[0:treeSize]) and the leaf's hash; treeSize at most the entries committed. */
   async inclusion(index: number, treeSize: number): Promise<{ leafHash: Buffer; proof: Buffer[] }> {
-    const size = await committedSize(this.dataSource);
+    const size = await committedSize(this.dataSource, this.log);
     if (!(index < treeSize)) throw new InvalidRangeError(`index must be below treeSize (got index ${index}, treeSize ${treeSize})`);
     if (treeSize > size) throw new InvalidRangeError(`treeSize ${treeSize} is larger than the log (${size} entries)`);
-    const source = auditHashSource(this.dataSource);
+    const source = auditHashSource(this.dataSource, this.log);
     const [leafHash] = await source.leafHashes(index, index + 1);
     return { leafHash, proof: await new MerkleTree(source).inclusionProof(index, treeSize) };
   }
 
   /** PROOF(first, D[0:second]). */
   async consistency(first: number, second: number): Promise<Buffer[]> {
-    const size = await committedSize(this.dataSource);
+    const size = await committedSize(this.dataSource, this.log);
     if (first > second) throw new InvalidRangeError(`first must not be larger than second (got ${first} and ${second})`);
     if (second > size) throw new InvalidRangeError(`second ${second} is larger than the log (${size} entries)`);
-    return new MerkleTree(auditHashSource(this.dataSource)).consistencyProof(first, second);
+    return new MerkleTree(auditHashSource(this.dataSource, this.log)).consistencyProof(first, second);
+  }
+}
+
+/** The audit log's transparency endpoints, and the keys that sign every log's heads. */
+@Injectable()
+export class TransparencyService extends LogProofs {
+  constructor(
+    dataSource: DataSource,
+    private readonly keys: KeyStore,
+  ) {
+    super(dataSource, AUDIT_LOG);
+  }
+
+  keySet(): Promise<{ keys: PublicJwk[] }> {
+    return this.keys.jwks('audit');
   }
 }

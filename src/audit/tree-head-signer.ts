@@ -10,13 +10,13 @@ import { treeHeadBytes, type SignedTreeHead } from './tree-head.js';
 export const TREE_HEAD_INTERVAL_MS = 10_000;
 
 /**
- * Signs tree heads of the audit log with the `audit` key (issue 14 §2). The AuditService tells it
- * when it has committed entries; it then signs within TREE_HEAD_INTERVAL_MS of its last head,
- * only if the log grew (any replica's entries count), and once more at shutdown. Before signing it
- * writes the subtree hashes the growth completed, so roots and proofs stay cheap at any size.
+ * Signs tree heads of one log (the audit log, or the public issuance log) with the `audit` key
+ * (issue 14 §2, §3). Its appender tells it when it has committed entries; it then signs within
+ * TREE_HEAD_INTERVAL_MS of its last head, only if the log grew (any replica's entries count), and
+ * once more at shutdown. Before signing it writes the subtree hashes the growth completed, so roots
+ * and proofs stay cheap at any size.
  */
-@Injectable()
-export class TreeHeadSigner implements OnApplicationShutdown {
+export class LogHeadSigner implements OnApplicationShutdown {
   private readonly logger = new Logger('audit');
   private timer: NodeJS.Timeout | undefined;
   private lastSignedAt = 0;
@@ -26,6 +26,8 @@ export class TreeHeadSigner implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly keys: KeyStore,
+    /** Which log: 'audit' or 'issuance' (a key of the tables in audit-tree.ts). */
+    readonly log: string,
   ) {}
 
   /** Entries were committed: a head is due within the interval. */
@@ -64,15 +66,23 @@ export class TreeHeadSigner implements OnApplicationShutdown {
   private async signNow(): Promise<SignedTreeHead | null> {
     this.grown = false;
     this.lastSignedAt = Date.now();
-    const size = await committedSize(this.dataSource);
-    const latest = await latestHead(this.dataSource);
+    const size = await committedSize(this.dataSource, this.log);
+    const latest = await latestHead(this.dataSource, this.log);
     if (latest && latest.treeSize >= size) return null;
-    await writeCompletedSubtrees(this.dataSource, latest?.treeSize ?? 0, size);
-    const rootHash = await new MerkleTree(auditHashSource(this.dataSource)).root(size);
-    const unsigned = { log: AUDIT_LOG, treeSize: size, rootHash, timestamp: Date.now() };
+    await writeCompletedSubtrees(this.dataSource, latest?.treeSize ?? 0, size, this.log);
+    const rootHash = await new MerkleTree(auditHashSource(this.dataSource, this.log)).root(size);
+    const unsigned = { log: this.log, treeSize: size, rootHash, timestamp: Date.now() };
     const { kid, signature } = await this.keys.sign('audit', treeHeadBytes(unsigned));
     const head = { ...unsigned, kid, signature };
     await insertHead(this.dataSource, head);
     return head;
+  }
+}
+
+/** The audit log's signer (the AuditService's). */
+@Injectable()
+export class TreeHeadSigner extends LogHeadSigner {
+  constructor(dataSource: DataSource, keys: KeyStore) {
+    super(dataSource, keys, AUDIT_LOG);
   }
 }
