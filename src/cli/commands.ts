@@ -8,6 +8,7 @@ import { KEY_PURPOSES, type KeyRecord } from '../keys/key-types.js';
 import type { RotationResult } from '../keys/keystore.service.js';
 import { formatFromFileName } from '../registry/record-reader.js';
 import type { ImportSummary } from '../registry/registry-import.js';
+import { registerAuditCommands } from './audit-commands.js';
 import { OperationError } from './operations.js';
 import { Output, table } from './output.js';
 import { registerOfdCommands } from './ofd-commands.js';
@@ -265,6 +266,7 @@ export function buildProgram(context: CliContext): Command {
   registerWalletCommands(program, context);
   registerSealCommands(program, context);
   registerTrustCommands(program, context);
+  registerAuditCommands(program, context);
   registerLicenceTypeCommands(program, context);
   registerOfdCommands(program, context);
   return program;

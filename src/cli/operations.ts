@@ -9,6 +9,7 @@ import { readRecords, type ImportFormat } from '../registry/record-reader.js';
 import { CITIZEN_COLUMNS, ENTERPRISE_COLUMNS } from '../registry/registry-rows.js';
 import { RegistryService } from '../registry/registry.service.js';
 import type { ClientRegistration } from '../clients/clients.service.js';
+import { AUDIT_OPERATIONS } from './audit-operations.js';
 import { LICENCE_OPERATIONS } from './licence-operations.js';
 
 /**
@@ -306,6 +307,7 @@ export const OPERATIONS: Record<string, Operation> = {
     },
   },
   ...LICENCE_OPERATIONS,
+  ...AUDIT_OPERATIONS,
   'registry.import': {
     database: true,
     async run(app, params, io) {
