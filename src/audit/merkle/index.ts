@@ -8,4 +8,5 @@ export { MerkleTree, type MerkleTreeOptions } from './merkle-tree.js';
 export { completedSubtreeRefs, completedSubtrees, type CompletedSubtree } from './completed-subtrees.js';
 export { verifyConsistency, verifyInclusion } from './verify.js';
 export { SimulatedHashSource } from './simulated-hash-source.js';
-export type { SubtreeRef } from './tree-shape.js';
+export { rootSubtrees, type SubtreeRef } from './tree-shape.js';
+export { SubtreeReader } from './subtree-reader.js';

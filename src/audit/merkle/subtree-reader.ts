@@ -9,6 +9,9 @@ import type { SubtreeRef } from './tree-shape.js';
  */
 export const DEFAULT_READ_LIMIT = 2 ** 16;
 
+/** Calls of subtreeHash (the one-at-a-time form) in flight at once. */
+const SINGLE_READS_AT_ONCE = 32;
+
 /** Half-open run [start, end) of indices at one level, read in one call. */
 interface Run {
   start: number;
@@ -150,12 +153,15 @@ export class SubtreeReader {
       );
     } else if (source.subtreeHash) {
       const read = source.subtreeHash.bind(source);
-      await Promise.all(
-        indices.map(async (index) => {
-          const h = await read(level, index);
-          if (h !== undefined && h !== null) known.set(index, asHash(h, `subtree ${level}/${index}`));
-        }),
-      );
+      // One call an index: a few dozen at once, not thousands queued on a connection pool.
+      for (let i = 0; i < indices.length; i += SINGLE_READS_AT_ONCE) {
+        await Promise.all(
+          indices.slice(i, i + SINGLE_READS_AT_ONCE).map(async (index) => {
+            const h = await read(level, index);
+            if (h !== undefined && h !== null) known.set(index, asHash(h, `subtree ${level}/${index}`));
+          }),
+        );
+      }
     }
     return indices.filter((index) => !known.has(index));
   }
