@@ -13,6 +13,7 @@ import {
   AccessLog,
   type AccessLogItem,
   type AccessLogKind,
+  type Verdict,
 } from '../self-service/access-log.js';
 import { AUDIT_ACTIONS, type AuditAction, type AuditOutcome } from './audit-event.js';
 
@@ -146,6 +147,13 @@ class AccessLogEntryDto {
 
   @ApiPropertyOptional({ description: 'the licence concerned (its number)', example: LICENCE_ID_EXAMPLE })
   licenceId?: string;
+
+  @ApiPropertyOptional({
+    description: 'a verification’s result: valid (TOTAL-PASSED), invalid (TOTAL-FAILED), indeterminate',
+    enum: ['valid', 'invalid', 'indeterminate'],
+    example: 'valid',
+  })
+  verdict?: Verdict;
 }
 
 @ApiSchema({ name: 'AccessLog' })
@@ -171,6 +179,7 @@ function view(item: AccessLogItem): AccessLogEntryDto {
     ...(item.enterprise ? { enterprise: item.enterprise } : {}),
     ...(item.agent ? { agent: item.agent } : {}),
     ...(item.licenceId ? { licenceId: item.licenceId } : {}),
+    ...(item.verdict ? { verdict: item.verdict } : {}),
   };
 }
 

@@ -77,6 +77,8 @@ export interface AccessLogItem {
   agent?: { name: string | null };
   /** The licence concerned, when it is one. */
   licenceId?: string;
+  /** A verification's result. */
+  verdict?: Verdict;
   /** The entry in one sentence. */
   summary: Bilingual;
   /** A second sentence: how it ended when it did not succeed, what to do about a sign-in that failed. */
@@ -109,7 +111,7 @@ function enterpriseAccount(uscc: string): string {
 }
 
 /** The kind of an entry: by its action, except that anything tongban's staff did is an operator action. */
-export function kindOf(entry: Pick<AuditEntry, 'action' | 'actor' | 'object'>): AccessLogKind {
+export function kindOf(entry: Pick<AuditEntry, 'action' | 'actor' | 'object' | 'details'>): AccessLogKind {
   if (entry.actor.kind === 'operator') return 'operator_action';
   switch (entry.action) {
     case 'signin':
@@ -129,7 +131,7 @@ export function kindOf(entry: Pick<AuditEntry, 'action' | 'actor' | 'object'>): 
     case 'claim.id_number.release':
       return 'id_number_release';
     case 'verify':
-      return !entry.object || canonicalLicenceId(entry.object) ? 'licence_verified' : 'verified';
+      return entry.details?.kind === 'licence' || (entry.object && canonicalLicenceId(entry.object)) ? 'licence_verified' : 'verified';
     case 'licence.share.open':
       return 'share_opened';
     case 'licence.share.create':
@@ -238,6 +240,20 @@ interface Facts {
   enterprise?: string;
   /** Who acted for the enterprise: their name, null when it cannot be told (undefined: nobody did). */
   agent?: string | null;
+  /** What a verification checked (the verification's `kind`: seal, certificate, signature, document, licence). */
+  verified?: string;
+  verdict?: Verdict;
+}
+
+/** A verification's result, from its indication (ETSI EN 319 102-1). */
+export type Verdict = 'valid' | 'invalid' | 'indeterminate';
+
+const VERDICTS: Record<string, Verdict> = { TOTAL_PASSED: 'valid', TOTAL_FAILED: 'invalid', INDETERMINATE: 'indeterminate' };
+
+/** The verdict of a verification entry (its details' indication), if it has one. */
+function verdictOf(entry: Pick<AuditEntry, 'action' | 'details'>): Verdict | undefined {
+  const indication = entry.details?.indication;
+  return entry.action === 'verify' && typeof indication === 'string' ? VERDICTS[indication] : undefined;
 }
 
 const STATUS_WORD: Partial<Record<AuditAction, Key>> = {
@@ -297,7 +313,15 @@ export function sentence(lang: Lang, f: Facts): string {
     case 'licence_verified':
       return say('access_log.licence_verified');
     case 'verified':
-      return say('access_log.verified');
+      return say(
+        f.verified === 'seal'
+          ? 'access_log.verified.seal'
+          : f.verified === 'certificate'
+            ? 'access_log.verified.certificate'
+            : f.verified === 'signature' || f.verified === 'document'
+              ? 'access_log.verified.document'
+              : 'access_log.verified',
+      );
     case 'share_opened':
       return say('access_log.share_opened');
     case 'share_change':
@@ -321,9 +345,14 @@ export function sentence(lang: Lang, f: Facts): string {
   }
 }
 
-/** A second sentence: what to do about a failed sign-in; how anything else that did not succeed ended. */
-export function noteOf(lang: Lang, f: Pick<Facts, 'kind' | 'outcome'>): string | undefined {
+/**
+ * A second sentence: a verification's result; what to do about a failed sign-in; that a shown
+ * licence's link no longer worked; how anything else that did not succeed ended.
+ */
+export function noteOf(lang: Lang, f: Pick<Facts, 'kind' | 'outcome' | 'verdict'>): string | undefined {
+  if (f.verdict) return accessLogText(lang, `access_log.verdict.${f.verdict}`);
   if (f.outcome === 'success') return undefined;
+  if (f.kind === 'share_opened') return accessLogText(lang, 'access_log.share_opened.refused');
   if (f.kind === 'signin' || f.kind === 'signin_second_factor') return accessLogText(lang, 'access_log.not_you');
   return accessLogText(lang, f.outcome === 'failure' ? 'access_log.outcome.failure' : 'access_log.outcome.refused');
 }
@@ -426,6 +455,8 @@ export class AccessLog {
     // A portal redeeming the code of a sign-in (the SSO session's, when no password was asked) says at which level too.
     const level = kind === 'signin' || kind === 'token_grant' ? levelOf(entry) : undefined;
     const licenceId = entry.object ? (canonicalLicenceId(entry.object) ?? undefined) : undefined;
+    const verdict = verdictOf(entry);
+    const verified = entry.action === 'verify' && typeof entry.details?.kind === 'string' ? entry.details.kind : undefined;
     const at = new Date(entry.at);
     const facts: Facts = {
       at,
@@ -436,6 +467,8 @@ export class AccessLog {
       ...(level ? { level: level.loa } : {}),
       ...(uscc ? { enterprise: enterprise ?? uscc } : {}),
       ...(agentId ? { agent: agent ?? null } : {}),
+      ...(verified ? { verified } : {}),
+      ...(verdict ? { verdict } : {}),
     };
     const note = noteOf('zh-CN', facts) ? both((lang) => noteOf(lang, facts)!) : undefined;
     return {
@@ -449,6 +482,7 @@ export class AccessLog {
       ...(uscc ? { enterprise: { uscc, name: enterprise ?? null } } : {}),
       ...(agentId ? { agent: { name: agent ?? null } } : {}),
       ...(licenceId ? { licenceId } : {}),
+      ...(verdict ? { verdict } : {}),
       summary: both((lang) => sentence(lang, facts)),
       ...(note ? { note } : {}),
     };

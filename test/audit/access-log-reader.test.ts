@@ -185,6 +185,32 @@ describe('AccessLog', () => {
     expect((await log.page(await log.ofPerson(BOB), { limit: 10 })).items).toEqual([]);
   });
 
+  it("a verification says what was checked and its result; a shown licence's dead link says nothing was shown", async () => {
+    const audit = new MemoryAudit();
+    const check = (details: Record<string, string>) =>
+      audit.add({
+        action: 'verify',
+        actor: { kind: 'client', id: 'portal-a' },
+        client: 'portal-a',
+        subject: alice,
+        outcome: 'success',
+        details,
+      });
+    check({ kind: 'seal', indication: 'TOTAL_FAILED' });
+    check({ kind: 'licence', indication: 'TOTAL_PASSED' });
+    check({ kind: 'document', indication: 'INDETERMINATE' });
+    audit.add({ action: 'licence.share.open', actor: { kind: 'system', id: 'anonymous' }, subject: alice, outcome: 'refused' });
+    const log = reader(audit);
+    const { items } = await log.page(await log.ofPerson(ALICE), { limit: 10 });
+    expect(items.map((i) => [i.kind, i.verdict, i.summary.zh, i.note?.zh])).toEqual([
+      ['share_opened', undefined, '有人于 2026年12月7日 14:03 打开了您出示证照（亮证）的链接。', '链接已失效，对方没有看到证照内容。'],
+      ['verified', 'indeterminate', '示范门户 于 2026年12月7日 14:03 核验了一份盖有您的电子印章的文件。', '核验结果：暂时无法确定。'],
+      ['licence_verified', 'valid', '示范门户 于 2026年12月7日 14:03 核验了您的电子证照。', '核验结果：有效。'],
+      ['verified', 'invalid', '示范门户 于 2026年12月7日 14:03 核验了您的电子印章。', '核验结果：无效。'],
+    ]);
+    expect(items[3].note?.en).toBe('The result: not valid.');
+  });
+
   it('belongsTo: only the viewer’s subjects, or an enterprise session of their enterprise', () => {
     const viewer: Pick<AccessLogViewer, 'subjects' | 'enterprises'> = {
       subjects: [alice, { kind: 'enterprise', uscc: USCC }],

@@ -101,6 +101,19 @@ export const accessLog = {
   ],
   'access_log.id_number_release': ['{portal} 于 {time} 获得了您的身份证号。', 'On {time}, {portal} received your ID number.'],
   'access_log.licence_verified': ['{portal} 于 {time} 核验了{whose}电子证照。', 'On {time}, {portal} checked {whose} electronic licence.'],
+  'access_log.verified.seal': ['{portal} 于 {time} 核验了{whose}电子印章。', 'On {time}, {portal} checked {whose} electronic seal.'],
+  'access_log.verified.certificate': [
+    '{portal} 于 {time} 核验了{whose}数字证书。',
+    'On {time}, {portal} checked {whose} digital certificate.',
+  ],
+  'access_log.verified.document': [
+    '{portal} 于 {time} 核验了一份盖有{whose}电子印章的文件。',
+    'On {time}, {portal} checked a document stamped with {whose} electronic seal.',
+  ],
+  'access_log.verdict.valid': ['核验结果：有效。', 'The result: valid.'],
+  'access_log.verdict.invalid': ['核验结果：无效。', 'The result: not valid.'],
+  'access_log.verdict.indeterminate': ['核验结果：暂时无法确定。', 'The result: it could not be told.'],
+  'access_log.share_opened.refused': ['链接已失效，对方没有看到证照内容。', 'The link no longer worked: nothing was shown.'],
   'access_log.verified': [
     '{portal} 于 {time} 核验了{whose}电子印章或证书。',
     'On {time}, {portal} checked {whose} electronic seal or certificate.',
