@@ -7,6 +7,7 @@ import {
   MerkleTree,
   nodeHash,
   SimulatedHashSource,
+  SubtreeCache,
   verifyConsistency,
   verifyInclusion,
   type HashSource,
@@ -359,6 +360,7 @@ describe('every tree of 1 to 70 leaves, every index and every pair of sizes', ()
     single?: boolean;
     hole?: (l: number, i: number) => boolean;
     readLimit?: number;
+    cache?: SubtreeCache;
   }[] = [
     { name: 'leaves only', levels: [] },
     { name: 'levels 1 and 3 read by range', levels: [1, 3] },
@@ -366,6 +368,9 @@ describe('every tree of 1 to 70 leaves, every index and every pair of sizes', ()
     { name: 'levels 1, 2 and 3 with a third of them missing', levels: [1, 2, 3], hole: (l, i) => (l + i) % 3 === 0 },
     { name: 'leaves only, at most 4 a read', levels: [], readLimit: 4 },
     { name: 'level 5, at most 4 a read', levels: [5], readLimit: 4 },
+    // One cache across all 70 sizes: complete subtrees are the same in every later tree.
+    { name: 'leaves only, one cache for every size', levels: [], cache: new SubtreeCache(1) },
+    { name: 'levels 2 and 4, one small cache (emptied when full) for every size', levels: [2, 4], cache: new SubtreeCache(1, 50) },
   ];
 
   // Jest's expect costs ~0.1 ms a call here, so the loops below collect what went wrong and
@@ -374,7 +379,7 @@ describe('every tree of 1 to 70 leaves, every index and every pair of sizes', ()
     const failures: string[] = [];
     for (let size = 1; size <= 70; size += 1) {
       const d = leaves.slice(0, size);
-      const tree = new MerkleTree(memorySource(d, config.levels, config), { readLimit: config.readLimit });
+      const tree = new MerkleTree(memorySource(d, config.levels, config), { readLimit: config.readLimit, cache: config.cache });
       const root = await tree.root(size);
       if (!root.equals(reference[size].root)) failures.push(`root(${size})`);
       for (let index = 0; index < size; index += 1) {
@@ -636,6 +641,28 @@ describe('a simulated log of 2^20 entries keeping levels 8 and 16', () => {
     // most six blocks of 256 hashes (three bands of 8 levels, each side of the proved path).
     expect(worst.calls).toBeLessThanOrEqual(8);
     expect(worst.hashes).toBeLessThanOrEqual(6 * 256);
+  });
+
+  test('with a cache, later proofs reuse the high subtrees and the right edge', async () => {
+    const cache = new SubtreeCache();
+    const tree = new MerkleTree(source, { cache });
+    const size = SIZE - 12_345;
+    const root = await tree.root(size);
+    source.resetReads();
+    expect((await tree.root(size)).equals(root)).toBe(true);
+    expect(source.reads.leafCalls + source.reads.subtreeCalls).toBeLessThanOrEqual(1); // only the leaves below level 8
+    let before = 0;
+    let after = 0;
+    for (let k = 0; k < 50; k += 1) {
+      const index = (k * 2_654_435_761) % size;
+      source.resetReads();
+      const proof = await new MerkleTree(source, { cache }).inclusionProof(index, size);
+      (k < 1 ? (n: number) => (before += n) : (n: number) => (after = Math.max(after, n)))(source.reads.subtrees);
+      expect(rfcVerifyInclusion(leaves[index], index, size, proof, root)).toBe(true);
+    }
+    console.log(
+      `2^20 with a cache: ${cache.size} hashes cached, subtree hashes read by a proof ${before} at first, at most ${after} later`,
+    );
   });
 
   test('a kept subtree the store lost is recomputed from the level below, and the proof still verifies', async () => {

@@ -23,7 +23,8 @@
  *       return Array.from({ length: end - start }, (_, i) => byIndex.get(start + i));
  *     },
  *   };
- *   const tree = new MerkleTree(source);
+ *   const cache = new SubtreeCache(); // one per log, kept for the life of the service
+ *   const tree = new MerkleTree(source, { cache }); // cheap: one per request is fine
  *   const head = { size, root: await tree.root(size) };
  *   const proof = await tree.inclusionProof(index, size);
  *

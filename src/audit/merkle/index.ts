@@ -10,3 +10,4 @@ export { verifyConsistency, verifyInclusion } from './verify.js';
 export { SimulatedHashSource } from './simulated-hash-source.js';
 export { rootSubtrees, type SubtreeRef } from './tree-shape.js';
 export { SubtreeReader } from './subtree-reader.js';
+export { SubtreeCache } from './subtree-cache.js';

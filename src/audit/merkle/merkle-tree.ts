@@ -1,11 +1,17 @@
 import { emptyRoot, nodeHash } from './hashes.js';
 import type { HashSource } from './hash-source.js';
+import type { SubtreeCache } from './subtree-cache.js';
 import { DEFAULT_READ_LIMIT, storedLevelsOf, SubtreeReader } from './subtree-reader.js';
 import { consistencyProofRanges, inclusionPathRanges, isTreeCount, rangeSubtrees, type LeafRange } from './tree-shape.js';
 
 export interface MerkleTreeOptions {
   /** Most leaves or subtree hashes asked of the source in one call (default 2^16). */
   readLimit?: number;
+  /**
+   * Hashes of complete subtrees worked out by earlier requests on the same log. Give every tree
+   * built for one log the same cache (a MerkleTree is cheap, a cache is what is worth keeping).
+   */
+  cache?: SubtreeCache;
 }
 
 /**
@@ -15,6 +21,7 @@ export interface MerkleTreeOptions {
  */
 export class MerkleTree {
   private readonly readLimit: number;
+  private readonly cache?: SubtreeCache;
 
   constructor(
     private readonly source: HashSource,
@@ -22,6 +29,7 @@ export class MerkleTree {
   ) {
     storedLevelsOf(source); // fail now, not on the first proof, if the source is mis-declared
     this.readLimit = options.readLimit ?? DEFAULT_READ_LIMIT;
+    this.cache = options.cache;
     if (!Number.isSafeInteger(this.readLimit) || this.readLimit < 2) {
       throw new RangeError(`MerkleTree readLimit must be a whole number ≥ 2, not ${this.readLimit}`);
     }
@@ -58,7 +66,7 @@ export class MerkleTree {
   /** The hashes of tree nodes, all read in one batch. */
   private async rangeHashes(ranges: readonly LeafRange[]): Promise<Buffer[]> {
     const pieces = ranges.map(rangeSubtrees);
-    const hashes = await new SubtreeReader(this.source, this.readLimit).hashes(pieces.flat());
+    const hashes = await new SubtreeReader(this.source, this.readLimit, this.cache).hashes(pieces.flat());
     let next = 0;
     return pieces.map((parts) => {
       const own = hashes.slice(next, (next += parts.length));

@@ -1,5 +1,6 @@
 import { HASH_LENGTH, nodeHash } from './hashes.js';
 import type { HashSource } from './hash-source.js';
+import type { SubtreeCache } from './subtree-cache.js';
 import type { SubtreeRef } from './tree-shape.js';
 
 /**
@@ -31,6 +32,7 @@ export class SubtreeReader {
   constructor(
     private readonly source: HashSource,
     private readonly readLimit: number = DEFAULT_READ_LIMIT,
+    private readonly cache?: SubtreeCache,
   ) {
     this.stored = storedLevelsOf(source);
     this.readLimitLog2 = Math.floor(Math.log2(readLimit));
@@ -40,7 +42,13 @@ export class SubtreeReader {
   async hashes(refs: readonly SubtreeRef[]): Promise<Buffer[]> {
     const pending = new Map<number, Set<number>>();
     const want = (level: number, index: number): void => {
-      if (this.knownAt(level).has(index)) return;
+      const known = this.knownAt(level);
+      if (known.has(index)) return;
+      const cached = this.cache?.get(level, index);
+      if (cached) {
+        known.set(index, cached);
+        return;
+      }
       let set = pending.get(level);
       if (!set) pending.set(level, (set = new Set()));
       set.add(index);
@@ -68,7 +76,11 @@ export class SubtreeReader {
     }
     // A subtree too big to gather in one go (no stored level near it) is hashed in slices, one at
     // a time, so memory stays bounded by the read limit rather than by the subtree.
-    for (const ref of large) this.knownAt(ref.level).set(ref.index, await this.hashInSlices(ref));
+    for (const ref of large) {
+      const hash = await this.hashInSlices(ref);
+      this.knownAt(ref.level).set(ref.index, hash);
+      this.cache?.set(ref.level, ref.index, hash);
+    }
     return refs.map((ref) => this.assemble(ref.level, ref.index));
   }
 
@@ -100,6 +112,7 @@ export class SubtreeReader {
       row = up;
     }
     this.knownAt(level).set(index, row[0]);
+    this.cache?.set(level, index, row[0]);
     return row[0];
   }
 
@@ -110,7 +123,9 @@ export class SubtreeReader {
     let row: Buffer[] = [];
     for (let c = 0; c < slices; c += 1) {
       // A fresh reader per slice: its memo would otherwise keep every leaf of the subtree.
-      const [hash] = await new SubtreeReader(this.source, this.readLimit).hashes([{ level: sliceLevel, index: ref.index * slices + c }]);
+      const [hash] = await new SubtreeReader(this.source, this.readLimit, this.cache).hashes([
+        { level: sliceLevel, index: ref.index * slices + c },
+      ]);
       row.push(hash);
     }
     while (row.length > 1) {
@@ -134,6 +149,12 @@ export class SubtreeReader {
     );
   }
 
+  /** A hash read from the store: for this batch, and for later ones through the cache. */
+  private keep(level: number, index: number, hash: Buffer): void {
+    this.knownAt(level).set(index, hash);
+    this.cache?.set(level, index, hash);
+  }
+
   /** Reads the stored hashes it can; returns the indices the store did not have. */
   private async readStored(level: number, indices: readonly number[]): Promise<number[]> {
     const known = this.knownAt(level);
@@ -147,7 +168,7 @@ export class SubtreeReader {
             throw new Error(`Merkle source: subtreeHashes(${level}, ${start}, ${end}) gave ${hashes?.length}`);
           }
           hashes.forEach((h, i) => {
-            if (h !== undefined && h !== null) known.set(start + i, asHash(h, `subtree ${level}/${start + i}`));
+            if (h !== undefined && h !== null) this.keep(level, start + i, asHash(h, `subtree ${level}/${start + i}`));
           });
         }),
       );
@@ -158,7 +179,7 @@ export class SubtreeReader {
         await Promise.all(
           indices.slice(i, i + SINGLE_READS_AT_ONCE).map(async (index) => {
             const h = await read(level, index);
-            if (h !== undefined && h !== null) known.set(index, asHash(h, `subtree ${level}/${index}`));
+            if (h !== undefined && h !== null) this.keep(level, index, asHash(h, `subtree ${level}/${index}`));
           }),
         );
       }
