@@ -222,7 +222,7 @@ const EXAMPLE: AccessLogDto = {
  * which agent); an enterprise session's token, the enterprise's. Citizen tokens only (scope
  * `account`, a first-party client's): whose log it is comes from the token, never from the request.
  */
-@ApiTags('accounts')
+@ApiTags('access log')
 @RequireScopes('account')
 @Controller('api/v1/me/access-log')
 export class AccessLogController {

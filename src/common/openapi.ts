@@ -208,11 +208,11 @@ export function unionValues<T extends string>() {
 const SCOPE_TEXT: Record<ApiScope, string> = {
   'registry:write': 'import rows into the population and enterprise register mirrors',
   'clients:write': 'register, list and remove OIDC clients',
-  verify: 'verify what citizens and enterprises present (certificates today)',
-  'licence:issue': 'issue electronic business licences',
+  verify: 'verify what citizens and enterprises present: certificates, licences, seals, stamps and stamped documents',
+  'licence:issue': 'issue electronic licences of the types the client is allowed, and suspend, reinstate or revoke them',
   'seal:make': 'make and revoke electronic seals',
   'tokens:introspect': 'introspect tokens issued to other clients (the OIDC introspection endpoint)',
-  account: "a citizen's own API (e.g. enterprise agents), in tokens of tongban's first-party clients",
+  account: "a citizen's own API (enterprise agents, the access log), in tokens of tongban's first-party clients",
   licences: "a holder's own licences (/api/v1/me/licences), in tokens of the holder's app (a client with public subjects)",
 };
 
@@ -223,9 +223,16 @@ const TAGS: Array<[string, string]> = [
   ['enterprise sign-in', "The holder's wallet answers an enterprise sign-in challenge (public: the signed answer is the credential)"],
   ['registry', "The register mirrors' import, for the registers' own systems (scope `registry:write`)"],
   ['clients', 'OIDC client management for operators (scope `clients:write`)'],
-  ['licences', 'Electronic business licences (scope `licence:issue`)'],
+  [
+    'licences',
+    "Electronic licences: the type catalogue and status lists (public), issuance and lifecycle by issuing authorities (scope `licence:issue`), holders' licences, files and 亮证 shares (scope `licences`)",
+  ],
   ['seals', 'Electronic seals (GB/T 38540): made and revoked by the seal-making authority (scope `seal:make`); looked up by anyone'],
   ['verification', 'Verification reports for portals (scope `verify`)'],
+  [
+    'access log',
+    "Who used a citizen's or an enterprise's identity: sign-ins, ID number releases, verifications, share openings (the holder's own token, scope `account`)",
+  ],
   ['transparency', "The audit log's signed tree heads, RFC 9162 inclusion and consistency proofs, and the keys that sign them (public)"],
 ];
 
