@@ -1,11 +1,13 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { AuditService } from '../audit/audit.service.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
 import { KeyStoreError } from '../keys/key-types.js';
 import { KeyStore } from '../keys/keystore.service.js';
-import { RegistryService } from '../registry/registry.service.js';
+import { RegistryService, type EnterpriseStatusChange } from '../registry/registry.service.js';
 import { CaStore, PkiUnavailableError, type CaCertificate, type CertifiedPurpose, type CreatedCertificate } from './ca.js';
 import type { Hierarchy } from './hierarchy.js';
 import { CertificateStore, type CertificateRecord, type RevocationReason } from './certificate-store.js';
@@ -66,6 +68,7 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     dataSource: DataSource,
     private readonly registry: RegistryService,
     anchors: TrustAnchorService,
+    @Optional() private readonly audit?: AuditService,
   ) {
     this.ca = new CaStore(keys, config);
     this.store = new CertificateStore(dataSource);
@@ -84,7 +87,7 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.registry.onEnterpriseStatusChange((changes) => this.revocations.followRegistry(changes));
+    this.registry.onEnterpriseStatusChange((changes) => this.followRegistry(changes));
     // A rotation (here or noticed from another process) may need new certificates. The listener
     // runs while the key store may hold its write lock, so the work is only scheduled here.
     this.keys.onChange(() => {
@@ -186,8 +189,11 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
 
   // ---- issuance ----
 
-  /** Issues under the hierarchy of the request's key: an SM2 key by the SM2 issuing CA, any other by the P-256 one. */
-  async issueFromCsr(csr: string | Uint8Array, options: IssueOptions): Promise<IssuedCertificate> {
+  /**
+   * Issues under the hierarchy of the request's key: an SM2 key by the SM2 issuing CA, any other by
+   * the P-256 one. `by`: who asked (the audit log's actor and request id); tongban itself when absent.
+   */
+  async issueFromCsr(csr: string | Uint8Array, options: IssueOptions, by: AuditBy = SYSTEM): Promise<IssuedCertificate> {
     await this.ensureReady();
     let issued: IssuedCertificate;
     try {
@@ -201,6 +207,9 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     // empty the OCSP and verification caches at every issuance).
     this.ocspResponder.forgetSerial(issued.serial);
     this.verifierStatuses.forgetSerials([issued.serial]);
+    await this.audit?.append(
+      certificateEvent('certificate.issue', issued.serial, issued.uscc, by, { profile: issued.profile, key: issued.key }),
+    );
     return issued;
   }
 
@@ -218,8 +227,13 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
 
   // ---- revocation ----
 
-  revoke(serial: string, reason: RevocationReason, at = new Date()): Promise<RevocationResult> {
-    return this.revocations.revoke(serial, reason, at);
+  async revoke(serial: string, reason: RevocationReason, at = new Date(), by: AuditBy = SYSTEM): Promise<RevocationResult> {
+    const result = await this.revocations.revoke(serial, reason, at);
+    if (result.changed) {
+      const uscc = (await this.store.find(result.serial))?.uscc ?? null;
+      await this.audit?.append(certificateEvent('certificate.revoke', result.serial, uscc, by, { reason }));
+    }
+    return result;
   }
 
   hold(serial: string): Promise<RevocationResult> {
@@ -300,6 +314,20 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** The register's changes followed (revocation, hold, release of licence certificates), each certificate in the audit log. */
+  private async followRegistry(changes: EnterpriseStatusChange[]): Promise<void> {
+    const followed = await this.revocations.followRegistry(changes);
+    const action = (to: string) =>
+      to === 'suspended' ? 'certificate.hold' : to === 'active' ? 'certificate.release' : 'certificate.revoke';
+    const audit = this.audit;
+    if (!audit) return;
+    await Promise.all(
+      followed.flatMap(({ uscc, serials, to }) =>
+        serials.map((serial) => audit.append(certificateEvent(action(to), serial, uscc, REGISTRY, { register: to }))),
+      ),
+    );
+  }
+
   /** Drops what this process remembers of revocation states (after a change made here). */
   private forgetStatuses(): void {
     this.ocspResponder.forget();
@@ -346,3 +374,18 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
 }
 
 export type { CreatedCertificate };
+
+/** Who asked for a change of a certificate: the actor and request id of its audit entry. */
+export type AuditBy = Pick<AuditEvent, 'actor' | 'requestId'>;
+const SYSTEM: AuditBy = { actor: { kind: 'system', id: 'tongban' } };
+const REGISTRY: AuditBy = { actor: { kind: 'system', id: 'registry' } };
+
+function certificateEvent(
+  action: 'certificate.issue' | 'certificate.revoke' | 'certificate.hold' | 'certificate.release',
+  serial: string,
+  uscc: string | null,
+  by: AuditBy,
+  details: Record<string, string>,
+): AuditEvent {
+  return { action, ...by, object: serial, ...(uscc ? { subject: { kind: 'enterprise', uscc } } : {}), outcome: 'success', details };
+}

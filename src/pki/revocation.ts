@@ -80,15 +80,19 @@ export class Revocations {
   /**
    * What a change of an enterprise's register status means for its licence certificates:
    * cancelled → revoked (cessationOfOperation), revoked → revoked (privilegeWithdrawn),
-   * suspended → on hold, suspended → active: released.
+   * suspended → on hold, suspended → active: released. Returns the serials changed, by enterprise (for the audit log).
    */
-  async followRegistry(changes: EnterpriseStatusChange[]): Promise<void> {
+  async followRegistry(changes: EnterpriseStatusChange[]): Promise<Array<{ uscc: string; serials: string[]; to: string }>> {
+    const followed: Array<{ uscc: string; serials: string[]; to: string }> = [];
     for (const change of changes) {
-      if (change.to === 'cancelled') await this.revokeForEnterprise(change.uscc, 'cessationOfOperation');
-      else if (change.to === 'revoked') await this.revokeForEnterprise(change.uscc, 'privilegeWithdrawn');
-      else if (change.to === 'suspended') await this.holdForEnterprise(change.uscc);
-      else if (change.to === 'active' && change.from === 'suspended') await this.releaseForEnterprise(change.uscc);
+      let serials: string[] = [];
+      if (change.to === 'cancelled') serials = await this.revokeForEnterprise(change.uscc, 'cessationOfOperation');
+      else if (change.to === 'revoked') serials = await this.revokeForEnterprise(change.uscc, 'privilegeWithdrawn');
+      else if (change.to === 'suspended') serials = await this.holdForEnterprise(change.uscc);
+      else if (change.to === 'active' && change.from === 'suspended') serials = await this.releaseForEnterprise(change.uscc);
+      if (serials.length) followed.push({ uscc: change.uscc, serials, to: change.to });
     }
+    return followed;
   }
 
   private async bulk(changed: StatusChange[]): Promise<string[]> {

@@ -1,6 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { RequireScopes } from '../auth/access-token.guard.js';
+import { RequireScopes, accessTokenOf } from '../auth/access-token.guard.js';
+import type { HttpRequest } from '../common/http.js';
+import { requestIdOf } from '../site/not-found.js';
 import { ApiError } from '../common/api-error.js';
 import { ApiErrors } from '../common/openapi.js';
 import { CitizenRowDto, EnterpriseRowDto, ImportResultDto } from './registry.dto.js';
@@ -91,8 +94,8 @@ export class RegistryController {
     },
   })
   @ApiOkResponse({ description: 'the summary, and what happened to each row', type: ImportResultDto, example: CITIZEN_RESULT })
-  citizens(@Body() body: unknown) {
-    return this.run(body, (records, options) => this.registry.importCitizens(records, options));
+  citizens(@Body() body: unknown, @Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    return this.run(body, (records, options) => this.registry.importCitizens(records, { ...options, by: importedBy(req, res) }));
   }
 
   @Post('enterprises')
@@ -131,8 +134,8 @@ export class RegistryController {
     },
   })
   @ApiOkResponse({ description: 'the summary, and what happened to each row', type: ImportResultDto, example: ENTERPRISE_RESULT })
-  enterprises(@Body() body: unknown) {
-    return this.run(body, (records, options) => this.registry.importEnterprises(records, options));
+  enterprises(@Body() body: unknown, @Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    return this.run(body, (records, options) => this.registry.importEnterprises(records, { ...options, by: importedBy(req, res) }));
   }
 
   private async run(
@@ -159,4 +162,9 @@ export class RegistryController {
     });
     return { summary, results };
   }
+}
+
+/** The register's client that sent the rows, and the request (for the import's audit entry). */
+function importedBy(req: HttpRequest, res: FastifyReply): ImportOptions['by'] {
+  return { actor: { kind: 'client', id: accessTokenOf(req).clientId }, requestId: requestIdOf(res) };
 }

@@ -1,5 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { AuditService } from '../audit/audit.service.js';
 import { preparedQuery } from '../database/prepared.js';
 import { canonicalCitizenId } from '../identifiers/citizen-id.js';
 import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
@@ -51,6 +53,8 @@ export interface ImportOptions {
   /** Each accepted row once it is written (or found unchanged). */
   onAccepted?(row: { line: number; outcome: RowOutcome }): void;
   today?: Date;
+  /** Who imports (the audit log's actor and request id): the register's client, or an operator. */
+  by?: Pick<AuditEvent, 'actor' | 'requestId'>;
 }
 
 /**
@@ -66,6 +70,7 @@ export class RegistryService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly vault: CitizenIdVault,
     private readonly keys: KeyStore,
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -83,12 +88,29 @@ export class RegistryService implements OnModuleInit {
   }
 
   importCitizens(records: SourceRecords, options: ImportOptions = {}): Promise<ImportSummary> {
-    return new CitizenImport(this.dataSource, this.vault, options, (changes) => this.announceCitizens(changes)).run(records);
+    const importer = new CitizenImport(this.dataSource, this.vault, options, (changes) => this.announceCitizens(changes));
+    return this.audited('citizens', options, () => importer.run(records));
   }
 
   async importEnterprises(records: SourceRecords, options: ImportOptions = {}): Promise<ImportSummary> {
     const importer = new EnterpriseImport(this.dataSource, this.vault, options, (changes) => this.announce(changes));
-    return importer.run(records);
+    return this.audited('enterprises', options, () => importer.run(records));
+  }
+
+  /** One audit entry per import: its counts (never a row's content), or that it failed part way. */
+  private async audited(register: string, options: ImportOptions, run: () => Promise<ImportSummary>): Promise<ImportSummary> {
+    const by = options.by ?? { actor: { kind: 'system', id: 'tongban' } };
+    const event = { action: 'registry.import', object: register, ...by } as const;
+    let summary: ImportSummary;
+    try {
+      summary = await run();
+    } catch (err) {
+      this.audit?.record({ ...event, outcome: 'failure', details: { error: (err as { code?: string }).code ?? (err as Error).name } });
+      throw err;
+    }
+    const { read, inserted, updated, unchanged, rejected, durationMs } = summary;
+    await this.audit?.append({ ...event, outcome: 'success', details: { read, inserted, updated, unchanged, rejected, durationMs } });
+    return summary;
   }
 
   async findCitizenByIdNumber(idNumber: string): Promise<Citizen | null> {
