@@ -4,7 +4,7 @@ import { ApiError } from '../common/api-error.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { KeyStore } from '../keys/keystore.service.js';
-import { PkiService } from '../pki/pki.service.js';
+import { PkiService, type AuditBy } from '../pki/pki.service.js';
 import { RegistryService, type Enterprise } from '../registry/registry.service.js';
 import { LicencesService } from './issuance/licences.service.js';
 
@@ -43,7 +43,7 @@ export class BusinessLicenceService {
   private readonly logger = new Logger('licences');
 
   /** `issuer`: the client that asks (the API's); with it, the `business-licence` credential too when that client may issue it. */
-  async issue(uscc: string, csrPem: string, issuer?: string): Promise<IssuedBusinessLicence> {
+  async issue(uscc: string, csrPem: string, issuer?: string, by?: AuditBy): Promise<IssuedBusinessLicence> {
     const enterprise = await this.registry.findEnterprise(uscc);
     if (!enterprise) throw new ApiError(404, 'enterprise_not_found', `no enterprise ${uscc} in the register`);
     if (enterprise.status !== 'active')
@@ -52,10 +52,11 @@ export class BusinessLicenceService {
         'enterprise_inactive',
         `the enterprise is ${enterprise.status} in the register; only an active enterprise gets a licence`,
       );
-    const issued = await this.pki.issueFromCsr(csrPem, {
-      profile: 'enterprise-licence',
-      subject: { uscc: enterprise.uscc, organizationName: enterprise.name, commonName: enterprise.name },
-    });
+    const issued = await this.pki.issueFromCsr(
+      csrPem,
+      { profile: 'enterprise-licence', subject: { uscc: enterprise.uscc, organizationName: enterprise.name, commonName: enterprise.name } },
+      by ?? (issuer ? { actor: { kind: 'client', id: issuer } } : undefined),
+    );
     const certificate = new X509Certificate(issued.pem);
     const licence = await this.signLicence({
       iss: this.config.publicUrl,
@@ -81,7 +82,7 @@ export class BusinessLicenceService {
         'x5t#S256': createHash('sha256').update(certificate.raw).digest('base64url'),
       },
     });
-    const credential = issuer ? await this.credential(enterprise, issued.pem, issued.serial, issuer) : undefined;
+    const credential = issuer ? await this.credential(enterprise, issued.pem, issued.serial, issuer, by) : undefined;
     return {
       serial: issued.serial,
       certificate: issued.pem,
@@ -97,9 +98,9 @@ export class BusinessLicenceService {
    * certificate's key. The certificate is issued already: a credential that cannot be issued
    * (the register changed meanwhile, the CA not ready) is logged and left out, never a failed answer.
    */
-  private async credential(enterprise: Enterprise, certificatePem: string, serial: string, issuer: string) {
+  private async credential(enterprise: Enterprise, certificatePem: string, serial: string, issuer: string, by?: AuditBy) {
     try {
-      const licence = await this.licences.issueBusinessLicence(enterprise, certificatePem, issuer);
+      const licence = await this.licences.issueBusinessLicence(enterprise, certificatePem, issuer, by);
       return licence ? { id: licence.id, credential: licence.credential } : undefined;
     } catch (err) {
       this.logger.warn(

@@ -1,8 +1,10 @@
-import { Body, Controller, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { accessTokenOf, RequireScopes } from '../auth/access-token.guard.js';
 import type { HttpRequest } from '../common/http.js';
+import { requestIdOf } from '../site/not-found.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { IsUscc } from '../identifiers/validators.js';
 import { BusinessLicenceService, type IssuedBusinessLicence } from './business-licence.service.js';
@@ -148,7 +150,13 @@ export class LicencesController {
     ],
     503: [{ error: 'pki_unavailable', message: 'the certificate authority is not ready: no issuing CA certificate' }],
   })
-  issue(@Param() { uscc }: UsccParam, @Body() { csr }: LicenceRequest, @Req() req: HttpRequest) {
-    return this.licences.issue(uscc.toUpperCase(), csr, accessTokenOf(req).clientId);
+  issue(
+    @Param() { uscc }: UsccParam,
+    @Body() { csr }: LicenceRequest,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
+    const clientId = accessTokenOf(req).clientId;
+    return this.licences.issue(uscc.toUpperCase(), csr, clientId, { actor: { kind: 'client', id: clientId }, requestId: requestIdOf(res) });
   }
 }

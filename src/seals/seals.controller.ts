@@ -20,6 +20,7 @@ import {
 } from './seals.dto.js';
 import { SealsService } from './seals.service.js';
 import { requestHash } from '../common/request-hash.js';
+import { requestIdOf } from '../site/not-found.js';
 
 const SEAL_EXAMPLE: SealView = {
   id: ES_ID_EXAMPLE,
@@ -168,6 +169,7 @@ export class SealsController {
       },
       {
         madeBy: accessTokenOf(req).clientId,
+        by: { requestId: requestIdOf(res) },
         ...(key === undefined ? {} : { idempotencyKey: key, requestHash: requestHash(req.body) }),
       },
     );
@@ -227,7 +229,12 @@ export class SealsController {
       },
     ],
   })
-  async revoke(@Param() { id }: SealIdParam, @Body() { reason }: RevokeSealRequest, @Req() req: HttpRequest): Promise<SealView> {
-    return sealView(await this.seals.revoke(id, reason, accessTokenOf(req).clientId), { withDer: true });
+  async revoke(
+    @Param() { id }: SealIdParam,
+    @Body() { reason }: RevokeSealRequest,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<SealView> {
+    return sealView(await this.seals.revoke(id, reason, accessTokenOf(req).clientId, { requestId: requestIdOf(res) }), { withDer: true });
   }
 }

@@ -1,6 +1,8 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { AuditActor, AuditEvent } from '../audit/audit-event.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { CRYPTO_OID } from '../crypto/oids.js';
 import { verificationKey } from '../crypto/verification-keys.js';
@@ -59,7 +61,12 @@ export interface MakeSealOptions {
   idempotencyKey?: string;
   /** A hash of the request (for a retry with the same key but another request: 422). */
   requestHash?: Buffer;
+  /** Who asked, for the audit log, when `madeBy` does not say (an operator's name), and the request's id. */
+  by?: SealAuditBy;
 }
+
+/** The actor (absent: from `madeBy`) and request id of a seal's audit entry. */
+export type SealAuditBy = Partial<Pick<AuditEvent, 'actor'>> & Pick<AuditEvent, 'requestId'>;
 
 export interface MadeSeal {
   seal: SealRecord;
@@ -109,6 +116,7 @@ export class SealsService implements OnModuleInit {
     private readonly registry: RegistryService,
     private readonly pki: PkiService,
     private readonly keys: KeyStore,
+    @Optional() private readonly audit?: AuditService,
   ) {
     this.store = new SealStore(dataSource);
   }
@@ -302,7 +310,13 @@ export class SealsService implements OnModuleInit {
       ...record,
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey, requestHash: options.requestHash ?? Buffer.alloc(0) } : {}),
     });
-    if (inserted) return { seal: record, replayed: false };
+    if (inserted) {
+      await this.auditSeal('seal.make', record.esID, record.uscc, record.madeBy, options.by, {
+        type: record.type,
+        algorithm: record.algorithm,
+      });
+      return { seal: record, replayed: false };
+    }
     // The same client and key won a race with this request: its seal is the answer.
     const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey!);
     if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
@@ -351,12 +365,13 @@ export class SealsService implements OnModuleInit {
 
   // ---- revocation ----
 
-  async revoke(esID: string, reason: string, by: string): Promise<SealRecord> {
+  async revoke(esID: string, reason: string, by: string, audit?: SealAuditBy): Promise<SealRecord> {
     if (!(SEAL_REVOCATION_REASONS as readonly string[]).includes(reason))
       throw new ApiError(400, 'invalid_reason', `reason must be one of ${SEAL_REVOCATION_REASONS.join(', ')}`);
     const revoked = await this.store.revoke(esID, reason as SealRevocationReason, by);
     if (revoked) {
       this.logger.log(`revoked seal ${esID} (${reason}) for ${by}`);
+      await this.auditSeal('seal.revoke', revoked.esID, revoked.uscc, by, audit, { reason });
       return revoked;
     }
     const seal = await this.get(esID);
@@ -380,7 +395,23 @@ export class SealsService implements OnModuleInit {
       if (!reason) continue;
       const revoked = await this.store.revokeForEnterprise(change.uscc, reason, 'registry');
       if (revoked.length) this.logger.log(`revoked ${revoked.length} seal(s) of ${change.uscc}, ${change.to} in the register (${reason})`);
+      for (const esID of revoked) await this.auditSeal('seal.revoke', esID, change.uscc, 'registry', undefined, { reason });
     }
+  }
+
+  /** A seal made or revoked, in the enterprise's access log (before the answer). */
+  private async auditSeal(
+    action: 'seal.make' | 'seal.revoke',
+    esID: string,
+    uscc: string,
+    madeBy: string,
+    by: SealAuditBy | undefined,
+    details: Record<string, string | number>,
+  ): Promise<void> {
+    const actor = by?.actor ?? madeByActor(madeBy);
+    const client = actor.kind === 'client' ? { client: actor.id } : {};
+    const subject = /^[0-9A-Z]{18}$/.test(uscc) ? { subject: { kind: 'enterprise', uscc } as const } : {};
+    await this.audit?.append({ action, actor, object: esID, ...subject, ...client, outcome: 'success', requestId: by?.requestId, details });
   }
 
   // ---- checks ----
@@ -516,6 +547,7 @@ export class SealsService implements OnModuleInit {
             ? 'nameChanged'
             : 'unspecified';
     await this.store.revoke(seal.esID, reason, 'registry');
+    await this.auditSeal('seal.revoke', seal.esID, seal.uscc, 'registry', undefined, { reason });
     if (now?.status === 'active')
       throw new ApiError(422, 'name_mismatch', `the enterprise's registered name changed to "${now.name}" while the seal was made`, {
         registeredName: now.name,
@@ -618,4 +650,11 @@ function checkPicture(picture: SealPictureInput, type: SealType): Required<SealP
       `the picture is ${size.width}×${size.height} pixels but the seal ${widthMm}×${heightMm} mm: it would be stretched (give widthMm and heightMm in its proportions)`,
     );
   return { type: 'PNG', data: picture.data, widthMm, heightMm };
+}
+
+/** Who `madeBy` (or a revocation's `by`) names: an API client, an operator (`cli`), or tongban itself (`registry`, `tongban:…`). */
+function madeByActor(madeBy: string): AuditActor {
+  if (madeBy === 'cli') return { kind: 'operator', id: 'cli' };
+  if (madeBy === 'registry' || madeBy.startsWith('tongban:')) return { kind: 'system', id: madeBy };
+  return { kind: 'client', id: madeBy };
 }

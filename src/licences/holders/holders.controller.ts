@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { accessTokenOf } from '../../auth/access-token.guard.js';
+import type { AuditActor } from '../../audit/audit-event.js';
 import { ApiError } from '../../common/api-error.js';
+import { requestIdOf } from '../../site/not-found.js';
 import type { HttpRequest } from '../../common/http.js';
 import { API_BODY_ERRORS, API_PARAM_ERRORS, ApiErrors } from '../../common/openapi.js';
 import { LICENCE_ID_EXAMPLE, LicenceIdParam } from '../issuance/licences.dto.js';
@@ -99,8 +101,10 @@ export class HoldersController {
     @Req() req: HttpRequest,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    const licence = await this.shares.heldLicence(holderOf(req), id);
-    await sendLicenceFile(res, await this.files.render(licence, format ?? 'ofd'), licence.id, accept);
+    const holder = holderOf(req);
+    const licence = await this.shares.heldLicence(holder, id);
+    const by = { actor: holderActor(req, holder), requestId: requestIdOf(res) };
+    await sendLicenceFile(res, await this.files.render(licence, format ?? 'ofd', by), licence.id, accept);
   }
 
   @Post(':id/shares')
@@ -147,12 +151,18 @@ export class HoldersController {
       },
     ],
   })
-  async share(@Param() { id }: LicenceIdParam, @Body() body: CreateShareRequest, @Req() req: HttpRequest): Promise<CreatedShareDto> {
+  async share(
+    @Param() { id }: LicenceIdParam,
+    @Body() body: CreateShareRequest,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<CreatedShareDto> {
     const holder = holderOf(req);
     const share = await this.shares.create(holder, id, {
       disclose: body.disclose,
       ttlSeconds: body.ttlSeconds ?? SHARE_TTL_DEFAULT_SECONDS,
       createdBy: creator(req, holder),
+      requestId: requestIdOf(res),
     });
     return createdShareView(share);
   }
@@ -212,12 +222,16 @@ export class HoldersController {
     } satisfies HolderShareDto,
   })
   @ApiErrors({ ...API_PARAM_ERRORS, 404: [NOT_HELD, { error: 'share_not_found', message: `you have no share ${SHARE_ID_EXAMPLE}` }] })
-  async endShare(@Param() { id, shareId }: ShareParams, @Req() req: HttpRequest): Promise<HolderShareDto> {
+  async endShare(
+    @Param() { id, shareId }: ShareParams,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<HolderShareDto> {
     const holder = holderOf(req);
     const licence = await this.shares.heldLicence(holder, id);
     const share = await this.shares.get(holder, shareId);
     if (share.licenceId !== licence.id) throw new ApiError(404, 'share_not_found', `you have no share ${shareId} of this licence`);
-    await this.shares.end(holder, share.id);
+    await this.shares.end(holder, share.id, requestIdOf(res));
     return holderShareView(await this.shares.get(holder, share.id));
   }
 }
@@ -226,4 +240,11 @@ export class HoldersController {
 function creator(req: HttpRequest, holder: Holder): string {
   const token = accessTokenOf(req);
   return token?.clientId ?? (holder.kind === 'enterprise' ? 'wallet' : 'holder');
+}
+
+/** Who asked for a holder's file, for the audit log: the citizen, or the enterprise's app or wallet. */
+function holderActor(req: HttpRequest, holder: Holder): AuditActor {
+  if (holder.kind === 'citizen') return { kind: 'account', id: holder.accountId };
+  const clientId = accessTokenOf(req)?.clientId;
+  return clientId ? { kind: 'client', id: clientId } : { kind: 'system', id: 'wallet' };
 }

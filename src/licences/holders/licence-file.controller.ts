@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { accessTokenOf, RequireScopes } from '../../auth/access-token.guard.js';
 import type { HttpRequest } from '../../common/http.js';
+import { requestIdOf } from '../../site/not-found.js';
 import { ApiErrors } from '../../common/openapi.js';
 import { LICENCE_ID_EXAMPLE, LicenceIdParam } from '../issuance/licences.dto.js';
 import { LicencesService } from '../issuance/licences.service.js';
@@ -51,7 +52,9 @@ export class LicenceFileController {
     @Req() req: HttpRequest,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    const licence = await this.licences.getForIssuer(id, accessTokenOf(req).clientId);
-    await sendLicenceFile(res, await this.files.render(licence, format ?? 'ofd'), licence.id, accept);
+    const clientId = accessTokenOf(req).clientId;
+    const licence = await this.licences.getForIssuer(id, clientId);
+    const by = { actor: { kind: 'client', id: clientId } as const, requestId: requestIdOf(res) };
+    await sendLicenceFile(res, await this.files.render(licence, format ?? 'ofd', by), licence.id, accept);
   }
 }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import type { AuditEvent } from '../../audit/audit-event.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { ApiError } from '../../common/api-error.js';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -13,6 +15,7 @@ import {
   type LicenceView,
 } from '../file/index.js';
 import type { Licence } from '../issuance/licence.js';
+import { LicencesService } from '../issuance/licences.service.js';
 import { LicenceTypesService } from '../types/index.js';
 
 export const LICENCE_FILE_FORMATS = ['ofd', 'pdf'] as const;
@@ -46,6 +49,8 @@ export class LicenceFiles {
     private readonly seals: LicenceSeals,
     private readonly types: LicenceTypesService,
     private readonly registry: RegistryService,
+    private readonly licences: LicencesService,
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
   /**
@@ -53,7 +58,7 @@ export class LicenceFiles {
    * names fonts and has none), 422 licence_file_unrenderable (a claim too long to lay out), and
    * those of the authority's seal (409 issuing_authority_unnamed, 503 seal_maker_unavailable …).
    */
-  async render(licence: Licence, format: LicenceFileFormat): Promise<LicenceFile> {
+  async render(licence: Licence, format: LicenceFileFormat, by?: Pick<AuditEvent, 'actor' | 'requestId'>): Promise<LicenceFile> {
     const view = await this.view(licence);
     const seal = await this.seals.sealFor(licence.issuer.clientId);
     let bytes: Buffer;
@@ -62,6 +67,7 @@ export class LicenceFiles {
       else {
         const { ofd, stampArea } = renderLicenceOfd(view);
         bytes = await this.seals.stampWith(ofd, seal, stampArea);
+        this.recordStamp(licence, seal.seal.esID, by);
       }
     } catch (err) {
       if (err instanceof LicenceFontError)
@@ -78,6 +84,28 @@ export class LicenceFiles {
       fileName: `licence-${licence.id}.${format}`,
       fileNameZh: `${name || 'licence'}-${licence.id}.${format}`,
     };
+  }
+
+  /** A licence file stamped with its issuing authority's seal: in the holder's access log, in the background. */
+  private recordStamp(licence: Licence, esID: string, by: Pick<AuditEvent, 'actor' | 'requestId'> | undefined): void {
+    const audit = this.audit;
+    if (!audit) return;
+    const holder = licence.holder;
+    void this.licences
+      .holderSubject(holder.kind, holder.kind === 'citizen' ? holder.registryCitizenId : holder.uscc)
+      .catch(() => undefined)
+      .then((subject) =>
+        audit.record({
+          action: 'seal.stamp',
+          actor: by?.actor ?? { kind: 'system', id: 'tongban' },
+          object: esID,
+          ...(subject ? { subject } : {}),
+          client: licence.issuer.clientId,
+          outcome: 'success',
+          requestId: by?.requestId,
+          details: { licence: licence.id, document: 'licence-file' },
+        }),
+      );
   }
 
   private async view(licence: Licence): Promise<LicenceView> {

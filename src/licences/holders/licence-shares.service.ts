@@ -1,8 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
 import { maskIp } from '../../accounts/ip-mask.js';
+import type { AuditActor, AuditEvent } from '../../audit/audit-event.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { ApiError } from '../../common/api-error.js';
 import { InjectConfig } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -41,6 +43,8 @@ export interface NewShare {
   ttlSeconds: number;
   /** Who made it: the client of the token, `wallet`, or the account page's client. */
   createdBy: string;
+  /** The request's id, for the audit entry. */
+  requestId?: string;
 }
 
 export interface CreatedShare {
@@ -123,6 +127,7 @@ export class LicenceSharesService implements OnModuleInit, OnApplicationShutdown
     private readonly types: LicenceTypesService,
     pki: PkiService,
     statusLists: StatusListsService,
+    @Optional() private readonly audit?: AuditService,
   ) {
     this.store = new ShareStore(db);
     this.verifier = new LicenceVerifier({ pki, keys, licences, statusLists, types, publicUrl: config.publicUrl });
@@ -190,6 +195,11 @@ export class LicenceSharesService implements OnModuleInit, OnApplicationShutdown
       expiresAt,
     });
     this.logger.log(`share ${id} of licence ${licence.id} for ${ttl} s (${disclose.length} claim(s) disclosed) by ${input.createdBy}`);
+    await this.auditShare('licence.share.create', holder, licence.id, input.createdBy, input.requestId, {
+      share: id,
+      ttlSeconds: ttl,
+      disclosed: disclose.join(' '),
+    });
     const url = this.urlOf(token);
     return { id, licenceId: licence.id, url, qrPng: await qrPng(url), disclosed: disclose, createdAt, expiresAt };
   }
@@ -210,11 +220,37 @@ export class LicenceSharesService implements OnModuleInit, OnApplicationShutdown
   }
 
   /** Ends one of the holder's shares now (its link shows that it was ended); whether it was still open. */
-  async end(holder: Holder, shareId: string): Promise<boolean> {
+  async end(holder: Holder, shareId: string, requestId?: string): Promise<boolean> {
     const share = await this.get(holder, shareId);
     const ended = await this.store.end(share.id, new Date());
     if (ended) this.logger.log(`share ${share.id} of licence ${share.licenceId} ended by its holder`);
+    if (ended) await this.auditShare('licence.share.withdraw', holder, share.licenceId, undefined, requestId, { share: share.id });
     return ended;
+  }
+
+  /** A share made or ended by its holder, in the holder's access log (before the answer). */
+  private async auditShare(
+    action: 'licence.share.create' | 'licence.share.withdraw',
+    holder: Holder,
+    licenceId: string,
+    app: string | undefined,
+    requestId: string | undefined,
+    details: AuditEvent['details'],
+  ): Promise<void> {
+    if (!this.audit) return;
+    const subject = await this.licences.holderSubject(holder.kind, holderRef(holder));
+    const actor: AuditActor = holder.kind === 'citizen' ? { kind: 'account', id: holder.accountId } : { kind: 'system', id: 'holder' };
+    const client = app && app !== 'wallet' && app !== 'holder' ? { client: app } : {};
+    await this.audit.append({
+      action,
+      actor,
+      object: licenceId,
+      ...(subject ? { subject } : {}),
+      ...client,
+      outcome: 'success',
+      requestId,
+      details,
+    });
   }
 
   /** The QR code (PNG) of a share's URL. */
@@ -222,19 +258,21 @@ export class LicenceSharesService implements OnModuleInit, OnApplicationShutdown
     return qrPng(url);
   }
 
-  /** Someone opened PUBLIC_URL/s/{token}: recorded for the holder, and what the page may show. */
-  async open(token: string, visitor: { ip?: string; userAgent?: string; afterCountdown?: boolean }): Promise<ShareOpening> {
+  /** Someone opened PUBLIC_URL/s/{token}: recorded for the holder (and in the audit log), and what the page may show. */
+  async open(
+    token: string,
+    visitor: { ip?: string; userAgent?: string; afterCountdown?: boolean; requestId?: string },
+  ): Promise<ShareOpening> {
     if (!TOKEN.test(token)) return { kind: 'unknown' };
     const row = await this.store.byTokenHash(tokenHash(token));
     if (!row) return { kind: 'unknown' };
     const now = new Date();
     const outcome: OpeningOutcome = row.endedAt ? 'ended' : row.expiresAt.getTime() <= now.getTime() ? 'expired' : 'shown';
-    if (outcome === 'shown' || !visitor.afterCountdown)
-      await this.store.recordOpening(
-        row.id,
-        { ipMasked: maskIp(visitor.ip), browser: browserFamily(visitor.userAgent), outcome },
-        MAX_RECORDED_OPENINGS,
-      );
+    if (outcome === 'shown' || !visitor.afterCountdown) {
+      const opening = { ipMasked: maskIp(visitor.ip), browser: browserFamily(visitor.userAgent), outcome };
+      await this.store.recordOpening(row.id, opening, MAX_RECORDED_OPENINGS);
+      this.recordOpening(row, opening, visitor.requestId);
+    }
     if (outcome === 'ended') return { kind: 'ended', endedAt: row.endedAt! };
     if (outcome === 'expired' || !row.presentationEnc) return { kind: 'expired', expiredAt: row.expiresAt };
 
@@ -263,6 +301,26 @@ export class LicenceSharesService implements OnModuleInit, OnApplicationShutdown
       claims: licenceClaimRows(type, section.disclosed),
       checkedAt: now,
     };
+  }
+
+  /** An opening of a share in the holder's access log, in the background (whoever opened it is not known: anonymous). */
+  private recordOpening(row: ShareRow, opening: Omit<OpeningRow, 'shareId' | 'openedAt'>, requestId: string | undefined): void {
+    const audit = this.audit;
+    if (!audit) return;
+    void this.licences
+      .holderSubject(row.holderKind, row.holderRef)
+      .catch(() => undefined)
+      .then((subject) =>
+        audit.record({
+          action: 'licence.share.open',
+          actor: { kind: 'system', id: 'anonymous' },
+          object: row.licenceId,
+          ...(subject ? { subject } : {}),
+          outcome: opening.outcome === 'shown' ? 'success' : 'refused',
+          requestId,
+          details: { share: row.id, result: opening.outcome, ipMasked: opening.ipMasked, browser: opening.browser },
+        }),
+      );
   }
 
   /** PUBLIC_URL/s/{token}. */

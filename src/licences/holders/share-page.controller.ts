@@ -31,6 +31,7 @@ export class SharePageController {
         ip: req.ip,
         userAgent: req.headers['user-agent'],
         afterCountdown: req.query.ended === '1',
+        requestId: requestIdOf(res),
       });
     } catch (err) {
       this.logger.error(`opening a share failed: ${(err as Error).message}`);

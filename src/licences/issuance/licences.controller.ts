@@ -16,6 +16,7 @@ import {
 } from './licences.dto.js';
 import { LicencesService, type HolderInput } from './licences.service.js';
 import { requestHash } from '../../common/request-hash.js';
+import { requestIdOf } from '../../site/not-found.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const EXAMPLE: LicenceView = {
@@ -151,7 +152,11 @@ export class LicenceIssuanceController {
         ...(body.validFrom === undefined ? {} : { validFrom: new Date(body.validFrom) }),
         ...(body.validUntil === undefined ? {} : { validUntil: new Date(body.validUntil) }),
       },
-      { issuer: accessTokenOf(req).clientId, ...(key === undefined ? {} : { idempotencyKey: key, requestHash: requestHash(req.body) }) },
+      {
+        issuer: accessTokenOf(req).clientId,
+        by: { requestId: requestIdOf(res) },
+        ...(key === undefined ? {} : { idempotencyKey: key, requestHash: requestHash(req.body) }),
+      },
     );
     void res.header('location', `/api/v1/licences/${issued.licence.id}`);
     if (issued.replayed) void res.header('idempotent-replayed', 'true');
@@ -198,8 +203,9 @@ export class LicenceIssuanceController {
     @Param() { id }: LicenceIdParam,
     @Body() { reason }: LicenceStatusChangeRequest,
     @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<LicenceView> {
-    return licenceView(await this.licences.suspend(id, reason, accessTokenOf(req).clientId));
+    return licenceView(await this.licences.suspend(id, reason, accessTokenOf(req).clientId, { requestId: requestIdOf(res) }));
   }
 
   @Post(':id/reinstate')
@@ -232,8 +238,9 @@ export class LicenceIssuanceController {
     @Param() { id }: LicenceIdParam,
     @Body() { reason }: LicenceStatusChangeRequest,
     @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<LicenceView> {
-    return licenceView(await this.licences.reinstate(id, reason, accessTokenOf(req).clientId));
+    return licenceView(await this.licences.reinstate(id, reason, accessTokenOf(req).clientId, { requestId: requestIdOf(res) }));
   }
 
   @Post(':id/revoke')
@@ -250,8 +257,9 @@ export class LicenceIssuanceController {
     @Param() { id }: LicenceIdParam,
     @Body() { reason }: LicenceStatusChangeRequest,
     @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<LicenceView> {
-    return licenceView(await this.licences.revoke(id, reason, accessTokenOf(req).clientId));
+    return licenceView(await this.licences.revoke(id, reason, accessTokenOf(req).clientId, { requestId: requestIdOf(res) }));
   }
 }
 

@@ -1,6 +1,8 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { AuditAction, AuditEvent, AuditSubject } from '../../audit/audit-event.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { ClientStore } from '../../clients/client-store.js';
 import { ApiError } from '../../common/api-error.js';
 import { InjectConfig } from '../../config/config.module.js';
@@ -54,7 +56,12 @@ export interface IssueLicenceOptions {
   requestHash?: Buffer;
   /** The holder's key for the credential's cnf (the business licence binds the certificate it issues with). */
   cnf?: Record<string, unknown>;
+  /** Who asked, for the audit log, when not the issuer's client itself (an operator); and the request's id. */
+  by?: LicenceAuditBy;
 }
+
+/** The actor and request id of a licence's audit entry. */
+export type LicenceAuditBy = Partial<Pick<AuditEvent, 'actor'>> & Pick<AuditEvent, 'requestId'>;
 
 /** Who changes a licence's status: its issuing authority (a client_id), or an operator (the CLI) acting for it. */
 export type LicenceActor = string | { operator: string };
@@ -93,6 +100,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
     private readonly types: LicenceTypesService,
     private readonly clients: ClientStore,
     private readonly statusLists: StatusListsService,
+    @Optional() private readonly audit?: AuditService,
   ) {
     this.store = new LicenceStore(db);
   }
@@ -188,6 +196,16 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
     this.logger.log(
       `issued ${type.id} licence ${id} to ${holder.kind === 'citizen' ? holder.idNumberMasked : holder.uscc} for ${options.issuer}, valid ${validFrom.toISOString()} to ${validUntil.toISOString()}`,
     );
+    await this.audit?.append({
+      action: 'licence.issue',
+      actor: options.by?.actor ?? { kind: 'client', id: options.issuer },
+      object: id,
+      subject: holder.kind === 'citizen' ? await this.audit.citizenSubject(holder.idNumber!) : { kind: 'enterprise', uscc: holder.uscc },
+      client: options.issuer,
+      outcome: 'success',
+      requestId: options.by?.requestId,
+      details: { type: type.id },
+    });
     return { licence: await this.get(id), replayed: false };
   }
 
@@ -197,7 +215,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
    * as long as the certificate. Null when the client is not allowed the type (it then gets the
    * certificate alone, as before).
    */
-  async issueBusinessLicence(enterprise: Enterprise, certificatePem: string, issuer: string): Promise<Licence | null> {
+  async issueBusinessLicence(enterprise: Enterprise, certificatePem: string, issuer: string, by?: LicenceAuditBy): Promise<Licence | null> {
     if (!(await this.types.mayIssue(issuer, 'business-licence'))) return null;
     const certificate = new X509Certificate(certificatePem);
     const claims: Record<string, unknown> = {
@@ -217,7 +235,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
         validFrom: new Date(certificate.validFrom),
         validUntil: new Date(certificate.validTo),
       },
-      { issuer, cnf: keyBinding(certificate) },
+      { issuer, cnf: keyBinding(certificate), ...(by ? { by } : {}) },
     );
     return licence;
   }
@@ -294,7 +312,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
   // ---- lifecycle ----
 
   /** valid → suspended (by its issuer); a licence the register suspended becomes the issuer's suspension (it stays when the holder is active again). */
-  async suspend(id: string, reason: string, by: LicenceActor): Promise<Licence> {
+  async suspend(id: string, reason: string, by: LicenceActor, audit: LicenceAuditBy = {}): Promise<Licence> {
     const row = await this.issuersRow(id, by);
     const actor = actorName(by);
     const changed = await this.store.transition(row.id, [{ status: 'valid' }, { status: 'suspended', suspendedBy: 'registry' }], {
@@ -304,11 +322,11 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
       by: actor,
     });
     if (!changed) throw await this.refused(row.id, 'suspend');
-    return this.changed(changed, 'suspended');
+    return this.changed(changed, 'suspended', auditBy(by, audit));
   }
 
   /** suspended → valid (by its issuer), while the holder is active in the register. */
-  async reinstate(id: string, reason: string, by: LicenceActor): Promise<Licence> {
+  async reinstate(id: string, reason: string, by: LicenceActor, audit: LicenceAuditBy = {}): Promise<Licence> {
     const row = await this.issuersRow(id, by);
     const actor = actorName(by);
     if (row.status === 'suspended') {
@@ -327,11 +345,11 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
       by: actor,
     });
     if (!changed) throw await this.refused(row.id, 'reinstate');
-    return this.changed(changed, 'reinstated');
+    return this.changed(changed, 'reinstated', auditBy(by, audit));
   }
 
   /** valid or suspended → revoked, for good (by its issuer). */
-  async revoke(id: string, reason: string, by: LicenceActor): Promise<Licence> {
+  async revoke(id: string, reason: string, by: LicenceActor, audit: LicenceAuditBy = {}): Promise<Licence> {
     const row = await this.issuersRow(id, by);
     const actor = actorName(by);
     const changed = await this.store.transition(row.id, [{ status: 'valid' }, { status: 'suspended' }], {
@@ -341,7 +359,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
       by: actor,
     });
     if (!changed) throw await this.refused(row.id, 'revoke');
-    return this.changed(changed, 'revoked');
+    return this.changed(changed, 'revoked', auditBy(by, audit));
   }
 
   /**
@@ -404,11 +422,50 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
     if (!touched.length) return;
     this.statusLists.changed(new Set(touched.map((t) => t.statusList)));
     this.logger.log(`${change.to} ${touched.length} licence(s) of ${kind === 'citizen' ? 'a citizen' : ref}: ${change.reason}`);
+    const action = change.to === 'revoked' ? 'licence.revoke' : change.to === 'suspended' ? 'licence.suspend' : 'licence.reinstate';
+    await this.auditChange(
+      action,
+      touched.map((t) => t.id),
+      kind,
+      ref,
+      undefined,
+      { actor: { kind: 'system', id: 'registry' } },
+    );
   }
 
-  private async changed(row: LicenceRow, what: string): Promise<Licence> {
+  /** One audit entry per licence whose status changed, naming its holder (an enterprise, or a citizen's blind index). */
+  private async auditChange(
+    action: AuditAction,
+    ids: string[],
+    kind: HolderKind,
+    ref: string,
+    issuer: string | undefined,
+    by: Pick<AuditEvent, 'actor' | 'requestId'>,
+  ): Promise<void> {
+    if (!this.audit) return;
+    const subject = await this.holderSubject(kind, ref);
+    const client = issuer ? { client: issuer } : {};
+    await Promise.all(
+      ids.map((id) => this.audit!.append({ action, ...by, object: id, ...(subject ? { subject } : {}), ...client, outcome: 'success' })),
+    );
+  }
+
+  /** The holder as the audit log names them: an enterprise by USCC, a citizen by the blind index of the ID number. */
+  async holderSubject(kind: HolderKind, ref: string): Promise<AuditSubject | undefined> {
+    if (kind === 'enterprise') return { kind: 'enterprise', uscc: ref };
+    const idNumber = await this.registry.revealCitizenIdNumber(ref);
+    return idNumber && this.audit ? this.audit.citizenSubject(idNumber) : undefined;
+  }
+
+  private async changed(
+    row: LicenceRow,
+    what: 'suspended' | 'reinstated' | 'revoked',
+    by: Pick<AuditEvent, 'actor' | 'requestId'>,
+  ): Promise<Licence> {
     this.statusLists.changed([row.statusList]);
     this.logger.log(`${what} licence ${row.id} for ${row.statusChangedBy ?? '?'}: ${row.statusReason ?? ''}`);
+    const action = ({ suspended: 'licence.suspend', reinstated: 'licence.reinstate', revoked: 'licence.revoke' } as const)[what];
+    await this.auditChange(action, [row.id], row.holderKind, row.holderRef, row.issuerClient, by);
     return this.toLicence(row);
   }
 
@@ -673,6 +730,12 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
 
 function actorName(by: LicenceActor): string {
   return typeof by === 'string' ? by : by.operator;
+}
+
+/** The audit entry's actor: the one given, else the issuer's client or the operator of `by`. */
+function auditBy(by: LicenceActor, audit: LicenceAuditBy): Pick<AuditEvent, 'actor' | 'requestId'> {
+  const actor = audit.actor ?? (typeof by === 'string' ? { kind: 'client', id: by } : { kind: 'operator', id: by.operator });
+  return { actor, requestId: audit.requestId };
 }
 
 function notFound(id: string): ApiError {
