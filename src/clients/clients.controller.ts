@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -23,12 +24,14 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { RequireScopes } from '../auth/access-token.guard.js';
+import { RequireScopes, accessTokenOf } from '../auth/access-token.guard.js';
+import type { HttpRequest } from '../common/http.js';
+import { requestIdOf } from '../site/not-found.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
 import { IsUscc } from '../identifiers/validators.js';
 import { LICENCE_TYPE_ID } from '../licences/types/licence-type.js';
 import { ClientDto, ClientListDto, JWKS_EXAMPLE, RegisteredClientDto } from './clients.dto.js';
-import { CLIENT_ID, ClientsService, type ClientRegistration } from './clients.service.js';
+import { CLIENT_ID, ClientsService, type ClientAuditBy, type ClientRegistration } from './clients.service.js';
 
 const URL_OPTIONS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'];
@@ -284,8 +287,8 @@ export class ClientsController {
     ],
     409: [{ error: 'client_exists', message: 'a client tax-portal is already registered' }],
   })
-  register(@Body() body: ClientRegistrationDto) {
-    return this.clients.register(body);
+  register(@Body() body: ClientRegistrationDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    return this.clients.register(body, changedBy(req, res));
   }
 
   @Get()
@@ -316,7 +319,12 @@ export class ClientsController {
     404: [CLIENT_NOT_FOUND],
     409: [{ error: 'client_protected', message: "tongban-account is tongban's own client and cannot be removed" }],
   })
-  async remove(@Param() { clientId }: ClientIdParam) {
-    await this.clients.remove(clientId);
+  async remove(@Param() { clientId }: ClientIdParam, @Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    await this.clients.remove(clientId, changedBy(req, res));
   }
+}
+
+/** The client with clients:write that made the change, and the request (for the audit log). */
+function changedBy(req: HttpRequest, res: FastifyReply): ClientAuditBy {
+  return { actor: { kind: 'client', id: accessTokenOf(req).clientId }, requestId: requestIdOf(res) };
 }

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { checkUscc } from '../identifiers/uscc.js';
 import { LicenceTypesService } from '../licences/types/licence-types.service.js';
@@ -53,9 +55,11 @@ export class ClientsService {
     private readonly store: ClientStore,
     private readonly oidc: OidcProviderService,
     private readonly licenceTypes: LicenceTypesService,
+    @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async register(input: ClientRegistration): Promise<RegisteredClient> {
+  /** `by`: who registers it (the audit log's actor and request id): an operator, or a client with clients:write. */
+  async register(input: ClientRegistration, by: ClientAuditBy = SYSTEM): Promise<RegisteredClient> {
     if (typeof input.client_id !== 'string' || !CLIENT_ID.test(input.client_id)) {
       throw new ApiError(400, 'invalid_client_metadata', 'client_id must be 3-100 characters of letters, digits, . _ : -');
     }
@@ -75,6 +79,19 @@ export class ClientsService {
     }
     if (!(await this.store.insert(metadata, issuer)))
       throw new ApiError(409, 'client_exists', `a client ${metadata.client_id} is already registered`);
+    await this.audit?.append({
+      action: 'client.add',
+      ...by,
+      object: metadata.client_id,
+      client: metadata.client_id,
+      outcome: 'success',
+      details: {
+        grant_types: (metadata.grant_types as string[] | undefined)?.join(' ') ?? '',
+        scope: typeof metadata.scope === 'string' ? metadata.scope : '',
+        subject_type: String(metadata.subject_type ?? ''),
+        ...(issuer ? { issuer_code: issuer.issuerCode, licence_types: issuer.licenceTypes.join(' ') } : {}),
+      },
+    });
     return { client: view(withoutSecret(metadata), issuer), ...(generated ? { client_secret: generated } : {}) };
   }
 
@@ -134,11 +151,16 @@ export class ClientsService {
     return { issuerCode: uscc.canonical!, licenceTypes: types };
   }
 
-  async remove(clientId: string): Promise<void> {
+  async remove(clientId: string, by: ClientAuditBy = SYSTEM): Promise<void> {
     if (isFirstParty(clientId)) throw new ApiError(409, 'client_protected', `${clientId} is tongban's own client and cannot be removed`);
     if (!(await this.store.remove(clientId))) throw new ApiError(404, 'client_not_found', `no client ${clientId}`);
+    await this.audit?.append({ action: 'client.remove', ...by, object: clientId, client: clientId, outcome: 'success' });
   }
 }
+
+/** Who changes a client, for the audit log. */
+export type ClientAuditBy = Pick<AuditEvent, 'actor' | 'requestId'>;
+const SYSTEM: ClientAuditBy = { actor: { kind: 'system', id: 'tongban' } };
 
 /** A client as the API and the CLI show it: its metadata, and what makes it an issuing authority (`tongban_*`). */
 function view(metadata: ClientMetadata, issuer: LicenceIssuer | undefined): ClientMetadata {

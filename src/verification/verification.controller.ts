@@ -4,7 +4,9 @@ import type { FastifyReply } from 'fastify';
 import type { HttpRequest } from '../common/http.js';
 import { RequireScopes, accessTokenOf } from '../auth/access-token.guard.js';
 import { API_BODY_ERRORS, ApiErrors } from '../common/openapi.js';
+import { requestIdOf } from '../site/not-found.js';
 import { VerifyRateLimiter } from './rate-limiter.js';
+import { VerificationAudit, type VerifiedKind } from './verification-audit.js';
 import { LICENCE_EXAMPLES } from './licence-report-examples.js';
 import { DocumentVerificationDto, REPORT_EXAMPLES, ValidationReportDto, ValidationReportsDto } from './report.dto.js';
 import type { ValidationReport } from './report.js';
@@ -46,6 +48,7 @@ export class VerificationController {
   constructor(
     private readonly verification: VerificationService,
     private readonly limiter: VerifyRateLimiter,
+    private readonly audit: VerificationAudit,
   ) {}
 
   @Post('certificate')
@@ -62,7 +65,7 @@ export class VerificationController {
     @Body() body: CertificateRequest,
   ): Promise<ValidationReport> {
     this.limiter.take(res, accessTokenOf(req).clientId);
-    return this.verification.certificate(body.pem);
+    return this.audited('certificate', req, res, this.verification.certificate(body.pem));
   }
 
   @Post('seal')
@@ -75,7 +78,7 @@ export class VerificationController {
   @ApiOkResponse({ description: 'the report, with the seal section', type: ValidationReportDto, examples: SEAL_EXAMPLES })
   seal(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: SealRequest): Promise<ValidationReport> {
     this.limiter.take(res, accessTokenOf(req).clientId);
-    return this.verification.seal(Buffer.from(body.seal, 'base64'));
+    return this.audited('seal', req, res, this.verification.seal(Buffer.from(body.seal, 'base64')));
   }
 
   @Post('signature')
@@ -92,7 +95,7 @@ export class VerificationController {
     @Body() body: SignatureRequest,
   ): Promise<ValidationReport> {
     this.limiter.take(res, accessTokenOf(req).clientId);
-    return this.verification.signature(Buffer.from(body.signature, 'base64'), stampData(body));
+    return this.audited('signature', req, res, this.verification.signature(Buffer.from(body.signature, 'base64'), stampData(body)));
   }
 
   @Post('document')
@@ -113,7 +116,7 @@ export class VerificationController {
   ): Promise<DocumentVerification> {
     const client = accessTokenOf(req).clientId;
     this.limiter.take(res, client);
-    const result = await this.verification.document(Buffer.from(body.document, 'base64'));
+    const result = await this.audited('document', req, res, this.verification.document(Buffer.from(body.document, 'base64')));
     this.limiter.charge(client, result.signatures.length - 1);
     return result;
   }
@@ -137,7 +140,7 @@ export class VerificationController {
   @ApiOkResponse({ description: 'the report, with the licence section', type: ValidationReportDto, examples: LICENCE_EXAMPLES })
   licence(@Req() req: HttpRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: LicenceRequest): Promise<ValidationReport> {
     this.limiter.take(res, accessTokenOf(req).clientId);
-    return this.licenceItem(body);
+    return this.audited('licence', req, res, this.licenceItem(body));
   }
 
   @Post('batch')
@@ -161,11 +164,23 @@ export class VerificationController {
   ): Promise<{ reports: Array<ValidationReport | DocumentVerification> }> {
     const client = accessTokenOf(req).clientId;
     this.limiter.take(res, client, body.items.length);
-    const reports = await Promise.all(body.items.map((item) => this.item(item)));
+    const reports = await Promise.all(body.items.map((item) => this.audited(item.kind, req, res, this.item(item))));
     let extra = 0;
     for (const report of reports) if ('signatures' in report) extra += Math.max(0, report.signatures.length - 1);
     this.limiter.charge(client, extra);
     return { reports };
+  }
+
+  /** The report (or a document's reports), each recorded in the audit log as the client's verification. */
+  private async audited<T extends ValidationReport | DocumentVerification>(
+    kind: VerifiedKind,
+    req: HttpRequest,
+    res: FastifyReply,
+    verifying: Promise<T>,
+  ): Promise<T> {
+    const result = await verifying;
+    this.audit.record(kind, result, accessTokenOf(req).clientId, requestIdOf(res));
+    return result;
   }
 
   private item(item: BatchItem): Promise<ValidationReport | DocumentVerification> {

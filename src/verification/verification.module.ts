@@ -4,6 +4,7 @@ import { LicencesModule } from '../licences/licences.module.js';
 import { PkiModule } from '../pki/pki.module.js';
 import { SealsModule } from '../seals/seals.module.js';
 import { VerifyRateLimiter } from './rate-limiter.js';
+import { VerificationAudit } from './verification-audit.js';
 import { VerificationController } from './verification.controller.js';
 import { VerificationService } from './verification.service.js';
 
@@ -11,6 +12,6 @@ import { VerificationService } from './verification.service.js';
 @Module({
   imports: [AuthModule, PkiModule, SealsModule, LicencesModule],
   controllers: [VerificationController],
-  providers: [VerificationService, VerifyRateLimiter],
+  providers: [VerificationService, VerifyRateLimiter, VerificationAudit],
 })
 export class VerificationModule {}
