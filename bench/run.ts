@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { benchAudit } from './audit.js';
 import { benchEmbedded } from './embedded.js';
 import { benchIdentifiers } from './identifiers.js';
 import { benchLicences } from './licences.js';
@@ -13,7 +14,7 @@ import { benchSeals } from './seals.js';
  *   BENCH_DATABASE_URL   PostgreSQL server to create scratch databases on (default: the local server's Unix
  *                        socket in /var/run/postgresql when there is one, else postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_CITIZENS       registry size (default 1,000,000)
- *   BENCH_ONLY           comma-separated sections to run (identifiers, seals, registry, oidc, pki, embedded, licences)
+ *   BENCH_ONLY           comma-separated sections to run (identifiers, seals, registry, oidc, pki, embedded, licences, audit)
  *   BENCH_OIDC_CONCURRENCY, BENCH_OIDC_POOL, BENCH_OIDC_WARMUP_MS, BENCH_OIDC_SECONDS, BENCH_OIDC_CPU_PROF
  *                        oidc section: requests in flight (16), the service's DB_POOL_SIZE (16),
  *                        warm-up (2000 ms) and measured seconds (4) per figure, a directory for the
@@ -31,6 +32,9 @@ import { benchSeals } from './seals.js';
  *   BENCH_LICENCES_CONCURRENCY, BENCH_LICENCES_WARMUP_MS, BENCH_LICENCES_SECONDS, BENCH_LICENCES_REVOCATIONS, BENCH_LICENCES_CPU_PROF
  *                        licences section: requests in flight (8), warm-up (1500 ms) and measured seconds (4) per
  *                        figure, revocations timed to the status list (10), a directory for the service's --cpu-prof profile
+ *   BENCH_AUDIT_SECONDS, BENCH_AUDIT_IN_FLIGHT, BENCH_AUDIT_PROOF_SIZE
+ *                        audit section: measured seconds per figure (3), appends always waiting (4000), entries
+ *                        the inclusion proofs are served at (10,000,000; 0 skips that figure)
  *   --json               also print every figure as one JSON document at the end
  */
 // A PostgreSQL on the same host is reached through its Unix socket, as psql does: each statement
@@ -54,6 +58,7 @@ if (wanted('oidc')) await benchOidc(serverUrl);
 if (wanted('pki')) await benchPki(serverUrl);
 if (wanted('embedded')) await benchEmbedded(serverUrl);
 if (wanted('licences')) await benchLicences(serverUrl);
+if (wanted('audit')) await benchAudit(serverUrl);
 if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ figures }, null, 2) + '\n');
 
 function describeServer(url: string): string {

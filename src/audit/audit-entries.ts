@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { returning } from '../database/returning.js';
 import type { AuditAction, AuditActor, AuditDetails, AuditEntry, AuditEvent, AuditOutcome, AuditSubject } from './audit-event.js';
-import { entryLeafHash } from './entry-leaf.js';
+import { entryLeafParts, leafOfParts, type LeafParts } from './entry-leaf.js';
 
 /** The SQL of the audit log's entries: appending a batch, and reading rows back as entries. */
 
@@ -31,53 +31,71 @@ export interface EntryRow {
   leaf_hash: string;
 }
 
+/** An event ready to append: as it will be stored, and its leaf's bytes around the seq and time. */
+export interface PreparedEvent {
+  readonly event: AuditEvent;
+  readonly parts: LeafParts;
+}
+
+/** Done before taking seqs, so the seq lock is held only for the hashing that needs them. */
+export function prepareEvent(event: AuditEvent): PreparedEvent {
+  const stored = storedEvent(event);
+  return { event: stored, parts: entryLeafParts(stored) };
+}
+
 /**
  * Appends events as consecutive entries in one transaction of the caller's: takes their seqs from
  * audit_log_state (holding its row lock until the caller commits, so seqs are assigned in commit
  * order, and a rolled-back batch takes none) and the database's clock, then one multi-row INSERT.
  */
-export async function insertEntries(manager: EntityManager, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
+export async function insertEntries(manager: EntityManager, prepared: readonly PreparedEvent[]): Promise<AuditEntry[]> {
   const [state] = await returning<{ next_seq: string; at: string }>(
     manager,
     `UPDATE audit_log_state SET next_seq = next_seq + $2 WHERE log = $1
      RETURNING next_seq::text AS next_seq, to_char(date_trunc('milliseconds', clock_timestamp()) AT TIME ZONE 'UTC', ${ISO_MS}) AS at`,
-    [AUDIT_LOG, events.length],
+    [AUDIT_LOG, prepared.length],
   );
   if (!state) throw new Error('audit: audit_log_state has no row for the audit log (run the migrations)');
-  const first = Number(state.next_seq) - events.length;
-  const entries = events.map((event, i) => storedEntry(event, first + i, state.at));
-  const rows = entries.map((entry) => ({
-    seq: entry.seq,
-    at: entry.at,
-    action: entry.action,
-    actor_kind: entry.actor.kind,
-    actor_id: entry.actor.id,
-    outcome: entry.outcome,
-    object: entry.object ?? null,
-    subject_kind: entry.subject?.kind ?? null,
-    subject_ref: entry.subject ? subjectRef(entry.subject) : null,
-    client: entry.client ?? null,
-    request_id: entry.requestId ?? null,
-    details: entry.details ?? null,
-    leaf: entryLeafHash(entry).toString('hex'),
-  }));
+  const first = Number(state.next_seq) - prepared.length;
+  const at = state.at;
+  // One array per column: a statement with 13 parameters whatever the batch's size, which
+  // PostgreSQL parses and plans in a fraction of the time of a 500-row VALUES list.
+  const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+  const entries = prepared.map(({ event, parts }, i) => {
+    const seq = first + i;
+    const row = [
+      seq,
+      event.action,
+      event.actor.kind,
+      event.actor.id,
+      event.outcome,
+      event.object ?? null,
+      event.subject?.kind ?? null,
+      event.subject ? subjectRef(event.subject) : null,
+      event.client ?? null,
+      event.requestId ?? null,
+      event.details ? JSON.stringify(event.details) : null,
+      leafOfParts(parts, at, seq).toString('hex'),
+    ];
+    row.forEach((value, j) => columns[j].push(value));
+    return { seq, at, ...event };
+  });
   await manager.query(
     `INSERT INTO audit_entries (seq, at, action, actor_kind, actor_id, outcome, object, subject_kind, subject_ref, client, request_id, details, leaf_hash)
-     SELECT r.seq, r.at::timestamptz, r.action, r.actor_kind, r.actor_id, r.outcome, r.object, r.subject_kind, r.subject_ref, r.client,
-            r.request_id, r.details, decode(r.leaf, 'hex')
-     FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, at text, action text, actor_kind text, actor_id text, outcome text, object text,
-            subject_kind text, subject_ref text, client text, request_id text, details jsonb, leaf text)`,
-    [JSON.stringify(rows)],
+     SELECT r.seq, $1::timestamptz, r.action, r.actor_kind, r.actor_id, r.outcome, r.object, r.subject_kind, r.subject_ref, r.client, r.request_id,
+            r.details::jsonb, decode(r.leaf, 'hex')
+     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                 $12::text[], $13::text[])
+          AS r(seq, action, actor_kind, actor_id, outcome, object, subject_kind, subject_ref, client, request_id, details, leaf)`,
+    [at, ...columns],
   );
   return entries;
 }
 
-/** The entry as stored and hashed: absent optional fields left out, empty details dropped. */
-function storedEntry(event: AuditEvent, seq: number, at: string): AuditEntry {
+/** The event as stored and hashed: absent optional fields left out, empty details dropped. */
+function storedEvent(event: AuditEvent): AuditEvent {
   const details = event.details && Object.keys(event.details).length ? { ...event.details } : undefined;
   return {
-    seq,
-    at,
     action: event.action,
     actor: { kind: event.actor.kind, id: event.actor.id },
     outcome: event.outcome,

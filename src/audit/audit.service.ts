@@ -5,15 +5,21 @@ import type { AppConfig } from '../config/config.js';
 import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
 import type { AuditEntry, AuditEvent, AuditSubject } from './audit-event.js';
 import { checkAuditEvent } from './audit-event-check.js';
-import { entriesForSubjects, insertEntries, subjectRef } from './audit-entries.js';
+import { entriesForSubjects, insertEntries, prepareEvent, subjectRef, type PreparedEvent } from './audit-entries.js';
 import { TreeHeadSigner } from './tree-head-signer.js';
 
 /** A batch is written this long after its first event, or at once when it is this large. */
 export const AUDIT_BATCH_DELAY_MS = 5;
 export const AUDIT_BATCH_MAX = 500;
 
+/**
+ * Batches written at once: while one holds the seq lock and inserts, the next has begun and waits
+ * for the lock in the database, so no round trip is lost between them.
+ */
+const WRITERS = 2;
+
 interface Pending {
-  event: AuditEvent;
+  prepared: PreparedEvent;
   resolve(result: { seq: number }): void;
   reject(err: unknown): void;
 }
@@ -34,7 +40,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   private readonly logger = new Logger('audit');
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> | undefined;
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,7 +55,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
     // Bench-only (AUDIT_WRITES=off): nothing is written, and there is no seq.
     if (!this.config.auditWrites) return Promise.resolve({ seq: -1 });
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ prepared: prepareEvent(event), resolve, reject });
       if (this.queue.length >= AUDIT_BATCH_MAX) this.kick();
       else this.timer ??= setTimeout(() => this.kick(), AUDIT_BATCH_DELAY_MS);
     });
@@ -69,9 +75,9 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
 
   /** Writes everything queued; resolves when it is committed (or has failed). */
   async flush(): Promise<void> {
-    while (this.queue.length || this.writing) {
+    while (this.queue.length || this.writing.size) {
       this.kick();
-      await this.writing;
+      await Promise.all(this.writing);
     }
   }
 
@@ -107,17 +113,19 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
     return indexes.map((index) => ({ kind: 'citizen-index', index: index.toString('hex') }));
   }
 
-  /** Starts writing the queue unless a batch is being written (that one's end starts the next). */
+  /** Starts writing the queue unless WRITERS batches are being written (the end of one starts the next). */
   private kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.writing || !this.queue.length) return;
-    const batch = this.queue.splice(0, AUDIT_BATCH_MAX);
-    this.writing = this.write(batch).finally(() => {
-      this.writing = undefined;
-      // Whatever arrived meanwhile has waited long enough.
-      if (this.queue.length) this.kick();
-    });
+    while (this.writing.size < WRITERS && this.queue.length) {
+      const batch = this.queue.splice(0, AUDIT_BATCH_MAX);
+      const writing: Promise<void> = this.write(batch).finally(() => {
+        this.writing.delete(writing);
+        // Whatever arrived meanwhile has waited long enough.
+        if (this.queue.length) this.kick();
+      });
+      this.writing.add(writing);
+    }
   }
 
   private async write(batch: Pending[]): Promise<void> {
@@ -125,7 +133,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
       const entries = await this.dataSource.transaction((manager) =>
         insertEntries(
           manager,
-          batch.map((p) => p.event),
+          batch.map((p) => p.prepared),
         ),
       );
       batch.forEach((pending, i) => pending.resolve({ seq: entries[i].seq }));

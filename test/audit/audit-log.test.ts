@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../../src/audit/audit.service.js';
-import { entryLeafHash } from '../../src/audit/entry-leaf.js';
+import type { AuditEntry } from '../../src/audit/audit-event.js';
+import { canonicalJson } from '../../src/audit/canonical-json.js';
+import { entryLeafBytes, entryLeafHash } from '../../src/audit/entry-leaf.js';
 import { entryFromRow, ENTRY_COLUMNS, type EntryRow } from '../../src/audit/audit-entries.js';
 import { backend, makeTestEnv, type TestEnv } from '../support/test-env.js';
 import { event, openAudit } from './audit-context.js';
@@ -38,6 +40,20 @@ describe(`audit log on ${backend}`, () => {
     const entry = entryFromRow(rows[0]);
     expect(entry).toMatchObject({ ...event(5), seq: results[5].seq });
     expect(entry.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(entryLeafHash(entry).toString('hex')).toBe(rows[0].leaf_hash);
+  });
+
+  it('stores text with quotes, commas, braces, backslashes, NULL and Chinese exactly as given', async () => {
+    const odd = event(3, {
+      object: 'a,"b"{c}\\ NULL 证照',
+      client: undefined,
+      requestId: '{}',
+      details: { 'k,"{': 'v\\"}', NULL: null, n: 1e21, 空: '' },
+    });
+    const { seq } = await audit.append(odd);
+    const rows = await app.sql.query<EntryRow[]>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE seq = $1`, [seq]);
+    const entry = entryFromRow(rows[0]);
+    expect(entry).toEqual({ ...odd, seq, at: entry.at, client: undefined });
     expect(entryLeafHash(entry).toString('hex')).toBe(rows[0].leaf_hash);
   });
 
@@ -103,5 +119,29 @@ describe(`audit log on ${backend}`, () => {
     const page = await audit.forSubjects([subject, enterprise], { limit: 2, beforeSeq: written[3] });
     expect(page.map((e) => e.seq)).toEqual([written[2], written[1]]);
     expect((await audit.forSubjects([subject], { limit: 10 })).map((e) => e.seq)).toEqual([written[3], written[1]]);
+  });
+});
+
+describe('entry leaf bytes', () => {
+  it('are the canonical JSON of the entry (sorted keys), written out by hand', () => {
+    const entries: AuditEntry[] = [
+      { ...event(1), seq: 0, at: '2026-12-07T22:10:06.123Z' },
+      { seq: 7, at: '2026-12-07T22:10:06.000Z', action: 'verify', actor: { kind: 'system', id: '证照 "x"\n\\' }, outcome: 'refused' },
+      {
+        seq: 2 ** 40,
+        at: '2026-12-07T22:10:06.999Z',
+        action: 'licence.issue',
+        actor: { kind: 'operator', id: 'ops' },
+        outcome: 'failure',
+        subject: { kind: 'enterprise', uscc: '91350100M000100Y43' },
+        details: { z: 1.5, a: null, B: true, é: 'ü', '': -0 },
+      },
+      { ...event(2), subject: { kind: 'citizen-index', index: 'ab'.repeat(32) }, details: {}, seq: 3, at: '2026-12-07T22:10:06.001Z' },
+    ];
+    for (const entry of entries) {
+      const { details, ...rest } = entry;
+      const expected = canonicalJson(details && Object.keys(details).length ? entry : rest);
+      expect(entryLeafBytes(entry).toString('utf8')).toBe(expected);
+    }
   });
 });
