@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { CitizenIdVault } from '../identifiers/citizen-id-vault.js';
@@ -59,6 +59,21 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
       if (this.queue.length >= AUDIT_BATCH_MAX) this.kick();
       else this.timer ??= setTimeout(() => this.kick(), AUDIT_BATCH_DELAY_MS);
     });
+  }
+
+  /**
+   * Appends inside the caller's own transaction, so the entries commit or roll back with the
+   * action they record (and on the embedded store, where the caller holds the one session, this is
+   * the way to append before committing). It holds the log's seq lock until that transaction
+   * ends, stopping every other append meanwhile: call it last, just before the commit.
+   */
+  async appendWithin(manager: EntityManager, events: readonly AuditEvent[]): Promise<{ seq: number }[]> {
+    events.forEach(checkAuditEvent);
+    if (!this.config.auditWrites || !events.length) return events.map(() => ({ seq: -1 }));
+    const entries = await insertEntries(manager, events.map(prepareEvent));
+    // A head is due once they are committed; if the caller rolls back, the signer finds no growth.
+    this.signer.noteGrowth();
+    return entries.map((entry) => ({ seq: entry.seq }));
   }
 
   /** Appends without waiting: for paths whose own action is not durable. Never throws. */

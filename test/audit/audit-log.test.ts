@@ -92,6 +92,20 @@ describe(`audit log on ${backend}`, () => {
     expect(seq).toBe(before.length);
   });
 
+  it('appends within a transaction of the caller: committed with it, or rolled back with it taking no seqs', async () => {
+    const before = await seqs();
+    const [{ seq }] = await app.sql.transaction((manager) => audit.appendWithin(manager, [event(1, { object: 'within' })]));
+    expect(seq).toBe(before.length);
+    await expect(
+      app.sql.transaction(async (manager) => {
+        await audit.appendWithin(manager, [event(2), event(3)]);
+        throw new Error('the action failed');
+      }),
+    ).rejects.toThrow('the action failed');
+    expect(await seqs()).toEqual([...before, seq]);
+    expect((await audit.append(event(4))).seq).toBe(seq + 1);
+  });
+
   it('refuses events that carry an ID number, anywhere, or are malformed', () => {
     expect(() => audit.append(event(1, { object: ID_NUMBER }))).toThrow(/looks like a citizen ID number/);
     expect(() => audit.append(event(1, { details: { who: `id=${ID_NUMBER.toLowerCase()};` } }))).toThrow(/looks like a citizen ID number/);
