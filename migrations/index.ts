@@ -14,6 +14,7 @@ import { LicenceTypes1765500000000 } from './1765500000000-licence-types.js';
 import { Licences1765600000000 } from './1765600000000-licences.js';
 import { LicenceShares1765700000000 } from './1765700000000-licence-shares.js';
 import { Audit1765800000000 } from './1765800000000-audit.js';
+import { IssuanceLog1765900000000 } from './1765900000000-issuance-log.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   Licences1765600000000,
   LicenceShares1765700000000,
   Audit1765800000000,
+  IssuanceLog1765900000000,
 ];

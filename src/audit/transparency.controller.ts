@@ -13,7 +13,8 @@ const MAX_INDEX = Number.MAX_SAFE_INTEGER;
 const wholeNumber = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
 
-function index(name: string, description: string, example: number, min = 0): PropertyDecorator {
+/** A whole-number query parameter of the transparency endpoints (OpenAPI, transform, validation). */
+export function index(name: string, description: string, example: number, min = 0): PropertyDecorator {
   return (target, key) => {
     ApiProperty({ description, type: 'integer', minimum: min, example })(target, key);
     Transform(wholeNumber)(target, key);
