@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { X509Certificate, createHash } from 'node:crypto';
+import type { IssuanceLogRef } from '../audit/issuance/issuance-entry.js';
 import { ApiError } from '../common/api-error.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -22,6 +23,8 @@ export interface IssuedBusinessLicence {
    * identifier and the credential), when the issuing client may issue that type; absent otherwise.
    */
   credential?: { id: string; credential: string };
+  /** The certificate's leaf in the public issuance log (issue 14 §3). */
+  transparency?: IssuanceLogRef;
 }
 
 /**
@@ -90,6 +93,7 @@ export class BusinessLicenceService {
       licence,
       enterprise: { uscc: enterprise.uscc, name: enterprise.name },
       ...(credential ? { credential } : {}),
+      ...(issued.transparency ? { transparency: issued.transparency } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { IssuanceLogRefDto } from '../audit/issuance/issuance-log-ref.dto.js';
 import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
@@ -97,6 +98,13 @@ class BusinessLicenceDto implements IssuedBusinessLicence {
     type: BusinessLicenceCredentialDto,
   })
   credential?: BusinessLicenceCredentialDto;
+
+  @ApiPropertyOptional({
+    description:
+      'the certificate’s leaf in the public issuance log (issue 14 §3): check it is logged with GET /api/v1/transparency/issuance/proofs/inclusion',
+    type: IssuanceLogRefDto,
+  })
+  transparency?: IssuanceLogRefDto;
 }
 
 /** Issuing electronic business licences: the market regulator's service client (scope licence:issue). */
@@ -124,6 +132,7 @@ export class LicencesController {
       licence:
         'eyJhbGciOiJFUzI1NiIsInR5cCI6InRvbmdiYW4tbGljZW5jZStqd3QiLCJraWQiOiJsaWNlbmNlLTEifQ.eyJpc3MiOiJodHRwczovL2lkLmV4YW1wbGUuZ292LmNuIiwic3ViIjoiOTEzNTAxMDBNQTJZVEI4SzRMIn0.MEUCIQ…',
       enterprise: { uscc: USCC_EXAMPLE, name: '福州通办示范科技有限公司' },
+      transparency: { log: 'issuance', index: 7 },
     },
   })
   @ApiErrors({

@@ -1,4 +1,5 @@
 import { ApiError } from '../common/api-error.js';
+import type { IssuanceLogRef } from '../audit/issuance/issuance-entry.js';
 import { canonicalUscc } from '../identifiers/uscc.js';
 import type { KeyStore } from '../keys/keystore.service.js';
 import { endEntityExtensions, PROFILES, signCertificate, wholeSeconds, type Profile } from './builder.js';
@@ -28,6 +29,8 @@ export interface IssuedCertificate {
   chain: string[];
   /** The certified key, e.g. "EC P-256", "SM2". */
   key: string;
+  /** Its leaf in the public issuance log (issue 14 §3), once PkiService has logged it. */
+  transparency?: IssuanceLogRef;
 }
 
 /** RFC 5280 upper bounds (ub-common-name, ub-organization-name). */

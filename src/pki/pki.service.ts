@@ -2,6 +2,7 @@ import { Injectable, Logger, Optional, type OnApplicationShutdown, type OnModule
 import { DataSource } from 'typeorm';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { AuditService } from '../audit/audit.service.js';
+import { IssuanceLog } from '../audit/issuance/issuance-log.service.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ApiError } from '../common/api-error.js';
@@ -69,6 +70,7 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     private readonly registry: RegistryService,
     anchors: TrustAnchorService,
     @Optional() private readonly audit?: AuditService,
+    @Optional() private readonly issuanceLog?: IssuanceLog,
   ) {
     this.ca = new CaStore(keys, config);
     this.store = new CertificateStore(dataSource);
@@ -210,7 +212,9 @@ export class PkiService implements OnModuleInit, OnApplicationShutdown {
     await this.audit?.append(
       certificateEvent('certificate.issue', issued.serial, issued.uscc, by, { profile: issued.profile, key: issued.key }),
     );
-    return issued;
+    // Stored first, then a leaf of the public issuance log before the answer (issue 14 §3; see IssuanceLog).
+    const transparency = await this.issuanceLog?.logged('certificate', issued.serial);
+    return transparency ? { ...issued, transparency } : issued;
   }
 
   async certificate(serial: string): Promise<(CertificateRecord & { pem: string }) | null> {

@@ -82,7 +82,11 @@ export class SealsController {
       'a key of the caller’s choosing (1 to 255 visible ASCII characters; quotes around it are dropped) that makes retries safe, per client',
     schema: { type: 'string', example: '8e03978e-40d5-43e8-bc93-6894a57f9324' },
   })
-  @ApiCreatedResponse({ description: 'the seal (`Location` names it)', type: SealDto, example: SEAL_EXAMPLE })
+  @ApiCreatedResponse({
+    description: 'the seal (`Location` names it), with its leaf in the public issuance log',
+    type: SealDto,
+    example: { ...SEAL_EXAMPLE, transparency: { log: 'issuance', index: 7 } },
+  })
   @ApiErrors({
     ...API_BODY_ERRORS,
     400: [
@@ -175,7 +179,8 @@ export class SealsController {
     );
     void res.header('location', `/api/v1/seals/${made.seal.esID}`);
     if (made.replayed) void res.header('idempotent-replayed', 'true');
-    return sealView(made.seal, { withDer: true });
+    const view = sealView(made.seal, { withDer: true });
+    return made.transparency ? { ...view, transparency: made.transparency } : view;
   }
 
   @Get('seals/:id')

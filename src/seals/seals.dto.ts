@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsUscc } from '../identifiers/validators.js';
+import { IssuanceLogRefDto } from '../audit/issuance/issuance-log-ref.dto.js';
 import { parseCertificate } from '../pki/x509.js';
 import { SEAL_REVOCATION_REASONS, type SealAlgorithm, type SealRecord, type SealRevocationReason } from './seal-store.js';
 import { IsSealTime } from './seal-times.js';
@@ -288,6 +289,13 @@ export class SealDto {
     example: 'MIIMxjCCDDIwGRYCRVMCAQQWB3RvbmdiYW4…',
   })
   seal?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'in the answer of POST /api/v1/seals (and its replays): the seal’s leaf in the public issuance log (issue 14 §3), to check with GET /api/v1/transparency/issuance/proofs/inclusion',
+    type: IssuanceLogRefDto,
+  })
+  transparency?: IssuanceLogRefDto;
 }
 
 @ApiSchema({ name: 'SealList' })

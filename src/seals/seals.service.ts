@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AuditActor, AuditEvent } from '../audit/audit-event.js';
 import { AuditService } from '../audit/audit.service.js';
+import type { IssuanceLogRef } from '../audit/issuance/issuance-entry.js';
+import { IssuanceLog } from '../audit/issuance/issuance-log.service.js';
 import { ApiError } from '../common/api-error.js';
 import { CRYPTO_OID } from '../crypto/oids.js';
 import { verificationKey } from '../crypto/verification-keys.js';
@@ -72,6 +74,8 @@ export interface MadeSeal {
   seal: SealRecord;
   /** True when the idempotency key named a seal made before. */
   replayed: boolean;
+  /** Its leaf in the public issuance log (issue 14 §3). */
+  transparency?: IssuanceLogRef;
 }
 
 /** What a seal of one of tongban's own licence-issuing authorities says (SealsService.makeAuthoritySeal). */
@@ -117,6 +121,7 @@ export class SealsService implements OnModuleInit {
     private readonly pki: PkiService,
     private readonly keys: KeyStore,
     @Optional() private readonly audit?: AuditService,
+    @Optional() private readonly issuanceLog?: IssuanceLog,
   ) {
     this.store = new SealStore(dataSource);
   }
@@ -130,7 +135,7 @@ export class SealsService implements OnModuleInit {
   async make(input: MakeSealInput, options: MakeSealOptions): Promise<MadeSeal> {
     if (options.idempotencyKey) {
       const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey);
-      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+      if (earlier) return this.logged({ seal: this.sameRequest(earlier, options), replayed: true });
     }
     const uscc = input.uscc.toUpperCase();
     const type = sealType(input.type);
@@ -218,7 +223,7 @@ export class SealsService implements OnModuleInit {
   async makeAuthoritySeal(input: AuthoritySealInput, options: MakeSealOptions): Promise<MadeSeal> {
     if (options.idempotencyKey) {
       const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey);
-      if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+      if (earlier) return this.logged({ seal: this.sameRequest(earlier, options), replayed: true });
     }
     const uscc = canonicalUscc(typeof input.uscc === 'string' ? input.uscc.toUpperCase() : '');
     if (!uscc) throw new ApiError(400, 'validation_failed', "an issuing authority's seal needs its unified social credit code");
@@ -315,12 +320,22 @@ export class SealsService implements OnModuleInit {
         type: record.type,
         algorithm: record.algorithm,
       });
-      return { seal: record, replayed: false };
+      return this.logged({ seal: record, replayed: false });
     }
     // The same client and key won a race with this request: its seal is the answer.
     const earlier = await this.store.findByIdempotencyKey(options.madeBy, options.idempotencyKey!);
-    if (earlier) return { seal: this.sameRequest(earlier, options), replayed: true };
+    if (earlier) return this.logged({ seal: this.sameRequest(earlier, options), replayed: true });
     throw new Error('the seal was neither stored nor found by its idempotency key');
+  }
+
+  /**
+   * The seal with its leaf in the public issuance log: stored first, then appended before the
+   * answer (issue 14 §3; see IssuanceLog); a replay answers the leaf it has (or appends it now if a
+   * crash left it out).
+   */
+  private async logged(made: MadeSeal): Promise<MadeSeal> {
+    const transparency = await this.issuanceLog?.logged('seal', made.seal.esID);
+    return transparency ? { ...made, transparency } : made;
   }
 
   // ---- reading ----

@@ -1,4 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import { IssuanceLogRefDto } from '../audit/issuance/issuance-log-ref.dto.js';
 import { unionValues } from '../common/openapi.js';
 import { LocalisedTextDto } from '../licences/types/licence-types.dto.js';
 import {
@@ -376,6 +377,14 @@ export class ValidationReportDto implements ValidationReport {
 
   @ApiProperty({ description: 'the time the item was validated at', format: 'date-time', example: '2026-12-07T14:38:27.879Z' })
   validationTime!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'for a certificate, seal (or a stamp made with it) or licence tongban issued: its leaf in the public issuance log (issue 14 §3), so a portal or a monitor can check it was logged ' +
+      '(GET /api/v1/transparency/issuance/proofs/inclusion); absent for items of others, and whatever the verdict',
+    type: IssuanceLogRefDto,
+  })
+  transparency?: IssuanceLogRefDto;
 }
 
 @ApiSchema({ name: 'DocumentReports', description: 'A document’s answer: one report per signature it holds' })

@@ -190,6 +190,12 @@ export interface ReportSections {
   licence?: LicenceSection;
 }
 
+/** Where an item tongban issued sits in the public issuance log (issue 14 §3): its leaf index. */
+export interface IssuanceLogSection {
+  log: 'issuance';
+  index: number;
+}
+
 export interface ValidationReport extends ReportSections {
   indication: Indication;
   subIndication?: SubIndication;
@@ -198,6 +204,8 @@ export interface ValidationReport extends ReportSections {
   issuer?: ReportNames;
   signingTime?: string;
   validationTime: string;
+  /** A certificate, seal or licence tongban issued: its leaf in the public issuance log (added after the report is built). */
+  transparency?: IssuanceLogSection;
 }
 
 /** A report that contradicts ETSI EN 319 102-1 or itself: a programming error, never an answer. */

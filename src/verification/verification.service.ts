@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { IssuanceLog } from '../audit/issuance/issuance-log.service.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { KeyStore } from '../keys/keystore.service.js';
@@ -35,43 +36,65 @@ export class VerificationService {
     licences: LicencesService,
     statusLists: StatusListsService,
     types: LicenceTypesService,
+    @Optional() private readonly issuanceLog?: IssuanceLog,
   ) {
     this.seals = new SealVerifier(pki, seals);
     this.licences = new LicenceVerifier({ pki, keys, licences, statusLists, types, publicUrl: config.publicUrl });
   }
 
   async certificate(pem: string): Promise<ValidationReport> {
-    return certificateReport(await this.pki.verifyCertificateChain(pem));
+    return this.withLeaf(certificateReport(await this.pki.verifyCertificateChain(pem)));
   }
 
   /** A seal (SESeal, DER) on its own, judged now. */
-  seal(der: Buffer): Promise<ValidationReport> {
-    return this.seals.seal(der);
+  async seal(der: Buffer): Promise<ValidationReport> {
+    return this.withLeaf(await this.seals.seal(der));
   }
 
   /** A detached stamp (SES_Signature, DER) with the document it signed or that document's digest, judged at its signing time. */
-  signature(der: Buffer, data: StampData): Promise<ValidationReport> {
+  async signature(der: Buffer, data: StampData): Promise<ValidationReport> {
     const signed: SignedData = data.document
       ? { kind: 'document', bytes: data.document }
       : data.digest
         ? { kind: 'digest', value: data.digest }
         : { kind: 'none' };
-    return this.seals.stamp(der, signed);
+    return this.withLeaf(await this.seals.stamp(der, signed));
   }
 
   /** An electronic licence: an SD-JWT VC or a presentation of one (key binding required when an audience or nonce is given). */
-  licenceCredential(credential: string, options: PresentationOptions): Promise<ValidationReport> {
-    return this.licences.credential(credential, options);
+  async licenceCredential(credential: string, options: PresentationOptions): Promise<ValidationReport> {
+    return this.withLeaf(await this.licences.credential(credential, options));
   }
 
   /** A licence tongban issued, by its identifier (GB/T 36904): the stored credential, its status now. */
-  licenceById(id: string): Promise<ValidationReport> {
-    return this.licences.id(id);
+  async licenceById(id: string): Promise<ValidationReport> {
+    return this.withLeaf(await this.licences.id(id));
   }
 
   /** An OFD document: one report per signature in it. */
-  document(ofd: Buffer): Promise<DocumentVerification> {
-    return verifyDocument(ofd, this.seals);
+  async document(ofd: Buffer): Promise<DocumentVerification> {
+    const result = await verifyDocument(ofd, this.seals);
+    await Promise.all(result.signatures.map((report) => this.withLeaf(report)));
+    return result;
+  }
+
+  /**
+   * The report of an item tongban issued, with its leaf in the public issuance log (issue 14 §3):
+   * a licence it knows by identifier, a seal it made (by the SHA-256 of its DER: an esID alone could
+   * be another maker's), a certificate it issued (the report names its profile only then).
+   */
+  private async withLeaf(report: ValidationReport): Promise<ValidationReport> {
+    const log = this.issuanceLog;
+    if (!log) return report;
+    const ref = report.licence?.id
+      ? await log.indexOf('licence', report.licence.id)
+      : report.seal?.sha256
+        ? await log.sealIndex(Buffer.from(report.seal.sha256, 'hex'))
+        : report.certificate?.profile
+          ? await log.indexOf('certificate', report.certificate.serial)
+          : undefined;
+    if (ref) report.transparency = ref;
+    return report;
   }
 }
 

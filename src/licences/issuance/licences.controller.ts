@@ -95,7 +95,11 @@ export class LicenceIssuanceController {
       'a key of the caller’s choosing (1 to 255 visible ASCII characters; quotes around it are dropped) that makes retries safe, per client',
     schema: { type: 'string', example: '4b1c54b2-1f0e-4c5e-9d1a-3a0f6c2e9b77' },
   })
-  @ApiCreatedResponse({ description: 'the licence (`Location` names it)', type: LicenceDto, example: EXAMPLE })
+  @ApiCreatedResponse({
+    description: 'the licence (`Location` names it), with its leaf in the public issuance log',
+    type: LicenceDto,
+    example: { ...EXAMPLE, transparency: { log: 'issuance', index: 7 } },
+  })
   @ApiErrors({
     ...API_BODY_ERRORS,
     400: [
@@ -160,7 +164,8 @@ export class LicenceIssuanceController {
     );
     void res.header('location', `/api/v1/licences/${issued.licence.id}`);
     if (issued.replayed) void res.header('idempotent-replayed', 'true');
-    return licenceView(issued.licence);
+    const view = licenceView(issued.licence);
+    return issued.transparency ? { ...view, transparency: issued.transparency } : view;
   }
 
   @Get(':id')

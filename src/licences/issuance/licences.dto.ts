@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IssuanceLogRefDto } from '../../audit/issuance/issuance-log-ref.dto.js';
 import { IsCitizenId, IsLicenceId, IsUscc } from '../../identifiers/validators.js';
 import { LICENCE_TYPE_ID } from '../types/index.js';
 import { LICENCE_STATUSES, type Licence, type LicenceStatus } from './licence.js';
@@ -191,6 +192,13 @@ export class LicenceDto {
 
   @ApiProperty({ description: 'when it was issued', format: 'date-time', example: '2026-12-01T00:00:00.000Z' })
   createdAt!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'in the answer of POST /api/v1/licences (and its replays): the licence’s leaf in the public issuance log (issue 14 §3), to check with GET /api/v1/transparency/issuance/proofs/inclusion',
+    type: IssuanceLogRefDto,
+  })
+  transparency?: IssuanceLogRefDto;
 }
 
 export type LicenceView = LicenceDto;

@@ -3,6 +3,8 @@ import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AuditAction, AuditEvent, AuditSubject } from '../../audit/audit-event.js';
 import { AuditService } from '../../audit/audit.service.js';
+import type { IssuanceLogRef } from '../../audit/issuance/issuance-entry.js';
+import { IssuanceLog } from '../../audit/issuance/issuance-log.service.js';
 import { ClientStore } from '../../clients/client-store.js';
 import { ApiError } from '../../common/api-error.js';
 import { InjectConfig } from '../../config/config.module.js';
@@ -70,6 +72,8 @@ export interface IssuedLicence {
   licence: Licence;
   /** True when the idempotency key named a licence issued before. */
   replayed: boolean;
+  /** Its leaf in the public issuance log (issue 14 §3). */
+  transparency?: IssuanceLogRef;
 }
 
 const CLAIMS_AAD = 'tongban licence-claims v1';
@@ -101,6 +105,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
     private readonly clients: ClientStore,
     private readonly statusLists: StatusListsService,
     @Optional() private readonly audit?: AuditService,
+    @Optional() private readonly issuanceLog?: IssuanceLog,
   ) {
     this.store = new LicenceStore(db);
   }
@@ -122,7 +127,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
   async issue(input: IssueLicenceInput, options: IssueLicenceOptions): Promise<IssuedLicence> {
     if (options.idempotencyKey) {
       const earlier = await this.store.findByIdempotencyKey(options.issuer, options.idempotencyKey);
-      if (earlier) return { licence: await this.toLicence(await this.sameRequest(earlier, options)), replayed: true };
+      if (earlier) return this.replay(earlier, options);
     }
     const type = await this.types.find(input.type);
     if (!type)
@@ -187,7 +192,7 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
       else if (outcome === 'taken' && options.idempotencyKey) {
         // Another request with this key won the race: its licence is the answer.
         const earlier = await this.store.findByIdempotencyKey(options.issuer, options.idempotencyKey);
-        if (earlier) return { licence: await this.toLicence(await this.sameRequest(earlier, options)), replayed: true };
+        if (earlier) return this.replay(earlier, options);
       }
       // Otherwise the entry was taken by a concurrent issuance, or its list filled up: draw again.
     }
@@ -206,7 +211,16 @@ export class LicencesService implements OnModuleInit, LicenceLookup {
       requestId: options.by?.requestId,
       details: { type: type.id },
     });
-    return { licence: await this.get(id), replayed: false };
+    // Stored first, then a leaf of the public issuance log before the answer (issue 14 §3; see IssuanceLog).
+    const transparency = await this.issuanceLog?.logged('licence', id);
+    return { licence: await this.get(id), replayed: false, ...(transparency ? { transparency } : {}) };
+  }
+
+  /** The licence an earlier request with the same idempotency key issued, with its leaf (logged now if a crash left it out). */
+  private async replay(earlier: LicenceRow, options: IssueLicenceOptions): Promise<IssuedLicence> {
+    const licence = await this.toLicence(await this.sameRequest(earlier, options));
+    const transparency = await this.issuanceLog?.logged('licence', licence.id);
+    return { licence, replayed: true, ...(transparency ? { transparency } : {}) };
   }
 
   /**
