@@ -16,6 +16,7 @@ import { runOperation } from './run-operation.js';
 import { registerLicenceCommands } from './licence-commands.js';
 import { registerLicenceTypeCommands } from './licence-type-commands.js';
 import { registerSealCommands } from './seal-commands.js';
+import { registerTransparencyCommands } from './transparency-commands.js';
 import { registerTrustCommands } from './trust-commands.js';
 import { registerWalletCommands } from './wallet-commands.js';
 
@@ -267,6 +268,7 @@ export function buildProgram(context: CliContext): Command {
   registerSealCommands(program, context);
   registerTrustCommands(program, context);
   registerAuditCommands(program, context);
+  registerTransparencyCommands(program, context);
   registerLicenceTypeCommands(program, context);
   registerOfdCommands(program, context);
   return program;
