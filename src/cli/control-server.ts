@@ -5,6 +5,7 @@ import type { DataDirLock } from '../database/data-dir-lock.js';
 import { KeyStoreError } from '../keys/key-types.js';
 import { ImportFormatError } from '../registry/record-reader.js';
 import { OPERATIONS, OperationError } from './operations.js';
+import { runAudited } from './operator-audit.js';
 
 export const PARAMS_HEADER = 'x-tongban-params';
 
@@ -36,7 +37,7 @@ async function handle(app: INestApplicationContext, req: IncomingMessage, res: S
   res.setHeader('content-type', 'application/x-ndjson');
   const write = (line: object) => res.write(JSON.stringify(line) + '\n');
   try {
-    const result = await operation.run(app, params, { input: req, emit: (event) => write({ event }) });
+    const result = await runAudited(app, name!, operation, params, { input: req, emit: (event) => write({ event }) });
     write({ result });
   } catch (err) {
     write({ error: describeError(err) });

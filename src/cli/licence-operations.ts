@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { OperationError, type Operation, type OperationIO } from './operations.js';
+import { byOperator } from './operator-audit.js';
 
 /**
  * The CLI's electronic-licence operations (issue 13 §3, §4), run in a context with the licences
@@ -85,7 +86,7 @@ const lifecycle = (action: 'suspend' | 'reinstate' | 'revoke'): Operation => ({
     const service = await licences(app);
     const reason = text(params, 'reason');
     if (!reason) throw new OperationError('BAD_PARAMS', '--reason is required');
-    return view(await service[action](text(params, 'id'), reason, { operator: 'cli' }));
+    return view(await service[action](text(params, 'id'), reason, { operator: 'cli' }, byOperator()));
   },
 });
 
@@ -116,6 +117,7 @@ export const LICENCE_OPERATIONS: Record<string, Operation> = {
         },
         {
           issuer: await issuerFor(app, params, type),
+          by: byOperator(),
           ...(idempotencyKey
             ? {
                 idempotencyKey,

@@ -11,6 +11,7 @@ import { RegistryService } from '../registry/registry.service.js';
 import type { ClientRegistration } from '../clients/clients.service.js';
 import { AUDIT_OPERATIONS } from './audit-operations.js';
 import { LICENCE_OPERATIONS } from './licence-operations.js';
+import { auditOf, byOperator } from './operator-audit.js';
 
 /**
  * The CLI's commands that touch the database or the keys, as functions of an application
@@ -139,6 +140,7 @@ export const OPERATIONS: Record<string, Operation> = {
       // code is loaded only here.
       const { ensureCaCertificates } = await import('../pki/ca.js');
       const { created: certificates } = await ensureCaCertificates(keys, app.get<AppConfig>(APP_CONFIG));
+      await auditKeys(app, 'key.init', result.created);
       return { ...result, certificates };
     },
   },
@@ -149,6 +151,7 @@ export const OPERATIONS: Record<string, Operation> = {
       const purpose = purposeParam(params);
       const keys = app.get(KeyStore);
       const rotation = await keys.rotate(purpose, { prepareOnly: params.prepare === true });
+      await auditKeys(app, 'key.rotate', [...rotation.created, ...rotation.promoted], { purpose, prepare: params.prepare === true });
       if (purpose !== 'data' || params.prepare === true) return rotation;
       return { ...rotation, reencrypted: await keys.rekeyData() };
     },
@@ -157,7 +160,7 @@ export const OPERATIONS: Record<string, Operation> = {
     database: true,
     oidc: true,
     async run(app, params) {
-      return (await clientsService(app)).register(params as unknown as ClientRegistration);
+      return (await clientsService(app)).register(params as unknown as ClientRegistration, byOperator());
     },
   },
   'clients.list': {
@@ -171,7 +174,7 @@ export const OPERATIONS: Record<string, Operation> = {
     database: true,
     oidc: true,
     async run(app, params) {
-      await (await clientsService(app)).remove(stringParam(params, 'clientId'));
+      await (await clientsService(app)).remove(stringParam(params, 'clientId'), byOperator());
       return { removed: params.clientId };
     },
   },
@@ -180,7 +183,9 @@ export const OPERATIONS: Record<string, Operation> = {
     licences: true,
     async run(app, params) {
       const { BusinessLicenceService } = await import('../licences/business-licence.service.js');
-      return app.get(BusinessLicenceService).issue(stringParam(params, 'uscc').toUpperCase(), stringParam(params, 'csr'));
+      return app
+        .get(BusinessLicenceService)
+        .issue(stringParam(params, 'uscc').toUpperCase(), stringParam(params, 'csr'), undefined, byOperator());
     },
   },
   'licence.revoke': {
@@ -189,7 +194,8 @@ export const OPERATIONS: Record<string, Operation> = {
     async run(app, params) {
       const { PkiService } = await import('../pki/pki.service.js');
       // The PKI checks the reason and the serial and answers with stable error codes.
-      return app.get(PkiService).revoke(stringParam(params, 'serial'), stringParam(params, 'reason', 'unspecified') as 'unspecified');
+      const reason = stringParam(params, 'reason', 'unspecified') as 'unspecified';
+      return app.get(PkiService).revoke(stringParam(params, 'serial'), reason, undefined, byOperator());
     },
   },
   'seal.make': {
@@ -226,7 +232,7 @@ export const OPERATIONS: Record<string, Operation> = {
           ...time('validEnd', 'end'),
           algorithm: stringParam(params, 'algorithm', 'sm2') as 'sm2' | 'p256',
         },
-        { madeBy: 'cli' },
+        { madeBy: 'cli', by: byOperator() },
       );
       return sealView(made.seal, { withDer: true });
     },
@@ -247,7 +253,9 @@ export const OPERATIONS: Record<string, Operation> = {
     async run(app, params) {
       const { SealsService } = await import('../seals/seals.service.js');
       const { sealView } = await import('../seals/seals.dto.js');
-      const seal = await app.get(SealsService).revoke(stringParam(params, 'id'), stringParam(params, 'reason', 'unspecified'), 'cli');
+      const seal = await app
+        .get(SealsService)
+        .revoke(stringParam(params, 'id'), stringParam(params, 'reason', 'unspecified'), 'cli', byOperator());
       return sealView(seal, { withDer: false });
     },
   },
@@ -259,7 +267,16 @@ export const OPERATIONS: Record<string, Operation> = {
       const der = stringParam(params, 'der');
       const certificate = der ? Buffer.from(der, 'base64') : stringParam(params, 'pem');
       const name = stringParam(params, 'name');
-      return trustAnchorCall(() => anchors.add(certificate, { ...(name ? { name } : {}), by: 'cli' }));
+      const added = await trustAnchorCall(() => anchors.add(certificate, { ...(name ? { name } : {}), by: 'cli' }));
+      const audit = await auditOf(app);
+      await audit?.append({
+        action: 'trust.add',
+        ...byOperator(),
+        object: added.id,
+        outcome: 'success',
+        details: { keyType: added.keyType },
+      });
+      return added;
     },
   },
   'trust.list': {
@@ -275,7 +292,10 @@ export const OPERATIONS: Record<string, Operation> = {
     pki: true,
     async run(app, params) {
       const anchors = await trustAnchorService(app);
-      return trustAnchorCall(() => anchors.remove(stringParam(params, 'id'), 'cli'));
+      const removed = await trustAnchorCall(() => anchors.remove(stringParam(params, 'id'), 'cli'));
+      const audit = await auditOf(app);
+      await audit?.append({ action: 'trust.remove', ...byOperator(), object: removed.id, outcome: 'success' });
+      return removed;
     },
   },
   'licence-types.add': {
@@ -326,10 +346,37 @@ export const OPERATIONS: Record<string, Operation> = {
       });
       const registry = app.get(RegistryService);
       const onRow = (report: { line: number; problems: unknown[] }) => io.emit({ type: 'row', ...report });
-      return register === 'citizens' ? registry.importCitizens(records, { onRow }) : registry.importEnterprises(records, { onRow });
+      const options = { onRow, by: byOperator() };
+      return register === 'citizens' ? registry.importCitizens(records, options) : registry.importEnterprises(records, options);
     },
   },
 };
+
+/**
+ * Keys made or promoted, one entry each (by kid and purpose), when the context has the audit log:
+ * `keys init` and `keys rotate` run on the keys alone (no database) except a `data` rotation, and
+ * are then recorded only as the key directory's own change.
+ */
+async function auditKeys(
+  app: INestApplicationContext,
+  action: 'key.init' | 'key.rotate',
+  keys: Array<{ kid: string; purpose: string; alg?: string }>,
+  details: Record<string, string | boolean> = {},
+): Promise<void> {
+  const audit = await auditOf(app);
+  if (!audit) return;
+  await Promise.all(
+    keys.map((key) =>
+      audit.append({
+        action,
+        ...byOperator(),
+        object: key.kid,
+        outcome: 'success',
+        details: { ...details, purpose: key.purpose, alg: key.alg ?? null },
+      }),
+    ),
+  );
+}
 
 /**
  * Re-encrypting after a `data` rotation needs every module that stores data under that key

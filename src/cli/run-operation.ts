@@ -6,6 +6,7 @@ import { DataDirInUseError, askHolder, controlSocketPath } from '../database/dat
 import { DatabaseService } from '../database/database.service.js';
 import { CliModule } from './cli.module.js';
 import { callOverControlSocket } from './control-client.js';
+import { runAudited } from './operator-audit.js';
 import { serveOperations } from './control-server.js';
 import {
   OPERATIONS,
@@ -86,7 +87,7 @@ export async function runOperation(
       if (db.lock) serveOperations(app, db.lock);
     }
     options.onPlace?.('local');
-    return await operation.run(app, params, { input: options.input?.(), emit: onEvent });
+    return await runAudited(app, name, operation, params, { input: options.input?.(), emit: onEvent });
   } finally {
     await app.close();
   }
