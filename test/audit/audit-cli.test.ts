@@ -71,7 +71,7 @@ describe(`tongban audit on ${backend}`, () => {
       'audit log NOT verified: entry 41 was changed (its leaf hash differs from the one signed into tree head 1)\n',
     ]);
     expect((await tongban(['audit', 'export', '--since', 'yesterday'], t.env)).code).toBe(2);
-  });
+  }, 240_000); // seven CLI processes, each opening the store
 
   it('a process killed with SIGKILL while appending leaves a log that verifies', async () => {
     await withAudit(async () => {}); // the schema (on PostgreSQL the CLI's context does not migrate)
@@ -101,7 +101,7 @@ describe(`tongban audit on ${backend}`, () => {
 
     const report = await withAudit(async (app) => {
       const verified = await verifyStoredLog(app.sql, await app.get(KeyStore).jwks('audit'));
-      const [state] = await app.sql.query<{ n: string }[]>(`SELECT next_seq::text AS n FROM audit_log_state`);
+      const [state] = await app.sql.query<{ n: string }[]>(`SELECT next_seq::text AS n FROM audit_log_state WHERE log = 'audit'`);
       return { ...verified, committed: Number(state.n) };
     });
     expect(report.problem).toBeUndefined();
@@ -109,7 +109,7 @@ describe(`tongban audit on ${backend}`, () => {
     expect(report.entries).toBeGreaterThan(2000);
     expect(report.heads).toBeGreaterThanOrEqual(2);
     expect(existsSync(t.config.dataDir) || backend === 'postgres').toBe(true);
-  });
+  }, 120_000);
 });
 
 function withoutDatabaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
