@@ -17,7 +17,9 @@ import { ConfigModule } from '../src/config/config.module.js';
 import { DatabaseModule } from '../src/database/database.module.js';
 import { KeyStore } from '../src/keys/keystore.service.js';
 import { KeysModule } from '../src/keys/keys.module.js';
+import { basicAuth, postForm, send } from './http.js';
 import { record, section } from './lib.js';
+import { cli, errorsNote, measured, otherLoadNote, withScratch } from './oidc.js';
 
 /**
  * The audit log (issue 14 §7), in this process on a scratch PostgreSQL database:
@@ -32,6 +34,10 @@ import { record, section } from './lib.js';
  *     are made by generate_series in SQL with arbitrary leaf hashes (a proof reads only hashes),
  *     the subtree hashes computed from them as the tree-head signer does, then
  *     TransparencyService.inclusion at random indices (no HTTP).
+ *   - certificate verifications per second over HTTP (POST /api/v1/verify/certificate, the issuing
+ *     CA's certificate with the root: each one an audit entry, recorded off the answer's path) on
+ *     the service as a child process with the audit as shipped, beside the same load on a service
+ *     started with AUDIT_WRITES=off (bench-only), in the same run; target at least 0.9×.
  *   BENCH_AUDIT_SECONDS (3) measured per figure; BENCH_AUDIT_IN_FLIGHT (4000).
  */
 
@@ -122,6 +128,18 @@ export async function benchAudit(serverUrl: string): Promise<void> {
     });
   });
 
+  const off = await verificationsPerSecond(serverUrl, 'off');
+  const on = await verificationsPerSecond(serverUrl, 'on');
+  record({
+    section: 'audit',
+    name: 'certificate verifications, audit on (HTTP)',
+    value: on.perSecond,
+    unit: '/s',
+    baseline: { name: 'AUDIT_WRITES=off', value: off.perSecond },
+    target: '≥ 0.9×',
+    note: `${on.perSecond >= 0.9 * off.perSecond ? 'met' : 'MISSED'} ${errorsNote(on) ?? ''}${errorsNote(off) ?? ''}${otherLoadNote(on)}`.trim(),
+  });
+
   if (PROOF_SIZE > 0) {
     await withAuditDatabase(serverUrl, 'audit_proofs', async (app) => {
       const sql = app.get(DataSource);
@@ -152,6 +170,38 @@ export async function benchAudit(serverUrl: string): Promise<void> {
       });
     });
   }
+}
+
+/** Certificate verifications per second over HTTP on a service started with AUDIT_WRITES on or off. */
+async function verificationsPerSecond(serverUrl: string, auditWrites: 'on' | 'off') {
+  let result: Awaited<ReturnType<typeof measured>> | undefined;
+  await withScratch(serverUrl, `audit_${auditWrites}`, async (scratch) => {
+    const { service, env, issuer } = await scratch.startService({ VERIFY_RATE_LIMIT_PER_MINUTE: '0', AUDIT_WRITES: auditWrites });
+    const client = (await cli(
+      ['clients', 'add', '--client-id', 'bench-verifier', '--name', 'bench verifier', '--scope', 'verify'],
+      env,
+    )) as {
+      client_secret: string;
+    };
+    const token = await postForm(
+      `${issuer}/token`,
+      { grant_type: 'client_credentials', scope: 'verify' },
+      basicAuth('bench-verifier', client.client_secret),
+    );
+    if (typeof token.access_token !== 'string') throw new Error(`no verify token: ${JSON.stringify(token)}`);
+    const pem = (await send(`${issuer}/pki/ca/issuing.pem`)).text() + (await send(`${issuer}/pki/ca/root.pem`)).text();
+    const body = JSON.stringify({ pem });
+    const headers = { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' };
+    result = await measured(
+      service,
+      async () => {
+        const answer = await send(`${issuer}/api/v1/verify/certificate`, { method: 'POST', headers, body });
+        if (answer.status !== 200) throw new Error(`POST /verify/certificate: ${answer.status} ${answer.text().slice(0, 200)}`);
+      },
+      { concurrency: 16, warmupMs: 1500, durationMs: SECONDS * 1000 },
+    );
+  });
+  return result!;
 }
 
 /** Calls `fn` with `inFlight` calls always waiting, for `ms`; completions per second. */
