@@ -159,8 +159,16 @@ describe(`licence issuance on ${backend}`, () => {
       { body: { csr }, token: food.token },
     );
     expect(answer.status).toBe(201);
-    // Today's fields are all there; the credential is added.
-    expect(Object.keys(answer.body).sort()).toEqual(['certificate', 'chain', 'credential', 'enterprise', 'licence', 'serial']);
+    // Today's fields are all there; the credential is added (and the certificate's leaf in the public issuance log).
+    expect(Object.keys(answer.body).sort()).toEqual([
+      'certificate',
+      'chain',
+      'credential',
+      'enterprise',
+      'licence',
+      'serial',
+      'transparency',
+    ]);
     const certificate = new X509Certificate(answer.body.certificate);
     const { payload } = openCredential(answer.body.credential.credential);
     expect(payload).toMatchObject({

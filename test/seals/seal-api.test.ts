@@ -143,6 +143,7 @@ describe(`seals: POST /api/v1/seals and the rest on ${backend}`, () => {
       validStart: string;
       validEnd: string;
       signers: Array<{ serial: string }>;
+      transparency?: { log: string; index: number };
     };
     expect(body.id).toMatch(/^350100\d{8}$/);
     expect(response.headers.get('location')).toBe(`/api/v1/seals/${body.id}`);
@@ -214,11 +215,13 @@ describe(`seals: POST /api/v1/seals and the rest on ${backend}`, () => {
     // Public look-ups: the seal and the enterprise's list, without a token.
     const got = await call('GET', `/api/v1/seals/${body.id}`, undefined, {}, null);
     expect(got.status).toBe(200);
-    expect(await got.json()).toEqual(body);
+    // The same seal; only the answer that made it names its leaf in the public issuance log.
+    expect(body.transparency).toEqual({ log: 'issuance', index: expect.any(Number) });
+    expect(await got.json()).toEqual({ ...body, transparency: undefined });
     const listed = (await (await call('GET', `/api/v1/enterprises/${ACME.uscc.toLowerCase()}/seals`, undefined, {}, null)).json()) as {
       seals: Array<Record<string, unknown>>;
     };
-    const { seal: _der, ...withoutDer } = body;
+    const { seal: _der, transparency: _leaf, ...withoutDer } = body;
     expect(listed.seals).toContainEqual(withoutDer);
   });
 
