@@ -47,56 +47,6 @@ export function auditHashSource(executor: Executor, log: string = AUDIT_LOG): Ha
   };
 }
 
-/**
- * Keeps the stored subtree hashes a source has read, for the life of the process: a complete
- * subtree's hash never changes, and every proof reads a few hundred of them (the level-8 hashes of
- * 10^7 entries are 1.2 MB). Leaves are still read from the database.
- */
-export class SubtreeHashCache {
-  private readonly hashes = new Map<number, Map<number, Buffer>>();
-  private size = 0;
-
-  constructor(private readonly limit = 500_000) {}
-
-  wrap(source: HashSource): HashSource {
-    const read = source.subtreeHashes!.bind(source);
-    return {
-      storedLevels: source.storedLevels,
-      leafHashes: (start, end) => source.leafHashes(start, end),
-      subtreeHashes: async (level, start, end) => {
-        const known = this.level(level);
-        const hashes = Array.from({ length: end - start }, (_, i) => known.get(start + i));
-        const missing = hashes.flatMap((hash, i) => (hash ? [] : [start + i]));
-        if (!missing.length) return hashes;
-        const first = missing[0];
-        const fresh = await read(level, first, missing[missing.length - 1] + 1);
-        fresh.forEach((hash, i) => {
-          if (!hash) return;
-          hashes[first + i - start] = hash;
-          this.remember(known, first + i, hash);
-        });
-        return hashes;
-      },
-    };
-  }
-
-  private level(level: number): Map<number, Buffer> {
-    let map = this.hashes.get(level);
-    if (!map) this.hashes.set(level, (map = new Map<number, Buffer>()));
-    return map;
-  }
-
-  private remember(map: Map<number, Buffer>, index: number, hash: Buffer): void {
-    if (map.has(index)) return;
-    if (this.size >= this.limit) {
-      this.hashes.clear();
-      this.size = 0;
-    }
-    map.set(index, hash);
-    this.size++;
-  }
-}
-
 /** Entries committed: every seq below it is committed (seqs are taken in commit order). */
 export async function committedSize(executor: Executor, log: string = AUDIT_LOG): Promise<number> {
   const [row] = await executor.query<{ n: string }[]>(`SELECT next_seq::text AS n FROM audit_log_state WHERE log = $1`, [log]);

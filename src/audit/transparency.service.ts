@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { KeyStore, type PublicJwk } from '../keys/keystore.service.js';
-import { MerkleTree } from './merkle/index.js';
-import { auditHashSource, committedSize, latestHead, SubtreeHashCache } from './audit-tree.js';
+import { MerkleTree, SubtreeCache } from './merkle/index.js';
+import { auditHashSource, committedSize, latestHead } from './audit-tree.js';
 import { AUDIT_LOG } from './audit-entries.js';
 import type { SignedTreeHead } from './tree-head.js';
 
@@ -10,7 +10,8 @@ export class InvalidRangeError extends Error {}
 
 /** What a log's transparency endpoints answer: its latest signed head and proofs against any size. */
 export class LogProofs {
-  private readonly cache = new SubtreeHashCache();
+  /** Complete subtree hashes proofs have read or worked out: they never change (one cache per log). */
+  private readonly cache = new SubtreeCache();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -27,10 +28,10 @@ export class LogProofs {
     const size = await committedSize(this.dataSource, this.log);
     if (!(index < treeSize)) throw new InvalidRangeError(`index must be below treeSize (got index ${index}, treeSize ${treeSize})`);
     if (treeSize > size) throw new InvalidRangeError(`treeSize ${treeSize} is larger than the log (${size} entries)`);
-    const source = this.cache.wrap(auditHashSource(this.dataSource, this.log));
+    const source = auditHashSource(this.dataSource, this.log);
     const [[leafHash], proof] = await Promise.all([
       source.leafHashes(index, index + 1),
-      new MerkleTree(source).inclusionProof(index, treeSize),
+      new MerkleTree(source, { cache: this.cache }).inclusionProof(index, treeSize),
     ]);
     return { leafHash, proof };
   }
@@ -40,7 +41,7 @@ export class LogProofs {
     const size = await committedSize(this.dataSource, this.log);
     if (first > second) throw new InvalidRangeError(`first must not be larger than second (got ${first} and ${second})`);
     if (second > size) throw new InvalidRangeError(`second ${second} is larger than the log (${size} entries)`);
-    return new MerkleTree(this.cache.wrap(auditHashSource(this.dataSource, this.log))).consistencyProof(first, second);
+    return new MerkleTree(auditHashSource(this.dataSource, this.log), { cache: this.cache }).consistencyProof(first, second);
   }
 }
 
