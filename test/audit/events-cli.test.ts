@@ -21,7 +21,7 @@ describe(`audit entries of operators' CLI commands on ${backend}`, () => {
   beforeAll(async () => {
     t = await makeTestEnv();
     if (backend === 'postgres') expect((await tongban(['db', 'migrate'], t.env)).code).toBe(0);
-  });
+  }, 120_000);
   afterAll(() => t.cleanup());
 
   it('records imports, client changes and a data key rotation with the operator, never the rows', async () => {
@@ -65,5 +65,5 @@ describe(`audit entries of operators' CLI commands on ${backend}`, () => {
     expect(rotated[0]).toMatchObject({ actor: by, details: { purpose: 'data' } });
 
     expect(entries.filter((e) => e.raw.includes(idNumber) || e.raw.includes('审计员甲'))).toEqual([]);
-  });
+  }, 240_000);
 });
