@@ -217,6 +217,27 @@ describe(`the public issuance log on ${backend}`, () => {
     expect((await verified('licence', { id: items.licence.id })).transparency).toEqual(items.licence.ref);
   });
 
+  it('an item stored without its leaf (a crash between the two) is appended when the log reconciles, once', async () => {
+    const sql = server.app.get(DataSource);
+    const esID = `${items.seal.id.slice(0, 6)}99999999`;
+    // A copy of the seal under another esID, as if a replica stored it and died before logging it.
+    await sql.query(
+      `INSERT INTO seals (es_id, uscc, type, name, algorithm, maker_kid, valid_start, valid_end, signer_serials, picture_drawn, der, sha256, made_by, created_at)
+       SELECT $1, uscc, type, name, algorithm, maker_kid, valid_start, valid_end, signer_serials, picture_drawn, der,
+              decode(md5($1) || md5($1 || 'x'), 'hex'), made_by, created_at FROM seals WHERE es_id = $2`,
+      [esID, items.seal.id],
+    );
+    const log = server.app.get(IssuanceLog);
+    expect(await log.indexOf('seal', esID)).toBeUndefined();
+    const size = await log.size();
+    expect(await log.reconcile()).toBe(1);
+    expect(await log.indexOf('seal', esID)).toEqual({ log: 'issuance', index: size });
+    expect(await log.reconcile()).toBe(0);
+    expect(await log.logged('seal', esID)).toEqual({ log: 'issuance', index: size });
+    expect(await log.size()).toBe(size + 1);
+    expect(await entry(size)).toMatchObject({ kind: 'seal', id: esID, type: '1', holder: (await entry(items.seal.ref.index)).holder });
+  });
+
   it('entries are read in ranges of at most 1,000, end exclusive; anything else is 400 invalid_range', async () => {
     const { treeSize } = await head();
     const bad = async (query: string, error: string) => {

@@ -27,6 +27,12 @@ import {
 /** A batch is written this long after its first item, or at once when it is this large. */
 const BATCH_DELAY_MS = 5;
 const BATCH_MAX = 500;
+/**
+ * How often a running replica looks again for stored items without a leaf: tongban's own
+ * certificates made after a key rotation (the PKI stores them without an issuing path to log
+ * them), and items another replica stored just before it crashed.
+ */
+const RECONCILE_INTERVAL_MS = 60 * 60_000;
 /** Most entries one call of the entries endpoint answers. */
 export const MAX_ENTRIES_PER_CALL = 1000;
 
@@ -84,6 +90,7 @@ export class IssuanceLog implements OnApplicationBootstrap, BeforeApplicationShu
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private reconciling: Promise<unknown> | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -98,14 +105,13 @@ export class IssuanceLog implements OnApplicationBootstrap, BeforeApplicationShu
   /** At start: the items a crash left out of the log (and, on a database older than the log, every item issued before it). */
   onApplicationBootstrap(): void {
     if (!this.config.auditWrites) return;
-    this.reconciling = this.reconcile().catch((err: unknown) => {
-      // A PostgreSQL schema not migrated yet (the CLI's `db migrate` starts the same modules) has nothing to reconcile.
-      if ((err as { code?: string }).code === '42P01') return;
-      this.logger.warn(`issued items not reconciled with the issuance log: ${(err as Error).message}`);
-    });
+    this.reconcileInBackground();
+    this.reconcileTimer = setInterval(() => this.reconcileInBackground(), RECONCILE_INTERVAL_MS);
+    this.reconcileTimer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.reconcileTimer);
     await this.reconciling;
     await this.flush();
     await this.signer
@@ -197,6 +203,17 @@ export class IssuanceLog implements OnApplicationBootstrap, BeforeApplicationShu
     }
     if (appended) this.logger.log(`appended ${appended} issued item(s) missing from the issuance log`);
     return appended;
+  }
+
+  private reconcileInBackground(): void {
+    if (this.reconciling) return;
+    this.reconciling = this.reconcile()
+      .catch((err: unknown) => {
+        // A PostgreSQL schema not migrated yet (the CLI's `db migrate` starts the same modules) has nothing to reconcile.
+        if ((err as { code?: string }).code === '42P01') return;
+        this.logger.warn(`issued items not reconciled with the issuance log: ${(err as Error).message}`);
+      })
+      .finally(() => (this.reconciling = undefined));
   }
 
   private kick(): void {
