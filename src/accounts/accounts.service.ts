@@ -332,7 +332,7 @@ export class AccountsService implements OnModuleInit {
    * recovery codes, in clear this once (only their hashes are kept). A wrong code keeps the set-up.
    * Both are written in one transaction: TOTP is never on without its recovery codes.
    */
-  async confirmTotpEnrolment(accountId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+  async confirmTotpEnrolment(accountId: string, code: string, requestId?: string): Promise<{ recoveryCodes: string[] }> {
     const row = await this.row(accountId);
     if (!row) throw noAccount();
     const pending = await this.livePending(accountId);
@@ -354,7 +354,7 @@ export class AccountsService implements OnModuleInit {
       }),
     );
     throwUnless(result);
-    await this.audit?.append(secondFactorChange('second-factor.enrol', row.id, 'totp'));
+    await this.audit?.append(secondFactorChange('second-factor.enrol', row.id, 'totp', requestId));
     return { recoveryCodes };
   }
 
@@ -362,7 +362,7 @@ export class AccountsService implements OnModuleInit {
    * Turns TOTP off with a current one-time code or, for a citizen without the phone, one of the
    * recovery codes; the recovery codes go with it, in the same transaction.
    */
-  async disableTotp(accountId: string, code: string): Promise<void> {
+  async disableTotp(accountId: string, code: string, requestId?: string): Promise<void> {
     const row = await this.row(accountId);
     if (!row) throw noAccount();
     const secret = row.totp_secret_enc;
@@ -384,14 +384,14 @@ export class AccountsService implements OnModuleInit {
       ? await this.useRecoveryCodeThen(row.id, code, (manager) => disable(manager, null))
       : await this.useCode(row.id, secret, code, lastStep(row), (step) => this.dataSource.transaction((manager) => disable(manager, step)));
     throwUnless(result);
-    await this.audit?.append(secondFactorChange('second-factor.remove', row.id, 'totp'));
+    await this.audit?.append(secondFactorChange('second-factor.remove', row.id, 'totp', requestId));
   }
 
   /**
    * Ten new recovery codes in place of the old ones (which stop working at once), against a
    * current one-time code or one of the old recovery codes. Returned in clear this once.
    */
-  async regenerateRecoveryCodes(accountId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+  async regenerateRecoveryCodes(accountId: string, code: string, requestId?: string): Promise<{ recoveryCodes: string[] }> {
     const row = await this.row(accountId);
     if (!row) throw noAccount();
     const secret = row.totp_secret_enc;
@@ -417,7 +417,7 @@ export class AccountsService implements OnModuleInit {
           }),
         );
     throwUnless(result);
-    await this.audit?.append(secondFactorChange('second-factor.enrol', row.id, 'recovery-codes'));
+    await this.audit?.append(secondFactorChange('second-factor.enrol', row.id, 'recovery-codes', requestId));
     return { recoveryCodes };
   }
 
@@ -639,9 +639,14 @@ function lastStep(row: AccountRow): number | null {
 }
 
 /** A second factor turned on or off, or new recovery codes, by the citizen (account console or API). */
-function secondFactorChange(action: 'second-factor.enrol' | 'second-factor.remove', accountId: string, method: string): AuditEvent {
+function secondFactorChange(
+  action: 'second-factor.enrol' | 'second-factor.remove',
+  accountId: string,
+  method: string,
+  requestId: string | undefined,
+): AuditEvent {
   const account = { kind: 'account', id: accountId } as const;
-  return { action, actor: account, subject: account, outcome: 'success', details: { method } };
+  return { action, actor: account, subject: account, outcome: 'success', ...(requestId ? { requestId } : {}), details: { method } };
 }
 
 function throwUnless(result: SecondFactorCheck): void {

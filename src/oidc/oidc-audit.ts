@@ -94,6 +94,25 @@ export function tokenRefusedEvent(ctx: KoaContextWithOIDC, err: { error?: string
   };
 }
 
+/**
+ * A sign-out at tongban (RP-initiated logout, from oidc-provider's `end_session.success`): from every
+ * portal (`logout` ticked) or from the one that asked. None when nobody was signed in.
+ */
+export function signOutEvent(ctx: KoaContextWithOIDC): AuditEvent | undefined {
+  const accountId = ctx.oidc?.session?.accountId;
+  if (!accountId) return undefined;
+  const clientId = ctx.oidc.client?.clientId;
+  return {
+    action: 'signout',
+    actor: sessionActor(accountId),
+    subject: sessionSubject(accountId),
+    ...(clientId ? { client: clientId } : {}),
+    outcome: 'success',
+    requestId: requestIdOfContext(ctx),
+    details: { everywhere: Boolean(ctx.oidc.params?.logout) },
+  };
+}
+
 function grantTypeOf(ctx: KoaContextWithOIDC): string {
   const grantType = ctx.oidc?.params?.grant_type;
   return typeof grantType === 'string' ? grantType : '';

@@ -173,6 +173,21 @@ describe(`audit entries of sign-in, consent and tokens (issue 14) on ${backend}`
     expect(await anyEntryContains(server.app, citizen.idNumber)).toBe(false);
   });
 
+  it('records a sign-out from every portal', async () => {
+    const ua = new UserAgent(server.url);
+    const tokens = await signInForTokens(ua, portal);
+    const confirm = await ua.open(client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token! }).href);
+    expect(confirm.status).toBe(200);
+    const done = await ua.fill(confirm, '/session/end/confirm', { logout: 'yes' });
+    expect(new URL(done.url).pathname).toBe('/session/end/success');
+    const [signout] = await entriesWhere(
+      server.app,
+      (e) => e.action === 'signout' && e.subject?.kind === 'account' && e.subject.id === zhangAccount,
+    );
+    expect(signout).toMatchObject({ actor: { kind: 'account', id: zhangAccount }, outcome: 'success', details: { everywhere: true } });
+    expect(signout.requestId).toMatch(REQUEST_ID);
+  });
+
   it('never stores a full ID number in any entry', async () => {
     const entries = await allEntries(server.app);
     expect(entries.length).toBeGreaterThan(5);
