@@ -1,13 +1,7 @@
-import { createHash } from 'node:crypto';
-import { rootFrom } from '../../src/cli/transparency-monitor.js';
-import { leafHashOf, rootOf } from './rfc9162.js';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { monitorIssuanceLog, rootFrom } from '../../src/cli/transparency-monitor.js';
+import { leafHashOf, rootOf, sortedJson } from './rfc9162.js';
 
-const node = (left: Buffer, right: Buffer) =>
-  createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
 const split = (n: number) => {
   let k = 1;
   while (k * 2 < n) k *= 2;
@@ -62,5 +56,63 @@ describe('tongban transparency monitor: the root from the entries read and one i
         expect(rootFrom(since, size, read.slice(1), proof)).toBeUndefined();
       }
     }
+  });
+});
+
+/**
+ * The monitor against a log served by this test (its leaves, root and signature made here from
+ * the documented formats, not by tongban): a head signed by the published key passes; one whose
+ * signature does not verify, or signed by a key not published, is refused naming the problem.
+ */
+describe('tongban transparency monitor: the head’s signature', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'audit-test-1', alg: 'ES256', use: 'sig' };
+  const entries = Array.from({ length: 5 }, (_, i) => ({
+    index: i,
+    loggedAt: '2026-12-07T22:00:00.000Z',
+    kind: 'licence',
+    id: `L-${i}`,
+    issuer: 'authority',
+    type: 'residence-permit',
+    issuedAt: '2026-12-07T21:59:59.000Z',
+  }));
+  const leaves = entries.map((e) => leafHashOf(Buffer.from(sortedJson(e), 'utf8')));
+  const unsigned = { log: 'issuance', treeSize: entries.length, rootHash: rootOf(leaves).toString('base64'), timestamp: Date.now() };
+  const signature = sign('sha256', Buffer.from(sortedJson(unsigned)), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+
+  const serve =
+    (head: Record<string, unknown>) =>
+    (url: string): Promise<{ status: number; json(): Promise<unknown> }> => {
+      const path = new URL(url).pathname;
+      const body =
+        path === '/api/v1/transparency/keys'
+          ? { keys: [jwk] }
+          : path === '/api/v1/transparency/issuance/tree-head'
+            ? head
+            : path === '/api/v1/transparency/issuance/entries'
+              ? { entries: entries.map((e, i) => ({ ...e, leafHash: leaves[i].toString('base64') })) }
+              : undefined;
+      return Promise.resolve({ status: body ? 200 : 404, json: () => Promise.resolve(body) });
+    };
+  const run = (head: Record<string, unknown>) => monitorIssuanceLog({ url: 'http://log.test', since: 0, fetch: serve(head) });
+
+  it('passes a head signed by the published key, and lists the entries', async () => {
+    const result = await run({ ...unsigned, kid: jwk.kid, signature: signature.toString('base64') });
+    expect(result).toMatchObject({ consistency: 'first-run', since: 0 });
+    expect(result.entries.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+  });
+
+  it('refuses a head whose signature does not verify, or whose key is not published', async () => {
+    const flipped = Buffer.from(signature);
+    flipped[10] ^= 1;
+    await expect(run({ ...unsigned, kid: jwk.kid, signature: flipped.toString('base64') })).rejects.toMatchObject({
+      code: 'BAD_SIGNATURE',
+    });
+    await expect(run({ ...unsigned, treeSize: 4, kid: jwk.kid, signature: signature.toString('base64') })).rejects.toMatchObject({
+      code: 'BAD_SIGNATURE',
+    });
+    await expect(run({ ...unsigned, kid: 'audit-other', signature: signature.toString('base64') })).rejects.toThrow(
+      /does not verify with the keys of http:\/\/log\.test\/api\/v1\/transparency\/keys/,
+    );
   });
 });
