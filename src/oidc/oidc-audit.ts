@@ -81,6 +81,33 @@ export function tokenGrantEvent(ctx: KoaContextWithOIDC): AuditEvent {
   };
 }
 
+/**
+ * A portal signed the citizen in through their tongban session (single sign-on: no password asked
+ * in this authorization), from oidc-provider's `authorization.success`. A sign-in whose interaction
+ * logged in is recorded when that interaction finishes (InteractionsController), so it is skipped here.
+ */
+export function singleSignOnEvent(ctx: KoaContextWithOIDC): AuditEvent | undefined {
+  const { oidc } = ctx;
+  const accountId = oidc.session?.accountId;
+  const clientId = oidc.client?.clientId;
+  if (!accountId || !clientId || (oidc.result as { login?: unknown } | undefined)?.login) return undefined;
+  const serial = parseEnterpriseAccountId(accountId)?.certificateSerial;
+  return {
+    action: 'signin',
+    actor: sessionActor(accountId),
+    subject: sessionSubject(accountId),
+    client: clientId,
+    outcome: 'success',
+    requestId: requestIdOfContext(ctx),
+    details: {
+      acr: oidc.acr ?? '',
+      amr: (oidc.amr ?? []).join(' '),
+      sso: true,
+      ...(serial ? { certificate: serial } : {}),
+    },
+  };
+}
+
 /** A refused token request (an expired or reused code or refresh token, a bad client…): no account named. */
 export function tokenRefusedEvent(ctx: KoaContextWithOIDC, err: { error?: string }): AuditEvent {
   const clientId = ctx.oidc?.client?.clientId;

@@ -14,7 +14,7 @@ import { ClientStore } from '../clients/client-store.js';
 import { ConsentsService } from './consents.service.js';
 import { accountConsoleClient } from '../clients/first-party-clients.js';
 import { OidcSecrets } from './oidc-secrets.js';
-import { signOutEvent, tokenGrantEvent, tokenRefusedEvent } from './oidc-audit.js';
+import { signOutEvent, singleSignOnEvent, tokenGrantEvent, tokenRefusedEvent } from './oidc-audit.js';
 import { buildProviderConfiguration, passingLogoutPage } from './provider-config.js';
 import { providerSigningKeys } from './signing-keys.js';
 
@@ -127,6 +127,10 @@ export class OidcProviderService implements OnModuleInit, OnApplicationShutdown 
     // Every token grant (code, refresh, client credentials) and every refused one, in the audit log.
     provider.on('grant.success', (ctx) => this.audit?.record(tokenGrantEvent(ctx)));
     provider.on('grant.error', (ctx, err) => this.audit?.record(tokenRefusedEvent(ctx, err as { error?: string })));
+    provider.on('authorization.success', (ctx) => {
+      const event = singleSignOnEvent(ctx);
+      if (event) this.audit?.record(event);
+    });
     provider.on('end_session.success', (ctx) => {
       const event = signOutEvent(ctx);
       if (event) this.audit?.record(event);
