@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.js';
 import { ClientStore } from '../clients/client-store.js';
 import { ConsentsService } from '../oidc/consents.service.js';
 import { CsrfTokens } from '../oidc/csrf.js';
+import { requestIdOf } from '../site/not-found.js';
 import { OtpForm } from '../oidc/forms.js';
 import { CsrfForm, readForm } from '../pages/forms.js';
 import { PasswordChangeForm } from './forms.js';
@@ -186,7 +187,7 @@ export class AccountConsoleController {
     let recoveryCodes: string[];
     try {
       if (!form) throw new ApiError(400, 'invalid_code', 'no code');
-      ({ recoveryCodes } = await this.accounts.confirmTotpEnrolment(session.accountId, form.code.trim()));
+      ({ recoveryCodes } = await this.accounts.confirmTotpEnrolment(session.accountId, form.code.trim(), requestIdOf(res)));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const pending = await this.accounts.pendingTotpEnrolment(session.accountId);
@@ -204,7 +205,7 @@ export class AccountConsoleController {
     const form = readForm(OtpForm, req.body);
     try {
       if (!form) throw new ApiError(400, 'invalid_code', 'no code');
-      await this.accounts.disableTotp(session.accountId, form.code.trim());
+      await this.accounts.disableTotp(session.accountId, form.code.trim(), requestIdOf(res));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const error = { form: 'disable' as const, text: codeErrorText(pageLanguage(req), err, 'disable') };
@@ -222,7 +223,7 @@ export class AccountConsoleController {
     let recoveryCodes: string[];
     try {
       if (!form) throw new ApiError(400, 'invalid_code', 'no code');
-      ({ recoveryCodes } = await this.accounts.regenerateRecoveryCodes(session.accountId, form.code.trim()));
+      ({ recoveryCodes } = await this.accounts.regenerateRecoveryCodes(session.accountId, form.code.trim(), requestIdOf(res)));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const error = { form: 'regenerate' as const, text: codeErrorText(pageLanguage(req), err, 'regenerate') };
@@ -235,7 +236,7 @@ export class AccountConsoleController {
   async withdraw(@Req() req: HttpRequest, @Res() res: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
-    await this.consents.withdraw(session.accountId, clientId.slice(0, 100));
+    await this.consents.withdraw(session.accountId, clientId.slice(0, 100), requestIdOf(res));
     res.redirect('/account?done=consent_withdrawn', 303);
   }
 

@@ -13,6 +13,7 @@ import { CsrfTokens } from '../oidc/csrf.js';
 import { OidcProviderService } from '../oidc/oidc-provider.service.js';
 import { t } from '../pages/messages.js';
 import { pageLanguage, sendPage } from '../pages/page-response.js';
+import { requestIdOf } from '../site/not-found.js';
 import { AccountLicences, issuerName } from './account-licences.js';
 import { DEFAULT_LIFETIME, licencesMessagePage, licencesText, shareFormPage, sharePageForHolder } from './pages/my-licences.js';
 
@@ -46,7 +47,10 @@ export class AccountLicencesController {
     if (!licence) return;
     const format = req.query.format === 'pdf' ? 'pdf' : 'ofd';
     try {
-      const file = await this.files.render(licence, format);
+      const file = await this.files.render(licence, format, {
+        actor: { kind: 'account', id: session.accountId },
+        requestId: requestIdOf(res),
+      });
       void res
         .header('cache-control', 'no-store')
         .header('content-disposition', contentDisposition(file))
@@ -87,7 +91,12 @@ export class AccountLicencesController {
     const ttl = typeof body.ttl === 'string' && /^\d{1,5}$/.test(body.ttl) ? Number(body.ttl) : NaN;
     const lang = pageLanguage(req);
     try {
-      const share = await this.shares.create(session.holder, licence.id, { disclose, ttlSeconds: ttl, createdBy: ACCOUNT_CONSOLE_CLIENT });
+      const share = await this.shares.create(session.holder, licence.id, {
+        disclose,
+        ttlSeconds: ttl,
+        createdBy: ACCOUNT_CONSOLE_CLIENT,
+        requestId: requestIdOf(res),
+      });
       res.redirect(`/account/licences/shares/${share.id}`, 303);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -152,7 +161,7 @@ export class AccountLicencesController {
   async endShare(@Param('shareId') shareId: string, @Req() req: HttpRequest, @Res() res: FastifyReply): Promise<void> {
     const session = await this.authorised(req, res);
     if (!session) return;
-    if (UUID.test(shareId)) await this.shares.end(session.holder, shareId).catch(notFound);
+    if (UUID.test(shareId)) await this.shares.end(session.holder, shareId, requestIdOf(res)).catch(notFound);
     res.redirect(`/account/licences/shares/${encodeURIComponent(shareId)}?done=ended`, 303);
   }
 
@@ -196,16 +205,16 @@ export class AccountLicencesController {
   }
 
   /** The signed-in citizen (in an enterprise session: the acting person) as a holder. */
-  private async session(req: HttpRequest, res: FastifyReply): Promise<{ uid: string; holder: Holder } | undefined> {
+  private async session(req: HttpRequest, res: FastifyReply): Promise<{ uid: string; accountId: string; holder: Holder } | undefined> {
     const { provider } = this.oidc;
     const session = await provider.Session.get(provider.createContext(req.raw, res.raw));
     const accountId = session.accountId ? (parseEnterpriseAccountId(session.accountId)?.personAccountId ?? session.accountId) : undefined;
     const holder = accountId ? await this.licences.holder(accountId) : undefined;
-    return holder ? { uid: session.uid, holder } : undefined;
+    return holder && accountId ? { uid: session.uid, accountId, holder } : undefined;
   }
 
   /** The session of a POST, with its CSRF token checked (the account page's); answers itself otherwise. */
-  private async authorised(req: HttpRequest, res: FastifyReply): Promise<{ uid: string; holder: Holder } | undefined> {
+  private async authorised(req: HttpRequest, res: FastifyReply): Promise<{ uid: string; accountId: string; holder: Holder } | undefined> {
     const session = await this.session(req, res);
     if (!session) {
       res.redirect('/account', 303);
