@@ -25,10 +25,10 @@ const DURATION_MS = Number(process.env.BENCH_OIDC_SECONDS ?? 4) * 1000;
 const CPU_PROF_DIR = process.env.BENCH_OIDC_CPU_PROF;
 
 /** The demo citizens with accounts (DEMO=1): four active ones, one password. */
-const CITIZENS = DEMO_CITIZENS.filter((c) => c.status === 'active').map((c) => ({ idNumber: c.id_number, password: DEMO_PASSWORD }));
+export const CITIZENS = DEMO_CITIZENS.filter((c) => c.status === 'active').map((c) => ({ idNumber: c.id_number, password: DEMO_PASSWORD }));
 type Citizen = (typeof CITIZENS)[number];
 
-interface Portal {
+export interface Portal {
   issuer: string;
   clientId: string;
   secret: string;
@@ -438,7 +438,12 @@ async function measureTongban(issuer: string, env: Record<string, string>, child
  * A whole sign-in in a fresh browser session: authorization request (PKCE) → login page → POST
  * login → (consent, only with prompt=consent) → redirect back to the portal → code exchange at /token.
  */
-async function signIn(portal: Portal, who: Citizen, scope: string, extra: { prompt?: 'consent' } = {}): Promise<Record<string, unknown>> {
+export async function signIn(
+  portal: Portal,
+  who: Citizen,
+  scope: string,
+  extra: { prompt?: 'consent' } = {},
+): Promise<Record<string, unknown>> {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(12).toString('base64url');
   const authorize = new URL('/auth', portal.issuer);
