@@ -145,8 +145,9 @@ export const OPERATIONS: Record<string, Operation> = {
     },
   },
   'keys.rotate': {
-    // Rotating `data` re-encrypts stored ID numbers, which needs the database; other purposes do not.
-    database: false,
+    // The database for the audit log (every rotation is an entry); rotating `data` also
+    // re-encrypts stored ID numbers (operationNeedsOidc).
+    database: true,
     async run(app, params) {
       const purpose = purposeParam(params);
       const keys = app.get(KeyStore);
@@ -353,9 +354,10 @@ export const OPERATIONS: Record<string, Operation> = {
 };
 
 /**
- * Keys made or promoted, one entry each (by kid and purpose), when the context has the audit log:
- * `keys init` and `keys rotate` run on the keys alone (no database) except a `data` rotation, and
- * are then recorded only as the key directory's own change.
+ * Keys made or promoted, one entry each (by kid and purpose), when the context has the audit log.
+ * `keys rotate` always opens the database for it; `keys init` runs on the keys alone (it comes
+ * before the database on a new installation), so its keys are recorded only when a running service
+ * runs it.
  */
 async function auditKeys(
   app: INestApplicationContext,
@@ -383,7 +385,7 @@ async function auditKeys(
  * (registry, accounts, client secrets), so it loads the OIDC module, which brings the others.
  */
 export function operationNeedsOidc(name: string, params: Record<string, unknown>): boolean {
-  if (name === 'keys.rotate') return operationNeedsDatabase(name, params);
+  if (name === 'keys.rotate') return params.purpose === 'data' && params.prepare !== true;
   return OPERATIONS[name]?.oidc ?? false;
 }
 
@@ -401,7 +403,6 @@ export function operationNeedsLicences(name: string): boolean {
   return (OPERATIONS[name]?.licences ?? false) || name === 'registry.import';
 }
 
-export function operationNeedsDatabase(name: string, params: Record<string, unknown>): boolean {
-  if (name === 'keys.rotate') return params.purpose === 'data' && params.prepare !== true;
+export function operationNeedsDatabase(name: string): boolean {
   return OPERATIONS[name]?.database ?? false;
 }

@@ -43,7 +43,7 @@ export async function runOperation(
     const holder = await askHolder(controlSocketPath(config.dataDir));
     if (holder) return remote(config, name, params, options, holder.pid);
   }
-  const database = operationNeedsDatabase(name, params);
+  const database = operationNeedsDatabase(name);
   // `keys list` should show what exists, not create keys first; other commands may create them
   // on the embedded store, as the service would on its first start.
   const local = name.startsWith('keys.') ? { ...config, keysAutoInit: false } : config;

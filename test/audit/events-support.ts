@@ -8,7 +8,7 @@ export async function allEntries(app: INestApplicationContext): Promise<Array<Au
   await app.get(AuditService).flush();
   const rows: Array<Record<string, unknown>> = await app.get(DataSource).query(
     `SELECT seq::text AS seq, action, actor_kind, actor_id, outcome, object, subject_kind, subject_ref, client, request_id, details
-       FROM audit_entries ORDER BY seq`,
+       FROM audit_entries ORDER BY audit_entries.seq`,
   );
   return rows.map((row) => {
     const details = typeof row.details === 'string' ? JSON.parse(row.details) : (row.details ?? undefined);
