@@ -316,7 +316,8 @@ describe(`sign-in pages on ${backend}`, () => {
 
 describe(`an expired sign-in request on ${backend}`, () => {
   let server: TestServer;
-  beforeAll(async () => (server = await startTestServer({ DEMO: '1', OIDC_INTERACTION_TTL_SECONDS: '1' })));
+  // Long enough for the sign-in page to load on a busy CI machine (at 1 s it sometimes expired first).
+  beforeAll(async () => (server = await startTestServer({ DEMO: '1', OIDC_INTERACTION_TTL_SECONDS: '4' })));
   afterAll(() => server.close());
 
   it('is answered with an error page, not a sign-in', async () => {
@@ -324,7 +325,7 @@ describe(`an expired sign-in request on ${backend}`, () => {
     const citizen = await newCitizen(server.app);
     const ua = new UserAgent(server.url);
     const page = await loginPage(ua, portal);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await new Promise((resolve) => setTimeout(resolve, 4200));
     const late = await ua.fill(
       page,
       '/login',
