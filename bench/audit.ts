@@ -19,7 +19,7 @@ import { KeyStore } from '../src/keys/keystore.service.js';
 import { KeysModule } from '../src/keys/keys.module.js';
 import { basicAuth, postForm, send } from './http.js';
 import { format, record, section } from './lib.js';
-import { CITIZENS, cli, errorsNote, measured, otherLoadNote, signIn, withScratch, type Measured, type Portal } from './oidc.js';
+import { addBenchPortal, CITIZENS, cli, errorsNote, measured, otherLoadNote, signIn, withScratch, type Measured } from './oidc.js';
 
 /**
  * The audit log (issue 14 §7), in this process on a scratch PostgreSQL database:
@@ -225,23 +225,7 @@ async function auditedLoads(serverUrl: string, auditWrites: 'on' | 'off') {
       { concurrency: 16, warmupMs: 1500, durationMs: SECONDS * 1000 },
     );
 
-    const redirectUri = `${issuer}/bench/callback`;
-    const registered = (await cli(
-      [
-        'clients',
-        'add',
-        '--client-id',
-        'bench-portal',
-        '--name',
-        'bench portal',
-        '--redirect-uri',
-        redirectUri,
-        '--scope',
-        'openid profile offline_access',
-      ],
-      env,
-    )) as { client_secret: string };
-    const portal: Portal = { issuer, clientId: 'bench-portal', secret: registered.client_secret, redirectUri };
+    const portal = await addBenchPortal(issuer, env);
     const chains: string[] = [];
     for (let i = 0; i < REFRESH_CHAINS; i++) {
       const seed = await signIn(portal, CITIZENS[i % CITIZENS.length], 'openid profile offline_access', { prompt: 'consent' });

@@ -385,23 +385,7 @@ async function measureTongban(issuer: string, env: Record<string, string>, child
   const service = (await cli(['clients', 'add', '--client-id', 'bench-service', '--name', 'bench service', '--scope', 'verify'], env)) as {
     client_secret: string;
   };
-  const redirectUri = `${issuer}/bench/callback`;
-  const registered = (await cli(
-    [
-      'clients',
-      'add',
-      '--client-id',
-      'bench-portal',
-      '--name',
-      'bench portal',
-      '--redirect-uri',
-      redirectUri,
-      '--scope',
-      'openid profile offline_access',
-    ],
-    env,
-  )) as { client_secret: string };
-  const portal: Portal = { issuer, clientId: 'bench-portal', secret: registered.client_secret, redirectUri };
+  const portal = await addBenchPortal(issuer, env);
 
   // Seeds: one real sign-in per worker gives its refresh-token chain and an opaque access token.
   // oidc-provider grants offline_access only with prompt=consent, so each seed consents — with
@@ -432,6 +416,27 @@ async function measureTongban(issuer: string, env: Record<string, string>, child
   });
   rssAfter.signIns = child.peakRss();
   return { figures, signIns, rssAfter: rssAfter as Record<keyof Omit<TokenFigures, 'rss'> | 'signIns', number> };
+}
+
+/** The bench's portal (a confidential client that may ask for offline_access), registered through the CLI. */
+export async function addBenchPortal(issuer: string, env: Record<string, string>): Promise<Portal> {
+  const redirectUri = `${issuer}/bench/callback`;
+  const registered = (await cli(
+    [
+      'clients',
+      'add',
+      '--client-id',
+      'bench-portal',
+      '--name',
+      'bench portal',
+      '--redirect-uri',
+      redirectUri,
+      '--scope',
+      'openid profile offline_access',
+    ],
+    env,
+  )) as { client_secret: string };
+  return { issuer, clientId: 'bench-portal', secret: registered.client_secret, redirectUri };
 }
 
 /**
